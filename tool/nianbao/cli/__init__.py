@@ -1,0 +1,76 @@
+"""The nianbao command line. Each command lives in its own module with register(sub).
+
+Exit status for every command: 0 = done and no error findings, 1 = at least one error
+finding, 2 = could not run (bad arguments, unreadable input, a broken format spec).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from ..spec import SpecError
+
+# Modules in the order `nianbao --help` lists them.
+COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo"]
+
+
+class UsageError(Exception):
+    """Bad arguments a user can fix; printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints English usage; add a Chinese line
+        self.print_usage(sys.stderr)
+        print(f"参数错误 / usage error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="nianbao",
+        description="政府信息公开工作年度报告：下发模板、校验、汇总、成文。"
+        " Open-government-information annual reports: templates, checks, county summaries, publishable reports.",
+        epilog="退出码 / exit status: 0 无错误 no errors; 1 发现错误 error findings; 2 无法运行 could not run.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue  # a command not built yet in this checkout
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except UsageError as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return 2
+    except SpecError as exc:
+        print(f"nianbao: 格式定义文件有误，请联系维护人员 / broken format spec:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nianbao: 已中断 / interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - users see one line; NIANBAO_DEBUG=1 shows the traceback
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
+        print(f"nianbao: 内部错误，请将此信息反馈给维护人员 / internal error: {type(exc).__name__}: {exc}",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Argument helpers shared by commands."""
+
+from __future__ import annotations
+
+from . import UsageError
+from ..spec import Format, all_formats, format_for_year, get_format
+
+
+def add_format_arg(parser) -> None:
+    ids = ", ".join(sorted(all_formats()))
+    parser.add_argument("--format", dest="format_id", metavar="ID", help=f"格式版本 format version: {ids}")
+
+
+def resolve_format(format_id: str | None, year: int | None) -> Format:
+    """The format named, else the one that applies to the year (rule F2)."""
+    if format_id:
+        try:
+            fmt = get_format(format_id)
+        except KeyError:
+            raise UsageError(f"未知的格式版本 unknown format {format_id!r}; 可选 known: {', '.join(sorted(all_formats()))}") from None
+        return fmt
+    if year is None:
+        raise UsageError("请用 --format 或 --year 指定格式版本 / give --format or --year")
+    fmt = format_for_year(year)
+    if fmt is None:
+        raise UsageError(f"{year} 年度没有适用的报告格式 / no format covers report year {year}")
+    return fmt

@@ -1,0 +1,25 @@
+"""nianbao schema --format ID: print the JSON Schema of a report document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..schema import schema_text
+from .common import add_format_arg, resolve_format
+
+
+def register(sub) -> None:
+    p = sub.add_parser("schema", help="输出报告数据的 JSON Schema / print the report document JSON Schema")
+    add_format_arg(p)
+    p.add_argument("--year", type=int, help="按年度选择格式 / pick the format by report year")
+    p.add_argument("-o", "--output", type=Path, help="写入文件 / write to FILE instead of stdout")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    text = schema_text(resolve_format(args.format_id, args.year))
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return 0

@@ -1,0 +1,77 @@
+"""The report document: plain JSON that extract writes, fill reads, compile sums and renderers print.
+
+    {
+      "format": "gov-info-disclosure-2021", "year": 2021,
+      "agency": {"name": "…", "code": "…", "level": "county"},
+      "contact": {"person": "…", "phone": "…", "department": "…"},
+      "date": "2022年1月20日",
+      "sections": {"overview": "…", "problems": "…", "other": "…"},
+      "tables": {"requests.received.natural": 3, …every cell key…},
+      "provenance": {"requests.received.natural": "表三 依申请公开!D5", …}   (optional)
+      "consolidated": {"members": [{"code": "…", "name": "…"}, …]}          (county summaries)
+    }
+
+Counts are JSON integers; money (万元) is a JSON number with at most two decimals.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .spec import Format
+
+AGENCY_LEVELS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇（街道）"}
+CONTACT_KEYS = ("person", "phone", "department")
+
+
+def new_document(fmt: Format, year: int, agency: dict, tables: dict[str, Any] | None = None) -> dict:
+    """A complete document with every cell present (None where not known)."""
+    return {
+        "format": fmt.id,
+        "year": year,
+        "agency": dict(agency),
+        "contact": {k: "" for k in CONTACT_KEYS},
+        "date": "",
+        "sections": {s.key: "" for s in fmt.text_sections()},
+        "tables": {key: (tables or {}).get(key) for key in fmt.cells},
+    }
+
+
+def as_decimal(value: Any) -> Decimal:
+    """Exact arithmetic for every cell: ints stay exact, money is compared as decimals."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def to_json_number(value: Decimal | int | float, kind: str) -> int | float:
+    """The JSON form of a cell value: int for counts, float rounded to cents for money."""
+    if kind == "money":
+        return float(round(as_decimal(value), 2))
+    return int(value)
+
+
+def compute_derived(fmt: Format, tables: dict[str, Any]) -> dict[str, Any]:
+    """Fill every derived cell from its parts (None if any part is unknown)."""
+    out = dict(tables)
+    for key in fmt.derived_order():
+        parts = [out.get(p) for p in fmt.derived[key].parts()]
+        if any(v is None or isinstance(v, bool) or not isinstance(v, (int, float, Decimal)) for v in parts):
+            out[key] = None
+            continue
+        total = sum((as_decimal(v) for v in parts), Decimal(0))
+        out[key] = to_json_number(total, fmt.cells[key].kind)
+    return out
+
+
+def load_document(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def dump_document(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

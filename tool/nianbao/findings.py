@@ -1,0 +1,121 @@
+"""Findings: the one shape every problem takes, and the catalogue of non-rule messages.
+
+Rule findings take their id and message from the format spec. Everything else a
+department can cause (a file that is not a workbook, text in a number cell, a
+formula overwritten) has a stable code here with a Chinese message template.
+Tests assert on codes and cells, never on prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Detail:
+    name: str  # English, for developers
+    severity: str
+    msg: str  # Chinese template, for users
+
+
+class Code(Enum):
+    # -- the file itself (the file cannot be read at all: exit status 2)
+    FILE_MISSING = Detail("file does not exist", "error", "文件不存在：{path}。")
+    FILE_EMPTY = Detail("empty file", "error", "文件是空的（0 字节）。请重新导出或重新发送填好的 .xlsx 文件。")
+    FILE_TOO_BIG = Detail("file over the size cap", "error",
+                          "文件过大（{size}，上限 {limit}）。年报模板填好后通常不到 1 MB，请确认发送的是年报模板。")
+    FILE_XLS = Detail("legacy .xls workbook", "error",
+                      "这是旧版 Excel 97-2003（.xls）文件。请在 Excel/WPS 中“另存为 Excel 工作簿（.xlsx）”后重新提交。")
+    FILE_ENCRYPTED = Detail("password-protected workbook", "error",
+                            "文件设置了打开密码（已加密），无法读取。请去掉打开密码后另存为 .xlsx 重新提交。")
+    FILE_MACRO = Detail("macro-enabled workbook", "error",
+                        "这是启用宏的工作簿（.xlsm），出于安全原因不予读取。请使用下发的 .xlsx 模板重新填报。")
+    FILE_DOCX = Detail("a Word document", "error", "这是 Word 文档，不是 Excel 工作簿。请提交填好的年报 .xlsx 模板。")
+    FILE_NOT_XLSX = Detail("not an xlsx workbook", "error",
+                           "这不是 Excel 工作簿（{what}）。请提交填好的年报 .xlsx 模板。")
+    FILE_CORRUPT = Detail("corrupt or truncated workbook", "error",
+                          "文件已损坏或不完整，无法打开（{what}）。请重新保存后再发送。")
+    FILE_ZIP_BOMB = Detail("archive expands far too much (zip bomb)", "error",
+                           "文件解压后异常巨大（{what}），已拒绝读取。请提交正常保存的年报模板。")
+    FILE_XML_BOMB = Detail("XML entity expansion", "error",
+                           "文件内部含有不允许的 XML 实体声明，已拒绝读取。请用 Excel/WPS 重新另存为 .xlsx。")
+    # -- identity of the workbook
+    NOT_NIANBAO = Detail("not a nianbao template", "error",
+                         "这不是本系统下发的年报模板（缺少模板标识）。请使用下发的模板填报，不要自行新建表格。")
+    WRONG_FORMAT = Detail("other format version than expected", "error",
+                          "模板格式为 {actual}，应为 {expected}。请使用 {year} 年度对应格式的模板重新填报。")
+    WRONG_YEAR = Detail("other report year than expected", "error",
+                        "这是 {actual} 年度的模板，本次收取的是 {expected} 年度。请使用 {expected} 年度模板填报。")
+    UNKNOWN_FORMAT = Detail("format version this nianbao does not know", "error",
+                            "模板格式 {actual} 不被本版本识别。请使用下发的模板，或升级 nianbao。")
+    FINGERPRINT = Detail("layout fingerprint does not match", "error",
+                         "模板版式已被改动（版式指纹 {actual}，应为 {expected}），可能插入或删除了行列。请在原模板中重新填报。")
+    HMAC_MISMATCH = Detail("issuer signature does not match", "error",
+                           "模板签名与单位不符：此模板不是下发给“{agency}”（代码 {code}）的那一份。请使用本单位的模板。")
+    HMAC_MISSING = Detail("issuer signature missing", "error", "模板缺少下发签名，无法确认下发给哪个单位。请使用下发的模板。")
+    SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，不要删除工作表。")
+    SHEET_EXTRA = Detail("extra sheet", "info", "工作簿中多了工作表「{sheet}」，汇总时不会读取其中内容。")
+    PROTECTION_REMOVED = Detail("sheet protection removed", "warning",
+                                "工作表「{sheet}」的保护被撤销。请确认合计公式和表头未被改动。")
+    # -- cells
+    CELL_BLANK = Detail("blank input", "error", "未填写（无数据请填 0）。")
+    CELL_TEXT = Detail("text in a number cell", "error", "应填写数字，现为“{value}”。请改为阿拉伯数字（无数据请填 0）。")
+    CELL_DECIMAL = Detail("decimal in a count cell", "error", "件数应为整数，现为 {value}。")
+    CELL_NEGATIVE = Detail("negative where not allowed", "error", "不能为负数，现为 {value}。")
+    CELL_ERROR_VALUE = Detail("spreadsheet error value", "error", "单元格显示错误值 {value}，请改为数字。")
+    CELL_DATE = Detail("date in a number cell", "error", "单元格中是日期（{value}），应填写数字。")
+    CELL_PRECISION = Detail("money with more than two decimals", "error", "金额单位为万元，最多保留两位小数，现为 {value}。")
+    CELL_NORMALISED = Detail("value normalised on read", "info", "已将“{value}”按 {normalised} 读取（{how}）。请在原表中改为纯数字。")
+    FORMULA_REPLACED = Detail("derived cell formula replaced by a constant", "error",
+                              "合计公式被改写为固定值 {actual}（应为公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
+    FORMULA_STALE = Detail("cached total disagrees with the recomputed one", "warning",
+                           "表中显示的合计 {actual} 与按各项重新计算的 {expected} 不一致（未重新计算）。以重新计算的数为准。")
+    # -- text fields
+    TEXT_EMPTY = Detail("required text is empty", "warning", "“{label}”未填写。")
+    # -- the report document (JSON Schema)
+    SCHEMA = Detail("report document does not match the schema", "error", "{what}")
+
+
+@dataclass
+class Finding:
+    rule: str  # a rule id from the spec (T3-1) or a Code name (CELL_BLANK)
+    severity: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None  # A1 reference on that sheet
+    key: str | None = None  # the cell key or field key
+    row_label: str | None = None
+    column_label: str | None = None
+    expected: Any = None
+    actual: Any = None
+    cells: list[str] = field(default_factory=list)  # every A1 reference involved (same sheet or 'sheet'!A1)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def where(self) -> str:
+        """「表三 依申请公开」D8 — the place a clerk looks at."""
+        if self.sheet and self.cell:
+            return f"「{self.sheet}」{self.cell}"
+        if self.sheet:
+            return f"「{self.sheet}」"
+        return ""
+
+
+def finding(code: Code, **context: Any) -> Finding:
+    """A catalogued finding; context fills the message and the location fields."""
+    fields = {k: context.pop(k) for k in list(context) if k in Finding.__dataclass_fields__}
+    msg = code.value.msg.format(**{**fields, **context})
+    return Finding(rule=code.name, severity=code.value.severity, message=msg, **fields)
+
+
+def worst(findings: list[Finding]) -> str | None:
+    for severity in SEVERITIES:
+        if any(f.severity == severity for f in findings):
+            return severity
+    return None

@@ -1,0 +1,238 @@
+"""Where everything sits in a nianbao workbook, derived from a format spec.
+
+No other module computes a cell address. The template paints this layout, the reader
+reads through it, the check sheet and findings name its cells, and the document
+renderers draw the same table grids (merged headers, row hierarchy, notes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from .spec import Block, Format, Node, RuleInstance, Table
+
+COVER_SHEET = "封面"
+TEXT_SHEET = "正文"
+CHECK_SHEET = "校验"
+NAME_PREFIX = "nb."
+META_NAMES = ("format", "year", "agency_name", "agency_code", "agency_level", "template_version",
+              "fingerprint", "hmac", "kind")
+
+
+def col_letter(col: int) -> str:
+    """0-based column index to letters (0 -> A)."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass(frozen=True)
+class Pos:
+    sheet: str
+    row: int  # 0-based
+    col: int  # 0-based
+
+    @property
+    def ref(self) -> str:
+        return f"{col_letter(self.col)}{self.row + 1}"
+
+    @property
+    def abs_ref(self) -> str:
+        return f"${col_letter(self.col)}${self.row + 1}"
+
+    @property
+    def qualified(self) -> str:
+        """A reference usable in a formula on another sheet: '表三 依申请公开'!$D$8."""
+        return f"'{self.sheet}'!{self.abs_ref}"
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One painted cell (possibly merged) of a statutory table."""
+
+    row: int  # relative to the table's first row
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    role: str  # block_title | corner | colhead | rowhead | value
+    key: str | None = None
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Grid:
+    table: Table
+    width: int
+    height: int
+    label_cols: int
+    cells: tuple[GridCell, ...]
+    header_rows: int  # rows at the top that repeat when printed
+
+
+@dataclass(frozen=True)
+class Field:
+    """A text input: contact details, report date, narrative sections."""
+
+    key: str  # e.g. contact.person, sections.overview, date
+    label: str
+    pos: Pos
+    multiline: bool = False
+    required: str | None = None  # error | warning | None
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    instance: RuleInstance
+    row: int  # row on the check sheet
+
+
+@dataclass
+class Layout:
+    fmt: Format
+    sheets: list[str]
+    grids: dict[str, Grid]
+    grid_origin: dict[str, int]  # table key -> sheet row where its grid starts
+    cells: dict[str, Pos]
+    fields: dict[str, Field]
+    checks: list[CheckRow]
+
+    def name(self, key: str) -> str:
+        return NAME_PREFIX + key
+
+    def fingerprint(self) -> str:
+        """A short hash of everything the reader relies on: sheets, cell places, labels."""
+        data = {
+            "format": self.fmt.id,
+            "sheets": self.sheets,
+            "cells": {k: [p.sheet, p.ref, self.fmt.cells[k].kind, k in self.fmt.derived] for k, p in self.cells.items()},
+            "fields": {k: [f.pos.sheet, f.pos.ref] for k, f in self.fields.items()},
+            "labels": [[g.table.key, c.row, c.col, c.text] for g in self.grids.values() for c in g.cells],
+        }
+        blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+# Rows above each table grid: sheet heading, agency/year line.
+TABLE_TOP = 2
+
+
+def table_grid(table: Table) -> Grid:
+    """The official layout of one statutory table as merged cells."""
+    label_cols = max(_depth(node) for block in table.blocks for node in block.rows)
+    width = label_cols + max(len(b.leaf_columns()) for b in table.blocks)
+    cells: list[GridCell] = []
+    row = 0
+    header_rows = 0
+    for index, block in enumerate(table.blocks):
+        if block.title:
+            cells.append(GridCell(row, 0, 1, width, block.title, "block_title"))
+            row += 1
+        head = max(_depth(node) for node in block.columns)
+        if label_cols:
+            cells.append(GridCell(row, 0, head, label_cols, block.corner or "", "corner"))
+        _column_headers(block, row, label_cols, width, head, cells)
+        if index == 0 and len(table.blocks) == 1:
+            header_rows = row + head
+        row += head
+        row = _row_headers(table, block, row, label_cols, width, cells)
+    return Grid(table, width, row, label_cols, tuple(cells), header_rows)
+
+
+def _depth(node: Node) -> int:
+    """Levels of the tree under (and including) node; a keyless, labelless row has none."""
+    if node.is_leaf:
+        return 1 if node.label else 0
+    return 1 + max(_depth(c) for c in node.children)
+
+
+def _column_headers(block: Block, top: int, left: int, width: int, head: int, out: list[GridCell]) -> None:
+    leaves = block.leaf_columns()
+    spare = width - left - len(leaves)  # a block narrower than the grid widens its last column
+
+    def walk(node: Node, level: int, col: int) -> int:
+        span = len(node.leaves())
+        if node.leaves()[-1] is leaves[-1]:
+            span += spare
+        rowspan = 1 if node.children else head - level
+        out.append(GridCell(top + level, col, rowspan, span, node.label, "colhead"))
+        c = col
+        for child in node.children:
+            c = walk(child, level + 1, c)
+        return col + span
+
+    col = left
+    for node in block.columns:
+        col = walk(node, 0, col)
+
+
+def _row_headers(table: Table, block: Block, top: int, label_cols: int, width: int, out: list[GridCell]) -> int:
+    leaves = block.leaf_columns()
+    spare = width - label_cols - len(leaves)
+    row = top
+
+    def walk(node: Node, level: int) -> None:
+        nonlocal row
+        if node.children:
+            out.append(GridCell(row, level, len(node.leaves()), 1, node.label, "rowhead", depth=level))
+            for child in node.children:
+                walk(child, level + 1)
+            return
+        if label_cols:
+            out.append(GridCell(row, level, 1, label_cols - level, node.label, "rowhead", depth=level))
+        for i, col in enumerate(leaves):
+            key = ".".join(p for p in (table.key, node.key, col.key) if p)
+            span = 1 + (spare if i == len(leaves) - 1 else 0)
+            out.append(GridCell(row, label_cols + i, 1, span, "", "value", key))
+        row += 1
+
+    for node in block.rows:
+        walk(node, 0)
+    return row
+
+
+@cache
+def layout(fmt: Format) -> Layout:
+    grids: dict[str, Grid] = {}
+    origin: dict[str, int] = {}
+    cells: dict[str, Pos] = {}
+    for table in fmt.tables:
+        grid = table_grid(table)
+        grids[table.key] = grid
+        origin[table.key] = TABLE_TOP
+        for cell in grid.cells:
+            if cell.key:
+                cells[cell.key] = Pos(table.sheet, TABLE_TOP + cell.row, cell.col)
+    # Keep spec order, so every consumer lists cells the same way.
+    cells = {key: cells[key] for key in fmt.cells}
+    fields = _fields(fmt)
+    checks = [CheckRow(inst, 3 + i) for i, inst in enumerate(fmt.instances) if not inst.rule.cross_year]
+    sheets = [COVER_SHEET, TEXT_SHEET] + [t.sheet for t in fmt.tables] + [CHECK_SHEET]
+    return Layout(fmt, sheets, grids, origin, cells, fields, checks)
+
+
+def _fields(fmt: Format) -> dict[str, Field]:
+    cover = [
+        ("contact.person", "填报人"),
+        ("contact.phone", "联系电话"),
+        ("contact.department", "填报科室"),
+        ("date", "报告日期（如 2022年1月20日）"),
+    ]
+    fields = {
+        key: Field(key, label, Pos(COVER_SHEET, 8 + i, 2), required="warning" if key != "contact.department" else None)
+        for i, (key, label) in enumerate(cover)
+    }
+    for i, section in enumerate(fmt.text_sections()):
+        # Each narrative section: a heading row, then one tall merged text cell.
+        fields[f"sections.{section.key}"] = Field(
+            f"sections.{section.key}", section.heading, Pos(TEXT_SHEET, 3 + 3 * i, 0), True, section.required,
+            section.hint,
+        )
+    return fields

@@ -1,0 +1,128 @@
+"""JSON Schema (draft 2020-12) of a report document, generated from a format spec.
+
+Also maps each validation error back to the workbook cell it concerns, as a Chinese
+sentence, so a schema error reads like every other finding.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from jsonschema import Draft202012Validator
+
+from .document import AGENCY_LEVELS, CONTACT_KEYS
+from .findings import Code, Finding, finding
+from .layout import layout
+from .spec import Format
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# One mapping from a cell kind to JSON Schema; template.py has the matching validation table.
+JSON_TYPE = {
+    "count": {"type": "integer", "minimum": 0},
+    "signed": {"type": "integer"},
+    "money": {"type": "number", "minimum": 0},
+}
+
+_TEXT = {"type": "string"}
+
+
+def build_schema(fmt: Format) -> dict:
+    cell_props = {}
+    for key, cell in fmt.cells.items():
+        label = " / ".join(p for p in (fmt.table(cell.table).heading, cell.row_label, cell.column_label) if p)
+        cell_props[key] = {**JSON_TYPE[cell.kind], "description": f"{label}（{cell.unit}）"}
+    return {
+        "$schema": DRAFT,
+        "$id": f"https://nianbao.invalid/schemas/{fmt.id}.schema.json",
+        "title": f"{fmt.title}（{fmt.notice}）— 年度报告数据",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "year", "agency", "sections", "tables"],
+        "properties": {
+            "format": {"const": fmt.id},
+            "year": {"type": "integer", "minimum": fmt.year_from, **({"maximum": fmt.year_to} if fmt.year_to else {})},
+            "agency": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "code"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "code": {"type": "string", "minLength": 1},
+                    "level": {"enum": sorted(AGENCY_LEVELS)},
+                },
+            },
+            "contact": {"type": "object", "additionalProperties": False,
+                        "properties": {k: _TEXT for k in CONTACT_KEYS}},
+            "date": _TEXT,
+            "sections": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [s.key for s in fmt.text_sections()],
+                "properties": {s.key: {**_TEXT, "description": s.heading} for s in fmt.text_sections()},
+            },
+            "tables": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": list(fmt.cells),
+                "properties": cell_props,
+            },
+            "provenance": {"type": "object", "additionalProperties": {"type": "string"}},
+            "consolidated": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["members"],
+                "properties": {
+                    "members": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False, "required": ["code", "name"],
+                        "properties": {"code": _TEXT, "name": _TEXT, "level": _TEXT}}},
+                },
+            },
+        },
+    }
+
+
+def schema_text(fmt: Format) -> str:
+    return json.dumps(build_schema(fmt), ensure_ascii=False, indent=2) + "\n"
+
+
+@cache
+def validator(fmt: Format) -> Draft202012Validator:
+    return Draft202012Validator(build_schema(fmt))
+
+
+_KIND_WORDS = {"count": "非负整数", "signed": "整数（减少填负数）", "money": "不小于 0 的金额（万元）"}
+
+
+def validate(fmt: Format, doc: dict) -> list[Finding]:
+    """Every schema error as a finding that names the sheet and cell where possible."""
+    out: list[Finding] = []
+    lay = layout(fmt)
+    for err in sorted(validator(fmt).iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = list(err.absolute_path)
+        where: dict = {}
+        if err.validator == "required":
+            missing = [p for p in err.validator_value if isinstance(err.instance, dict) and p not in err.instance]
+            path = path + missing[:1]
+        if len(path) >= 2 and path[0] == "tables" and path[1] in fmt.cells:
+            key = path[1]
+            cell = fmt.cells[key]
+            pos = lay.cells[key]
+            where = dict(sheet=pos.sheet, cell=pos.ref, key=key, row_label=cell.row_label,
+                         column_label=cell.column_label, actual=err.instance if err.validator != "required" else None)
+            if err.validator == "required" or err.instance is None:
+                what = "未填写（无数据请填 0）。"
+            else:
+                what = f"应为{_KIND_WORDS[cell.kind]}，现为 {json.dumps(err.instance, ensure_ascii=False)}。"
+        elif len(path) >= 2 and path[0] == "sections" and f"sections.{path[1]}" in lay.fields:
+            fld = lay.fields[f"sections.{path[1]}"]
+            where = dict(sheet=fld.pos.sheet, cell=fld.pos.ref, key=fld.key)
+            what = f"“{fld.label}”应为文字。"
+        elif err.validator == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            what = f"报告数据中有不认识的项目：{'、'.join(map(str, extra))}（位置 {'/'.join(map(str, path)) or '顶层'}）。"
+        else:
+            what = f"报告数据“{'/'.join(map(str, path)) or '顶层'}”不符合格式要求：{err.message}"
+        out.append(finding(Code.SCHEMA, what=what, **where))
+    return out
