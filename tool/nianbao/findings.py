@@ -72,6 +72,8 @@ class Code(Enum):
     CELL_NORMALISED = Detail("value normalised on read", "info", "已将“{value}”按 {normalised} 读取（{how}）。请在原表中改为纯数字。")
     FORMULA_REPLACED = Detail("derived cell formula replaced by a constant", "error",
                               "合计公式被改写为固定值 {actual}（应为公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
+    FORMULA_CHANGED = Detail("derived cell formula edited", "error",
+                             "合计公式被修改为 {actual}（应为模板原有的求和公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
     FORMULA_STALE = Detail("cached total disagrees with the recomputed one", "warning",
                            "表中显示的合计 {actual} 与按各项重新计算的 {expected} 不一致（未重新计算）。以重新计算的数为准。")
     # -- text fields

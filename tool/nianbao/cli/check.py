@@ -1,0 +1,79 @@
+"""nianbao check PATH...: check returned workbooks and say, cell by cell, what is wrong."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from . import UsageError
+from .common import add_format_arg, expand_paths, read_secret, run_parallel
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "check",
+        help="校验填好的年报工作簿 / check filled workbooks",
+        description="校验填好的年报工作簿（或报告数据 .json），逐个单元格指出问题。"
+        " 退出码：0 无错误；1 有错误；2 有文件无法读取或参数错误。",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹 / files or folders")
+    p.add_argument("--year", type=int, help="应为哪个年度的报告 / expected report year")
+    add_format_arg(p)
+    p.add_argument("--previous", type=Path, metavar="FILE",
+                   help="上一年度的报告（工作簿或 .json），用于跨年度核对 / last year's report for cross-year rules")
+    p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果 / print results as JSON")
+    p.add_argument("--annotate", type=Path, metavar="DIR",
+                   help="为有问题的文件生成批注副本到 DIR / write annotated copies into DIR")
+    p.add_argument("--quiet-info", action="store_true", help="不显示提示级信息 / hide info findings")
+    p.add_argument("--max-size", type=float, default=None, metavar="MB", help="单个文件大小上限（MB）/ size cap")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..check import check_file
+    from ..safety import DEFAULT_MAX_BYTES
+
+    files = expand_paths(args.paths)
+    if not files:
+        raise UsageError("没有找到要校验的文件 / no files to check")
+    previous = None
+    if args.previous:
+        prev = check_file(args.previous)
+        if prev.document is None:
+            raise UsageError(f"无法读取上一年度报告 {args.previous}：{prev.findings[0].message if prev.findings else ''}")
+        previous = prev.document
+    options = dict(
+        expect_year=args.year,
+        expect_format=args.format_id,
+        secret=read_secret(args.secret_file),
+        previous=previous,
+        max_bytes=int(args.max_size * 1024 * 1024) if args.max_size else DEFAULT_MAX_BYTES,
+    )
+    results = run_parallel(check_file, files, options, jobs=args.jobs, label="校验")
+    if args.annotate:
+        from ..annotate import annotate
+
+        args.annotate.mkdir(parents=True, exist_ok=True)
+        for result in results:
+            if result.findings and result.status != "unreadable":
+                annotate(Path(result.file), result, args.annotate)
+    if args.json:
+        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        from rich.console import Console
+
+        from ..report_terminal import print_result, print_total
+
+        console = Console(highlight=False)
+        for result in results:
+            print_result(console, result, show_info=not args.quiet_info)
+        print_total(console, results)
+        if args.annotate:
+            console.print(f"批注副本已写入 {args.annotate}", highlight=False)
+    if any(r.status == "unreadable" for r in results):
+        return 2
+    return 1 if any(r.errors for r in results) else 0

@@ -1,0 +1,45 @@
+"""nianbao extract FILE -o report.json: the report document a workbook holds, with provenance."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import UsageError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("extract", help="从工作簿导出报告数据 JSON / workbook -> report document",
+                       description="读取填好的年报工作簿，导出报告数据（JSON，含每个数值来自哪个单元格）。"
+                       " 有错误时仍导出可读部分（无法识别的单元格为 null），退出码 1。")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, metavar="report.json", help="输出文件（默认输出到屏幕）")
+    p.add_argument("--no-provenance", action="store_true", help="不写入单元格来源 / omit provenance")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..check import check_file
+    from ..document import dump_document
+    from ..report_terminal import finding_line
+
+    if args.file.suffix.lower() == ".json":
+        raise UsageError("extract 读取的是 .xlsx 工作簿；报告数据 .json 已经是导出结果")
+    result = check_file(args.file)
+    if result.document is None:
+        for f in result.findings:
+            print(f"nianbao: {args.file}: {finding_line(f)}", file=sys.stderr)
+        return 2
+    doc = dict(result.document)
+    if args.no_provenance:
+        doc.pop("provenance", None)
+    text = dump_document(doc)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"已导出 {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    for f in result.findings:
+        if f.severity == "error":
+            print(f"  ✗ {finding_line(f)}", file=sys.stderr)
+    return 1 if result.errors else 0

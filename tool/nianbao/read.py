@@ -1,0 +1,272 @@
+"""Read a filled nianbao workbook back into a report document, recording every problem as a finding.
+
+Order matters: identify the workbook first (format, year, agency, layout fingerprint);
+if it is not what was expected, say so and read nothing else. Then read input cells
+through the layout, normalise what people type, recompute every derived cell and
+compare it with the formula and cached value the file carries. Cached results are
+never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.cell import range_boundaries
+
+from . import identity
+from .document import CONTACT_KEYS, compute_derived, to_json_number
+from .findings import Code, Finding, finding
+from .layout import layout
+from .normalise import normalise
+from .rules import number_text
+from .spec import Format, all_formats
+
+
+@dataclass
+class ReadResult:
+    document: dict | None
+    findings: list[Finding] = field(default_factory=list)
+    fatal: bool = False  # not readable as the expected report at all
+    fmt: Format | None = None
+    kind: str = "department"  # or "summary" for a compiled county workbook
+
+
+def read_workbook(
+    path: str | Path,
+    *,
+    expect_format: str | None = None,
+    expect_year: int | None = None,
+    secret: bytes | None = None,
+) -> ReadResult:
+    path = Path(path)
+    try:
+        book = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's problem, not ours
+        return ReadResult(None, [_load_failure(exc)], fatal=True)
+    try:
+        return _read(book, path, expect_format, expect_year, secret)
+    finally:
+        book.close()
+
+
+def _load_failure(exc: Exception) -> Finding:
+    name = type(exc).__name__
+    if name in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
+        return finding(Code.FILE_XML_BOMB)
+    if isinstance(exc, zipfile.BadZipFile):
+        return finding(Code.FILE_CORRUPT, what="压缩包结构损坏")
+    return finding(Code.FILE_CORRUPT, what=f"{name}")
+
+
+def _meta(book) -> dict[str, str]:
+    """Identity values from defined names, falling back to custom document properties."""
+    out: dict[str, str] = {}
+    props = {p.name: p.value for p in (book.custom_doc_props.props if book.custom_doc_props else [])}
+    for name in identity.META_FIELDS:
+        dn = book.defined_names.get(identity.META_NAME_PREFIX + name)
+        if dn is not None and dn.attr_text:
+            text = dn.attr_text.strip()
+            if text.startswith('"') and text.endswith('"'):
+                text = text[1:-1].replace('""', '"')
+            out[name] = text
+        elif identity.PROPERTY_PREFIX + name in props:
+            out[name] = str(props[identity.PROPERTY_PREFIX + name])
+    return out
+
+
+def _read(book, path: Path, expect_format, expect_year, secret) -> ReadResult:
+    meta = _meta(book)
+    if "format" not in meta:
+        return ReadResult(None, [finding(Code.NOT_NIANBAO)], fatal=True)
+    fmt = all_formats().get(meta["format"])
+    if fmt is None:
+        return ReadResult(None, [finding(Code.UNKNOWN_FORMAT, actual=meta["format"])], fatal=True)
+    try:
+        year = int(meta.get("year", ""))
+    except ValueError:
+        return ReadResult(None, [finding(Code.NOT_NIANBAO)], fatal=True)
+    if expect_year is not None and year != expect_year:
+        return ReadResult(None, [finding(Code.WRONG_YEAR, actual=year, expected=expect_year)], fatal=True, fmt=fmt)
+    if expect_format is not None and fmt.id != expect_format:
+        return ReadResult(None, [finding(Code.WRONG_FORMAT, actual=fmt.id, expected=expect_format, year=year)],
+                          fatal=True, fmt=fmt)
+    lay = layout(fmt)
+    if meta.get("fingerprint") != lay.fingerprint():
+        return ReadResult(None, [finding(Code.FINGERPRINT, actual=meta.get("fingerprint", "无"),
+                                         expected=lay.fingerprint())], fatal=True, fmt=fmt)
+    findings: list[Finding] = []
+    missing = [s for s in lay.sheets if s not in book.sheetnames]
+    if missing:
+        return ReadResult(None, [finding(Code.SHEET_MISSING, sheet=s) for s in missing], fatal=True, fmt=fmt)
+    for name in book.sheetnames:
+        if name not in lay.sheets:
+            findings.append(finding(Code.SHEET_EXTRA, sheet=name))
+        elif not book[name].protection.sheet:
+            findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
+    agency = {"name": meta.get("agency_name", ""), "code": meta.get("agency_code", "")}
+    if meta.get("agency_level"):
+        agency["level"] = meta["agency_level"]
+    if secret is not None:
+        findings.extend(_check_mac(meta, fmt, year, secret))
+
+    tables, provenance = _read_inputs(book, fmt, findings)
+    tables = compute_derived(fmt, tables)
+    cached = _cached_values(path, fmt)
+    _check_derived(book, fmt, tables, cached, findings, provenance)
+    doc = {
+        "format": fmt.id,
+        "year": year,
+        "agency": agency,
+        "contact": {},
+        "date": "",
+        "sections": {},
+        "tables": {k: (to_json_number(v, fmt.cells[k].kind) if v is not None else None) for k, v in tables.items()},
+        "provenance": provenance,
+    }
+    _read_text(book, fmt, doc, findings)
+    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=meta.get("kind", "department"))
+
+
+def _check_mac(meta: dict, fmt: Format, year: int, secret: bytes) -> list[Finding]:
+    got = meta.get("hmac", "")
+    if not got:
+        return [finding(Code.HMAC_MISSING)]
+    want = identity.issuer_mac(secret, fmt.id, year, meta.get("agency_code", ""), meta.get("template_version", ""))
+    if not hmac.compare_digest(got, want):
+        return [finding(Code.HMAC_MISMATCH, agency=meta.get("agency_name", ""), code=meta.get("agency_code", ""))]
+    return []
+
+
+def _cell_finding(code: Code, fmt: Format, key: str, **context) -> Finding:
+    pos = layout(fmt).cells[key]
+    cell = fmt.cells[key]
+    return finding(code, sheet=pos.sheet, cell=pos.ref, key=key, row_label=cell.row_label or None,
+                   column_label=cell.column_label or None, **context)
+
+
+def _read_inputs(book, fmt: Format, findings: list[Finding]) -> tuple[dict, dict]:
+    lay = layout(fmt)
+    tables: dict = {}
+    provenance: dict[str, str] = {}
+    for key in fmt.input_keys():
+        pos = lay.cells[key]
+        xl = book[pos.sheet][pos.ref]
+        raw = xl.value
+        if isinstance(raw, str) and raw.startswith("="):
+            raw = f"公式 {raw}"  # a formula typed into an input cell is not a number we can trust
+        outcome = normalise(raw, fmt.cells[key].kind)
+        provenance[key] = f"{pos.sheet}!{pos.ref}"
+        tables[key] = outcome.value
+        if outcome.problem:
+            findings.append(_cell_finding(outcome.problem, fmt, key, value=outcome.shown, actual=outcome.shown))
+        elif outcome.note:
+            findings.append(_cell_finding(Code.CELL_NORMALISED, fmt, key, value=outcome.shown,
+                                          normalised=number_text(outcome.value), how=outcome.note,
+                                          actual=outcome.shown))
+    return tables, provenance
+
+
+_SUM = re.compile(r"^=\s*SUM\((.*)\)\s*$", re.IGNORECASE)
+
+
+def _formula_refs(formula: str, sheet: str) -> set[str] | None:
+    """The cells a =SUM(...) formula adds up, as 'sheet!A1'; None for any other formula."""
+    match = _SUM.match(formula.replace("$", ""))
+    if not match:
+        return None
+    refs: set[str] = set()
+    for arg in match.group(1).split(","):
+        arg = arg.strip()
+        where = sheet
+        if "!" in arg:
+            where, arg = arg.rsplit("!", 1)
+            where = where.strip("'")
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(arg)
+        except (ValueError, TypeError):
+            return None
+        for col in range(min_col, max_col + 1):
+            for row in range(min_row, max_row + 1):
+                refs.add(f"{where}!{openpyxl.utils.get_column_letter(col)}{row}")
+    return refs
+
+
+def _check_derived(book, fmt: Format, tables: dict, cached: dict, findings: list[Finding], provenance: dict) -> None:
+    lay = layout(fmt)
+    for key, inst in fmt.derived.items():
+        pos = lay.cells[key]
+        provenance[key] = f"{pos.sheet}!{pos.ref}"
+        content = book[pos.sheet][pos.ref].value
+        expected = tables.get(key)
+        expected_text = number_text(expected) if expected is not None else "（无法计算）"
+        if not (isinstance(content, str) and content.startswith("=")):
+            findings.append(_cell_finding(Code.FORMULA_REPLACED, fmt, key, actual=_plain(content),
+                                          expected=expected_text))
+            continue
+        want = {f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts()}
+        if _formula_refs(content, pos.sheet) != want:
+            findings.append(_cell_finding(Code.FORMULA_CHANGED, fmt, key, actual=content, expected=expected_text))
+            continue
+        shown = cached.get(key)
+        if isinstance(shown, (int, float)) and not isinstance(shown, bool) and expected is not None:
+            if abs(float(shown) - float(expected)) > 0.005:
+                findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=number_text(shown),
+                                              expected=expected_text))
+
+
+def _plain(value) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _cached_values(path: Path, fmt: Format) -> dict:
+    """The values the file's last spreadsheet application stored for derived cells."""
+    lay = layout(fmt)
+    wanted: dict[str, dict[str, str]] = {}
+    for key in fmt.derived:
+        pos = lay.cells[key]
+        wanted.setdefault(pos.sheet, {})[pos.ref] = key
+    out: dict = {}
+    book = openpyxl.load_workbook(path, data_only=True, read_only=True, keep_links=False)
+    try:
+        for sheet, refs in wanted.items():
+            ws = book[sheet]
+            for ref, key in refs.items():
+                out[key] = ws[ref].value
+    finally:
+        book.close()
+    return out
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_text(book, fmt: Format, doc: dict, findings: list[Finding]) -> None:
+    lay = layout(fmt)
+    for key, fld in lay.fields.items():
+        value = _text(book[fld.pos.sheet][fld.pos.ref].value)
+        doc["provenance"][key] = f"{fld.pos.sheet}!{fld.pos.ref}"
+        group, _, name = key.partition(".")
+        if group == "contact" and name in CONTACT_KEYS:
+            doc["contact"][name] = value
+        elif group == "sections":
+            doc["sections"][name] = value
+        elif key == "date":
+            doc["date"] = value
+        if not value and fld.required:
+            findings.append(finding(Code.TEXT_EMPTY, sheet=fld.pos.sheet, cell=fld.pos.ref, key=key,
+                                    label=fld.label.split("（")[0]))
