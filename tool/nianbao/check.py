@@ -14,7 +14,6 @@ from pathlib import Path
 from . import rules, schema
 from .findings import Code, Finding, finding
 from .read import read_workbook
-from .safety import DEFAULT_MAX_BYTES, screen
 from .spec import Format, all_formats
 
 STATUS_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
@@ -116,14 +115,16 @@ def check_file(
     expect_format: str | None = None,
     secret: bytes | None = None,
     previous: dict | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> CheckResult:
     """Check a workbook (.xlsx) or a report document (.json)."""
+    from .safety import DEFAULT_MAX_BYTES, screen
+
     path = Path(path)
     name = str(path)
     if path.suffix.lower() == ".json" and path.is_file():
         return _check_json(path, previous, expect_year, expect_format)
-    problem = screen(path, max_bytes=max_bytes)
+    problem = screen(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     if problem is not None:
         return CheckResult(name, None, None, None, "unreadable", [problem], _stats(None, [problem], None))
     read = read_workbook(path, expect_format=expect_format, expect_year=expect_year, secret=secret)
