@@ -130,8 +130,8 @@ def check_file(
     read = read_workbook(path, expect_format=expect_format, expect_year=expect_year, secret=secret)
     if read.fatal or read.document is None:
         fmt_id = read.fmt.id if read.fmt else None
-        return CheckResult(name, None, fmt_id, None, "unreadable", read.findings, _stats(None, read.findings, None),
-                           kind=read.kind)
+        return CheckResult(name, read.agency, fmt_id, read.year, "unreadable", read.findings,
+                           _stats(None, read.findings, None), kind=read.kind)
     return check_document(read.document, previous=previous, prior_findings=read.findings, file=name, kind=read.kind)
 
 

@@ -236,3 +236,23 @@ def _fields(fmt: Format) -> dict[str, Field]:
             section.hint,
         )
     return fields
+
+
+# -- the per-agency breakdown sheet of a county summary workbook (written by render/summary_xlsx.py,
+#    read back by read.read_breakdown for next year's cross-year checks)
+BREAKDOWN_SHEET = "分部门明细"
+BREAKDOWN_KEY_ROW = 2  # 0-based: row 3 holds the cell keys; row 4 unique labels; data from row 5
+BREAKDOWN_FIXED = (("agency.code", "单位代码"), ("agency.name", "单位名称"), ("agency.level", "层级"),
+                   ("status", "报送状态"))
+
+
+def breakdown_label(fmt: Format, key: str) -> str:
+    """A unique, readable column header: 表三·一、本年新收政府信息公开申请数量·自然人."""
+    cell = fmt.cells[key]
+    table = fmt.table(cell.table)
+    parts = [f"表{table.number}"]
+    block = table.blocks[cell.block]
+    if block.title:
+        parts.append(block.title)
+    parts += list(cell.row.path) + list(cell.column.path)
+    return "·".join(parts)

@@ -35,6 +35,8 @@ class ReadResult:
     fatal: bool = False  # not readable as the expected report at all
     fmt: Format | None = None
     kind: str = "department"  # or "summary" for a compiled county workbook
+    agency: dict | None = None  # from the identity metadata, even when the rest is not read
+    year: int | None = None
 
 
 def read_workbook(
@@ -84,34 +86,38 @@ def _read(book, path: Path, expect_format, expect_year, secret) -> ReadResult:
     meta = _meta(book)
     if "format" not in meta:
         return ReadResult(None, [finding(Code.NOT_NIANBAO)], fatal=True)
+    agency = {"name": meta.get("agency_name", ""), "code": meta.get("agency_code", "")}
+    if meta.get("agency_level"):
+        agency["level"] = meta["agency_level"]
+    kind = meta.get("kind", "department")
     fmt = all_formats().get(meta["format"])
-    if fmt is None:
-        return ReadResult(None, [finding(Code.UNKNOWN_FORMAT, actual=meta["format"])], fatal=True)
     try:
         year = int(meta.get("year", ""))
     except ValueError:
         return ReadResult(None, [finding(Code.NOT_NIANBAO)], fatal=True)
+
+    def refuse(*problems: Finding) -> ReadResult:
+        return ReadResult(None, list(problems), fatal=True, fmt=fmt, kind=kind, agency=agency, year=year)
+
+    if fmt is None:
+        return refuse(finding(Code.UNKNOWN_FORMAT, actual=meta["format"]))
     if expect_year is not None and year != expect_year:
-        return ReadResult(None, [finding(Code.WRONG_YEAR, actual=year, expected=expect_year)], fatal=True, fmt=fmt)
+        return refuse(finding(Code.WRONG_YEAR, actual=year, expected=expect_year))
     if expect_format is not None and fmt.id != expect_format:
-        return ReadResult(None, [finding(Code.WRONG_FORMAT, actual=fmt.id, expected=expect_format, year=year)],
-                          fatal=True, fmt=fmt)
+        return refuse(finding(Code.WRONG_FORMAT, actual=fmt.id, expected=expect_format, year=year))
     lay = layout(fmt)
     if meta.get("fingerprint") != lay.fingerprint():
-        return ReadResult(None, [finding(Code.FINGERPRINT, actual=meta.get("fingerprint", "无"),
-                                         expected=lay.fingerprint())], fatal=True, fmt=fmt)
+        return refuse(finding(Code.FINGERPRINT, actual=meta.get("fingerprint", "无"), expected=lay.fingerprint()))
     findings: list[Finding] = []
     missing = [s for s in lay.sheets if s not in book.sheetnames]
     if missing:
-        return ReadResult(None, [finding(Code.SHEET_MISSING, sheet=s) for s in missing], fatal=True, fmt=fmt)
+        return refuse(*[finding(Code.SHEET_MISSING, sheet=s) for s in missing])
     for name in book.sheetnames:
         if name not in lay.sheets:
-            findings.append(finding(Code.SHEET_EXTRA, sheet=name))
+            if kind != "summary":  # a county summary carries its own extra sheets
+                findings.append(finding(Code.SHEET_EXTRA, sheet=name))
         elif not book[name].protection.sheet:
             findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
-    agency = {"name": meta.get("agency_name", ""), "code": meta.get("agency_code", "")}
-    if meta.get("agency_level"):
-        agency["level"] = meta["agency_level"]
     if secret is not None:
         findings.extend(_check_mac(meta, fmt, year, secret))
 
@@ -130,7 +136,7 @@ def _read(book, path: Path, expect_format, expect_year, secret) -> ReadResult:
         "provenance": provenance,
     }
     _read_text(book, fmt, doc, findings)
-    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=meta.get("kind", "department"))
+    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year)
 
 
 def _check_mac(meta: dict, fmt: Format, year: int, secret: bytes) -> list[Finding]:
@@ -270,3 +276,31 @@ def _read_text(book, fmt: Format, doc: dict, findings: list[Finding]) -> None:
         if not value and fld.required:
             findings.append(finding(Code.TEXT_EMPTY, sheet=fld.pos.sheet, cell=fld.pos.ref, key=key,
                                     label=fld.label.split("（")[0]))
+
+
+def read_breakdown(path: str | Path) -> dict[str, dict]:
+    """Per-agency documents from a county summary's 分部门明细 sheet, by agency code."""
+    from .layout import BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        meta = _meta(book)
+        fmt = all_formats().get(meta.get("format", ""))
+        if fmt is None or BREAKDOWN_SHEET not in book.sheetnames:
+            return {}
+        rows = list(book[BREAKDOWN_SHEET].iter_rows(values_only=True))
+    finally:
+        book.close()
+    if len(rows) <= BREAKDOWN_KEY_ROW + 2:
+        return {}
+    keys = [str(k) if k is not None else "" for k in rows[BREAKDOWN_KEY_ROW]]
+    out: dict[str, dict] = {}
+    for row in rows[BREAKDOWN_KEY_ROW + 2:]:
+        values = dict(zip(keys, row))
+        code = values.get("agency.code")
+        if not code:
+            continue
+        tables = {k: values.get(k) for k in fmt.cells}
+        agency = {"name": str(values.get("agency.name") or ""), "code": str(code)}
+        out[str(code)] = {"format": fmt.id, "year": int(meta.get("year", 0)), "agency": agency, "tables": tables}
+    return out

@@ -38,6 +38,7 @@ class Node:
     children: tuple[Node, ...] = ()
     kind: str | None = None
     unit: str | None = None
+    path: tuple[str, ...] = ()  # labels from the top group down to this node
 
     @property
     def is_leaf(self) -> bool:
@@ -264,16 +265,18 @@ def load_spec(path: str | Path) -> Format:
     return fmt
 
 
-def _node(raw: dict, parent_key: str, depth: int, place: str, inherited_kind: str | None = None) -> Node:
+def _node(raw: dict, parent_key: str, depth: int, place: str, inherited_kind: str | None = None,
+          parent_path: tuple[str, ...] = ()) -> Node:
     key = raw.get("key", "")
     full = ".".join(p for p in (parent_key, key) if p)
     kind = raw.get("kind", inherited_kind)
+    path = parent_path + ((raw["label"],) if raw["label"] else ())
     children = tuple(
-        _node(c, full, depth + 1, f"{place}.children[{i}]", kind) for i, c in enumerate(raw.get("children", []))
+        _node(c, full, depth + 1, f"{place}.children[{i}]", kind, path) for i, c in enumerate(raw.get("children", []))
     )
     if not children and "key" not in raw and depth >= 0 and raw.get("label") and place.startswith("col"):
         raise SpecError(f"{place}: leaf column {raw['label']!r} has no key")
-    return Node(full, raw["label"], depth, children, kind, raw.get("unit"))
+    return Node(full, raw["label"], depth, children, kind, raw.get("unit"), path)
 
 
 def _build(raw: dict) -> Format:
