@@ -26,6 +26,7 @@ from .layout import layout
 from .normalise import normalise
 from .rules import number_text
 from .spec import Format, all_formats
+from .xlsx_raw import ENGINES, RawBook
 
 
 @dataclass
@@ -45,14 +46,18 @@ def read_workbook(
     expect_format: str | None = None,
     expect_year: int | None = None,
     secret: bytes | None = None,
+    engine: str = "fast",
 ) -> ReadResult:
+    """engine: "fast" (direct XML, the default) or "openpyxl" (the reference); findings are identical."""
     path = Path(path)
     try:
-        book = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+        book = ENGINES[engine](path)
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's problem, not ours
         return ReadResult(None, [_load_failure(exc)], fatal=True)
     try:
-        return _read(book, path, expect_format, expect_year, secret)
+        return _read(book, expect_format, expect_year, secret)
+    except Exception as exc:  # noqa: BLE001 - a malformed part deep inside the file
+        return ReadResult(None, [_load_failure(exc)], fatal=True)
     finally:
         book.close()
 
@@ -66,23 +71,25 @@ def _load_failure(exc: Exception) -> Finding:
     return finding(Code.FILE_CORRUPT, what=f"{name}")
 
 
-def _meta(book) -> dict[str, str]:
+def _meta(book: RawBook) -> dict[str, str]:
     """Identity values from defined names, falling back to custom document properties."""
     out: dict[str, str] = {}
-    props = {p.name: p.value for p in (book.custom_doc_props.props if book.custom_doc_props else [])}
     for name in identity.META_FIELDS:
-        dn = book.defined_names.get(identity.META_NAME_PREFIX + name)
-        if dn is not None and dn.attr_text:
-            text = dn.attr_text.strip()
+        text = (book.defined_name(identity.META_NAME_PREFIX + name) or "").strip()
+        if text:
+            if text.startswith("=") and len(text) > 1:
+                text = text[1:]
             if text.startswith('"') and text.endswith('"'):
                 text = text[1:-1].replace('""', '"')
             out[name] = text
-        elif identity.PROPERTY_PREFIX + name in props:
-            out[name] = str(props[identity.PROPERTY_PREFIX + name])
+        else:
+            prop = book.custom_property(identity.PROPERTY_PREFIX + name)
+            if prop is not None:
+                out[name] = prop
     return out
 
 
-def _read(book, path: Path, expect_format, expect_year, secret) -> ReadResult:
+def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     meta = _meta(book)
     if "format" not in meta:
         return ReadResult(None, [finding(Code.NOT_NIANBAO)], fatal=True)
@@ -112,19 +119,22 @@ def _read(book, path: Path, expect_format, expect_year, secret) -> ReadResult:
     missing = [s for s in lay.sheets if s not in book.sheetnames]
     if missing:
         return refuse(*[finding(Code.SHEET_MISSING, sheet=s) for s in missing])
+    wanted: dict[str, set[str]] = {}
+    for pos in list(lay.cells.values()) + [f.pos for f in lay.fields.values()]:
+        wanted.setdefault(pos.sheet, set()).add(pos.ref)
+    book.load(wanted)
     for name in book.sheetnames:
         if name not in lay.sheets:
             if kind != "summary":  # a county summary carries its own extra sheets
                 findings.append(finding(Code.SHEET_EXTRA, sheet=name))
-        elif not book[name].protection.sheet:
+        elif not book.protected(name):
             findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
     if secret is not None:
         findings.extend(_check_mac(meta, fmt, year, secret))
 
     tables, provenance = _read_inputs(book, fmt, findings)
     tables = compute_derived(fmt, tables)
-    cached = _cached_values(path, fmt)
-    _check_derived(book, fmt, tables, cached, findings, provenance)
+    _check_derived(book, fmt, tables, findings, provenance)
     doc = {
         "format": fmt.id,
         "year": year,
@@ -162,8 +172,7 @@ def _read_inputs(book, fmt: Format, findings: list[Finding]) -> tuple[dict, dict
     provenance: dict[str, str] = {}
     for key in fmt.input_keys():
         pos = lay.cells[key]
-        xl = book[pos.sheet][pos.ref]
-        raw = xl.value
+        raw = book.value(pos.sheet, pos.ref)
         if isinstance(raw, str) and raw.startswith("="):
             raw = f"公式 {raw}"  # a formula typed into an input cell is not a number we can trust
         outcome = normalise(raw, fmt.cells[key].kind)
@@ -203,12 +212,12 @@ def _formula_refs(formula: str, sheet: str) -> set[str] | None:
     return refs
 
 
-def _check_derived(book, fmt: Format, tables: dict, cached: dict, findings: list[Finding], provenance: dict) -> None:
+def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
     lay = layout(fmt)
     for key, inst in fmt.derived.items():
         pos = lay.cells[key]
         provenance[key] = f"{pos.sheet}!{pos.ref}"
-        content = book[pos.sheet][pos.ref].value
+        content = book.value(pos.sheet, pos.ref)
         expected = tables.get(key)
         expected_text = number_text(expected) if expected is not None else "（无法计算）"
         if not (isinstance(content, str) and content.startswith("=")):
@@ -219,7 +228,7 @@ def _check_derived(book, fmt: Format, tables: dict, cached: dict, findings: list
         if _formula_refs(content, pos.sheet) != want:
             findings.append(_cell_finding(Code.FORMULA_CHANGED, fmt, key, actual=content, expected=expected_text))
             continue
-        shown = cached.get(key)
+        shown = book.cached(pos.sheet, pos.ref)
         if isinstance(shown, (int, float)) and not isinstance(shown, bool) and expected is not None:
             if abs(float(shown) - float(expected)) > 0.005:
                 findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=number_text(shown),
@@ -232,25 +241,6 @@ def _plain(value) -> object:
     return value
 
 
-def _cached_values(path: Path, fmt: Format) -> dict:
-    """The values the file's last spreadsheet application stored for derived cells."""
-    lay = layout(fmt)
-    wanted: dict[str, dict[str, str]] = {}
-    for key in fmt.derived:
-        pos = lay.cells[key]
-        wanted.setdefault(pos.sheet, {})[pos.ref] = key
-    out: dict = {}
-    book = openpyxl.load_workbook(path, data_only=True, read_only=True, keep_links=False)
-    try:
-        for sheet, refs in wanted.items():
-            ws = book[sheet]
-            for ref, key in refs.items():
-                out[key] = ws[ref].value
-    finally:
-        book.close()
-    return out
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -261,10 +251,10 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _read_text(book, fmt: Format, doc: dict, findings: list[Finding]) -> None:
+def _read_text(book: RawBook, fmt: Format, doc: dict, findings: list[Finding]) -> None:
     lay = layout(fmt)
     for key, fld in lay.fields.items():
-        value = _text(book[fld.pos.sheet][fld.pos.ref].value)
+        value = _text(book.value(fld.pos.sheet, fld.pos.ref))
         doc["provenance"][key] = f"{fld.pos.sheet}!{fld.pos.ref}"
         group, _, name = key.partition(".")
         if group == "contact" and name in CONTACT_KEYS:
@@ -284,7 +274,7 @@ def read_breakdown(path: str | Path) -> dict[str, dict]:
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:
-        meta = _meta(book)
+        meta = _meta(_OpenpyxlNames(book))
         fmt = all_formats().get(meta.get("format", ""))
         if fmt is None or BREAKDOWN_SHEET not in book.sheetnames:
             return {}
@@ -304,3 +294,18 @@ def read_breakdown(path: str | Path) -> dict[str, dict]:
         agency = {"name": str(values.get("agency.name") or ""), "code": str(code)}
         out[str(code)] = {"format": fmt.id, "year": int(meta.get("year", 0)), "agency": agency, "tables": tables}
     return out
+
+
+class _OpenpyxlNames(RawBook):
+    """Just the identity lookups of an already-open openpyxl workbook."""
+
+    def __init__(self, book):
+        self._book = book
+
+    def defined_name(self, name):
+        dn = self._book.defined_names.get(name)
+        return dn.attr_text if dn is not None else None
+
+    def custom_property(self, name):
+        props = self._book.custom_doc_props.props if self._book.custom_doc_props else []
+        return next((str(p.value) for p in props if p.name == name), None)

@@ -1,0 +1,20 @@
+"""nianbao demo OUT_DIR: run the whole county workflow on the shipped samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="在自带样例上演示完整流程 / run the whole workflow on the shipped samples")
+    p.add_argument("out", type=Path, nargs="?", default=Path("out"), metavar="OUT_DIR",
+                   help="输出文件夹（会被清空重建）/ output folder (recreated)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from rich.console import Console
+
+    from ..demo import run_demo
+
+    return run_demo(args.out, Console(highlight=False))
