@@ -55,7 +55,7 @@ class Code(Enum):
     FINGERPRINT = Detail("layout fingerprint does not match", "error",
                          "模板版式已被改动（版式指纹 {actual}，应为 {expected}），可能插入或删除了行列。请在原模板中重新填报。")
     HMAC_MISMATCH = Detail("issuer signature does not match", "error",
-                           "模板签名与单位不符：此模板不是下发给“{agency}”（代码 {code}）的那一份。请使用本单位的模板。")
+                           "模板签名与单位不符：此模板不是下发给“{agency}”（代码 {agency_code}）的那一份。请使用本单位的模板。")
     HMAC_MISSING = Detail("issuer signature missing", "error", "模板缺少下发签名，无法确认下发给哪个单位。请使用下发的模板。")
     SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，不要删除工作表。")
     SHEET_EXTRA = Detail("extra sheet", "info", "工作簿中多了工作表「{sheet}」，汇总时不会读取其中内容。")

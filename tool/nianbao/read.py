@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ def read_workbook(
     try:
         return _read(book, expect_format, expect_year, secret)
     except Exception as exc:  # noqa: BLE001 - a malformed part deep inside the file
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
         return ReadResult(None, [_load_failure(exc)], fatal=True)
     finally:
         book.close()
@@ -155,7 +158,7 @@ def _check_mac(meta: dict, fmt: Format, year: int, secret: bytes) -> list[Findin
         return [finding(Code.HMAC_MISSING)]
     want = identity.issuer_mac(secret, fmt.id, year, meta.get("agency_code", ""), meta.get("template_version", ""))
     if not hmac.compare_digest(got, want):
-        return [finding(Code.HMAC_MISMATCH, agency=meta.get("agency_name", ""), code=meta.get("agency_code", ""))]
+        return [finding(Code.HMAC_MISMATCH, agency=meta.get("agency_name", ""), agency_code=meta.get("agency_code", ""))]
     return []
 
 

@@ -1,0 +1,225 @@
+"""Province-scale benchmarks: nianbao against the readers' floor and a naive openpyxl baseline.
+
+    make bench                      # N = 100, 1000, 5000 (workbooks cached in benchmarks/cache/)
+    python benchmarks/run.py --sizes 100 --repeat 3
+
+Every measurement runs in a fresh child process (so peak RSS is its own), `--repeat` times,
+and the median is reported. Results go to stdout and benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tool"))
+
+CACHE = HERE / "cache"
+YEAR = 2021
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def corpus(n: int) -> list[Path]:
+    """N filled 2021 workbooks: varied, consistent, about 1 in 10 with an error. Cached on disk."""
+    folder = CACHE / f"n{n}"
+    done = folder / ".complete"
+    if done.exists():
+        return sorted(folder.glob("*.xlsx"))
+    folder.mkdir(parents=True, exist_ok=True)
+    from nianbao.spec import format_for_year
+    from nianbao.template import write_template
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from factory import valid_document
+
+    fmt = format_for_year(YEAR)
+    rng = random.Random(n)
+    for i in range(n):
+        agency = {"name": f"测试县第{i:05d}单位", "code": f"B{i:05d}", "level": "county"}
+        doc = valid_document(fmt, YEAR, seed=i, agency=agency)
+        if rng.random() < 0.1:
+            doc["tables"]["requests.carry_forward.natural"] += 1  # breaks T3-1
+        if rng.random() < 0.05:
+            doc["tables"]["requests.received.commercial"] = "十二"  # text in a number cell
+        write_template(fmt, YEAR, agency, folder / f"B{i:05d}.xlsx", document=doc)
+    roster = folder / "roster.csv"
+    roster.write_text("code,name,level\n" + "".join(f"B{i:05d},测试县第{i:05d}单位,county\n" for i in range(n)),
+                      encoding="utf-8")
+    done.touch()
+    return sorted(folder.glob("*.xlsx"))
+
+
+# ---------------------------------------------------------------- the measured jobs (run in a child)
+
+
+def job_floor(files: list[Path]) -> None:
+    """Unzip and parse only the XML parts nianbao needs, nothing else."""
+    from defusedxml import ElementTree as SafeET
+
+    needed = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml", "xl/sharedStrings.xml",
+              "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
+              "xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml")
+    for path in files:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            for part in needed:
+                if part in names:
+                    SafeET.fromstring(zf.read(part), forbid_dtd=True)
+
+
+def job_naive(files: list[Path]) -> None:
+    import openpyxl
+
+    for path in files:
+        openpyxl.load_workbook(path).close()
+
+
+def job_check(files: list[Path], jobs: int, engine: str = "fast") -> None:
+    from functools import partial
+
+    from nianbao.check import check_file
+    from nianbao.cli.common import run_parallel
+
+    run_parallel(partial(check_file), files, {"expect_year": YEAR}, jobs=jobs)
+
+
+def job_compile(files: list[Path], jobs: int) -> None:
+    from nianbao.compile_run import CompileOptions, compile_reports
+    from nianbao.roster import load_roster
+    from nianbao.spec import format_for_year
+
+    roster = load_roster(files[0].parent / "roster.csv")
+    compile_reports(CompileOptions(fmt=format_for_year(YEAR), year=YEAR, roster=roster, out_dir=Path("/dev/null"),
+                                   paths=files, jobs=jobs, render=False))
+
+
+def job_template(files: list[Path], out: str) -> None:
+    from nianbao.spec import format_for_year
+    from nianbao.template import write_template
+
+    fmt = format_for_year(YEAR)
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    for i in range(len(files)):
+        write_template(fmt, YEAR, {"name": f"单位{i}", "code": f"T{i:05d}", "level": "county"},
+                       target / f"T{i:05d}.xlsx")
+
+
+def job_render(files: list[Path], out: str) -> None:
+    from nianbao.check import check_file
+    from nianbao.render import render_document
+    from nianbao.spec import get_format
+
+    result = check_file(files[0])
+    doc = result.document
+    render_document(doc, get_format(doc["format"]), "docx", Path(out) / "report.docx", draft=bool(result.errors))
+
+
+JOBS = {"floor": job_floor, "naive": job_naive, "check": job_check, "compile": job_compile,
+        "template": job_template, "render": job_render}
+
+
+def _child(name: str, files: list[str], kwargs: dict, queue) -> None:
+    paths = [Path(f) for f in files]
+    start = time.perf_counter()
+    JOBS[name](paths, **kwargs)
+    elapsed = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    queue.put((elapsed, max(own, kids) / 1024))
+
+
+def measure(name: str, files: list[Path], repeat: int, **kwargs) -> tuple[float, float]:
+    """Median seconds and max peak RSS (MB) over `repeat` fresh child processes."""
+    ctx = mp.get_context("spawn")
+    times, peaks = [], []
+    for _ in range(repeat):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_child, args=(name, [str(f) for f in files], kwargs, queue))
+        proc.start()
+        elapsed, peak = queue.get()
+        proc.join()
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    args = parser.parse_args()
+    rows = []
+    scratch = CACHE / "scratch"
+    for n in args.sizes:
+        t0 = time.perf_counter()
+        files = corpus(n)
+        print(f"corpus n={n}: {len(files)} workbooks ({time.perf_counter() - t0:.1f} s incl. cache)", flush=True)
+        plan = [("floor", "floor (unzip+parse needed XML)", {}), ("naive", "naive openpyxl.load_workbook", {}),
+                ("check", "nianbao check -j 1", {"jobs": 1}), ("check", "nianbao check -j 2", {"jobs": 2}),
+                ("compile", "nianbao compile -j 2", {"jobs": 2}),
+                ("template", "nianbao template (roster of N)", {"out": str(scratch / f"tpl{n}")})]
+        if n == args.sizes[0]:
+            plan.append(("render", "nianbao render (one report, docx)", {"out": str(scratch)}))
+        results = {}
+        for name, label, kwargs in plan:
+            repeat = args.repeat if n <= 1000 or name in ("floor", "check") else 1
+            seconds, peak = measure(name, files, repeat, **kwargs)
+            count = 1 if name == "render" else len(files)
+            results[label] = (seconds, peak, count)
+            print(f"  {label:38s} {seconds:8.2f} s  {count / seconds:9.1f} /s  peak {peak:6.0f} MB", flush=True)
+        floor = results["floor (unzip+parse needed XML)"][0]
+        naive = results["naive openpyxl.load_workbook"][0]
+        for label, (seconds, peak, count) in results.items():
+            rows.append((n, label, seconds, count / seconds, seconds / floor if count > 1 else None,
+                         seconds / naive if count > 1 else None, peak))
+    write_results(args.out, rows)
+    print(f"written {args.out}")
+    return 0
+
+
+def write_results(path: Path, rows) -> None:
+    lines = ["# nianbao benchmarks", "", f"Machine: {machine()}", "",
+             "Each figure is the median of several runs in a fresh process (peak RSS: the maximum).", "",
+             "| N | job | seconds | workbooks/s | × floor | × naive | peak RSS MB |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    for n, label, seconds, rate, xf, xn, peak in rows:
+        fx = f"{xf:.2f}" if xf is not None else "—"
+        nx = f"{xn:.2f}" if xn is not None else "—"
+        lines.append(f"| {n} | {label} | {seconds:.2f} | {rate:.1f} | {fx} | {nx} | {peak:.0f} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (path.with_suffix(".json")).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

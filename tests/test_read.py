@@ -1,0 +1,243 @@
+"""Reading filled workbooks: one known problem per workbook, asserted by rule id, cell and severity.
+
+Every case runs through both reader engines (the fast direct-XML one and the openpyxl
+reference): the findings must be identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from factory import valid_document
+from nianbao.check import check_document, check_file
+from nianbao.layout import layout
+from nianbao.read import read_workbook
+from nianbao.spec import all_formats
+from nianbao.template import write_template
+
+FMT = all_formats()["gov-info-disclosure-2021"]
+LAY = layout(FMT)
+ENGINES = ["fast", "openpyxl"]
+
+
+def filled(tmp_path: Path, fmt=FMT, name="book.xlsx", **kw) -> tuple[Path, dict]:
+    doc = valid_document(fmt)
+    return write_template(fmt, doc["year"], doc["agency"], tmp_path / name, document=doc, **kw), doc
+
+
+def edited(tmp_path: Path, mutate, fmt=FMT) -> Path:
+    """A filled workbook changed with openpyxl the way a person would change it in a spreadsheet."""
+    path, _ = filled(tmp_path, fmt)
+    book = openpyxl.load_workbook(path)
+    mutate(book)
+    book.save(path)
+    return path
+
+
+def cell(key: str) -> tuple[str, str]:
+    pos = LAY.cells[key]
+    return pos.sheet, pos.ref
+
+
+def findings(path: Path, engine: str, **kw):
+    read = read_workbook(path, engine=engine, **kw)
+    if read.fatal:
+        return read, read.findings
+    return read, check_document(read.document, prior_findings=read.findings).findings
+
+
+def rows(fs, *fields):
+    return [[getattr(f, x) for x in fields] for f in fs]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_clean_workbook_reads_back_exactly(tmp_path, engine):
+    path, doc = filled(tmp_path)
+    read, fs = findings(path, engine)
+    assert fs == []
+    assert read.document["tables"] == doc["tables"]
+    assert read.document["sections"] == doc["sections"]
+    assert read.document["contact"] == doc["contact"]
+    assert read.document["agency"] == doc["agency"]
+    assert read.document["provenance"]["requests.received.natural"] == "表三 依申请公开!" + LAY.cells[
+        "requests.received.natural"].ref
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("key", "value", "rule", "severity"),
+    [
+        ("requests.received.natural", None, "CELL_BLANK", "error"),
+        ("requests.received.natural", "十二", "CELL_TEXT", "error"),
+        ("requests.received.natural", "无", "CELL_TEXT", "error"),
+        ("requests.received.natural", "/", "CELL_TEXT", "error"),
+        ("requests.received.natural", 1.5, "CELL_DECIMAL", "error"),
+        ("requests.received.natural", -2, "CELL_NEGATIVE", "error"),
+        ("requests.received.natural", "#REF!", "CELL_ERROR_VALUE", "error"),
+        ("requests.received.natural", dt.datetime(2021, 5, 1), "CELL_DATE", "error"),
+        ("proactive.fees.amount", 1.234, "CELL_PRECISION", "error"),
+    ],
+)
+def test_rejected_input(tmp_path, engine, key, value, rule, severity):
+    sheet, ref = cell(key)
+    path = edited(tmp_path, lambda b: b[sheet].__setitem__(ref, value))
+    _, fs = findings(path, engine)
+    assert [rule, severity, sheet, ref, key] in rows(fs, "rule", "severity", "sheet", "cell", "key")
+    assert not any(f.rule.startswith("T3") and f.severity == "error" for f in fs), "a bad cell is not also a balance error"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("typed", ["１２", " 12 ", "12件", "12", "1,2"])
+def test_normalised_input_is_read_with_an_info_finding(tmp_path, engine, typed):
+    key = "reviews.admin_review.upheld"
+    sheet, ref = cell(key)
+    path = edited(tmp_path, lambda b: b[sheet].__setitem__(ref, typed))
+    read, fs = findings(path, engine)
+    if typed == "1,2":  # not a thousands separator: rejected, not guessed
+        assert ["CELL_TEXT", ref] in rows(fs, "rule", "cell")
+        return
+    assert read.document["tables"][key] == 12
+    assert ["CELL_NORMALISED", "info", ref] in rows(fs, "rule", "severity", "cell")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_formula_replaced_by_constant(tmp_path, engine):
+    key = "requests.received.total"
+    sheet, ref = cell(key)
+    path = edited(tmp_path, lambda b: b[sheet].__setitem__(ref, 999))
+    read, fs = findings(path, engine)
+    assert rows(fs, "rule", "severity", "cell") == [["FORMULA_REPLACED", "error", ref]]
+    assert read.document["tables"][key] != 999  # the recomputed total is used, never the typed one
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_formula_edited(tmp_path, engine):
+    key = "reviews.admin_review.total"
+    sheet, ref = cell(key)
+    path = edited(tmp_path, lambda b: b[sheet].__setitem__(ref, "=SUM(A6:C6)+1"))
+    _, fs = findings(path, engine)
+    assert rows(fs, "rule", "cell") == [["FORMULA_CHANGED", ref]]
+
+
+def _rewrite_part(path: Path, part: str, edit) -> None:
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(item, data)
+    shutil.move(tmp, path)
+
+
+def _sheet_part(path: Path, sheet: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"', wb).group(1)
+    return "xl/" + re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_stale_cached_total_is_its_own_finding(tmp_path, engine):
+    """A cached total that disagrees with the inputs: 未重新计算, separate from any imbalance."""
+    path, doc = filled(tmp_path)
+    sheet, ref = cell("requests.received.total")
+    right = doc["tables"]["requests.received.total"]
+    _rewrite_part(path, _sheet_part(path, sheet),
+                  lambda x: re.sub(rf'(<c r="{ref}"[^>]*>.*?<v>){right}(</v>)', rf"\g<1>{right + 7}\g<2>", x, count=1))
+    _, fs = findings(path, engine)
+    assert rows(fs, "rule", "severity", "cell") == [["FORMULA_STALE", "warning", ref]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_broken_balance_is_t3_1(tmp_path, engine):
+    sheet, ref = cell("requests.carry_forward.research")
+    path = edited(tmp_path, lambda b: b[sheet].__setitem__(ref, b[sheet][ref].value + 1))
+    _, fs = findings(path, engine)
+    assert [r for r in rows(fs, "rule", "severity", "column_label") if r[0] == "T3-1"] == [
+        ["T3-1", "error", "科研机构"], ["T3-1", "error", "总计"]]
+    assert all(f.rule == "T3-1" for f in fs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_protection_removed_and_extra_sheet(tmp_path, engine):
+    def mutate(b):
+        b["表三 依申请公开"].protection.sheet = False
+        b.create_sheet("我的草稿")
+
+    _, fs = findings(edited(tmp_path, mutate), engine)
+    assert sorted(rows(fs, "rule", "severity", "sheet")) == [
+        ["PROTECTION_REMOVED", "warning", "表三 依申请公开"], ["SHEET_EXTRA", "info", "我的草稿"]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_missing_sheet_stops_reading(tmp_path, engine):
+    path = edited(tmp_path, lambda b: b.remove(b["表四 复议诉讼"]))
+    read, fs = findings(path, engine)
+    assert read.fatal
+    assert rows(fs, "rule", "sheet") == [["SHEET_MISSING", "表四 复议诉讼"]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_empty_narrative_is_a_warning(tmp_path, engine):
+    pos = LAY.fields["sections.problems"].pos
+    _, fs = findings(edited(tmp_path, lambda b: b[pos.sheet].__setitem__(pos.ref, None)), engine)
+    assert rows(fs, "rule", "severity", "cell") == [["TEXT_EMPTY", "warning", pos.ref]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_not_a_nianbao_workbook(tmp_path, engine):
+    path = tmp_path / "mine.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Sheet1").write("A1", "自制表格")
+    book.close()
+    read, fs = findings(path, engine)
+    assert read.fatal and rows(fs, "rule") == [["NOT_NIANBAO"]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_identity_mismatches_are_reported_not_guessed(tmp_path, engine):
+    path, _ = filled(tmp_path)
+    read = read_workbook(path, engine=engine, expect_year=2023)
+    assert read.fatal and rows(read.findings, "rule", "actual", "expected") == [["WRONG_YEAR", 2022, 2023]] or \
+        rows(read.findings, "rule")[0] == ["WRONG_YEAR"]
+    assert read.agency["code"] == "TEST-01"
+    read = read_workbook(path, engine=engine, expect_format="gov-info-disclosure-2019")
+    assert read.fatal and rows(read.findings, "rule") == [["WRONG_FORMAT"]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_layout_fingerprint_mismatch(tmp_path, engine):
+    path, _ = filled(tmp_path)
+    _rewrite_part(path, "xl/workbook.xml", lambda x: re.sub(
+        r'(<definedName name="nb\.meta\.fingerprint">)[^<]*', r'\1"0000000000000000"', x))
+    read = read_workbook(path, engine=engine)
+    assert read.fatal and rows(read.findings, "rule") == [["FINGERPRINT"]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_issuer_mac(tmp_path, engine):
+    path, _ = filled(tmp_path, secret=b"county-secret")
+    assert read_workbook(path, engine=engine, secret=b"county-secret").findings == []
+    wrong = read_workbook(path, engine=engine, secret=b"another-secret")
+    assert rows(wrong.findings, "rule", "severity") == [["HMAC_MISMATCH", "error"]]
+    unsigned, _ = filled(tmp_path, name="unsigned.xlsx")
+    assert rows(read_workbook(unsigned, engine=engine, secret=b"county-secret").findings, "rule") == [
+        ["HMAC_MISSING"]]
+
+
+def test_check_file_on_a_2019_workbook(tmp_path):
+    fmt = all_formats()["gov-info-disclosure-2019"]
+    path, doc = filled(tmp_path, fmt)
+    result = check_file(path)
+    assert result.status == "ok" and result.format == fmt.id
+    assert result.document["tables"] == doc["tables"]
