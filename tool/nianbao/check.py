@@ -103,7 +103,8 @@ def check_document(
     tables = doc.get("tables") if isinstance(doc.get("tables"), dict) else {}
     agency = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
     findings += rules.evaluate(fmt, tables, level=agency.get("level"), previous=previous,
-                               cross_year_severity=cross_year_severity)
+                               cross_year_severity=cross_year_severity,
+                               consolidated="consolidated" in doc or kind == "summary")
     return CheckResult(file, agency or None, fmt.id, doc.get("year"), _status(findings, True), findings,
                        _stats(fmt, findings, doc), doc, kind)
 

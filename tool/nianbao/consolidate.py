@@ -157,14 +157,34 @@ def consolidate(
     county = sum_documents(fmt, year, agency, included_docs, [s.entry for s in statuses if s.included])
     county_result = check_document(county)
     county_findings = list(county_result.findings)
+    if previous:
+        previous_county, missing_prev = _previous_of_members(previous, [s for s in statuses if s.included], year)
+        if missing_prev:
+            county_findings.append(Finding(
+                rule="C4", severity="warning",
+                message=f"以下单位没有上一年度报告，跨年度核对只比较其余单位：{'、'.join(missing_prev)}。"))
     if previous_county is not None:
-        cross = rules.evaluate(fmt, county["tables"], level=agency.get("level"), previous=previous_county)
+        cross = rules.evaluate(fmt, county["tables"], level=agency.get("level"), previous=previous_county,
+                               consolidated=True)
         county_findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
         county_findings += _yoy(county, previous_county)
     all_clean = all(s.status in ("ok", "warning") for s in statuses if s.included)
     bugs = [f for f in county_result.findings if f.severity == "error"] if all_clean else []
     return Compilation(fmt, year, agency, statuses, county, county_findings, bugs, unknown, unidentified,
                        superseded, include_errors)
+
+
+def _previous_of_members(previous: dict[str, dict], members: list[AgencyStatus], year: int):
+    """Last year's county figures over this year's included members (C4: membership may change)."""
+    from .spec import get_format
+
+    docs = [previous[m.entry.code] for m in members if m.entry.code in previous]
+    missing = [m.entry.name for m in members if m.entry.code not in previous]
+    if not docs:
+        return None, missing
+    fmt = get_format(docs[0]["format"])
+    entries = [m.entry for m in members if m.entry.code in previous]
+    return sum_documents(fmt, year - 1, {"name": "上年", "code": "PREV"}, docs, entries), missing
 
 
 def _cross_year_ids(fmt: Format) -> set[str]:

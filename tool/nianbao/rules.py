@@ -31,6 +31,7 @@ def evaluate(
     level: str | None = None,
     previous: dict | None = None,
     cross_year_severity: str | None = None,
+    consolidated: bool = False,
 ) -> list[Finding]:
     """Findings for every rule instance that does not hold.
 
@@ -38,6 +39,7 @@ def evaluate(
     with it, and an instance whose last-year cells that format lacks is skipped.
     cross_year_severity: overrides the spec severity of cross-year rules (a warning when last
     year's figures come from a published report rather than a nianbao workbook).
+    consolidated: the figures are a county summary; per-agency heuristics are skipped.
     """
     prev_tables = previous.get("tables", {}) if previous else None
     out: list[Finding] = []
@@ -46,6 +48,8 @@ def evaluate(
         if rule.cross_year and prev_tables is None:
             continue
         if rule.applies_to and level not in rule.applies_to:
+            continue
+        if consolidated and not rule.consolidated:
             continue
         left = _sum(fmt, inst.left, tables, prev_tables)
         right = _sum(fmt, inst.right, tables, prev_tables)

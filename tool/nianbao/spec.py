@@ -161,6 +161,7 @@ class Rule:
     applies_to: tuple[str, ...] | None
     cross_year: bool
     is_sum: bool
+    consolidated: bool = True  # False: a per-agency heuristic that means nothing on a county sum
 
 
 @dataclass(eq=False)  # identity: formats are loaded once and used as cache keys
@@ -407,6 +408,7 @@ def _build_rule(fmt: Format, r: dict, place: str) -> None:
         id=r["id"], title=r["title"], severity=r["severity"], message=r["message"],
         applies_to=tuple(r["applies_to"]) if "applies_to" in r else None,
         cross_year=bool(r.get("cross_year", False)), is_sum=is_sum,
+        consolidated=bool(r.get("consolidated", True)),
     )
     fmt.rules.append(rule)
     (var, domain_spec), = (r.get("for_each") or {"_": ["_"]}).items()
