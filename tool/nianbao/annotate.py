@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .check import CheckResult
 
@@ -71,7 +72,7 @@ def _issues_sheet(book, result: CheckResult) -> None:
         ws.cell(row, 2).fill = _FILL[f.severity]
         if f.sheet in book.sheetnames and f.cell:
             link = ws.cell(row, 5)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}", display=f.cell)
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row, 7).alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in zip("ABCDEFG", (6, 6, 18, 16, 8, 40, 80)):

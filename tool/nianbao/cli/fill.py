@@ -1,0 +1,87 @@
+"""nianbao fill report.json -o FILE.xlsx: a template filled from a report document.
+
+The numbers are written as they are, even when they break the schema or the rules (a
+word in a number cell, an unbalanced column): fill turns any document, broken ones
+included, into the workbook a department would have returned. Only the format, year and
+agency must be usable.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..identity import DEFAULT_PASSWORD
+from . import UsageError
+from .common import read_secret
+from .template import write_or_fail
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "fill",
+        help="用报告数据（.json）填写模板 / fill a template from a report document",
+        description="读取报告数据（.json），生成按其数字和文字填好的年报模板；数字原样写入，不做校验。",
+    )
+    p.add_argument("document", type=Path, metavar="REPORT.json", help="报告数据 / report document")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="输出文件 / output file")
+    p.add_argument("--password", help=f"工作表保护密码（默认 {DEFAULT_PASSWORD}）/ sheet protection password")
+    p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发签名密钥 / issuer secret")
+    p.set_defaults(run=run)
+
+
+def load_fillable(path: Path) -> dict:
+    """The document, if its format, year and agency are usable; UsageError naming the problem otherwise."""
+    from ..document import load_document
+
+    try:
+        doc = load_document(path)
+    except OSError as exc:
+        raise UsageError(f"无法读取报告数据 {path}：{exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"报告数据 {path} 不是 UTF-8 编码的 JSON 文件") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"报告数据 {path} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"报告数据 {path} 应为一个 JSON 对象（{{\"format\": …, \"tables\": …}}）")
+    year = doc.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise UsageError(f"报告数据 {path} 缺少有效的年度（year），现为 {doc.get('year')!r}")
+    doc["year"] = year
+    agency = doc.get("agency")
+    if not isinstance(agency, dict) or not str(agency.get("name") or "").strip():
+        raise UsageError(f"报告数据 {path} 缺少单位名称（agency.name）")
+    if doc.get("tables") is not None and not isinstance(doc.get("tables"), dict):
+        raise UsageError(f"报告数据 {path} 的 tables 应为一个对象（单元格 → 数字）")
+    return doc
+
+
+def run(args) -> int:
+    from ..roster import parse_level
+    from ..spec import all_formats
+    from ..template import write_template
+
+    doc = load_fillable(args.document)
+    fmt = all_formats().get(str(doc.get("format")))
+    if fmt is None:
+        known = ", ".join(sorted(all_formats()))
+        raise UsageError(f"报告数据 {args.document} 的格式 {doc.get('format')!r} 未知；可选：{known}")
+    raw = doc["agency"]
+    agency = {"name": str(raw["name"]).strip(), "code": str(raw.get("code") or raw["name"]).strip()}
+    try:
+        level = parse_level(str(raw.get("level") or ""))
+    except ValueError:
+        raise UsageError(f"报告数据 {args.document} 的层级 agency.level={raw.get('level')!r} 无法识别") from None
+    if level:
+        agency["level"] = level
+    if args.output.suffix.lower() != ".xlsx":
+        raise UsageError(f"输出文件应以 .xlsx 结尾：{args.output}")
+    if args.output.parent and not args.output.parent.is_dir():
+        raise UsageError(f"输出文件夹不存在：{args.output.parent}")
+    options = {"document": doc, "password": args.password, "secret": read_secret(args.secret_file)}
+    write_or_fail(write_template, fmt, doc["year"], agency, args.output, options)
+    note = "" if fmt.covers(doc["year"]) else f"（注意：格式 {fmt.id} 本不适用于 {doc['year']} 年度）"
+    print(f"已按 {args.document} 填写 {agency['name']} {doc['year']} 年度模板 → {args.output}{note}")
+    return 0

@@ -1,0 +1,105 @@
+"""nianbao template: issue locked Excel templates, one agency at a time or one per roster row."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..identity import DEFAULT_PASSWORD
+from . import UsageError
+from .common import add_format_arg, read_secret, resolve_format
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "template",
+        help="生成加锁的填报模板 / issue locked Excel templates",
+        description="为一个单位（--agency）或名单上的每个单位（--roster）生成加锁的年报填报模板。"
+        " 格式版本默认按年度选择。",
+    )
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--agency", metavar="NAME", help="单位名称 / agency name")
+    who.add_argument("--roster", type=Path, metavar="ROSTER.csv",
+                     help="单位名单（code,name,level[,group][,email]），每个单位生成一份 / one template per roster row")
+    p.add_argument("--year", type=int, required=True, help="报告年度 / report year")
+    add_format_arg(p)
+    p.add_argument("--code", help="单位代码（默认同单位名称）/ agency code (default: the name)")
+    p.add_argument("--level", metavar="LEVEL", help="层级 province/city/county/township 或 省级/市级/县级/乡镇")
+    p.add_argument("--password", help=f"工作表保护密码（默认 {DEFAULT_PASSWORD}）/ sheet protection password")
+    p.add_argument("--secret-file", type=Path, metavar="KEY",
+                   help="密钥文件：在模板中写入下发签名，回收时可核对 / sign templates with this issuer secret")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx|DIR",
+                   help="输出文件（--agency）或文件夹（--roster）/ output file, or folder with --roster")
+    p.set_defaults(run=run)
+
+
+def template_filename(code: str, name: str, year: int) -> str:
+    """{code}-{name}-{year}年报模板.xlsx, with characters Windows refuses in file names replaced."""
+    return _safe(f"{code}-{name}-{year}年报模板") + ".xlsx"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "模板"
+
+
+def run(args) -> int:
+    from ..roster import RosterError, level_choices, load_roster, parse_level
+    from ..template import write_template
+
+    fmt = resolve_format(args.format_id, args.year)
+    if not fmt.covers(args.year):
+        span = f"{fmt.year_from}–{fmt.year_to} 年度" if fmt.year_to else f"{fmt.year_from} 年度及以后"
+        raise UsageError(f"格式 {fmt.id} 只适用于 {span}，不适用于 {args.year} 年度")
+    secret = read_secret(args.secret_file)
+    options = {"password": args.password, "secret": secret}
+
+    if args.roster is not None:
+        if args.code or args.level:
+            raise UsageError("使用 --roster 时，单位代码和层级取自名单，不能再给 --code/--level")
+        try:
+            roster = load_roster(args.roster)
+        except RosterError as exc:
+            raise UsageError(str(exc)) from None
+        out = args.output
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"{out} 已存在且不是文件夹；使用 --roster 时 -o 应为输出文件夹")
+        _mkdir(out)
+        for entry in roster:
+            agency = {"name": entry.name, "code": entry.code, "level": entry.level}
+            path = out / template_filename(entry.code, entry.name, args.year)
+            write_or_fail(write_template, fmt, args.year, agency, path, options)
+        print(f"已为名单 {args.roster} 上的 {len(roster)} 个单位生成 {args.year} 年度填报模板"
+              f"（{fmt.notice} 格式）→ {out}")
+        return 0
+
+    name = args.agency.strip()
+    if not name:
+        raise UsageError("单位名称不能为空 / --agency is empty")
+    try:
+        level = parse_level(args.level)
+    except ValueError:
+        raise UsageError(f"层级“{args.level}”无法识别，可填 {level_choices()}") from None
+    agency = {"name": name, "code": (args.code or name).strip(), "level": level}
+    path = args.output
+    if path.is_dir():
+        path = path / template_filename(agency["code"], name, args.year)
+    elif path.suffix.lower() != ".xlsx":
+        raise UsageError(f"输出文件应以 .xlsx 结尾：{path}")
+    _mkdir(path.parent)
+    write_or_fail(write_template, fmt, args.year, agency, path, options)
+    print(f"已生成 {name} {args.year} 年度填报模板（{fmt.notice} 格式）→ {path}")
+    return 0
+
+
+def _mkdir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"无法创建文件夹 {folder}：{exc.strerror or exc}") from None
+
+
+def write_or_fail(write_template, fmt, year: int, agency: dict, path: Path, options: dict) -> None:
+    try:
+        write_template(fmt, year, agency, path, **options)
+    except OSError as exc:
+        raise UsageError(f"无法写入 {path}：{exc.strerror or exc}（文件是否正在 Excel/WPS 中打开？）") from None

@@ -1,0 +1,113 @@
+"""Spec + layout → the locked Excel template a department fills in (written with xlsxwriter only).
+
+The workbook has the sheets layout(fmt).sheets names: 封面 (cover, contact fields and
+instructions), 正文 (narrative sections), one sheet per statutory table drawn like the
+official table, and 校验 (live checks). Every sheet is protected; only the input cells
+are unlocked. Derived cells are SUM formulas; their cached value is what the inputs give,
+or empty so that LibreOffice computes it (library-facts §7.1: it does not recalculate a
+cached 0). Identity metadata is written as defined names and custom document properties
+(identity.py), and every cell and text field has a defined name nb.<key>.
+
+Same inputs give a byte-identical file: the creation time is fixed, nothing else varies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+from . import identity
+from .document import compute_derived
+from .layout import CHECK_SHEET, COVER_SHEET, TEXT_SHEET, col_letter, layout
+from .roster import LEVELS, parse_level
+from .spec import Format
+from .template_checks import SUMMARY_CELL, write_check_sheet
+from .template_sheets import write_cover, write_table_sheet, write_text_sheet
+from .template_style import FONT, FONT_SIZE, Styles, checked
+
+# Protection options: in xlsxwriter True means *the user may* (library-facts §7.1 semantics trap).
+PROTECTION = {
+    "format_columns": True,  # resize columns
+    "format_rows": True,  # resize rows
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+    "format_cells": False,
+    "insert_columns": False,
+    "insert_rows": False,
+    "delete_columns": False,
+    "delete_rows": False,
+    "sort": False,
+    "autofilter": False,
+}
+
+
+def write_template(
+    fmt: Format,
+    year: int,
+    agency: dict,
+    path,
+    *,
+    document: dict | None = None,
+    password: str | None = None,
+    secret: bytes | None = None,
+) -> Path:
+    """Write the template for one agency; with `document`, its inputs are filled from that report."""
+    path = Path(path)
+    lay = layout(fmt)
+    agency = {k: v for k, v in agency.items() if v is not None}
+    if agency.get("level"):
+        try:
+            agency["level"] = parse_level(str(agency["level"]))
+        except ValueError:
+            raise ValueError(f"unknown agency level {agency['level']!r}; use one of {', '.join(LEVELS)}") from None
+    tables = document.get("tables") if document and isinstance(document.get("tables"), dict) else {}
+    values = {key: tables.get(key) for key in fmt.input_keys()}
+    derived_values = compute_derived(fmt, values)
+
+    buffer = io.BytesIO()  # written whole at the end: no half-written file, plain OSError on failure
+    workbook = xlsxwriter.Workbook(buffer, {
+        "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    })
+    try:
+        st = Styles(workbook)
+        sheets = {name: workbook.add_worksheet(name) for name in lay.sheets}
+        summary_ref = f"'{CHECK_SHEET}'!{col_letter(SUMMARY_CELL[1])}{SUMMARY_CELL[0] + 1}"
+        write_cover(sheets[COVER_SHEET], st, fmt, lay, year, agency, document, summary_ref)
+        write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document)
+        for table in fmt.tables:
+            write_table_sheet(sheets[table.sheet], st, fmt, lay, table, year, agency, values, derived_values)
+        write_check_sheet(sheets[CHECK_SHEET], st, fmt, lay, agency.get("level"))
+        for ws in sheets.values():
+            ws.protect(identity.DEFAULT_PASSWORD if password is None else password, PROTECTION)
+        _identity(workbook, fmt, lay, year, agency, secret)
+    finally:
+        workbook.close()
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _identity(workbook, fmt: Format, lay, year: int, agency: dict, secret: bytes | None) -> None:
+    meta = identity.identity_values(fmt, year, agency, secret=secret)
+    for field, value in meta.items():
+        checked(workbook.define_name(identity.META_NAMES[field], identity.name_constant(value)), f"name {field}")
+        checked(workbook.set_custom_property(identity.PROPERTY_NAMES[field], value), f"property {field}")
+    for key, pos in lay.cells.items():
+        checked(workbook.define_name(lay.name(key), "=" + pos.qualified), f"name {key}")
+    for key, fld in lay.fields.items():
+        checked(workbook.define_name(lay.name(key), "=" + fld.pos.qualified), f"name {key}")
+    workbook.set_properties({
+        "title": f"{agency.get('name', '')}{year}年政府信息公开工作年度报告（填报模板）",
+        "subject": f"{fmt.title}（{fmt.notice}）",
+        "author": "nianbao",
+        "company": str(agency.get("name", "")),
+        "keywords": f"nianbao,{fmt.id},{year}",
+        "comments": "由 nianbao 生成的填报模板。请只在黄色单元格中填写。",
+        # A fixed datetime (a date would silently become "now"): same inputs, same bytes.
+        "created": dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc),
+    })
