@@ -165,3 +165,76 @@ def test_year_over_year_change_is_info(tmp_path):
     assert (f.rule, f.severity, f.actual, f.expected) == ("Y-1", "info", 40, 2)
     doc["tables"]["requests.received.total"] = 3
     assert _yoy(doc, prev) == []
+
+
+# -- outputs: summary.xlsx / summary.json, and the two-level roll-up
+
+
+def test_summary_workbook_is_a_readable_report_and_matches_json(county, tmp_path):
+    import json
+
+    import openpyxl
+
+    from nianbao.compile_run import write_outputs
+
+    comp, _ = county
+    written = write_outputs(comp, tmp_path / "out", render=False)
+    data = json.loads(written["summary.json"].read_text(encoding="utf-8"))
+    result = check_file(written["summary.xlsx"], expect_year=2021)
+    assert result.kind == "summary" and result.status == "ok", [f.message for f in result.findings]
+    assert result.document["tables"] == data["report"]["tables"] == comp.county["tables"]
+    assert [a["status_label"] for a in data["agencies"]][7:] == ["未报送", "有错误", "通过", "有错误"]
+    assert data["completion"] == {"roster": 11, "reported": 10, "rate": 0.9091, "missing": 1, "error": 2,
+                                  "warning": 1, "ok": 7}
+    book = openpyxl.load_workbook(written["summary.xlsx"])
+    assert book.sheetnames[:2] == ["报送情况", "图表"] and {"分部门明细", "问题清单"} <= set(book.sheetnames)
+    assert all(ws.protection.sheet for ws in book.worksheets)
+    assert book["图表"]._charts, "the chart sheet has charts"
+    again = write_outputs(comp, tmp_path / "again", render=False)
+    assert again["summary.xlsx"].read_bytes() == written["summary.xlsx"].read_bytes()
+
+
+@pytest.mark.libreoffice
+def test_summary_workbook_in_libreoffice(county, tmp_path):
+    import json
+
+    from lo import convert, convert_all
+
+    from nianbao.compile_run import write_outputs
+
+    comp, _ = county
+    written = write_outputs(comp, tmp_path / "out", render=False)
+    pdf = convert(written["summary.xlsx"], tmp_path / "pdf", to="pdf")
+    assert pdf.stat().st_size > 10_000
+    (resaved,) = convert_all([written["summary.xlsx"]], tmp_path / "lo")
+    data = json.loads(written["summary.json"].read_text(encoding="utf-8"))
+    assert check_file(resaved).document["tables"] == data["report"]["tables"]
+
+
+def test_two_level_rollup_equals_compiling_all_departments(tmp_path):
+    """Three counties' summaries compiled into a city summary == compiling all their departments."""
+    from nianbao.compile_run import write_outputs
+
+    all_files, summaries = [], []
+    for c in range(3):
+        folder = tmp_path / f"county{c}"
+        folder.mkdir()
+        codes = [c * 10 + i for i in range(1, 4)]
+        for i in codes:
+            doc = valid_document(F21, 2021, seed=i, agency=agency(i))
+            all_files.append(workbook(folder, F21, 2021, doc, f"{i}.xlsx", 1_700_000_000 + i))
+        roster = load_roster(write_roster(folder / "roster.csv", codes))
+        comp = compile_reports(CompileOptions(fmt=F21, year=2021, roster=roster, out_dir=folder / "out",
+                                              paths=sorted(folder.glob("*.xlsx")), name=f"第{c}县", code=f"C{c}"))
+        summaries.append(write_outputs(comp, folder / "out", render=False)["summary.xlsx"])
+    city_roster = tmp_path / "city.csv"
+    city_roster.write_text("code,name,level\n" + "".join(f"C{c},第{c}县,county\n" for c in range(3)),
+                           encoding="utf-8")
+    city = compile_reports(CompileOptions(fmt=F21, year=2021, roster=load_roster(city_roster), out_dir=tmp_path,
+                                          paths=summaries, name="某市", code="M1", level="city"))
+    assert [s.status for s in city.statuses] == ["ok", "ok", "ok"]
+    direct_roster = load_roster(write_roster(tmp_path / "all.csv", [c * 10 + i for c in range(3) for i in (1, 2, 3)]))
+    direct = compile_reports(CompileOptions(fmt=F21, year=2021, roster=direct_roster, out_dir=tmp_path,
+                                            paths=all_files, name="某市", code="M1", level="city"))
+    assert city.county["tables"] == direct.county["tables"]
+    assert city.bugs == [] and direct.bugs == []

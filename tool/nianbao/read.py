@@ -148,7 +148,7 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
         "tables": {k: (to_json_number(v, fmt.cells[k].kind) if v is not None else None) for k, v in tables.items()},
         "provenance": provenance,
     }
-    _read_text(book, fmt, doc, findings)
+    _read_text(book, fmt, doc, findings if kind != "summary" else [])  # a summary has no filler to ask
     return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year)
 
 

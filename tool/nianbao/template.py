@@ -56,44 +56,60 @@ def write_template(
 ) -> Path:
     """Write the template for one agency; with `document`, its inputs are filled from that report."""
     path = Path(path)
-    lay = layout(fmt)
     agency = {k: v for k, v in agency.items() if v is not None}
     if agency.get("level"):
         try:
             agency["level"] = parse_level(str(agency["level"]))
         except ValueError:
             raise ValueError(f"unknown agency level {agency['level']!r}; use one of {', '.join(LEVELS)}") from None
-    tables = document.get("tables") if document and isinstance(document.get("tables"), dict) else {}
-    values = {key: tables.get(key) for key in fmt.input_keys()}
-    derived_values = compute_derived(fmt, values)
-
     buffer = io.BytesIO()  # written whole at the end: no half-written file, plain OSError on failure
-    workbook = xlsxwriter.Workbook(buffer, {
-        "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-        "strings_to_numbers": False,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-    })
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     try:
-        st = Styles(workbook)
-        sheets = {name: workbook.add_worksheet(name) for name in lay.sheets}
-        summary_ref = f"'{CHECK_SHEET}'!{col_letter(SUMMARY_CELL[1])}{SUMMARY_CELL[0] + 1}"
-        write_cover(sheets[COVER_SHEET], st, fmt, lay, year, agency, document, summary_ref)
-        write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document)
-        for table in fmt.tables:
-            write_table_sheet(sheets[table.sheet], st, fmt, lay, table, year, agency, values, derived_values)
-        write_check_sheet(sheets[CHECK_SHEET], st, fmt, lay, agency.get("level"))
-        for ws in sheets.values():
-            ws.protect(identity.DEFAULT_PASSWORD if password is None else password, PROTECTION)
-        _identity(workbook, fmt, lay, year, agency, secret)
+        build_workbook(workbook, fmt, year, agency, document, password=password, secret=secret)
     finally:
         workbook.close()
     path.write_bytes(buffer.getvalue())
     return path
 
 
-def _identity(workbook, fmt: Format, lay, year: int, agency: dict, secret: bytes | None) -> None:
-    meta = identity.identity_values(fmt, year, agency, secret=secret)
+WORKBOOK_OPTIONS = {
+    "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
+
+
+def build_workbook(workbook, fmt: Format, year: int, agency: dict, document: dict | None, *,
+                   kind: str = identity.KIND_DEPARTMENT, read_only: bool = False, password: str | None = None,
+                   secret: bytes | None = None) -> dict:
+    """Add the standard sheets (layout order), protection and identity to an open xlsxwriter workbook.
+
+    read_only with kind="summary" is the county summary: the same sheets the reader knows,
+    every cell locked. Returns the worksheets by name, so a caller can add sheets around them.
+    """
+    lay = layout(fmt)
+    agency = {k: v for k, v in agency.items() if v is not None}
+    tables = document.get("tables") if document and isinstance(document.get("tables"), dict) else {}
+    values = {key: tables.get(key) for key in fmt.input_keys()}
+    derived_values = compute_derived(fmt, values)
+    st = Styles(workbook, read_only=read_only)
+    sheets = {name: workbook.add_worksheet(name) for name in lay.sheets}
+    summary_ref = f"'{CHECK_SHEET}'!{col_letter(SUMMARY_CELL[1])}{SUMMARY_CELL[0] + 1}"
+    write_cover(sheets[COVER_SHEET], st, fmt, lay, year, agency, document, summary_ref)
+    write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document)
+    for table in fmt.tables:
+        write_table_sheet(sheets[table.sheet], st, fmt, lay, table, year, agency, values, derived_values)
+    write_check_sheet(sheets[CHECK_SHEET], st, fmt, lay, agency.get("level"))
+    for ws in sheets.values():
+        ws.protect(identity.DEFAULT_PASSWORD if password is None else password, PROTECTION)
+    _identity(workbook, fmt, lay, year, agency, secret, kind)
+    return sheets
+
+
+def _identity(workbook, fmt: Format, lay, year: int, agency: dict, secret: bytes | None, kind: str) -> None:
+    meta = identity.identity_values(fmt, year, agency, secret=secret, kind=kind)
+    what = "汇总表" if kind == identity.KIND_SUMMARY else "填报模板"
     for field, value in meta.items():
         checked(workbook.define_name(identity.META_NAMES[field], identity.name_constant(value)), f"name {field}")
         checked(workbook.set_custom_property(identity.PROPERTY_NAMES[field], value), f"property {field}")
@@ -102,12 +118,13 @@ def _identity(workbook, fmt: Format, lay, year: int, agency: dict, secret: bytes
     for key, fld in lay.fields.items():
         checked(workbook.define_name(lay.name(key), "=" + fld.pos.qualified), f"name {key}")
     workbook.set_properties({
-        "title": f"{agency.get('name', '')}{year}年政府信息公开工作年度报告（填报模板）",
+        "title": f"{agency.get('name', '')}{year}年政府信息公开工作年度报告（{what}）",
         "subject": f"{fmt.title}（{fmt.notice}）",
         "author": "nianbao",
         "company": str(agency.get("name", "")),
         "keywords": f"nianbao,{fmt.id},{year}",
-        "comments": "由 nianbao 生成的填报模板。请只在黄色单元格中填写。",
+        "comments": "由 nianbao 汇总生成，只读。" if kind == identity.KIND_SUMMARY
+        else "由 nianbao 生成的填报模板。请只在黄色单元格中填写。",
         # A fixed datetime (a date would silently become "now"): same inputs, same bytes.
         "created": dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc),
     })

@@ -84,7 +84,7 @@ def write_cover(ws, st: Styles, fmt: Format, lay: Layout, year: int, agency: dic
         ws.set_column(col, col, width)
     heights = RowHeights(widths)
     name = agency.get("name", "")
-    title = f"{name}{year}年政府信息公开工作年度报告（填报模板）"
+    title = f"{name}{year}年政府信息公开工作年度报告（{'汇总表' if st.read_only else '填报模板'}）"
     ws.merge_range(0, 1, 0, 2, title, st.title())
     heights.need(0, 1, title, colspan=2, size=16, minimum=40)
     level = AGENCY_LEVELS.get(agency.get("level") or "", "")

@@ -33,9 +33,10 @@ def checked(code: int | None, what: str) -> None:
 class Styles:
     """Cached xlsxwriter formats, created in a fixed order so the output is reproducible."""
 
-    def __init__(self, workbook):
+    def __init__(self, workbook, read_only: bool = False):
         self._workbook = workbook
         self._cache: dict[tuple, object] = {}
+        self.read_only = read_only  # a county summary: inputs look and behave like locked figures
 
     def get(self, **props):
         props = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter", **props}
@@ -78,6 +79,8 @@ class Styles:
 
     def input(self, kind: str, locked: bool = False):
         """A number input; locked=True gives the same look for the hidden cells of a merged input."""
+        if self.read_only:
+            return self.boxed(align="center", num_format=NUM_FORMATS[kind], locked=True)
         return self.boxed(align="center", bg_color=INPUT_FILL, num_format=NUM_FORMATS[kind], locked=locked)
 
     def derived(self, kind: str):
@@ -85,6 +88,8 @@ class Styles:
 
     def text_input(self, locked: bool = False, multiline: bool = False):
         valign = "top" if multiline else "vcenter"
+        if self.read_only:
+            return self.boxed(align="left", valign=valign, locked=True)
         return self.boxed(align="left", valign=valign, bg_color=INPUT_FILL, locked=locked)
 
 
