@@ -241,3 +241,24 @@ def test_check_file_on_a_2019_workbook(tmp_path):
     result = check_file(path)
     assert result.status == "ok" and result.format == fmt.id
     assert result.document["tables"] == doc["tables"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", ["xml_bomb", "xml_bomb_utf16"])
+def test_reader_refuses_entity_bombs_even_without_screening(tmp_path, engine, case):
+    """Defence in depth: if a bomb got past safety.screen, the reader still refuses it as a bomb."""
+    import hostile
+
+    make, _ = hostile.CASES[case]
+    read = read_workbook(make(tmp_path), engine=engine)
+    assert read.fatal
+    # The fast engine may refuse earlier (no identity in workbook.xml) without ever parsing the bomb.
+    assert rows(read.findings, "rule") in ([["FILE_XML_BOMB"]], [["NOT_NIANBAO"]])
+    if case == "xml_bomb" or engine == "openpyxl":
+        assert rows(read.findings, "rule") == [["FILE_XML_BOMB"]]
+
+
+def test_openpyxl_engine_reads_by_content_not_extension(tmp_path):
+    path, doc = filled(tmp_path)
+    renamed = path.rename(tmp_path / "book.dat")
+    assert read_workbook(renamed, engine="openpyxl").document["tables"] == doc["tables"]

@@ -25,6 +25,7 @@ class Detail:
 class Code(Enum):
     # -- the file itself (the file cannot be read at all: exit status 2)
     FILE_MISSING = Detail("file does not exist", "error", "文件不存在：{path}。")
+    FILE_UNREADABLE = Detail("file cannot be read", "error", "无法读取文件（{what}）。请检查文件路径和读取权限后重试。")
     FILE_EMPTY = Detail("empty file", "error", "文件是空的（0 字节）。请重新导出或重新发送填好的 .xlsx 文件。")
     FILE_TOO_BIG = Detail("file over the size cap", "error",
                           "文件过大（{size}，上限 {limit}）。年报模板填好后通常不到 1 MB，请确认发送的是年报模板。")
@@ -40,7 +41,7 @@ class Code(Enum):
     FILE_CORRUPT = Detail("corrupt or truncated workbook", "error",
                           "文件已损坏或不完整，无法打开（{what}）。请重新保存后再发送。")
     FILE_ZIP_BOMB = Detail("archive expands far too much (zip bomb)", "error",
-                           "文件解压后异常巨大（{what}），已拒绝读取。请提交正常保存的年报模板。")
+                           "文件的压缩结构异常（{what}），疑似“压缩炸弹”，已拒绝读取。请提交用 Excel/WPS 正常保存的年报模板。")
     FILE_XML_BOMB = Detail("XML entity expansion", "error",
                            "文件内部含有不允许的 XML 实体声明，已拒绝读取。请用 Excel/WPS 重新另存为 .xlsx。")
     # -- identity of the workbook

@@ -65,10 +65,16 @@ def read_workbook(
         book.close()
 
 
+_BOMB_TYPES = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}
+
+
 def _load_failure(exc: Exception) -> Finding:
     name = type(exc).__name__
-    if name in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
-        return finding(Code.FILE_XML_BOMB)
+    chain, seen = exc, 0
+    while chain is not None and seen < 10:  # openpyxl wraps defusedxml's refusal in a ValueError
+        if type(chain).__name__ in _BOMB_TYPES or "amplification" in str(chain).lower():
+            return finding(Code.FILE_XML_BOMB)
+        chain, seen = chain.__context__ or chain.__cause__, seen + 1
     if isinstance(exc, zipfile.BadZipFile):
         return finding(Code.FILE_CORRUPT, what="压缩包结构损坏")
     return finding(Code.FILE_CORRUPT, what=f"{name}")
@@ -295,6 +301,8 @@ def read_breakdown(path: str | Path) -> dict[str, dict]:
             continue
         tables = {k: values.get(k) for k in fmt.cells}
         agency = {"name": str(values.get("agency.name") or ""), "code": str(code)}
+        if values.get("agency.level"):
+            agency["level"] = str(values["agency.level"])
         out[str(code)] = {"format": fmt.id, "year": int(meta.get("year", 0)), "agency": agency, "tables": tables}
     return out
 

@@ -46,7 +46,13 @@ class OpenpyxlBook(RawBook):
         import openpyxl
 
         self._path = path
-        self._book = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+        # A file object, so content decides, not the extension (openpyxl refuses a renamed .xlsx).
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed in close()
+        try:
+            self._book = openpyxl.load_workbook(self._fh, data_only=False, keep_links=False)
+        except Exception:
+            self._fh.close()
+            raise
         self.sheetnames = list(self._book.sheetnames)
         self._cached_book = None
 
@@ -73,13 +79,17 @@ class OpenpyxlBook(RawBook):
         if self._cached_book is None:
             import openpyxl
 
-            self._cached_book = openpyxl.load_workbook(self._path, data_only=True, read_only=True, keep_links=False)
+            self._cached_fh = open(self._path, "rb")  # noqa: SIM115 - closed in close()
+            self._cached_book = openpyxl.load_workbook(self._cached_fh, data_only=True, read_only=True,
+                                                       keep_links=False)
         return self._cached_book[sheet][ref].value
 
     def close(self):
         self._book.close()
+        self._fh.close()
         if self._cached_book is not None:
             self._cached_book.close()
+            self._cached_fh.close()
 
 
 class FastBook(RawBook):

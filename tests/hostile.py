@@ -1,0 +1,535 @@
+"""Generators of hostile or mislabelled files, each written into a directory in well under a second.
+
+Every generator takes a directory and returns the path it wrote, always named *.xlsx:
+the file lies about what it is, the way a department's e-mail attachment might.
+``CASES`` maps a case name to (generator, the Code name ``safety.screen`` must return).
+
+Two small writers make files no library writes on purpose:
+- ``cfb(streams)``: a real OLE2 compound file (CFB v3, 512-byte sectors, FAT, directory)
+  with root-level streams, e.g. a legacy .xls's Workbook stream. olefile reads it back.
+- ``raw_zip(entries)``: a zip whose headers say whatever the test wants (lying sizes,
+  flags), with data already deflated, for zip bombs that stay tiny on disk.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import xlsxwriter  # noqa: TID251 - tests build their fixtures directly
+
+MB = 1024 * 1024
+
+# -- writers --------------------------------------------------------------------------------
+
+_FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _dir_entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le") if name else b""
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ",
+        encoded, len(encoded), kind, 1, _NOSTREAM, right, child, b"\0" * 16, 0, 0, 0, start, size,
+    )
+
+
+def cfb(streams: dict[str, bytes]) -> bytes:
+    """A compound file holding ``streams`` at its root (each padded to the 4096-byte mini cutoff;
+    an empty stream stays empty and takes no sector)."""
+    names = sorted(streams, key=lambda n: (len(n), n.upper()))  # the CFB directory's name order
+    datas = [streams[n] + b"\0" * max(0, 4096 - len(streams[n])) if streams[n] else b"" for n in names]
+    sizes = [len(data) and max(len(streams[n]), 4096) for n, data in zip(names, datas, strict=True)]
+    dir_count = len(names) + 1
+    dir_sectors = -(-dir_count // 4)
+    data_sectors = [-(-len(d) // 512) for d in datas]
+    body = dir_sectors + sum(data_sectors)
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + body:
+        fat_sectors += 1
+    assert fat_sectors <= 109, "streams too large for a header-only DIFAT"
+    fat = [_FATSECT] * fat_sectors
+    first_dir = len(fat)
+
+    def chain(n: int) -> None:
+        start = len(fat)
+        fat.extend(range(start + 1, start + n))
+        fat.append(_END)
+
+    chain(dir_sectors)
+    starts = []
+    for n in data_sectors:
+        starts.append(len(fat) if n else _END)
+        if n:
+            chain(n)
+    fat.extend([_FREE] * (fat_sectors * 128 - len(fat)))
+    # A degenerate but valid tree: each stream's right sibling is the next in name order.
+    entries = [_dir_entry("Root Entry", 5, 1 if names else _NOSTREAM, _NOSTREAM, _END, 0)]
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else _NOSTREAM
+        entries.append(_dir_entry(name, 2, _NOSTREAM, right, starts[i], sizes[i]))
+    entries += [_dir_entry("", 0, _NOSTREAM, _NOSTREAM, 0, 0)] * (dir_sectors * 4 - len(entries))
+    difat = list(range(fat_sectors)) + [_FREE] * (109 - fat_sectors)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII109I",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\0" * 16, 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6,
+        0, fat_sectors, first_dir, 0, 4096, _END, 0, _END, 0, *difat,
+    )
+    out = io.BytesIO()
+    out.write(header)
+    out.write(struct.pack(f"<{len(fat)}I", *fat))
+    out.write(b"".join(entries))
+    for data, n in zip(datas, data_sectors, strict=True):
+        out.write(data + b"\0" * (n * 512 - len(data)))
+    return out.getvalue()
+
+
+def raw_zip(entries: list[dict]) -> bytes:
+    """A zip built byte by byte. Each entry: name, data (as stored in the file), and optional
+    method (8 deflate, 0 stored), crc, size (declared uncompressed), csize, flags, offset
+    (reuse an earlier local header: overlapping entries)."""
+    out = io.BytesIO()
+    central = io.BytesIO()
+    offsets: list[int] = []
+    for e in entries:
+        name = e["name"].encode()
+        data = e.get("data", b"")
+        method = e.get("method", 8)
+        crc, size, csize, flags = e.get("crc", 0), e.get("size", 0), e.get("csize", len(data)), e.get("flags", 0)
+        if "offset" in e:
+            offset = offsets[e["offset"]]
+        else:
+            offset = out.tell()
+            out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21,
+                                  crc, csize, size, len(name), 0) + name + data)
+        offsets.append(offset)
+        central.write(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21,
+                                  crc, csize, size, len(name), 0, 0, 0, 0, 0, offset) + name)
+    cd = central.getvalue()
+    eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(cd), out.tell(), 0)
+    return out.getvalue() + cd + eocd
+
+
+def deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return c.compress(data) + c.flush()
+
+
+def repeated_deflated(mib: int, block: bytes = b"\0", prefix: bytes = b"") -> tuple[bytes, int]:
+    """A raw deflate stream of ``mib`` MiB (``block`` repeated) built from one compressed MiB, and its CRC.
+
+    After a full flush the compressor starts afresh, byte-aligned, so one MiB's output can be
+    repeated: 300 MiB of zeros costs ~300 KB and no 300 MiB compression run. ``prefix`` goes
+    first (e.g. an XML declaration, so the part looks like the sheet it claims to be)."""
+    one = (block * (MB // len(block) + 1))[:MB]
+    c = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    start = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
+    piece = c.compress(one) + c.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(prefix)
+    for _ in range(mib):
+        crc = zlib.crc32(one, crc)
+    return start + piece * mib + b"\x03\x00", crc  # b"\x03\x00": an empty final block
+
+
+# 8 KiB of fixed pseudo-random bytes repeated deflates ~66:1, under MAX_RATIO, like dense XML would.
+_MODERATE_BLOCK = random.Random(20240101).randbytes(8192)
+
+
+def rezip(src: Path, dest: Path, *, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None,
+          edit: Callable[[str, bytes], bytes] | None = None, stored: tuple[str, ...] = ()) -> Path:
+    """Copy a zip part by part, dropping, adding or editing parts."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            data = zin.read(info)
+            if edit is not None:
+                data = edit(info.filename, data)
+            zout.writestr(info.filename, data, zipfile.ZIP_STORED if info.filename in stored else zipfile.ZIP_DEFLATED)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    return dest
+
+
+# -- the valid baseline -----------------------------------------------------------------------
+
+
+def valid_xlsx(d: Path, name: str = "valid.xlsx") -> Path:
+    """A small real workbook: two sheets, numbers, text, a formula."""
+    path = d / name
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("表一")
+    sheet.write_row(0, 0, ["项目", "数量"])
+    sheet.write_row(1, 0, ["主动公开", 12])
+    sheet.write_formula(2, 1, "=B2*2", None, 24)
+    book.add_worksheet("表二").write(0, 0, "说明")
+    book.close()
+    return path
+
+
+def _parts(d: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(valid_xlsx(d, "_base.xlsx")) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def _xlsx_with(d: Path, name: str, replace: dict[str, dict]) -> Path:
+    """A raw-written copy of the valid workbook whose named parts are replaced by raw entries."""
+    entries = []
+    for part, data in _parts(d).items():
+        if part in replace:
+            entries.append({"name": part, **replace.pop(part)})
+        else:
+            entries.append({"name": part, "data": deflate(data), "crc": zlib.crc32(data), "size": len(data)})
+    entries += [{"name": part, **e} for part, e in replace.items()]
+    path = d / name
+    path.write_bytes(raw_zip(entries))
+    return path
+
+
+def _write(d: Path, name: str, data: bytes) -> Path:
+    path = d / name
+    path.write_bytes(data)
+    return path
+
+
+# -- not a zip at all ---------------------------------------------------------------------------
+
+
+def empty(d: Path) -> Path:
+    return _write(d, "empty.xlsx", b"")
+
+
+def csv_renamed(d: Path) -> Path:
+    rows = "单位,主动公开,依申请公开\r\n县教育局,12,3\r\n县财政局,8,0\r\n"
+    return _write(d, "csv.xlsx", rows.encode("gb18030"))
+
+
+def text_renamed(d: Path) -> Path:
+    return _write(d, "note.xlsx", "附件是我们单位的年报，请查收。\n谢谢！\n".encode())
+
+
+def pdf_renamed(d: Path) -> Path:
+    pdf = (b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+           b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n")
+    return _write(d, "report.xlsx", pdf + b"trailer <</Root 1 0 R>>\n%%EOF\n")
+
+
+def png_renamed(d: Path) -> Path:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b"")
+    return _write(d, "photo.xlsx", png)
+
+
+def html_renamed(d: Path) -> Path:
+    page = ('<html xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            "<body><table><tr><td>1</td></tr></table></body></html>")
+    return _write(d, "web.xlsx", page.encode())
+
+
+# -- OLE2 compound files --------------------------------------------------------------------------
+
+# BIFF8 records: BOF (0x0809, workbook globals, BIFF8), then EOF (0x000A).
+_BIFF8_BOF = struct.pack("<HHHHHHII", 0x0809, 16, 0x0600, 0x0005, 0x0DBB, 0x07CC, 0x41, 0x06)
+_BIFF_EOF = struct.pack("<HH", 0x000A, 0)
+# FILEPASS (0x002F) announcing RC4 CryptoAPI encryption, with a zeroed header.
+_FILEPASS = struct.pack("<HHH", 0x002F, 6, 1) + b"\0" * 4
+
+
+def legacy_xls(d: Path) -> Path:
+    return _write(d, "old.xlsx", cfb({"Workbook": _BIFF8_BOF + _BIFF_EOF, "\x05SummaryInformation": b"\0" * 64}))
+
+
+def legacy_xls_large(d: Path) -> Path:
+    """A 6 MB Workbook stream with FILEPASS: only its first sector may be read to see that."""
+    return _write(d, "old_big.xlsx", cfb({"Workbook": _BIFF8_BOF + _FILEPASS + b"\0" * (6 * MB)}))
+
+
+def legacy_xls_encrypted(d: Path) -> Path:
+    return _write(d, "old_locked.xlsx", cfb({"Workbook": _BIFF8_BOF + _FILEPASS + _BIFF_EOF}))
+
+
+def excel95_book(d: Path) -> Path:
+    return _write(d, "excel95.xlsx", cfb({"Book": struct.pack("<HHHH", 0x0809, 4, 0x0500, 0x0005) + _BIFF_EOF}))
+
+
+def legacy_doc(d: Path) -> Path:
+    return _write(d, "old.xlsx", cfb({"WordDocument": b"\xec\xa5" + b"\0" * 510, "1Table": b"\0" * 16}))
+
+
+def other_ole(d: Path) -> Path:
+    return _write(d, "other.xlsx", cfb({"Contents": b"nothing to see"}))
+
+
+def ole_huge_directory(d: Path) -> Path:
+    """3000 empty streams: no Office file has a directory like that; olefile would load it all."""
+    return _write(d, "many.xlsx", cfb({f"s{i:05d}": b"" for i in range(3000)}))
+
+
+def corrupt_ole(d: Path) -> Path:
+    data = bytearray(cfb({"Workbook": _BIFF8_BOF + _BIFF_EOF}))
+    data[48:52] = struct.pack("<I", 0x7FFFFFF0)  # the directory starts far past the end
+    return _write(d, "broken.xlsx", bytes(data))
+
+
+def encrypted_xlsx(d: Path) -> Path:
+    """A real password-protected workbook: msoffcrypto-tool's ECMA-376 agile encryption."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    path = d / "locked.xlsx"
+    with open(valid_xlsx(d, "_plain.xlsx"), "rb") as src, open(path, "wb") as out:
+        OOXMLFile(src).encrypt("123456", out)
+    return path
+
+
+# -- damaged zips -----------------------------------------------------------------------------------
+
+
+def truncated_xlsx(d: Path) -> Path:
+    data = valid_xlsx(d, "_full.xlsx").read_bytes()
+    return _write(d, "truncated.xlsx", data[: len(data) * 2 // 3])
+
+
+def bad_central_directory(d: Path) -> Path:
+    data = bytearray(valid_xlsx(d, "_full.xlsx").read_bytes())
+    at = data.rfind(b"PK\x01\x02")
+    data[at:at + 4] = b"XX\x01\x02"  # the last central directory entry loses its signature
+    return _write(d, "bad_cd.xlsx", bytes(data))
+
+
+def crc_error(d: Path) -> Path:
+    """A stored (uncompressed) part with one byte changed: only the CRC can notice."""
+    src = valid_xlsx(d, "_full.xlsx")
+    path = rezip(src, d / "crc.xlsx", stored=("xl/sharedStrings.xml",))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"<si>")
+    data[at + 1] = ord("S")
+    return _write(d, "crc.xlsx", bytes(data))
+
+
+def zip_encrypted_member(d: Path) -> Path:
+    return _xlsx_with(d, "zipcrypto.xlsx", {"xl/workbook.xml": {"data": b"\0" * 40, "flags": 1, "size": 28}})
+
+
+# -- other zips ---------------------------------------------------------------------------------------
+
+
+def docx(d: Path) -> Path:
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph("2024 年政府信息公开工作年度报告")
+    path = d / "report.xlsx"
+    document.save(str(path))
+    return path
+
+
+def other_zip(d: Path) -> Path:
+    with zipfile.ZipFile(d / "archive.xlsx", "w") as z:
+        z.writestr("readme.txt", "年报材料")
+    return d / "archive.xlsx"
+
+
+def zipped_xlsx(d: Path) -> Path:
+    inner = valid_xlsx(d, "_inner.xlsx")
+    with zipfile.ZipFile(d / "zipped.xlsx", "w") as z:
+        z.write(inner, "教育局年报.xlsx")
+    return d / "zipped.xlsx"
+
+
+def no_content_types(d: Path) -> Path:
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "no_ct.xlsx", drop=("[Content_Types].xml",))
+
+
+# -- macros ---------------------------------------------------------------------------------------------
+
+_MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+_PLAIN_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def xlsm_vba(d: Path) -> Path:
+    """A macro-enabled workbook saved as .xlsx: vbaProject.bin and the macro content type."""
+    vba = cfb({"PROJECT": b'ID="{00000000-0000-0000-0000-000000000000}"\r\nName="VBAProject"\r\n'})
+
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(_PLAIN_MAIN, _MACRO_MAIN) if name == "[Content_Types].xml" else data
+
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "macro.xlsx", add={"xl/vbaProject.bin": vba}, edit=edit)
+
+
+def xlsm_content_type(d: Path) -> Path:
+    """Only the content type says macroEnabled (the VBA part hidden under another name)."""
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(_PLAIN_MAIN, _MACRO_MAIN) if name == "[Content_Types].xml" else data
+
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "macro_ct.xlsx", edit=edit, add={"xl/media/x.dat": b"\0" * 8})
+
+
+def xlsm_macrosheet(d: Path) -> Path:
+    """Excel 4.0 (XLM) macros live in a macrosheet part, no vbaProject.bin needed."""
+    sheet = b'<?xml version="1.0"?><xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/>'
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "xlm.xlsx", add={"xl/macrosheets/sheet1.xml": sheet})
+
+
+# -- zip bombs ------------------------------------------------------------------------------------------
+
+
+_SHEET_START = b'<?xml version="1.0" encoding="UTF-8"?><worksheet><sheetData><row r="1"><c r="A1"><v>'
+
+
+def bomb_declared(d: Path) -> Path:
+    """The central directory declares a 3.9 GB part (its data is a few bytes)."""
+    return _xlsx_with(d, "bomb_declared.xlsx", {"xl/media/image1.png": {"data": deflate(b"\0"), "size": 0xF0000000}})
+
+
+def bomb_ratio(d: Path) -> Path:
+    """An honest 50 MiB part of zeros in ~50 KB: under the total cap, far over the ratio."""
+    data, crc = repeated_deflated(50)
+    return _xlsx_with(d, "bomb_ratio.xlsx", {"xl/media/image1.png": {"data": data, "crc": crc, "size": 50 * MB}})
+
+
+def bomb_lying(d: Path) -> Path:
+    """300 MiB of zeros in ~300 KB whose headers claim 1 KB: only inflating shows the truth."""
+    data, _crc = repeated_deflated(300, prefix=_SHEET_START)
+    return _xlsx_with(d, "bomb_lying.xlsx", {"xl/worksheets/sheet2.xml": {"data": data, "size": 1024}})
+
+
+def bomb_lying_ratio(d: Path) -> Path:
+    """20 MiB of zeros declared as the size of its compressed data (ratio 1:1)."""
+    data, _crc = repeated_deflated(20)
+    return _xlsx_with(d, "bomb_lying_ratio.xlsx", {"xl/media/image1.png": {"data": data, "size": len(data)}})
+
+
+def bomb_total(d: Path) -> Path:
+    """120 MiB at a plausible 66:1 ratio, its headers claiming 1 KB: only the running total stops it."""
+    data, _crc = repeated_deflated(120, _MODERATE_BLOCK, _SHEET_START)
+    return _xlsx_with(d, "bomb_total.xlsx", {"xl/worksheets/sheet2.xml": {"data": data, "size": 1024}})
+
+
+def bomb_members(d: Path) -> Path:
+    """5000 empty parts (a template has 16)."""
+    parts = [{"name": f"xl/media/{i}.bin", "method": 0} for i in range(5000)]
+    return _write(d, "bomb_members.xlsx", raw_zip(parts))
+
+
+def bomb_directory(d: Path) -> Path:
+    """The end record claims 10 entries; the directory it points at holds 5000."""
+    data = bytearray(raw_zip([{"name": f"xl/media/{i}.bin", "method": 0} for i in range(5000)]))
+    data[-14:-10] = struct.pack("<HH", 10, 10)
+    return _write(d, "bomb_directory.xlsx", bytes(data))
+
+
+def bomb_zip64_members(d: Path) -> Path:
+    """5000 entries announced only by a zip64 end record (which zipfile believes over the classic one)."""
+    data = raw_zip([{"name": f"xl/media/{i}.bin", "method": 0} for i in range(5000)])
+    body, eocd = data[:-22], bytearray(data[-22:])
+    _sig, _d, _cd, _n, count, cd_size, cd_offset, _c = struct.unpack("<4s4H2LH", eocd)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size, cd_offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, len(body), 1)
+    eocd[8:12] = b"\xff\xff\xff\xff"  # the classic record defers to zip64
+    return _write(d, "bomb_zip64.xlsx", body + record + locator + bytes(eocd))
+
+
+def bomb_overlap(d: Path) -> Path:
+    """Twelve directory entries sharing one local file of 10 MiB at 66:1, each honestly declared."""
+    data, crc = repeated_deflated(10, _MODERATE_BLOCK)
+    entries = [{"name": n, "data": deflate(raw), "crc": zlib.crc32(raw), "size": len(raw)}
+               for n, raw in _parts(d).items()]
+    first = len(entries)
+    entries += [{"name": f"xl/media/image{i}.png", "data": data, "crc": crc, "size": 10 * MB,
+                 **({"offset": first} if i else {})} for i in range(12)]
+    return _write(d, "bomb_overlap.xlsx", raw_zip(entries))
+
+
+# -- XML bombs --------------------------------------------------------------------------------------------
+
+_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + b"".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'.encode() for i in range(1, 10)
+    )
+    + b"]>\n"
+)
+
+
+def _with_laughs(name: str, data: bytes) -> bytes:
+    if name != "xl/workbook.xml":
+        return data
+    body = data.split(b"?>", 1)[1]  # drop the XML declaration
+    return _LAUGHS + body.replace(b'name="', b'name="&lol9;', 1)
+
+
+def xml_bomb(d: Path) -> Path:
+    """Billion laughs in xl/workbook.xml, referenced from a sheet name."""
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "laughs.xlsx", edit=_with_laughs)
+
+
+def xml_bomb_utf16(d: Path) -> Path:
+    """The same bomb in a UTF-16 sheet part (expat reads UTF-16, an ASCII scan would miss it)."""
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet2.xml":
+            return data
+        text = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').split("?>", 1)
+        return "\ufeff".encode("utf-16-le") + (text[0] + "?>" + _LAUGHS.decode().split("?>", 1)[1] + text[1]).encode(
+            "utf-16-le")
+
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "laughs16.xlsx", edit=edit)
+
+
+def xml_external_entity(d: Path) -> Path:
+    """An external DTD reference (XXE) in the shared strings."""
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/sharedStrings.xml":
+            return data
+        head, body = data.split(b"?>", 1)
+        return head + b'?><!DOCTYPE sst SYSTEM "file:///etc/passwd">' + body
+
+    return rezip(valid_xlsx(d, "_full.xlsx"), d / "xxe.xlsx", edit=edit)
+
+
+CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "empty": (empty, "FILE_EMPTY"),
+    "csv_renamed": (csv_renamed, "FILE_NOT_XLSX"),
+    "text_renamed": (text_renamed, "FILE_NOT_XLSX"),
+    "pdf_renamed": (pdf_renamed, "FILE_NOT_XLSX"),
+    "png_renamed": (png_renamed, "FILE_NOT_XLSX"),
+    "html_renamed": (html_renamed, "FILE_NOT_XLSX"),
+    "legacy_xls": (legacy_xls, "FILE_XLS"),
+    "legacy_xls_encrypted": (legacy_xls_encrypted, "FILE_ENCRYPTED"),
+    "legacy_xls_large": (legacy_xls_large, "FILE_ENCRYPTED"),
+    "excel95_book": (excel95_book, "FILE_XLS"),
+    "legacy_doc": (legacy_doc, "FILE_DOCX"),
+    "other_ole": (other_ole, "FILE_NOT_XLSX"),
+    "ole_huge_directory": (ole_huge_directory, "FILE_NOT_XLSX"),
+    "corrupt_ole": (corrupt_ole, "FILE_CORRUPT"),
+    "encrypted_xlsx": (encrypted_xlsx, "FILE_ENCRYPTED"),
+    "truncated_xlsx": (truncated_xlsx, "FILE_CORRUPT"),
+    "bad_central_directory": (bad_central_directory, "FILE_CORRUPT"),
+    "crc_error": (crc_error, "FILE_CORRUPT"),
+    "zip_encrypted_member": (zip_encrypted_member, "FILE_ENCRYPTED"),
+    "no_content_types": (no_content_types, "FILE_CORRUPT"),
+    "docx": (docx, "FILE_DOCX"),
+    "other_zip": (other_zip, "FILE_NOT_XLSX"),
+    "zipped_xlsx": (zipped_xlsx, "FILE_NOT_XLSX"),
+    "xlsm_vba": (xlsm_vba, "FILE_MACRO"),
+    "xlsm_content_type": (xlsm_content_type, "FILE_MACRO"),
+    "xlsm_macrosheet": (xlsm_macrosheet, "FILE_MACRO"),
+    "bomb_declared": (bomb_declared, "FILE_ZIP_BOMB"),
+    "bomb_ratio": (bomb_ratio, "FILE_ZIP_BOMB"),
+    "bomb_lying": (bomb_lying, "FILE_ZIP_BOMB"),
+    "bomb_lying_ratio": (bomb_lying_ratio, "FILE_ZIP_BOMB"),
+    "bomb_total": (bomb_total, "FILE_ZIP_BOMB"),
+    "bomb_members": (bomb_members, "FILE_ZIP_BOMB"),
+    "bomb_directory": (bomb_directory, "FILE_ZIP_BOMB"),
+    "bomb_zip64_members": (bomb_zip64_members, "FILE_ZIP_BOMB"),
+    "bomb_overlap": (bomb_overlap, "FILE_ZIP_BOMB"),
+    "xml_bomb": (xml_bomb, "FILE_XML_BOMB"),
+    "xml_bomb_utf16": (xml_bomb_utf16, "FILE_XML_BOMB"),
+    "xml_external_entity": (xml_external_entity, "FILE_XML_BOMB"),
+}

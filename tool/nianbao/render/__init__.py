@@ -1,0 +1,44 @@
+"""Publishable reports: a report document drawn as .docx, .html or .md in the official layout.
+
+report_text builds what the report says (title, opening, sections, statutory tables,
+signature); docx, html and markdown only draw it. The county summary workbook writer
+lives here too (summary_xlsx), since it is also an output of a finished compilation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..spec import Format
+from .report_text import TitleTemplateError, build_view
+
+FORMATS = ("docx", "html", "md")
+
+__all__ = ["FORMATS", "TitleTemplateError", "render_document"]
+
+
+def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft: bool = False,
+                    title_template: str | None = None) -> Path:
+    """Write the report document `doc` (of format `fmt`) as `to` (docx | html | md) to `path`.
+
+    draft marks every page as 草稿（未通过校验）: use it when rendering a report that has
+    error findings (the CLI only does so with --force). title_template may use {agency}
+    and {year}; a bad template raises TitleTemplateError. Returns the path written.
+    """
+    if to not in FORMATS:
+        raise ValueError(f"unknown output form {to!r}; expected one of {FORMATS}")
+    view = build_view(doc, fmt, draft=draft, title_template=title_template)
+    path = Path(path)
+    if to == "docx":
+        from .docx import write_docx
+
+        write_docx(view, path)
+    elif to == "html":
+        from .html import write_html
+
+        write_html(view, path)
+    else:
+        from .markdown import write_markdown
+
+        write_markdown(view, path)
+    return path

@@ -1,0 +1,430 @@
+"""The report as a Word document that a department can publish as it is.
+
+A4 portrait with official-document margins (GB/T 9704: text block 156 mm wide), 宋体
+body and 黑体 headings (python-docx sets only Latin fonts, so every font is written with
+w:eastAsia explicitly and the theme fonts of the default template are removed), page
+numbers as a PAGE field in the footer, and the statutory tables as real Word tables with
+borders and merged cells in the official layout. 表三 and 表四 stay portrait, as in
+published reports: small type and narrow value columns. A draft carries 草稿（未通过校验）
+in the page header (so on every page) plus a diagonal watermark.
+
+The output is reproducible: fixed document properties and fixed zip timestamps, so the
+same report document always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from .report_text import (
+    APPENDIX_HEADING,
+    DRAFT_MARK,
+    DRAFT_NOTE,
+    MEMBER_COLUMNS,
+    ReportView,
+    TableView,
+    column_fractions,
+    title_lines,
+)
+
+BODY_FONT = "SimSun"  # 宋体; the Latin name is what fontconfig (LibreOffice) aliases to a CJK serif
+HEADING_FONT = "SimHei"  # 黑体
+LATIN_FONT = "Times New Roman"
+BODY_SIZE = Pt(16)  # 三号
+LINE = Pt(28)  # fixed line pitch of official documents
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+TEXT_WIDTH_MM = 210 - 28 - 26
+DRAFT_RED = RGBColor(0xC0, 0x00, 0x00)
+
+# Children of w:tblPr in schema order (CT_TblPr): a new child must go in its place.
+_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+                "tblCaption", "tblDescription"]
+
+
+def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
+    """Explicit fonts for every script; theme fonts would override them, so they go."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), latin)
+
+
+def _style_fonts(style, east_asia: str, latin: str = LATIN_FONT) -> None:
+    _set_fonts(style.element.get_or_add_rPr(), east_asia, latin)
+
+
+def _setup_styles(doc) -> None:
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, BODY_FONT)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    ppr.remove(ppr.find(qn("w:spacing")))
+
+    normal = styles["Normal"]
+    _style_fonts(normal, BODY_FONT)
+    normal.font.size = BODY_SIZE
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = BODY_SIZE * 2
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.widow_control = True
+
+    title = styles["Title"]
+    title_ppr = title.element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
+    _style_fonts(title, BODY_FONT)
+    title.font.size = Pt(22)  # 二号, bold 宋体 standing in for 小标宋
+    title.font.bold = True
+    title.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = title.element.get_or_add_rPr()
+    for tag in ("w:spacing", "w:kern"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+    tf = title.paragraph_format
+    tf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tf.first_line_indent = Pt(0)
+    tf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    tf.line_spacing = Pt(35)
+    tf.space_before = Pt(0)
+    tf.space_after = LINE
+
+    heading = styles["Heading 1"]
+    _style_fonts(heading, HEADING_FONT)
+    heading.font.size = BODY_SIZE
+    heading.font.bold = False
+    heading.font.color.rgb = RGBColor(0, 0, 0)
+    hf = heading.paragraph_format
+    hf.space_before = Pt(8)  # air between a table and the next heading
+    hf.space_after = Pt(0)
+    hf.keep_with_next = True
+    hf.first_line_indent = BODY_SIZE * 2
+
+    cell = styles.add_style("表格文字", 1)  # WD_STYLE_TYPE.PARAGRAPH
+    cell.base_style = normal
+    cell.font.size = Pt(9)
+    cf = cell.paragraph_format
+    cf.first_line_indent = Pt(0)
+    cf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    cf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cf.widow_control = False
+
+    unit = styles.add_style("表格单位", 1)
+    unit.base_style = cell
+    unit.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    unit.paragraph_format.keep_with_next = True
+    unit.paragraph_format.space_before = Pt(3)
+    unit.paragraph_format.space_after = Pt(2)
+
+    sign = styles.add_style("落款", 1)
+    sign.base_style = normal
+    sign.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign.paragraph_format.first_line_indent = Pt(0)
+    sign.paragraph_format.right_indent = BODY_SIZE * 2
+
+
+def _page_setup(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    for side, value in MARGINS.items():
+        setattr(section, f"{side}_margin", value)
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(20)
+
+
+def _field_runs(paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (e.g. PAGE) with a cached result that every viewer updates."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder),
+                       ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+            run._r.append(el)
+        elif kind == "text":
+            run.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+
+
+def _footer(doc) -> None:
+    para = doc.sections[0].footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.first_line_indent = Pt(0)
+    para.add_run("— ")
+    _field_runs(para, " PAGE ", "1")
+    para.add_run(" —")
+    for run in para.runs:
+        run.font.size = Pt(14)  # 四号
+
+
+_VML_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+_WATERMARK = (
+    '<w:r {ns}><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:420pt;height:105pt;rotation:315;z-index:-251657216;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#f0c8c8" stroked="f">'
+    '<v:fill opacity=".4"/><v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string="{text}"/>'
+    '</v:shape></w:pict></w:r>'
+)
+
+
+def _draft_header(doc) -> None:
+    """草稿（未通过校验） on every page: a red header line and a faint diagonal watermark."""
+    header = doc.sections[0].header
+    para = header.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.first_line_indent = Pt(0)
+    para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    mark = para.add_run(DRAFT_MARK)
+    mark.font.bold = True
+    mark.font.size = Pt(16)
+    mark.font.color.rgb = DRAFT_RED
+    _set_fonts(mark._r.get_or_add_rPr(), HEADING_FONT)
+    note = para.add_run("　" + DRAFT_NOTE)
+    note.font.size = Pt(9)
+    note.font.color.rgb = DRAFT_RED
+    para._p.append(parse_xml(_WATERMARK.format(ns=_VML_NS, font=HEADING_FONT, text="草稿")))
+
+
+def _tbl_child(tbl_pr, tag: str):
+    """The w:tblPr child `tag`, created in schema order if missing."""
+    found = tbl_pr.find(qn(f"w:{tag}"))
+    if found is not None:
+        return found
+    el = OxmlElement(f"w:{tag}")
+    rank = _TBLPR_ORDER.index(tag)
+    for i, child in enumerate(tbl_pr):
+        name = child.tag.split("}")[1]
+        if name in _TBLPR_ORDER and _TBLPR_ORDER.index(name) > rank:
+            tbl_pr.insert(i, el)
+            return el
+    tbl_pr.append(el)
+    return el
+
+
+def _table_frame(doc, rows: int, widths_mm: list[float], caption: str):
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    _tbl_child(tbl_pr, "tblLayout").set(qn("w:type"), "fixed")
+    margins = _tbl_child(tbl_pr, "tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "57")  # 1 mm: narrow value columns need the room
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    _tbl_child(tbl_pr, "tblCaption").set(qn("w:val"), caption)
+    width = _tbl_child(tbl_pr, "tblW")
+    width.set(qn("w:w"), str(round(sum(widths_mm) * 56.6929)))
+    width.set(qn("w:type"), "dxa")
+    for col, w in zip(table.columns, widths_mm, strict=True):
+        col.width = Mm(w)
+    for row in table.rows:
+        row_pr = row._tr.get_or_add_trPr()
+        row_pr.append(OxmlElement("w:cantSplit"))
+        for cell, w in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(w)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            para = cell.paragraphs[0]
+            para.style = doc.styles["表格文字"]
+    return table
+
+
+def _put(cell, text: str, *, align=None, size: Pt | None = None, keep: bool = False) -> None:
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    para = cell.paragraphs[0]
+    for run in list(para.runs):
+        run._r.getparent().remove(run._r)
+    run = para.add_run(text)
+    if size is not None:
+        run.font.size = size
+    if align is not None:
+        para.alignment = align
+    if keep:
+        para.paragraph_format.keep_with_next = True
+
+
+def _balanced(text: str, width_mm: float, size: Pt) -> str:
+    """Break a CJK header evenly across the lines it needs: 商业/企业, not 商业企/业.
+
+    Full-width characters are exactly one em wide, so the line length is known in advance.
+    Text with Latin letters or digits is left to Word.
+    """
+    if not text or any(ord(ch) < 0x2E80 for ch in text):
+        return text
+    per_line = int((width_mm - 2.4) / (size.pt * 25.4 / 72))  # 1 mm cell margin each side, some slack
+    if per_line < 1 or len(text) <= per_line:
+        return text
+    lines = math.ceil(len(text) / per_line)
+    step = math.ceil(len(text) / lines)
+    return "\n".join(text[i:i + step] for i in range(0, len(text), step))
+
+
+def _repeat_header(table, rows: int) -> None:
+    for row in list(table.rows)[:rows]:
+        header = OxmlElement("w:tblHeader")
+        row._tr.get_or_add_trPr().append(header)
+
+
+def _rows_kept_with_next(grid) -> set[int]:
+    """Rows that must not end a page: a block of 表二 stays whole (it may break between blocks),
+    a small table stays whole, and 表三 breaks between rows but repeats its header."""
+    titles = sorted(c.row for c in grid.cells if c.role == "block_title")
+    if titles:
+        ends = {t - 1 for t in titles} | {grid.height - 1}
+        return set(range(grid.height)) - ends
+    if grid.height <= 20:
+        return set(range(grid.height - 1))
+    return set(range(grid.header_rows))
+
+
+def _statutory_table(doc, view: TableView) -> None:
+    grid = view.grid
+    widths = [f * TEXT_WIDTH_MM for f in column_fractions(grid)]
+    size = Pt(10.5) if grid.width <= 4 else Pt(9)  # 表二 五号; 表三、表四 小五
+    table = _table_frame(doc, grid.height, widths, view.caption)
+    keep_rows = _rows_kept_with_next(grid)
+    for cell in grid.cells:
+        target = table.cell(cell.row, cell.col)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+        align = None
+        text_size = size
+        if cell.role == "block_title":
+            align = WD_ALIGN_PARAGRAPH.LEFT
+        elif cell.role == "rowhead" and cell.rowspan == 1:
+            align = WD_ALIGN_PARAGRAPH.LEFT
+        elif cell.role == "corner" and len(cell.text) > 10:
+            text_size = Pt(8)
+        text = view.text(cell)
+        if cell.role == "colhead":
+            text = _balanced(text, sum(widths[cell.col:cell.col + cell.colspan]), text_size)
+        _put(target, text, align=align, size=text_size, keep=cell.row + cell.rowspan - 1 in keep_rows)
+    _repeat_header(table, grid.header_rows)
+
+
+def _members_table(doc, view: ReportView) -> None:
+    widths = [f * TEXT_WIDTH_MM for f in (0.1, 0.5, 0.22, 0.18)]
+    table = _table_frame(doc, len(view.members) + 1, widths, APPENDIX_HEADING)
+    for col, text in enumerate(MEMBER_COLUMNS):
+        _put(table.cell(0, col), text, size=Pt(10.5))
+    for row, member in enumerate(view.members, start=1):
+        for col, text in enumerate(member):
+            _put(table.cell(row, col), text, size=Pt(10.5),
+                 align=WD_ALIGN_PARAGRAPH.LEFT if col == 1 else None)
+    _repeat_header(table, 1)
+
+
+def _properties(doc, view: ReportView) -> None:
+    props = doc.core_properties
+    fixed = datetime(view.year + 1 if view.year else 2000, 1, 1)
+    props.title = (DRAFT_MARK + " " if view.draft else "") + view.title
+    props.author = view.agency
+    props.last_modified_by = "nianbao"
+    props.subject = "政府信息公开工作年度报告"
+    props.keywords = f"政府信息公开; 年度报告; {view.year or ''}"
+    props.comments = f"{view.fmt.title}（{view.fmt.notice}）"
+    props.category = "草稿" if view.draft else "年度报告"
+    props.language = "zh-CN"
+    props.created = fixed
+    props.modified = fixed
+    props.revision = 1
+
+
+def build_docx(view: ReportView):
+    doc = Document()
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):  # the default template's preview image of a blank page
+        if rel.reltype.endswith("/thumbnail"):
+            package.rels.pop(rid)
+    _setup_styles(doc)
+    _page_setup(doc)
+    _footer(doc)
+    if view.draft:
+        _draft_header(doc)
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):  # the default template's empty first paragraph
+        body.remove(p)
+    title = doc.add_paragraph(style="Title")
+    for i, line in enumerate(title_lines(view.title, TEXT_WIDTH_MM / (22 * 25.4 / 72))):
+        if i:
+            title.add_run().add_break()
+        title.add_run(line)
+    for text in view.intro:
+        doc.add_paragraph(text)
+    for section in view.sections:
+        doc.add_paragraph(section.heading, style="Heading 1")
+        for text in section.paragraphs:
+            doc.add_paragraph(text)
+        if section.table is not None:
+            if section.table.unit_note:
+                doc.add_paragraph(section.table.unit_note, style="表格单位")
+            _statutory_table(doc, section.table)
+    if doc.paragraphs:  # the signature never stands alone on a page
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    first = doc.add_paragraph(view.agency, style="落款")
+    first.paragraph_format.space_before = LINE * 2
+    first.paragraph_format.keep_with_next = True
+    doc.add_paragraph(view.date, style="落款")
+    if view.members:
+        appendix = doc.add_paragraph(APPENDIX_HEADING, style="Heading 1")
+        appendix.paragraph_format.page_break_before = True
+        appendix.paragraph_format.first_line_indent = Pt(0)
+        _members_table(doc, view)
+    _properties(doc, view)
+    return doc
+
+
+def write_docx(view: ReportView, path: Path) -> Path:
+    """Save with fixed zip timestamps (python-docx stamps entries with the current time)."""
+    buffer = io.BytesIO()
+    build_docx(view).save(buffer)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                dst.writestr(entry, src.read(info.filename))
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path

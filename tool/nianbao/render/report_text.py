@@ -1,0 +1,242 @@
+"""The wording and content of a published report, shared by the .docx, .html and .md writers.
+
+build_view() turns a report document into a ReportView: the title, the opening
+paragraph, the six sections in order (narrative paragraphs or a statutory table with
+its official merged layout and formatted values), the signature, and for a county
+summary the list of member units. The writers only draw a view, so the three forms
+always say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..document import AGENCY_LEVELS, as_decimal
+from ..layout import Grid, GridCell, layout
+from ..spec import Format, Table
+
+DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
+DRAFT_MARK = "草稿（未通过校验）"
+DRAFT_NOTE = "本报告存在未通过校验的错误，仅供核对，不得作为正式年度报告发布。"
+APPENDIX_HEADING = "附件：汇总单位名单"
+MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
+
+_NUMERALS = "零一二三四五六七八九十"
+
+
+class TitleTemplateError(ValueError):
+    """The --title-template names a placeholder other than {agency} and {year}, or is malformed."""
+
+
+@dataclass(frozen=True)
+class TableView:
+    """One statutory table ready to draw: the official grid plus the text of every value cell."""
+
+    key: str
+    caption: str  # e.g. 表二 主动公开政府信息情况 (for screen readers and the md heading)
+    grid: Grid
+    values: dict[str, str]  # cell key -> formatted value ('' when unknown)
+    unit_note: str  # 单位：件（本年收费金额：万元）
+    notes: tuple[str, ...]  # printed notes (the corner note of 表三), for forms that cannot show a corner cell
+
+    def text(self, cell: GridCell) -> str:
+        return self.values.get(cell.key, "") if cell.role == "value" else cell.text
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str  # 一、总体情况
+    paragraphs: tuple[str, ...] = ()
+    table: TableView | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    fmt: Format
+    year: int | None
+    title: str
+    agency: str
+    intro: tuple[str, ...]
+    sections: tuple[SectionView, ...]
+    date: str
+    draft: bool = False
+    members: tuple[tuple[str, str, str, str], ...] = ()  # (序号, 名称, 代码, 层级) of a county summary
+
+
+def chinese_count(n: int) -> str:
+    """1..99 in Chinese numerals (六, 十二, 二十三); larger numbers as digits."""
+    if 0 <= n <= 10:
+        return _NUMERALS[n]
+    if n < 20:
+        return "十" + _NUMERALS[n - 10]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _NUMERALS[tens] + "十" + (_NUMERALS[ones] if ones else "")
+    return str(n)
+
+
+def make_title(template: str | None, agency: str, year: object) -> str:
+    template = template or DEFAULT_TITLE
+    try:
+        return template.format(agency=agency, year=year if year is not None else "")
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise TitleTemplateError(
+            f"标题模板 {template!r} 有误（{exc}）：只能使用 {{agency}}（机构名称）和 {{year}}（年度）") from None
+
+
+def format_value(value: object, kind: str) -> str:
+    """Counts as integers, money with two decimals, None as blank; anything else as it was written."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return str(value)  # only in a --force render of a broken report
+    try:
+        number = as_decimal(value)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if kind == "money":
+        return f"{number.quantize(Decimal('0.01')):f}"
+    if number == number.to_integral_value():
+        return f"{number.to_integral_value():f}"
+    return f"{number:f}"  # a fractional count: wrong, but show what the report says
+
+
+def _width(text: str) -> float:
+    """Printed width in em: full-width (CJK) characters 1, digits and Latin letters about half."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
+
+
+def title_lines(title: str, per_line: float) -> list[str]:
+    """A long title broken the way published titles are: before 政府信息公开… rather than leaving 报告 alone."""
+    if _width(title) <= per_line:
+        return [title]
+    best: tuple[float, int] | None = None
+    for word in ("政府信息公开", "年度报告", "工作年度报告"):
+        at = title.find(word)
+        if at > 0 and _width(title[:at]) <= per_line and _width(title[at:]) <= per_line:
+            gap = abs(_width(title[:at]) - _width(title[at:]))
+            best = min(best, (gap, at)) if best else (gap, at)
+    if best is None:
+        return [title]  # too long for two lines: let the word processor wrap it
+    return [title[:best[1]], title[best[1]:]]
+
+
+def paragraphs(text: object) -> tuple[str, ...]:
+    """Narrative text as paragraphs: one per non-blank line, indentation (incl. 全角空格) removed."""
+    if not isinstance(text, str):
+        return () if text is None else (str(text),)
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def is_printed_note(corner: str | None) -> bool:
+    """A corner cell that is a printed note, e.g. 表三's （本列数据的勾稽关系为：…）, not a header like 信息内容."""
+    return bool(corner) and corner.startswith("（") and corner.endswith("）")
+
+
+def unit_note(fmt: Format, table: Table) -> str:
+    units: dict[str, list[str]] = {}
+    for cell in fmt.cells.values():
+        if cell.table == table.key:
+            label = cell.column.label.split("（")[0]
+            names = units.setdefault(cell.unit, [])
+            if label not in names:
+                names.append(label)
+    if not units:
+        return ""
+    main = "件" if "件" in units else next(iter(units))
+    others = "；".join(f"{'、'.join(labels)}：{unit}" for unit, labels in units.items() if unit != main)
+    return f"单位：{main}" + (f"（{others}）" if others else "")
+
+
+def table_view(fmt: Format, table_key: str, tables: dict) -> TableView:
+    table = fmt.table(table_key)
+    grid = layout(fmt).grids[table_key]
+    values = {key: format_value(tables.get(key), cell.kind)
+              for key, cell in fmt.cells.items() if cell.table == table_key}
+    notes = tuple(b.corner for b in table.blocks if is_printed_note(b.corner))
+    return TableView(table_key, f"表{table.number} {table.title}", grid, values, unit_note(fmt, table), notes)
+
+
+def intro_paragraphs(fmt: Format, year: object, agency: str) -> tuple[str, ...]:
+    parts = "；".join(s.heading for s in fmt.sections)
+    period = f"{year}年1月1日至{year}年12月31日" if year is not None else "本年度1月1日至12月31日"
+    return (
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和"
+        f"《{fmt.title}》（{fmt.notice}）要求，由{agency}编制。全文包括{chinese_count(len(fmt.sections))}"
+        f"个部分：{parts}。本报告所列数据的统计期限为{period}。",
+    )
+
+
+def consolidated_sentence(agency: str, year: object, count: int) -> str:
+    return (f"本报告为{agency}汇总{count}个单位报送的{year}年度政府信息公开工作年度报告而成的汇总报告，"
+            f"表中数据为各单位数据之和，汇总单位名单见附件。")
+
+
+def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
+    consolidated = doc.get("consolidated")
+    if not isinstance(consolidated, dict) or not isinstance(consolidated.get("members"), list):
+        return ()
+    rows = []
+    for i, m in enumerate(consolidated["members"], start=1):
+        m = m if isinstance(m, dict) else {}
+        level = str(m.get("level") or "")
+        rows.append((str(i), str(m.get("name") or ""), str(m.get("code") or ""), AGENCY_LEVELS.get(level, level)))
+    return tuple(rows)
+
+
+def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None) -> ReportView:
+    """Everything a published report says, in order, from a report document."""
+    agency_info = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
+    agency = str(agency_info.get("name") or "")
+    year = doc.get("year")
+    texts = doc.get("sections") if isinstance(doc.get("sections"), dict) else {}
+    tables = doc.get("tables") if isinstance(doc.get("tables"), dict) else {}
+    members = _members(doc)
+    intro = intro_paragraphs(fmt, year, agency)
+    if "consolidated" in doc:
+        intro += (consolidated_sentence(agency, year, len(members)),)
+    sections = []
+    for section in fmt.sections:
+        if section.table:
+            sections.append(SectionView(section.heading, table=table_view(fmt, section.table, tables)))
+        else:
+            sections.append(SectionView(section.heading, paragraphs(texts.get(section.key))))
+    date = doc.get("date")
+    return ReportView(
+        fmt=fmt, year=year if isinstance(year, int) else None, title=make_title(title_template, agency, year),
+        agency=agency, intro=intro, sections=tuple(sections), date=str(date).strip() if date else "",
+        draft=draft, members=members,
+    )
+
+
+# -- flattened labels for forms without merged cells (Markdown, plain text)
+
+def row_path(fmt: Format, key: str) -> str:
+    """三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密"""
+    return " / ".join(fmt.cells[key].row.path)
+
+
+def column_path(fmt: Format, key: str) -> str:
+    """申请人情况·法人或其他组织·商业企业"""
+    return "·".join(fmt.cells[key].column.path)
+
+
+def column_fractions(grid: Grid) -> list[float]:
+    """Relative column widths of a statutory table that fit a portrait A4 page.
+
+    Value columns get what a number and a wrapped two-character header need; the row
+    label columns share the rest, the innermost (longest labels) getting most of it.
+    """
+    values = grid.width - grid.label_cols
+    if grid.label_cols == 0:
+        return [1 / grid.width] * grid.width
+    if grid.label_cols == 1:
+        label = 0.28
+        return [label] + [(1 - label) / values] * values
+    value = min(0.56 / values, 0.13)
+    outer = [0.075] + [0.13] * (grid.label_cols - 2)
+    inner = 1 - value * values - sum(outer)
+    return outer + [inner] + [value] * values
