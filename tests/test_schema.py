@@ -72,3 +72,27 @@ def test_schema_command(capsys, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["properties"]["year"]["minimum"] == 2021
     assert main(["schema", "--format", "nope"]) == 2
     assert main(["schema", "--year", "2010"]) == 2
+
+
+@pytest.mark.parametrize("format_id", FORMATS)
+def test_fast_and_reference_validators_agree(format_id):
+    """jsonschema-rs only short-cuts valid documents; both validators must agree on validity."""
+    from nianbao.schema import _fast_validator, validator
+
+    fmt = all_formats()[format_id]
+    fast = _fast_validator(fmt)
+    assert fast is not None, "jsonschema-rs is a declared dependency"
+    good = valid_document(fmt)
+    variants = [good]
+    for key, value in [("requests.received.natural", None), ("requests.received.natural", 1.5),
+                       ("requests.received.natural", -1), ("requests.received.natural", "1"),
+                       ("requests.received.natural", True)]:
+        bad = json.loads(json.dumps(good))
+        bad["tables"][key] = value
+        variants.append(bad)
+    extra = json.loads(json.dumps(good))
+    extra["surplus"] = 1
+    variants.append(extra)
+    for doc in variants:
+        assert fast.is_valid(doc) == validator(fmt).is_valid(doc), doc["tables"]["requests.received.natural"]
+    assert [fast.is_valid(d) for d in variants] == [True] + [False] * 6

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from .spec import Block, Format, Node, RuleInstance, Table
 
@@ -38,15 +38,15 @@ class Pos:
     row: int  # 0-based
     col: int  # 0-based
 
-    @property
+    @cached_property
     def ref(self) -> str:
         return f"{col_letter(self.col)}{self.row + 1}"
 
-    @property
+    @cached_property
     def abs_ref(self) -> str:
         return f"${col_letter(self.col)}${self.row + 1}"
 
-    @property
+    @cached_property
     def qualified(self) -> str:
         """A reference usable in a formula on another sheet: '表三 依申请公开'!$D$8."""
         return f"'{self.sheet}'!{self.abs_ref}"
@@ -107,8 +107,15 @@ class Layout:
     def name(self, key: str) -> str:
         return NAME_PREFIX + key
 
+    @cached_property
+    def _fingerprint(self) -> str:
+        return self._compute_fingerprint()
+
     def fingerprint(self) -> str:
         """A short hash of everything the reader relies on: sheets, cell places, labels."""
+        return self._fingerprint
+
+    def _compute_fingerprint(self) -> str:
         data = {
             "format": self.fmt.id,
             "sheets": self.sheets,

@@ -92,11 +92,24 @@ def validator(fmt: Format) -> Draft202012Validator:
     return Draft202012Validator(build_schema(fmt))
 
 
+@cache
+def _fast_validator(fmt: Format):
+    """jsonschema-rs answers "valid?" ~100× faster; python-jsonschema then explains the invalid ones."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # optional accelerator: the answer is the same without it
+        return None
+    return jsonschema_rs.Draft202012Validator(build_schema(fmt))
+
+
 _KIND_WORDS = {"count": "非负整数", "signed": "整数（减少填负数）", "money": "不小于 0 的金额（万元）"}
 
 
 def validate(fmt: Format, doc: dict) -> list[Finding]:
     """Every schema error as a finding that names the sheet and cell where possible."""
+    fast = _fast_validator(fmt)
+    if fast is not None and fast.is_valid(doc):
+        return []
     out: list[Finding] = []
     lay = layout(fmt)
     for err in sorted(validator(fmt).iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
