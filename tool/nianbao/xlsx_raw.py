@@ -247,14 +247,17 @@ class FastBook(RawBook):
         cells: dict[str, tuple] = {}
         shared: dict[bytes, tuple[str, str]] = {}  # si -> (master ref, formula text)
         body = _SHEET_DATA.search(data)
+        content = body.group(1) if body else b""
+        # Fast path: when every cell names its own place, empty cells (<c …/>) can be skipped.
+        scanner = _CELL_OR_ROW if _CELL_WITHOUT_R.search(content) else _FILLED_CELL
         row_no, col_no, last_ref = 0, 0, "A0"
-        for m in _CELL_OR_ROW.finditer(body.group(1) if body else b""):
-            if m.group("row") is not None:
+        for m in scanner.finditer(content):
+            if scanner is _CELL_OR_ROW and m.group("row") is not None:
                 r = _attr(m.group("row"), b"r")
                 row_no = int(r) if r else row_no + 1
                 col_no = 0
                 continue
-            attrs, inner = m.group("attrs"), m.group("inner") or b""
+            attrs, inner = m.group("attrs") or b"", m.group("inner") or b""
             first = _FIRST_R.match(attrs)  # every writer seen puts r first; otherwise look it up
             r = first.group(1) if first else _attr(attrs, b"r")
             if r:
@@ -284,7 +287,8 @@ class FastBook(RawBook):
 
     def _cast(self, attrs: bytes, inner: bytes):
         """A cell's value the way openpyxl gives it: int/float/str/bool/datetime/None."""
-        kind = _attr(attrs, b"t") or b"n"
+        found = dict(_ATTRS.findall(attrs))
+        kind = found.get(b"t", b"n")
         if kind == b"inlineStr":
             node = _INLINE.search(inner)
             return "".join(_text(t.group(1)) for t in _T.finditer(node.group(1))) if node else None
@@ -303,7 +307,7 @@ class FastBook(RawBook):
 
             return datetime.fromisoformat(text.decode("ascii"))
         number = float(text) if any(ch in text for ch in b".eE") else int(text)
-        style = _attr(attrs, b"s")
+        style = found.get(b"s")
         if style is not None and int(style) in self._date_styles:
             return from_excel(number)
         return number
@@ -316,6 +320,8 @@ _SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData\b[^>]*?(?:/>|>(.*?)</" + _P +
 _CELL_OR_ROW = re.compile(
     rb"<" + _P + rb"row\b(?P<row>[^>]*?)/?>"
     rb"|<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<inner>.*?)</" + _P + rb"c>)", re.S)
+_FILLED_CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?[^/>])?>(?P<inner>.*?)</" + _P + rb"c>", re.S)
+_CELL_WITHOUT_R = re.compile(rb"<" + _P + rb"c\b(?![^>]*\sr=)")
 _FORMULA = re.compile(rb"<" + _P + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"f>)", re.S)
 _VALUE = re.compile(rb"<" + _P + rb"v\b[^>]*?>(.*?)</" + _P + rb"v>", re.S)
 _INLINE = re.compile(rb"<" + _P + rb"is\b[^>]*>(.*?)</" + _P + rb"is>", re.S)
@@ -323,6 +329,7 @@ _PROTECTION = re.compile(rb"<" + _P + rb"sheetProtection\b([^>]*)>")
 _SI = re.compile(rb"<" + _P + rb"si\b[^>]*?(?:/>|>(.*?)</" + _P + rb"si>)", re.S)
 _T = re.compile(rb"<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)", re.S)
 _RPH = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
+_ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
 _FIRST_R = re.compile(rb'\s+r="([A-Z]{1,3}[0-9]{1,7})"')
 _ATTR_CACHE: dict[bytes, re.Pattern] = {}
 _DATE_STYLES: dict[tuple[int, int], frozenset[int]] = {}
