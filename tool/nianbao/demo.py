@@ -7,8 +7,11 @@ Writes only inside OUT_DIR.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
+
+import yaml
 
 from rich.console import Console
 from rich.markup import escape
@@ -60,10 +63,15 @@ def run_demo(out: Path, console: Console) -> int:
     _step(console, 2, "收件：把上一年度（2020）和本年度收到的文件原样存入收件库")
     store_prev, store_now = Store(out / "2-收件库" / "2020"), Store(out / "2-收件库" / "2021")
     collect(sorted(last_year.glob("*.xlsx")), store_prev)
-    inbox_files = sorted(p for p in inbox.iterdir() if p.is_file())
-    collected = collect(inbox_files, store_now)
+    # The inbox manifest says in which order, and when, each file arrived (a newer file supersedes).
+    manifest = yaml.safe_load((samples / "inbox-2021.yaml").read_text(encoding="utf-8"))
+    inbox_files = [inbox / item["file"] for item in manifest["files"]]
+    stored = 0
+    for item, path in zip(manifest["files"], inbox_files):
+        when = dt.datetime.fromisoformat(item["received"]).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        stored += store_now.add(path, check_file(path), received_at=when) is not None
     console.print(f"  2020 年度：{len(store_prev.receipts())} 份；2021 年度收件箱 {len(inbox_files)} 个文件，"
-                  f"新收 {sum(r is not None for _, _, r in collected)} 份（内容重复的只收一次）")
+                  f"新收 {stored} 份（内容重复的只收一次）")
     console.print(f"  收件库 → {escape(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
 
     _step(console, 3, "校验本年度收件箱中的每个文件")
@@ -91,13 +99,14 @@ def run_demo(out: Path, console: Console) -> int:
     _step(console, 6, "生成可公开的年度报告")
     rep_dir = out / "5-年度报告"
     rep_dir.mkdir()
-    dept = next((r for r in results if r.status == "ok" and r.document is not None), None)
+    # One department's report: 萝北县工业信息科技局 2020, the real published report in the samples.
+    real = check_file(next(last_year.glob("230421-13-*.xlsx")))
     rendered = []
-    if dept is not None:
-        name = dept.document["agency"]["name"]
+    if real.document is not None:
+        name = real.document["agency"]["name"]
         for to in ("docx", "html"):
-            rendered.append(render_document(dept.document, fmt, to,
-                                            rep_dir / f"{name}{YEAR}年政府信息公开工作年度报告.{to}"))
+            rendered.append(render_document(real.document, format_for_year(real.year), to,
+                                            rep_dir / f"{name}{real.year}年政府信息公开工作年度报告.{to}"))
     for path in rendered + [written["docx"], written["html"]]:
         console.print(f"  {escape(str(path))}")
 
