@@ -24,7 +24,7 @@ def _first_existing(*candidates: Path) -> Path:
 def formats_dir() -> Path:
     if os.environ.get("NIANBAO_FORMATS"):
         return Path(os.environ["NIANBAO_FORMATS"])
-    return _first_existing(_REPO / "templates" / "formats", _PACKAGE / "shipped" / "formats")
+    return _first_existing(_REPO / "templates" / "formats", _PACKAGE / "shipped" / "templates" / "formats")
 
 
 def samples_dir() -> Path:
