@@ -392,3 +392,20 @@ def test_cli_fill_refuses_unusable_documents(tmp_path, capsys, content, words):
     assert main(["fill", str(source), "-o", str(tmp_path / "x.xlsx")]) == 2
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err
+
+
+def test_first_workbook_of_a_process_is_identical_to_later_ones(tmp_path):
+    """Regression: xlsxwriter mutates default_format_properties; a shared options dict made the
+    first template written in a process differ (styles.xml) from every later one."""
+    import subprocess
+    import sys
+
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    agency = {"name": "测试县测试局", "code": "T-01", "level": "county"}
+    write_template(fmt, 2021, agency, tmp_path / "first.xlsx")  # whatever ran before, this process is warm now
+    warm = write_template(fmt, 2021, agency, tmp_path / "warm.xlsx")
+    code = ("import sys; from nianbao.spec import all_formats; from nianbao.template import write_template; "
+            "write_template(all_formats()['gov-info-disclosure-2021'], 2021, "
+            "{'name': '测试县测试局', 'code': 'T-01', 'level': 'county'}, sys.argv[1])")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "fresh.xlsx")], check=True, timeout=120)
+    assert (tmp_path / "fresh.xlsx").read_bytes() == warm.read_bytes()

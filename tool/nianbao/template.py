@@ -13,8 +13,10 @@ Same inputs give a byte-identical file: the creation time is fixed, nothing else
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import xlsxwriter
@@ -63,7 +65,7 @@ def write_template(
         except ValueError:
             raise ValueError(f"unknown agency level {agency['level']!r}; use one of {', '.join(LEVELS)}") from None
     buffer = io.BytesIO()  # written whole at the end: no half-written file, plain OSError on failure
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(buffer, workbook_options())
     try:
         build_workbook(workbook, fmt, year, agency, document, password=password, secret=secret)
     finally:
@@ -72,7 +74,40 @@ def write_template(
     return path
 
 
+class PlainFormulaWorksheet(xlsxwriter.worksheet.Worksheet):
+    """A worksheet that skips xlsxwriter's ~30 regex rewrites of each formula when they cannot apply.
+
+    xlsxwriter prefixes Excel 365 functions (FILTER, XLOOKUP, …) with _xlfn.; our formulas
+    use only classic functions (SUM, IF, COUNTIFS, ABS), so one search decides. Anything that
+    does mention such a function goes through xlsxwriter's own code, unchanged.
+    """
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if _FUTURE.search(formula) or self.use_future_functions or expand_future_functions:
+            return super()._prepare_formula(formula, expand_future_functions)
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+
+# Every function name xlsxwriter's _prepare_formula rewrites (dynamic arrays and future functions).
+_FUTURE = re.compile(r"_xlfn\.|\b(ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|"
+                     r"MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|SINGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|"
+                     r"TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(")
+
+
+def workbook_options() -> dict:
+    """A fresh copy each time: xlsxwriter writes into default_format_properties (theme_font_name),
+    so a shared dict would make the first workbook of a process differ from every later one."""
+    return copy.deepcopy(WORKBOOK_OPTIONS)
+
+
 WORKBOOK_OPTIONS = {
+    "in_memory": True,  # no temporary files per sheet
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
     "strings_to_numbers": False,
     "strings_to_formulas": False,
@@ -94,7 +129,7 @@ def build_workbook(workbook, fmt: Format, year: int, agency: dict, document: dic
     values = {key: tables.get(key) for key in fmt.input_keys()}
     derived_values = compute_derived(fmt, values)
     st = Styles(workbook, read_only=read_only)
-    sheets = {name: workbook.add_worksheet(name) for name in lay.sheets}
+    sheets = {name: workbook.add_worksheet(name, worksheet_class=PlainFormulaWorksheet) for name in lay.sheets}
     summary_ref = f"'{CHECK_SHEET}'!{col_letter(SUMMARY_CELL[1])}{SUMMARY_CELL[0] + 1}"
     write_cover(sheets[COVER_SHEET], st, fmt, lay, year, agency, document, summary_ref)
     write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document)
