@@ -66,8 +66,8 @@ def corpus(n: int) -> list[Path]:
 
 
 def job_floor(files: list[Path]) -> None:
-    """Unzip and parse only the XML parts nianbao needs, nothing else."""
-    from defusedxml import ElementTree as SafeET
+    """Unzip and parse only the XML parts nianbao needs, nothing else (C-accelerated ElementTree)."""
+    from xml.etree import ElementTree as ET
 
     needed = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml", "xl/sharedStrings.xml",
               "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
@@ -77,7 +77,7 @@ def job_floor(files: list[Path]) -> None:
             names = set(zf.namelist())
             for part in needed:
                 if part in names:
-                    SafeET.fromstring(zf.read(part), forbid_dtd=True)
+                    ET.fromstring(zf.read(part))
 
 
 def job_naive(files: list[Path]) -> None:
@@ -93,7 +93,8 @@ def job_check(files: list[Path], jobs: int, engine: str = "fast") -> None:
     from nianbao.check import check_file
     from nianbao.cli.common import run_parallel
 
-    run_parallel(partial(check_file), files, {"expect_year": YEAR}, jobs=jobs)
+    results = run_parallel(partial(check_file), files, {"expect_year": YEAR}, jobs=jobs)
+    assert len(results) == len(files)
 
 
 def job_compile(files: list[Path], jobs: int) -> None:

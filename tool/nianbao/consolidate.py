@@ -83,6 +83,13 @@ class Compilation:
         return {k: sum(s.status == k for s in self.statuses) for k in STATUS_LABELS}
 
 
+def _lean(result: CheckResult) -> CheckResult:
+    """Compile keeps thousands of results: drop what it never uses (cell provenance)."""
+    if result.document is not None:
+        result.document.pop("provenance", None)
+    return result
+
+
 def gather_paths(paths: list[Path], check_options: dict, check=check_file, jobs: int = 1) -> list[Submission]:
     """Submissions from files; received order is the file's modification time."""
     from .cli.common import run_parallel
@@ -93,7 +100,7 @@ def gather_paths(paths: list[Path], check_options: dict, check=check_file, jobs:
     for path, result in zip(ordered, results):
         when = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds") \
             if path.exists() else ""
-        out.append(Submission(str(path), when, result, path.name))
+        out.append(Submission(str(path), when, _lean(result), path.name))
     return out
 
 
@@ -106,7 +113,7 @@ def gather_store(store_dir: Path, check_options: dict, check=check_file, jobs: i
     receipts = store.receipts()
     paths = [store.path_of(r) for r in receipts]
     results = run_parallel(check, paths, check_options, jobs=jobs, label="读取")
-    return [Submission(str(p), r.received_at, res, r.original_name, r.sha256)
+    return [Submission(str(p), r.received_at, _lean(res), r.original_name, r.sha256)
             for p, r, res in zip(paths, receipts, results)]
 
 
