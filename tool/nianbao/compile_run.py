@@ -78,8 +78,9 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
 
 def print_compilation(console: Console, comp: Compilation) -> None:
     table = Table(title=f"{comp.agency['name']} {comp.year} 年度报送情况", show_lines=False)
-    for col in ("单位代码", "单位名称", "状态", "错误", "警告", "计入汇总", "说明"):
-        table.add_column(col)
+    for col in ("单位代码", "单位名称", "状态", "错误", "警告", "计入汇总"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("说明", overflow="fold")
     for s in comp.statuses:
         style = _STYLE[s.status]
         table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", str(s.count("error")),

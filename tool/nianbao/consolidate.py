@@ -154,6 +154,8 @@ def consolidate(
             st.findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
             st.findings += _yoy(doc, prev)
         st.status = _status(current.result, st.findings)
+        if current.result.status == "unreadable" and current.result.findings:
+            st.notes.append(current.result.findings[0].message.rstrip("。"))
         complete = doc is not None and all(doc["tables"].get(k) is not None for k in fmt.input_keys())
         st.included = complete and (st.status in ("ok", "warning") or (include_errors and st.status == "error"))
         if st.status == "error" and not st.included:

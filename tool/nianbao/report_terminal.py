@@ -51,3 +51,11 @@ def print_total(console: Console, results: list[CheckResult]) -> None:
     parts = [f"{label} {counts[s]}" for s, label in
              (("ok", "通过"), ("warning", "有警告"), ("error", "有错误"), ("unreadable", "无法读取")) if counts[s]]
     console.print(f"[bold]合计：{len(results)} 个文件 — {'，'.join(parts) or '无'}[/bold]", highlight=False)
+
+
+def make_console() -> Console:
+    """Colours on a terminal; into a file or CI log, whole lines (no wrapping at 80 columns)."""
+    import sys
+
+    tty = sys.stdout.isatty()
+    return Console(highlight=False, soft_wrap=not tty, width=None if tty else 160)

@@ -64,11 +64,9 @@ def run(args) -> int:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        from rich.console import Console
+        from ..report_terminal import make_console, print_result, print_total
 
-        from ..report_terminal import print_result, print_total
-
-        console = Console(highlight=False)
+        console = make_console()
         for result in results:
             print_result(console, result, show_info=not args.quiet_info)
         print_total(console, results)

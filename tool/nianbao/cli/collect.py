@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from rich.console import Console
+    from ..report_terminal import make_console
     from rich.markup import escape
 
     from ..store import Store, collect
@@ -28,7 +28,7 @@ def run(args) -> int:
     if not files:
         raise UsageError("没有找到要收取的文件 / nothing to collect")
     store = Store(args.store)
-    console = Console(highlight=False)
+    console = make_console()
     new = 0
     for path, result, receipt in collect(files, store, secret=read_secret(args.secret_file)):
         agency = result.agency or {}

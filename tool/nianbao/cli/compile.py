@@ -34,7 +34,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from rich.console import Console
+    from ..report_terminal import make_console
 
     from ..compile_run import CompileOptions, run_compile
     from ..previous import PreviousError
@@ -58,7 +58,7 @@ def run(args) -> int:
         include_errors=args.include_errors, secret=read_secret(args.secret_file), render=not args.no_render,
         jobs=args.jobs,
     )
-    console = Console(highlight=False)
+    console = make_console()
     try:
         outcome = run_compile(options, console)
     except PreviousError as exc:

@@ -13,8 +13,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from rich.console import Console
+    from ..report_terminal import make_console
 
     from ..demo import run_demo
 
-    return run_demo(args.out, Console(highlight=False))
+    return run_demo(args.out, make_console())
