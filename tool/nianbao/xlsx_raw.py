@@ -158,6 +158,9 @@ class FastBook(RawBook):
         if part is None or part not in self._names:
             return []
         data = _utf8(self._zip.read(part))
+        if b"<r>" not in data and b"rPh" not in data and b"<r " not in data:
+            # Plain strings only (no rich-text runs, no phonetics): one scan, one <t> per item.
+            return [_text(m) for m in _SI_PLAIN.findall(data)]
         out = []
         for si in _SI.finditer(data):
             body = _RPH.sub(b"", si.group(1))  # East Asian phonetic runs are not cell text (as openpyxl)
@@ -327,6 +330,8 @@ _VALUE = re.compile(rb"<" + _P + rb"v\b[^>]*?>(.*?)</" + _P + rb"v>", re.S)
 _INLINE = re.compile(rb"<" + _P + rb"is\b[^>]*>(.*?)</" + _P + rb"is>", re.S)
 _PROTECTION = re.compile(rb"<" + _P + rb"sheetProtection\b([^>]*)>")
 _SI = re.compile(rb"<" + _P + rb"si\b[^>]*?(?:/>|>(.*?)</" + _P + rb"si>)", re.S)
+_SI_PLAIN = re.compile(rb"<" + _P + rb"si>\s*<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)\s*</" + _P + rb"si>",
+                       re.S)
 _T = re.compile(rb"<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)", re.S)
 _RPH = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
 _ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
