@@ -86,3 +86,17 @@ def test_demo_runs_the_whole_loop(tmp_path, capsys):
     assert reports == [".docx", ".html"]
     inside = {p.resolve() for p in out.rglob("*")}
     assert all(str(p).startswith(str(out.resolve())) for p in inside)
+
+
+SAMPLE_BOOKS = sorted((SAMPLES / "workbooks").rglob("*.xlsx")) + sorted((SAMPLES / "inbox-2021").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("path", SAMPLE_BOOKS, ids=lambda p: p.name)
+def test_both_reader_engines_agree_on_the_sample_corpus(path):
+    """The fast direct-XML reader and the openpyxl reference give the same document and findings."""
+    from nianbao.read import read_workbook
+
+    fast, ref = read_workbook(path, engine="fast"), read_workbook(path, engine="openpyxl")
+    assert fast.document == ref.document
+    assert [f.to_dict() for f in fast.findings] == [f.to_dict() for f in ref.findings]
+    assert (fast.fatal, fast.agency, fast.year, fast.kind) == (ref.fatal, ref.agency, ref.year, ref.kind)
