@@ -55,26 +55,12 @@ def evaluate(
         right = _sum(fmt, inst.right, tables, prev_tables)
         if left is None or right is None:
             continue  # an unreadable or missing cell: reported by the reader or the schema
-        tol = fmt.money_tolerance if _touches_money(fmt, inst) else Decimal(0)
+        tol = fmt.tolerance(inst)
         if _OPS[inst.op](left, right, tol):
             continue
         severity = cross_year_severity if (rule.cross_year and cross_year_severity) else rule.severity
         out.append(_finding(fmt, inst, left, right, severity))
     return out
-
-
-def instance_holds(fmt: Format, inst: RuleInstance, tables: dict, prev_tables: dict | None = None) -> bool | None:
-    """True/False for one instance, None when it cannot be evaluated (unknown cells)."""
-    left = _sum(fmt, inst.left, tables, prev_tables)
-    right = _sum(fmt, inst.right, tables, prev_tables)
-    if left is None or right is None:
-        return None
-    tol = fmt.money_tolerance if _touches_money(fmt, inst) else Decimal(0)
-    return _OPS[inst.op](left, right, tol)
-
-
-def _touches_money(fmt: Format, inst: RuleInstance) -> bool:
-    return any(t.key and fmt.cells[t.key].kind == "money" for t in inst.left + inst.right)
 
 
 def _sum(fmt: Format, terms: tuple[Term, ...], tables: dict, prev: dict | None) -> Decimal | None:

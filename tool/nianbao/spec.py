@@ -187,6 +187,11 @@ class Format:
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
 
+    def tolerance(self, inst: RuleInstance) -> Decimal:
+        """How far apart two sides may be: the money tolerance if any term is a money cell, else exact."""
+        money = any(t.key and self.cells[t.key].kind == "money" for t in inst.left + inst.right)
+        return self.money_tolerance if money else Decimal(0)
+
     def input_keys(self) -> list[str]:
         return [k for k in self.cells if k not in self.derived]
 

@@ -122,10 +122,6 @@ def _number(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _touches_money(fmt: Format, inst: RuleInstance) -> bool:
-    return any(t.key and fmt.cells[t.key].kind == "money" for t in inst.left + inst.right)
-
-
 def _condition(inst: RuleInstance, left: str, right: str, tol: str) -> str:
     return {
         "==": f"ABS({left}-{right})<={tol}",
@@ -178,7 +174,7 @@ def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | Non
 
     for check in lay.checks:
         inst, row = check.instance, check.row
-        money = _touches_money(fmt, inst)
+        money = fmt.tolerance(inst) > 0
         num = st.boxed(align="right", num_format="0.00" if money else "0")
         anchor = lay.cells[inst.anchor]
         label = instance_label(fmt, inst)
@@ -221,7 +217,7 @@ def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | Non
 def result_formula(fmt: Format, lay: Layout, inst: RuleInstance, row: int) -> str:
     inputs = [lay.cells[k] for k in input_leaves(fmt, inst.keys())]
     count = f"COUNT({','.join(cell_ranges(inputs))})"
-    tol = _number(fmt.money_tolerance) if _touches_money(fmt, inst) else "0"
+    tol = _number(fmt.tolerance(inst))
     left, right = f"{col_letter(LEFT_COL)}{row + 1}", f"{col_letter(RIGHT_COL)}{row + 1}"
     fail = WARN if inst.rule.severity == "warning" else FAIL
     cond = _condition(inst, left, right, tol)
