@@ -97,14 +97,16 @@ def job_check(files: list[Path], jobs: int, engine: str = "fast") -> None:
     assert len(results) == len(files)
 
 
-def job_compile(files: list[Path], jobs: int) -> None:
-    from nianbao.compile_run import CompileOptions, compile_reports
+def job_compile(files: list[Path], jobs: int, out: str) -> None:
+    """The whole compile: read, consolidate, and write summary.xlsx, summary.json and the county report."""
+    from nianbao.compile_run import CompileOptions, compile_reports, write_outputs
     from nianbao.roster import load_roster
     from nianbao.spec import format_for_year
 
     roster = load_roster(files[0].parent / "roster.csv")
-    compile_reports(CompileOptions(fmt=format_for_year(YEAR), year=YEAR, roster=roster, out_dir=Path("/dev/null"),
-                                   paths=files, jobs=jobs, render=False))
+    comp = compile_reports(CompileOptions(fmt=format_for_year(YEAR), year=YEAR, roster=roster, out_dir=Path(out),
+                                          paths=files, jobs=jobs))
+    write_outputs(comp, Path(out))
 
 
 def job_template(files: list[Path], out: str) -> None:
@@ -188,7 +190,7 @@ def main() -> int:
         print(f"corpus n={n}: {len(files)} workbooks ({time.perf_counter() - t0:.1f} s incl. cache)", flush=True)
         plan = [("floor", "floor (unzip+parse needed XML)", {}), ("naive", "naive openpyxl.load_workbook", {}),
                 ("check", "nianbao check -j 1", {"jobs": 1}), ("check", "nianbao check -j 2", {"jobs": 2}),
-                ("compile", "nianbao compile -j 2", {"jobs": 2}),
+                ("compile", "nianbao compile -j 2 (all outputs)", {"jobs": 2, "out": str(scratch / f"compile{n}")}),
                 ("template", "nianbao template (roster of N)", {"out": str(scratch / f"tpl{n}")})]
         if n == args.sizes[0]:
             plan.append(("render", "nianbao render (one report, docx)", {"out": str(scratch)}))

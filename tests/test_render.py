@@ -529,3 +529,21 @@ def test_cli_unreadable_sources(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err and "无法读取" in err and "不存在" in err
     assert not (tmp_path / "other.md").exists()
+
+
+def test_province_sized_summary_points_to_the_workbook_instead_of_a_huge_appendix(tmp_path):
+    """A consolidated report of thousands of units renders quickly: no 5000-row appendix table."""
+    from nianbao.render import render_document
+    from nianbao.render.report_text import MEMBER_LIST_MAX, build_view
+    from nianbao.spec import all_formats
+
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    from factory import valid_document
+
+    doc = valid_document(fmt)
+    doc["consolidated"] = {"members": [{"code": f"C{i}", "name": f"单位{i}"} for i in range(MEMBER_LIST_MAX + 1)]}
+    view = build_view(doc, fmt)
+    assert view.members == () and "summary.xlsx" in view.intro[-1]
+    doc["consolidated"]["members"] = doc["consolidated"]["members"][:3]
+    assert len(build_view(doc, fmt).members) == 3
+    assert render_document(doc, fmt, "docx", tmp_path / "r.docx").exists()

@@ -16,6 +16,7 @@ from .spec import Format
 from .summary import write_summary_json
 
 _STYLE = {"missing": "magenta", "error": "red", "warning": "yellow", "ok": "green"}
+_LIST_ALL_UP_TO = 60
 
 
 @dataclass
@@ -81,7 +82,11 @@ def print_compilation(console: Console, comp: Compilation) -> None:
     for col in ("单位代码", "单位名称", "状态", "错误", "警告", "计入汇总"):
         table.add_column(col, no_wrap=True)
     table.add_column("说明", overflow="fold")
-    for s in comp.statuses:
+    shown = comp.statuses
+    if len(shown) > _LIST_ALL_UP_TO:  # a province-sized roster: list only the units that need attention
+        shown = [s for s in comp.statuses if s.status != "ok" or s.notes]
+        table.caption = f"另有 {len(comp.statuses) - len(shown)} 个单位通过，完整名单见 summary.xlsx“报送情况”"
+    for s in shown:
         style = _STYLE[s.status]
         table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", str(s.count("error")),
                       str(s.count("warning")), "是" if s.included else "否", escape("；".join(s.notes)))

@@ -19,7 +19,7 @@ from .check import CheckResult, check_document, check_file
 from .document import as_decimal, compute_derived, new_document, to_json_number
 from .findings import Finding, worst
 from .roster import RosterEntry
-from .spec import Format
+from .spec import Format, all_formats
 
 STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有警告", "ok": "通过"}
 YOY_KEY = "requests.received.total"
@@ -84,13 +84,23 @@ class Compilation:
 
 
 def _lean(result: CheckResult) -> CheckResult:
-    """Compile keeps thousands of results: drop what it never uses (cell provenance)."""
-    if result.document is not None:
-        result.document.pop("provenance", None)
+    """Compile keeps thousands of results: drop what it never uses (cell provenance), and hold each
+    table on the spec's own key strings (results coming back from worker processes bring copies)."""
+    doc = result.document
+    if doc is not None:
+        doc.pop("provenance", None)
+        fmt = all_formats().get(doc.get("format"))
+        if fmt is not None and isinstance(doc.get("tables"), dict):
+            doc["tables"] = {key: doc["tables"].get(key) for key in fmt.cells}
     return result
 
 
-def gather_paths(paths: list[Path], check_options: dict, check=check_file, jobs: int = 1) -> list[Submission]:
+def check_for_compile(path, **options) -> CheckResult:
+    """check_file in a worker process, lean before it is sent back."""
+    return _lean(check_file(path, **options))
+
+
+def gather_paths(paths: list[Path], check_options: dict, check=check_for_compile, jobs: int = 1) -> list[Submission]:
     """Submissions from files; received order is the file's modification time."""
     from .cli.common import run_parallel
 
@@ -104,7 +114,7 @@ def gather_paths(paths: list[Path], check_options: dict, check=check_file, jobs:
     return out
 
 
-def gather_store(store_dir: Path, check_options: dict, check=check_file, jobs: int = 1) -> list[Submission]:
+def gather_store(store_dir: Path, check_options: dict, check=check_for_compile, jobs: int = 1) -> list[Submission]:
     """Every submission in a store, in the order received."""
     from .cli.common import run_parallel
     from .store import Store

@@ -21,6 +21,13 @@ def _sub(sub: Submission) -> dict:
                                                              if f.severity == "error")[:300]}
 
 
+def _numbers_only(doc: dict | None) -> dict | None:
+    """Per-agency figures for next year's cross-year checks; the texts live in the agencies' own files."""
+    if doc is None:
+        return None
+    return {k: doc[k] for k in ("format", "year", "agency", "tables") if k in doc}
+
+
 def _finding(f: Finding, **where) -> dict:
     return {**where, **f.to_dict()}
 
@@ -37,7 +44,7 @@ def summary_data(comp: Compilation) -> dict:
             "file": sub.file if sub else None, "original_name": sub.original_name if sub else None,
             "received_at": sub.received_at if sub else None,
             "errors": s.count("error"), "warnings": s.count("warning"), "infos": s.count("info"),
-            "notes": s.notes, "document": s.document,
+            "notes": s.notes, "document": _numbers_only(s.document),
         })
         for f in s.findings:
             findings.append(_finding(f, agency_code=s.entry.code, agency_name=s.entry.name,
@@ -62,5 +69,8 @@ def summary_data(comp: Compilation) -> dict:
 
 
 def write_summary_json(comp: Compilation, path: Path) -> Path:
-    path.write_text(json.dumps(summary_data(comp), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # Streamed to the file: a province-sized summary is tens of MB of text, never built in memory.
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(summary_data(comp), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
     return path

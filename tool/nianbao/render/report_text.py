@@ -170,9 +170,13 @@ def intro_paragraphs(fmt: Format, year: object, agency: str) -> tuple[str, ...]:
     )
 
 
+MEMBER_LIST_MAX = 300  # beyond this a printed appendix helps nobody; summary.xlsx lists them all
+
+
 def consolidated_sentence(agency: str, year: object, count: int) -> str:
+    where = "附件" if count <= MEMBER_LIST_MAX else "汇总表（summary.xlsx）的“报送情况”"
     return (f"本报告为{agency}汇总{count}个单位报送的{year}年度政府信息公开工作年度报告而成的汇总报告，"
-            f"表中数据为各单位数据之和，汇总单位名单见附件。")
+            f"表中数据为各单位数据之和，汇总单位名单见{where}。")
 
 
 def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
@@ -208,7 +212,7 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
     return ReportView(
         fmt=fmt, year=year if isinstance(year, int) else None, title=make_title(title_template, agency, year),
         agency=agency, intro=intro, sections=tuple(sections), date=str(date).strip() if date else "",
-        draft=draft, members=members,
+        draft=draft, members=members if len(members) <= MEMBER_LIST_MAX else (),
     )
 
 
