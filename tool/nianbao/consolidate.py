@@ -25,6 +25,7 @@ STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有�
 YOY_KEY = "requests.received.total"
 YOY_RATIO = Decimal("0.5")  # a change of more than 50 % …
 YOY_MIN = 5  # … and at least this many applications is listed as info
+MEMBERS_NAMED = 60  # the overview names this many members; summary.xlsx lists them all
 
 
 @dataclass
@@ -235,9 +236,12 @@ def sum_documents(fmt: Format, year: int, agency: dict, docs: list[dict], member
         total = sum((as_decimal(d["tables"][key]) for d in docs), Decimal(0))
         totals[key] = to_json_number(total, fmt.cells[key].kind)
     doc = new_document(fmt, year, agency, compute_derived(fmt, totals))
-    names = "、".join(m.name for m in members)
+    names = "、".join(m.name for m in members[:MEMBERS_NAMED])
+    if len(members) > MEMBERS_NAMED:
+        names += f"等{len(members)}个单位"
+    county = agency["name"].removesuffix("（汇总）")
     doc["sections"]["overview"] = (
-        f"本报告由{agency['name']}汇总{len(members)}个单位报送的{year}年度政府信息公开工作年度报告数据生成"
+        f"本报告由{county}汇总{len(members)}个单位报送的{year}年度政府信息公开工作年度报告数据生成"
         f"（{names}）。总体情况的文字说明请汇总单位补充。" if members else "")
     doc["consolidated"] = {"members": [{"code": m.code, "name": m.name, "level": m.level or ""} for m in members]}
     return doc

@@ -13,6 +13,9 @@ from .consolidate import Compilation, Submission
 from .findings import Finding
 
 
+INDENT_UP_TO = 200
+
+
 def _sub(sub: Submission) -> dict:
     agency = sub.result.agency or {}
     return {"file": sub.file, "original_name": sub.original_name, "received_at": sub.received_at,
@@ -70,7 +73,9 @@ def summary_data(comp: Compilation) -> dict:
 
 def write_summary_json(comp: Compilation, path: Path) -> Path:
     # Streamed to the file: a province-sized summary is tens of MB of text, never built in memory.
+    # Indented for a county (people read it); compact above that, where the C encoder is 5x faster.
+    indent = 1 if len(comp.statuses) <= INDENT_UP_TO else None
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(summary_data(comp), fh, ensure_ascii=False, indent=1)
+        json.dump(summary_data(comp), fh, ensure_ascii=False, indent=indent)
         fh.write("\n")
     return path
