@@ -262,3 +262,27 @@ def test_openpyxl_engine_reads_by_content_not_extension(tmp_path):
     path, doc = filled(tmp_path)
     renamed = path.rename(tmp_path / "book.dat")
     assert read_workbook(renamed, engine="openpyxl").document["tables"] == doc["tables"]
+
+
+def test_reading_screened_parts_equals_reading_the_file(tmp_path):
+    """check_file hands the reader the parts screening already inflated: same result as opening the zip."""
+    from nianbao.safety import screen
+
+    path = edited(tmp_path, lambda b: b["表三 依申请公开"].__setitem__(cell("requests.received.natural")[1], "１２"))
+    parts: dict = {}
+    assert screen(path, keep=parts) is None
+    assert "xl/workbook.xml" in parts and len(parts) > 10
+    direct, reused = read_workbook(path), read_workbook(path, parts=parts)
+    assert reused.document == direct.document
+    assert [f.to_dict() for f in reused.findings] == [f.to_dict() for f in direct.findings]
+
+
+def test_screen_keeps_nothing_from_a_refused_file(tmp_path):
+    import hostile
+
+    from nianbao.safety import screen
+
+    make, _ = hostile.CASES["crc_error"]
+    parts: dict = {}
+    assert screen(make(tmp_path), keep=parts) is not None
+    assert parts == {}

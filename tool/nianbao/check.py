@@ -125,10 +125,11 @@ def check_file(
     name = str(path)
     if path.suffix.lower() == ".json" and path.is_file():
         return _check_json(path, previous, expect_year, expect_format)
-    problem = screen(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    parts: dict[str, bytes] = {}  # screening inflates every part anyway: the reader reuses them
+    problem = screen(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, keep=parts)
     if problem is not None:
         return CheckResult(name, None, None, None, "unreadable", [problem], _stats(None, [problem], None))
-    read = read_workbook(path, expect_format=expect_format, expect_year=expect_year, secret=secret)
+    read = read_workbook(path, expect_format=expect_format, expect_year=expect_year, secret=secret, parts=parts)
     if read.fatal or read.document is None:
         fmt_id = read.fmt.id if read.fmt else None
         return CheckResult(name, read.agency, fmt_id, read.year, "unreadable", read.findings,

@@ -27,7 +27,7 @@ from .layout import layout
 from .normalise import normalise
 from .rules import number_text
 from .spec import Format, all_formats
-from .xlsx_raw import ENGINES, RawBook
+from .xlsx_raw import ENGINES, FastBook, RawBook
 
 
 @dataclass
@@ -48,11 +48,13 @@ def read_workbook(
     expect_year: int | None = None,
     secret: bytes | None = None,
     engine: str = "fast",
+    parts: dict[str, bytes] | None = None,
 ) -> ReadResult:
-    """engine: "fast" (direct XML, the default) or "openpyxl" (the reference); findings are identical."""
+    """engine: "fast" (direct XML, the default) or "openpyxl" (the reference); findings are identical.
+    parts: inflated parts from safety.screen(keep=…), so the fast engine does not inflate them again."""
     path = Path(path)
     try:
-        book = ENGINES[engine](path)
+        book = FastBook(path, parts) if engine == "fast" else ENGINES[engine](path)
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's problem, not ours
         return ReadResult(None, [_load_failure(exc)], fatal=True)
     try:

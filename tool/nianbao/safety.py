@@ -83,12 +83,14 @@ def _human(n: int) -> str:
     return f"{n} 字节"
 
 
-def screen(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Finding | None:
+def screen(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, keep: dict | None = None) -> Finding | None:
     """Decide whether a received file is a plain .xlsx that openpyxl may open.
 
     Args:
         path: the received file; its extension is ignored, its bytes decide.
         max_bytes: refuse files larger than this without reading them.
+        keep: if given, filled with every part's inflated bytes (name -> bytes) of a file that
+            passes, so the reader does not inflate them a second time. Bounded by the same caps.
 
     Returns:
         None when the file may be opened, else one FILE_* finding naming the problem.
@@ -112,7 +114,7 @@ def screen(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Finding |
         with open(path, "rb") as fp:
             head = fp.read(HEAD)
             if head.startswith(ZIP_MAGICS):
-                _screen_zip(fp, os.fstat(fp.fileno()).st_size)
+                _screen_zip(fp, os.fstat(fp.fileno()).st_size, keep)
             elif head.startswith(OLE_MAGIC):
                 code, what = _ole_kind(fp)
                 raise _Refuse(finding(code, what=what))
@@ -230,7 +232,7 @@ def _zip_kind(names: list[str]) -> tuple[Code | None, str]:
     return None, ""
 
 
-def _screen_zip(fp, size: int) -> None:
+def _screen_zip(fp, size: int, keep: dict | None = None) -> None:
     _guard_directory(fp, size)
     try:
         zf = zipfile.ZipFile(fp)
@@ -254,7 +256,10 @@ def _screen_zip(fp, size: int) -> None:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise _bomb(f"部件 {info.filename} 压缩比 {ratio}:1，上限 {MAX_RATIO}:1")
-    _stream_members(fp, size, infos)
+    parts: dict[str, bytes] = {}
+    _stream_members(fp, size, infos, parts if keep is not None else None)
+    if keep is not None:
+        keep.update(parts)  # only once every part has passed
 
 
 class _Budget:
@@ -265,7 +270,7 @@ class _Budget:
         self.content_types = b""
 
 
-def _stream_members(fp, size: int, infos: list[zipfile.ZipInfo]) -> None:
+def _stream_members(fp, size: int, infos: list[zipfile.ZipInfo], keep: dict | None = None) -> None:
     budget = _Budget()
     for info in infos:
         if info.flag_bits & 0x1:
@@ -273,7 +278,7 @@ def _stream_members(fp, size: int, infos: list[zipfile.ZipInfo]) -> None:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _corrupt(f"部件 {info.filename} 使用了 Excel 不用的压缩方式（{info.compress_type}）")
         fp.seek(_data_offset(fp, size, info))
-        _inflate(fp, info, _PartScan(info, budget))
+        _inflate(fp, info, _PartScan(info, budget, keep))
     if any(m in budget.content_types.lower() for m in _MACRO_CONTENT_TYPES):
         raise _Refuse(finding(Code.FILE_MACRO))
 
@@ -322,9 +327,11 @@ def _inflate(fp, info: zipfile.ZipInfo, scan: _PartScan) -> None:
 class _PartScan:
     """Checks one part's inflated bytes as they stream past: size, ratio, CRC, DTD markup."""
 
-    def __init__(self, info: zipfile.ZipInfo, budget: _Budget):
+    def __init__(self, info: zipfile.ZipInfo, budget: _Budget, keep: dict | None = None):
         self.info = info
         self.budget = budget
+        self.keep = keep
+        self.chunks: list[bytes] = []
         self.out = 0
         self.crc = 0
         self.tail = b""
@@ -343,6 +350,8 @@ class _PartScan:
         if self.out > RATIO_FLOOR and self.out > MAX_RATIO * max(self.info.compress_size, 1):
             raise _bomb(f"部件 {name} 实际压缩比超过 {MAX_RATIO}:1")
         self.crc = zlib.crc32(data, self.crc)
+        if self.keep is not None:
+            self.chunks.append(data)
         if self.markers is None:
             self.markers = _DTD_MARKERS[_xml_encoding(data)]
         if self.check_start:
@@ -364,6 +373,8 @@ class _PartScan:
             raise _corrupt(f"部件 {name} 解压后 {self.out} 字节，与目录记载的 {self.info.file_size} 字节不符")
         if self.crc != self.info.CRC:
             raise _corrupt(f"部件 {name} 校验失败（CRC 错误）")
+        if self.keep is not None:
+            self.keep[name] = b"".join(self.chunks)
 
 
 def _xml_encoding(start: bytes) -> str:

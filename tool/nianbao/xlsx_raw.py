@@ -17,6 +17,7 @@ import html
 import posixpath
 import re
 import zipfile
+import zlib
 from functools import cached_property
 from pathlib import Path
 
@@ -97,11 +98,13 @@ class OpenpyxlBook(RawBook):
 
 
 class FastBook(RawBook):
-    def __init__(self, path: Path):
-        self._zip = zipfile.ZipFile(path)
+    def __init__(self, path: Path, parts: dict[str, bytes] | None = None):
+        """parts: the inflated parts safety.screen already produced; else the zip is opened here."""
+        self._parts = parts
+        self._zip = zipfile.ZipFile(path) if not parts else None
         self._rels_cache: dict[str, dict[str, str]] = {}
         try:
-            self._names = set(self._zip.namelist())
+            self._names = set(parts) if parts else set(self._zip.namelist())
             self._workbook_part = self._main_part()
             root = self._xml(self._workbook_part)
             rels = self._rels(self._workbook_part)
@@ -114,16 +117,20 @@ class FastBook(RawBook):
             self._defined = {dn.get("name"): (dn.text or "") for dn in root.iter(f"{NS}definedName")
                              if dn.get("localSheetId") is None}
         except Exception:
-            self._zip.close()
+            self.close()
             raise
         self._cells: dict[str, dict[str, tuple]] = {}
         self._protected: dict[str, bool] = {}
 
     # -- package plumbing
 
+    def _read(self, part: str) -> bytes:
+        if self._parts:
+            return self._parts[part]
+        return self._zip.read(part)
+
     def _xml(self, part: str):
-        with self._zip.open(part) as fh:
-            return SafeET.fromstring(fh.read(), forbid_dtd=True)
+        return SafeET.fromstring(self._read(part), forbid_dtd=True)
 
     def _rels(self, part: str) -> dict[str, str]:
         if part not in self._rels_cache:
@@ -157,7 +164,7 @@ class FastBook(RawBook):
         part = next((t for t in rels.values() if t.endswith("sharedStrings.xml")), None)
         if part is None or part not in self._names:
             return []
-        data = _utf8(self._zip.read(part))
+        data = _utf8(self._read(part))
         if b"<r>" not in data and b"rPh" not in data and b"<r " not in data:
             # Plain strings only (no rich-text runs, no phonetics): one scan, one <t> per item.
             return [_text(m) for m in _SI_PLAIN.findall(data)]
@@ -173,11 +180,12 @@ class FastBook(RawBook):
         part = next((t for t in rels.values() if t.endswith("styles.xml")), None)
         if part is None or part not in self._names:
             return set()
-        crc = self._zip.getinfo(part).CRC  # the same styles part in every template: parse it once
-        cached = _DATE_STYLES.get((crc, self._zip.getinfo(part).file_size))
+        raw = self._read(part)
+        key = (zlib.crc32(raw), len(raw))  # the same styles part in every template: parse it once
+        cached = _DATE_STYLES.get(key)
         if cached is not None:
             return cached
-        root = self._xml(part)
+        root = SafeET.fromstring(raw, forbid_dtd=True)
         custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.iter(f"{NS}numFmt")}
         xfs = root.find(f"{NS}cellXfs")
         out = set()
@@ -187,7 +195,7 @@ class FastBook(RawBook):
             if is_date_format(code):
                 out.add(i)
         if len(_DATE_STYLES) < 64:
-            _DATE_STYLES[(crc, self._zip.getinfo(part).file_size)] = frozenset(out)
+            _DATE_STYLES[key] = frozenset(out)
         return out
 
     @cached_property
@@ -227,7 +235,8 @@ class FastBook(RawBook):
         return cell[1] if cell else None
 
     def close(self):
-        self._zip.close()
+        if self._zip is not None:
+            self._zip.close()
 
     def _cell(self, sheet, ref):
         if sheet not in self._cells:
@@ -242,7 +251,7 @@ class FastBook(RawBook):
         already refused any DTD). Cells are located by their r attribute, or by position when a
         writer leaves it out, as openpyxl does.
         """
-        data = _utf8(self._zip.read(self._sheet_parts[sheet]))
+        data = _utf8(self._read(self._sheet_parts[sheet]))
         prot = _PROTECTION.search(data)
         self._protected[sheet] = bool(prot and _attr(prot.group(1), b"sheet") in (b"1", b"true"))
         if not keep_cells:
