@@ -96,3 +96,19 @@ def test_fast_and_reference_validators_agree(format_id):
     for doc in variants:
         assert fast.is_valid(doc) == validator(fmt).is_valid(doc), doc["tables"]["requests.received.natural"]
     assert [fast.is_valid(d) for d in variants] == [True] + [False] * 6
+
+
+def test_errors_outside_the_tables_are_chinese_sentences():
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    doc = valid_document(fmt)
+    doc["year"] = 2019
+    doc["agency"]["level"] = "village"
+    del doc["agency"]["code"]
+    doc["date"] = 20220120
+    messages = sorted(f.message for f in validate(fmt, doc))
+    assert messages == sorted([
+        "报告数据缺少单位代码。",
+        "单位层级应为以下之一：city、county、province、township，现为 \"village\"。",
+        "报告年度超出了本格式适用的范围（不小于 2021），现为 2019。",
+        "报告日期应为文字，现为 20220120。",
+    ])

@@ -283,9 +283,13 @@ def read_breakdown(path: str | Path) -> dict[str, dict]:
     """Per-agency documents from a county summary's 分部门明细 sheet, by agency code."""
     from .layout import BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET
 
+    names = FastBook(Path(path))
+    try:
+        meta = _meta(names)
+    finally:
+        names.close()
     book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:
-        meta = _meta(_OpenpyxlNames(book))
         fmt = all_formats().get(meta.get("format", ""))
         if fmt is None or BREAKDOWN_SHEET not in book.sheetnames:
             return {}
@@ -307,18 +311,3 @@ def read_breakdown(path: str | Path) -> dict[str, dict]:
             agency["level"] = str(values["agency.level"])
         out[str(code)] = {"format": fmt.id, "year": int(meta.get("year", 0)), "agency": agency, "tables": tables}
     return out
-
-
-class _OpenpyxlNames(RawBook):
-    """Just the identity lookups of an already-open openpyxl workbook."""
-
-    def __init__(self, book):
-        self._book = book
-
-    def defined_name(self, name):
-        dn = self._book.defined_names.get(name)
-        return dn.attr_text if dn is not None else None
-
-    def custom_property(self, name):
-        props = self._book.custom_doc_props.props if self._book.custom_doc_props else []
-        return next((str(p.value) for p in props if p.name == name), None)

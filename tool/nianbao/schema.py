@@ -105,6 +105,34 @@ def _fast_validator(fmt: Format):
 _KIND_WORDS = {"count": "非负整数", "signed": "整数（减少填负数）", "money": "不小于 0 的金额（万元）"}
 
 
+_FIELD_NAMES = {"format": "格式版本", "year": "报告年度", "agency": "单位信息", "agency/name": "单位名称",
+                "agency/code": "单位代码", "agency/level": "单位层级", "contact": "联系人信息", "date": "报告日期",
+                "sections": "正文", "tables": "表格数据", "consolidated": "汇总信息"}
+
+
+def _field_sentence(path: list, err) -> str:
+    """A Chinese sentence for a schema error outside the table cells (a report document given as JSON)."""
+    where = "/".join(map(str, path))
+    name = _FIELD_NAMES.get(where, f"“{where or '顶层'}”")
+    shown = json.dumps(err.instance, ensure_ascii=False)[:60]
+    if err.validator == "required":
+        return f"报告数据缺少{name}。"
+    if err.validator == "const":
+        return f"{name}应为 {err.validator_value}，现为 {shown}。"
+    if err.validator == "enum":
+        return f"{name}应为以下之一：{'、'.join(map(str, err.validator_value))}，现为 {shown}。"
+    if err.validator in ("minimum", "maximum"):
+        return f"{name}超出了本格式适用的范围（{'不小于' if err.validator == 'minimum' else '不大于'} " \
+               f"{err.validator_value}），现为 {shown}。"
+    if err.validator == "minLength":
+        return f"{name}不能为空。"
+    if err.validator == "type":
+        words = {"string": "文字", "integer": "整数", "object": "一组字段", "array": "列表", "number": "数字"}
+        want = err.validator_value if isinstance(err.validator_value, str) else err.validator_value[0]
+        return f"{name}应为{words.get(want, want)}，现为 {shown}。"
+    return f"{name}不符合格式要求（{err.validator}），现为 {shown}。"
+
+
 def validate(fmt: Format, doc: dict) -> list[Finding]:
     """Every schema error as a finding that names the sheet and cell where possible."""
     fast = _fast_validator(fmt)
@@ -136,6 +164,6 @@ def validate(fmt: Format, doc: dict) -> list[Finding]:
             extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
             what = f"报告数据中有不认识的项目：{'、'.join(map(str, extra))}（位置 {'/'.join(map(str, path)) or '顶层'}）。"
         else:
-            what = f"报告数据“{'/'.join(map(str, path)) or '顶层'}”不符合格式要求：{err.message}"
+            what = _field_sentence(path, err)
         out.append(finding(Code.SCHEMA, what=what, **where))
     return out
