@@ -352,3 +352,23 @@ def test_libreoffice_xls_is_refused_and_its_xlsx_passes(tmp_path):
         assert ole.exists("Workbook")
     assert screen(legacy).rule == "FILE_XLS"
     assert screen(tmp_path / "xlsx" / "valid.xlsx") is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("cut", range(0, 20))
+def test_a_dtd_marker_split_between_two_inflated_chunks_is_found(encoding, cut):
+    """The DTD scan sees a marker whatever chunk boundary falls inside it."""
+    import zipfile
+
+    from nianbao.safety import _Budget, _PartScan, _Refuse
+
+    bom = {"utf-8": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    text = bom + '<?xml version="1.0"?>\n<!DOCTYPE x SYSTEM "y.dtd"><x/>'.encode(encoding)  # one marker
+    at = text.index("<!DOCTYPE".encode(encoding)) + cut
+    info = zipfile.ZipInfo("xl/workbook.xml")
+    info.file_size, info.compress_size = len(text), len(text)
+    scan = _PartScan(info, _Budget())
+    with pytest.raises(_Refuse) as refused:
+        for piece in (text[:at], text[at:at + 1], text[at + 1:]):
+            scan.feed(piece)
+    assert refused.value.problem.rule == "FILE_XML_BOMB"

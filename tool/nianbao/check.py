@@ -82,6 +82,18 @@ def _stats(fmt: Format | None, findings: list[Finding], doc: dict | None) -> dic
     return stats
 
 
+def prepare() -> None:
+    """Load what every check needs (formats, layouts, validators, the reader's plans) now.
+
+    Called once before worker processes fork, so each of them starts with it instead of
+    building it again."""
+    from .read import warm_up
+
+    for fmt in all_formats().values():
+        schema.prepare(fmt)
+        warm_up(fmt)
+
+
 def check_document(
     doc: dict,
     *,
@@ -98,15 +110,25 @@ def check_document(
         what = f"未知的报告格式 {doc.get('format')!r}" if isinstance(doc, dict) else "报告数据不是 JSON 对象"
         findings.append(finding(Code.SCHEMA, what=what))
         return CheckResult(file, None, None, None, "unreadable", findings, _stats(None, findings, None), None, kind)
-    already = {f.key for f in findings if f.key}
-    findings += [f for f in schema.validate(fmt, doc) if f.key is None or f.key not in already]
     tables = doc.get("tables") if isinstance(doc.get("tables"), dict) else {}
+    already = _explained(fmt, tables, {f.key for f in findings if f.key})
+    findings += [f for f in schema.validate(fmt, doc) if f.key is None or f.key not in already]
     agency = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
     findings += rules.evaluate(fmt, tables, level=agency.get("level"), previous=previous,
                                cross_year_severity=cross_year_severity,
                                consolidated="consolidated" in doc or kind == "summary")
     return CheckResult(file, agency or None, fmt.id, doc.get("year"), _status(findings, True), findings,
                        _stats(fmt, findings, doc), doc, kind)
+
+
+def _explained(fmt: Format, tables: dict, keys: set[str]) -> set[str]:
+    """The keys with a finding already, plus every total left empty because one of its parts
+    has one: "未填写" on a formula cell would send the filler to the wrong place."""
+    out = set(keys)
+    for key in fmt.derived_order():
+        if tables.get(key) is None and any(p in out for p in fmt.derived[key].parts()):
+            out.add(key)
+    return out
 
 
 def check_file(

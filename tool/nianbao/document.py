@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +60,25 @@ def to_json_number(value: Decimal | int | float, kind: str) -> int | float:
 def compute_derived(fmt: Format, tables: dict[str, Any]) -> dict[str, Any]:
     """Fill every derived cell from its parts (None if any part is unknown)."""
     out = dict(tables)
-    for key in fmt.derived_order():
-        parts = [out.get(p) for p in fmt.derived[key].parts()]
-        if any(v is None or isinstance(v, bool) or not isinstance(v, (int, float, Decimal)) for v in parts):
+    for key, parts, money in _derived_plan(fmt):
+        values = [out.get(p) for p in parts]
+        if all(type(v) is int for v in values):  # the common case: whole numbers, exact without Decimal
+            total = sum(values)
+            out[key] = float(total) if money else total
+            continue
+        if any(v is None or isinstance(v, bool) or not isinstance(v, (int, float, Decimal)) for v in values):
             out[key] = None
             continue
-        total = sum((as_decimal(v) for v in parts), Decimal(0))
-        out[key] = to_json_number(total, fmt.cells[key].kind)
+        total = sum((as_decimal(v) for v in values), Decimal(0))
+        out[key] = to_json_number(total, "money" if money else "count")
     return out
+
+
+@lru_cache(maxsize=None)
+def _derived_plan(fmt: Format) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(derived key, its parts, is money) in computing order; formats are loaded once."""
+    return tuple((key, tuple(fmt.derived[key].parts()), fmt.cells[key].kind == "money")
+                 for key in fmt.derived_order())
 
 
 def load_document(path: str | Path) -> dict:

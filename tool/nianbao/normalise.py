@@ -40,7 +40,11 @@ def normalise(raw: object, kind: str) -> Outcome:
     if isinstance(raw, (dt.datetime, dt.date, dt.time, dt.timedelta)):
         return Outcome(None, Code.CELL_DATE, shown=str(raw))
     if isinstance(raw, int):
-        return _check_range(Decimal(raw), kind, str(raw), None)
+        if kind == "money":
+            return _check_range(Decimal(raw), kind, str(raw), None)
+        if kind == "count" and raw < 0:
+            return Outcome(None, Code.CELL_NEGATIVE, shown=str(raw))
+        return Outcome(raw, shown=str(raw))  # what _check_range gives a whole number, without Decimal
     if isinstance(raw, float):
         shown = repr(raw)
         value = Decimal(repr(raw))

@@ -15,6 +15,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
@@ -160,6 +161,14 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year)
 
 
+def warm_up(fmt: Format) -> None:
+    """Build the layout, its fingerprint and the reading plans of a format (see check.prepare)."""
+    layout(fmt).fingerprint()
+    _input_plan(fmt)
+    _derived_plan(fmt)
+    compute_derived(fmt, {})
+
+
 def _check_mac(meta: dict, fmt: Format, year: int, secret: bytes) -> list[Finding]:
     got = meta.get("hmac", "")
     if not got:
@@ -178,16 +187,14 @@ def _cell_finding(code: Code, fmt: Format, key: str, **context) -> Finding:
 
 
 def _read_inputs(book, fmt: Format, findings: list[Finding]) -> tuple[dict, dict]:
-    lay = layout(fmt)
     tables: dict = {}
     provenance: dict[str, str] = {}
-    for key in fmt.input_keys():
-        pos = lay.cells[key]
-        raw = book.value(pos.sheet, pos.ref)
+    for key, sheet, ref, kind, where in _input_plan(fmt):
+        raw = book.value(sheet, ref)
         if isinstance(raw, str) and raw.startswith("="):
             raw = f"公式 {raw}"  # a formula typed into an input cell is not a number we can trust
-        outcome = normalise(raw, fmt.cells[key].kind)
-        provenance[key] = f"{pos.sheet}!{pos.ref}"
+        outcome = normalise(raw, kind)
+        provenance[key] = where
         tables[key] = outcome.value
         if outcome.problem:
             findings.append(_cell_finding(outcome.problem, fmt, key, value=outcome.shown, actual=outcome.shown))
@@ -198,10 +205,29 @@ def _read_inputs(book, fmt: Format, findings: list[Finding]) -> tuple[dict, dict
     return tables, provenance
 
 
+@lru_cache(maxsize=None)
+def _input_plan(fmt: Format) -> tuple[tuple[str, str, str, str, str], ...]:
+    """(key, sheet, ref, kind, "sheet!ref") of every input cell; formats are loaded once."""
+    lay = layout(fmt)
+    return tuple((key, lay.cells[key].sheet, lay.cells[key].ref, fmt.cells[key].kind,
+                  f"{lay.cells[key].sheet}!{lay.cells[key].ref}") for key in fmt.input_keys())
+
+
+@lru_cache(maxsize=None)
+def _derived_plan(fmt: Format) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
+    """(key, sheet, ref, the cells its SUM must add as "sheet!A1") of every derived cell."""
+    lay = layout(fmt)
+    return tuple((key, lay.cells[key].sheet, lay.cells[key].ref,
+                  frozenset(f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts()))
+                 for key, inst in fmt.derived.items())
+
+
 _SUM = re.compile(r"^=\s*SUM\((.*)\)\s*$", re.IGNORECASE)
+_MAX_SUM_CELLS = 1000
 
 
-def _formula_refs(formula: str, sheet: str) -> set[str] | None:
+@lru_cache(maxsize=4096)  # the same few formulas in every workbook of a format
+def _formula_refs(formula: str, sheet: str) -> frozenset[str] | None:
     """The cells a =SUM(...) formula adds up, as 'sheet!A1'; None for any other formula."""
     match = _SUM.match(formula.replace("$", ""))
     if not match:
@@ -217,33 +243,38 @@ def _formula_refs(formula: str, sheet: str) -> set[str] | None:
             min_col, min_row, max_col, max_row = range_boundaries(arg)
         except (ValueError, TypeError):
             return None
+        if None in (min_col, min_row, max_col, max_row):
+            return None  # a whole column or row (SUM(D:D)): not any formula nianbao writes
+        if (max_col - min_col + 1) * (max_row - min_row + 1) > _MAX_SUM_CELLS:
+            return None  # too many cells to be any formula nianbao writes, and too many to list
         for col in range(min_col, max_col + 1):
             for row in range(min_row, max_row + 1):
                 refs.add(f"{where}!{openpyxl.utils.get_column_letter(col)}{row}")
-    return refs
+    return frozenset(refs)
 
 
 def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
-    lay = layout(fmt)
-    for key, inst in fmt.derived.items():
-        pos = lay.cells[key]
-        provenance[key] = f"{pos.sheet}!{pos.ref}"
-        content = book.value(pos.sheet, pos.ref)
+    for key, sheet, ref, want in _derived_plan(fmt):
+        provenance[key] = f"{sheet}!{ref}"
+        content = book.value(sheet, ref)
         expected = tables.get(key)
-        expected_text = number_text(expected) if expected is not None else "（无法计算）"
         if not (isinstance(content, str) and content.startswith("=")):
             findings.append(_cell_finding(Code.FORMULA_REPLACED, fmt, key, actual=_plain(content),
-                                          expected=expected_text))
+                                          expected=_expected_text(expected)))
             continue
-        want = {f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts()}
-        if _formula_refs(content, pos.sheet) != want:
-            findings.append(_cell_finding(Code.FORMULA_CHANGED, fmt, key, actual=content, expected=expected_text))
+        if _formula_refs(content, sheet) != want:
+            findings.append(_cell_finding(Code.FORMULA_CHANGED, fmt, key, actual=content,
+                                          expected=_expected_text(expected)))
             continue
-        shown = book.cached(pos.sheet, pos.ref)
+        shown = book.cached(sheet, ref)
         if isinstance(shown, (int, float)) and not isinstance(shown, bool) and expected is not None:
             if abs(float(shown) - float(expected)) > 0.005:
                 findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=number_text(shown),
-                                              expected=expected_text))
+                                              expected=_expected_text(expected)))
+
+
+def _expected_text(value) -> str:
+    return number_text(value) if value is not None else "（无法计算）"
 
 
 def _plain(value) -> object:

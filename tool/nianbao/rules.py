@@ -8,6 +8,7 @@ compared exactly; any rule touching a money cell uses Decimal with the spec's to
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from .document import as_decimal
@@ -43,7 +44,7 @@ def evaluate(
     """
     prev_tables = previous.get("tables", {}) if previous else None
     out: list[Finding] = []
-    for inst in fmt.instances:
+    for inst, tol in _plan(fmt):
         rule = inst.rule
         if rule.cross_year and prev_tables is None:
             continue
@@ -51,11 +52,10 @@ def evaluate(
             continue
         if consolidated and not rule.consolidated:
             continue
-        left = _sum(fmt, inst.left, tables, prev_tables)
-        right = _sum(fmt, inst.right, tables, prev_tables)
+        left = _sum(inst.left, tables, prev_tables)
+        right = _sum(inst.right, tables, prev_tables)
         if left is None or right is None:
             continue  # an unreadable or missing cell: reported by the reader or the schema
-        tol = fmt.tolerance(inst)
         if _OPS[inst.op](left, right, tol):
             continue
         severity = cross_year_severity if (rule.cross_year and cross_year_severity) else rule.severity
@@ -63,7 +63,14 @@ def evaluate(
     return out
 
 
-def _sum(fmt: Format, terms: tuple[Term, ...], tables: dict, prev: dict | None) -> Decimal | None:
+@lru_cache(maxsize=None)
+def _plan(fmt: Format) -> tuple[tuple[RuleInstance, Decimal], ...]:
+    """Every rule instance with its tolerance; formats are loaded once."""
+    return tuple((inst, fmt.tolerance(inst)) for inst in fmt.instances)
+
+
+def _sum(terms: tuple[Term, ...], tables: dict, prev: dict | None) -> Decimal | None:
+    whole = 0  # whole-number cells add up exactly as ints; Decimal only for money and constants
     total = Decimal(0)
     for term in terms:
         if term.const is not None:
@@ -71,13 +78,16 @@ def _sum(fmt: Format, terms: tuple[Term, ...], tables: dict, prev: dict | None) 
             continue
         source = prev if term.prev else tables
         value = None if source is None else source.get(term.key)
+        if type(value) is int:
+            whole += term.sign * value
+            continue
         if value is None or isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             return None
         try:
             total += term.sign * as_decimal(value)
         except InvalidOperation:
             return None
-    return total
+    return total + whole
 
 
 def number_text(value: Decimal | int | float | None) -> str:

@@ -15,6 +15,7 @@ stop as soon as the actual output passes a limit, whatever the headers claim.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -61,7 +62,8 @@ _EOCD64 = b"PK\x06\x06"
 # which a part announces in its first two bytes (XML 1.0 appendix F), so each part is
 # scanned in the one encoding its start implies.
 _DTD_MARKERS = {
-    enc: tuple(word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY")) for enc in ("ascii", "utf-16-le", "utf-16-be")
+    enc: re.compile(b"|".join(re.escape(word.encode(enc)) for word in ("<!DOCTYPE", "<!ENTITY")))
+    for enc in ("ascii", "utf-16-le", "utf-16-be")
 }
 _DTD_OVERLAP = len("<!DOCTYPE".encode("utf-16-le")) - 1
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -335,7 +337,7 @@ class _PartScan:
         self.out = 0
         self.crc = 0
         self.tail = b""
-        self.markers: tuple[bytes, ...] | None = None
+        self.markers: re.Pattern | None = None
         self.check_start = info.filename.lower().endswith(_XML_SUFFIXES)
         self.capture = info.filename == _CONTENT_TYPES
 
@@ -360,10 +362,10 @@ class _PartScan:
                 self.check_start = False
                 if not lead.startswith(_XML_STARTS):
                     raise _corrupt(f"部件 {name} 不是 UTF-8/UTF-16 编码的 XML")
-        window = self.tail + data
-        if any(m in window for m in self.markers):
+        # One pass over the new bytes, and a short look across the seam with the previous ones.
+        if self.markers.search(data) or (self.tail and self.markers.search(self.tail + data[:_DTD_OVERLAP])):
             raise _Refuse(finding(Code.FILE_XML_BOMB))
-        self.tail = window[-_DTD_OVERLAP:]
+        self.tail = data[-_DTD_OVERLAP:] if len(data) >= _DTD_OVERLAP else (self.tail + data)[-_DTD_OVERLAP:]
         if self.capture and len(self.budget.content_types) < MB:
             self.budget.content_types += data[: MB - len(self.budget.content_types)]
 

@@ -102,6 +102,12 @@ def _fast_validator(fmt: Format):
     return jsonschema_rs.Draft202012Validator(build_schema(fmt))
 
 
+def prepare(fmt: Format) -> None:
+    """Build the validators now (see check.prepare)."""
+    _fast_validator(fmt)
+    validator(fmt)
+
+
 _KIND_WORDS = {"count": "非负整数", "signed": "整数（减少填负数）", "money": "不小于 0 的金额（万元）"}
 
 

@@ -33,7 +33,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..check import check_file
+    from ..check import check_file, prepare
     from ..safety import DEFAULT_MAX_BYTES
 
     files = expand_paths(args.paths)
@@ -52,7 +52,7 @@ def run(args) -> int:
         previous=previous,
         max_bytes=int(args.max_size * 1024 * 1024) if args.max_size else DEFAULT_MAX_BYTES,
     )
-    results = run_parallel(check_file, files, options, jobs=args.jobs, label="校验")
+    results = run_parallel(check_file, files, options, jobs=args.jobs, label="校验", prepare=prepare)
     if args.annotate:
         from ..annotate import annotate
 
