@@ -64,14 +64,27 @@ def write_template(
             agency["level"] = parse_level(str(agency["level"]))
         except ValueError:
             raise ValueError(f"unknown agency level {agency['level']!r}; use one of {', '.join(LEVELS)}") from None
-    buffer = io.BytesIO()  # written whole at the end: no half-written file, plain OSError on failure
+    data = None
+    if document is None:  # a blank template: stamped into a shared base when the agency allows it
+        from .template_stamp import stamp
+
+        data = stamp(fmt, year, agency, password=password, secret=secret)
+    if data is None:
+        data = template_bytes(fmt, year, agency, document, password=password, secret=secret)
+    path.write_bytes(data)  # written whole at the end: no half-written file, plain OSError on failure
+    return path
+
+
+def template_bytes(fmt: Format, year: int, agency: dict, document: dict | None, *, password: str | None = None,
+                   secret: bytes | None = None) -> bytes:
+    """The workbook written by xlsxwriter, directly (agency as write_template normalised it)."""
+    buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, workbook_options())
     try:
         build_workbook(workbook, fmt, year, agency, document, password=password, secret=secret)
     finally:
         workbook.close()
-    path.write_bytes(buffer.getvalue())
-    return path
+    return buffer.getvalue()
 
 
 class PlainFormulaWorksheet(xlsxwriter.worksheet.Worksheet):

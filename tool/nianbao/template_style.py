@@ -93,9 +93,14 @@ class Styles:
         return self.boxed(align="left", valign=valign, bg_color=INPUT_FILL, locked=locked)
 
 
+def is_wide(ch: str) -> bool:
+    """A character about as wide as a CJK ideograph (the rest count as narrow)."""
+    return ord(ch) >= 0x2E80 or ch in "“”‘’"
+
+
 def text_units(text: str, size: float = FONT_SIZE) -> float:
-    """Approximate width of text in column-width units (a CJK character is about 1.9)."""
-    units = sum(1.9 if (ord(ch) >= 0x2E80 or ch in "“”‘’") else 1.05 for ch in text)
+    """Approximate width of text in column-width units (a wide character is 1.9, others 1.05)."""
+    units = sum(1.9 if is_wide(ch) else 1.05 for ch in text)
     return units * size / FONT_SIZE
 
 
