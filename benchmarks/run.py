@@ -110,16 +110,37 @@ def job_compile(files: list[Path], jobs: int, out: str) -> None:
     write_outputs(comp, Path(out))
 
 
-def job_template(files: list[Path], out: str) -> None:
-    from nianbao.spec import format_for_year
-    from nianbao.template import write_template
+# Agency names as a province roster has them: county + department, 5 to 24 characters.
+_COUNTIES = ("萝北县", "绥滨县", "向阳区", "工农区", "南山区", "兴安区", "东山区", "兴山区", "鹤岗市", "佳木斯市郊区",
+             "桦南县", "汤原县", "抚远市", "同江市", "富锦市")
+_DEPARTMENTS = ("人民政府办公室", "发展和改革局", "教育局", "公安局", "民政局", "司法局", "财政局", "人力资源和社会保障局",
+                "自然资源局", "生态环境分局", "住房和城乡建设局", "交通运输局", "水务局", "农业农村局", "商务局",
+                "文化广电和旅游局", "卫生健康局", "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局",
+                "医疗保障局", "林业和草原局", "名山镇人民政府", "团结镇人民政府", "太平沟乡人民政府", "城市管理综合执法局")
 
-    fmt = format_for_year(YEAR)
+
+def template_roster(n: int, folder: Path) -> Path:
+    rows = [f"T{i:05d},{_COUNTIES[i % len(_COUNTIES)]}{_DEPARTMENTS[i // len(_COUNTIES) % len(_DEPARTMENTS)]},county"
+            for i in range(n)]
+    path = folder / f"template-roster-{n}.csv"
+    path.write_text("code,name,level\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def job_template(files: list[Path], out: str) -> None:
+    """The command itself, `nianbao template --roster R --year Y -o DIR`, for N agencies with varied names."""
+    import contextlib
+    import shutil
+
+    from nianbao.cli import main
+
     target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
-    for i in range(len(files)):
-        write_template(fmt, YEAR, {"name": f"单位{i}", "code": f"T{i:05d}", "level": "county"},
-                       target / f"T{i:05d}.xlsx")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    roster = template_roster(len(files), target)
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        status = main(["template", "--roster", str(roster), "--year", str(YEAR), "-o", str(target / "out")])
+    assert status == 0 and len(list((target / "out").iterdir())) == len(files)
 
 
 def job_render(files: list[Path], out: str) -> None:

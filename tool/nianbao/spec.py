@@ -220,7 +220,7 @@ class Format:
 # ---------------------------------------------------------------- loading
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last)."""
 
 
