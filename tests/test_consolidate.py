@@ -155,6 +155,37 @@ def test_cross_year_across_the_format_change(tmp_path):
     assert [f.rule for f in comp.county_findings] == []
 
 
+@pytest.mark.parametrize("source", ["summary.json", "summary.xlsx"])
+def test_cross_year_against_last_years_summary(tmp_path, source):
+    """T3-4 against last year's compiled summary (2019 format), from summary.json or, alone, summary.xlsx."""
+    (tmp_path / "2020").mkdir()
+    inbox = tmp_path / "2021"
+    inbox.mkdir()
+    for i in range(1, 5):
+        prev, doc = _pair(i, seed=i)
+        if i == 2:
+            doc["tables"]["requests.carried_over.natural"] += 1
+            doc["tables"]["requests.carry_forward.natural"] += 1
+            doc["tables"] = compute_derived(F21, doc["tables"])
+        write_template(F19, 2020, prev["agency"], tmp_path / "2020" / f"{i}.xlsx", document=prev)
+        workbook(inbox, F21, 2021, doc, f"{i}.xlsx", 1_700_000_000 + i)
+    roster = load_roster(write_roster(tmp_path / "roster.csv", [1, 2, 3, 4]))
+    from nianbao.compile_run import write_outputs
+
+    last = compile_reports(CompileOptions(fmt=F19, year=2020, roster=roster, out_dir=tmp_path / "out2020",
+                                          paths=sorted((tmp_path / "2020").iterdir())))
+    written = write_outputs(last, tmp_path / "out2020", render=False)
+    if source == "summary.xlsx":
+        written["summary.json"].unlink()  # so the figures come from the 分部门明细 sheet
+    comp = compile_reports(CompileOptions(fmt=F21, year=2021, roster=roster, out_dir=tmp_path / "out",
+                                          paths=sorted(inbox.iterdir()), previous=written[source]))
+    assert {s.entry.code: s.status for s in comp.statuses} == {"A01": "ok", "A02": "error", "A03": "ok", "A04": "ok"}
+    a02 = next(s for s in comp.statuses if s.entry.code == "A02")
+    assert [(f.rule, f.severity, f.column_label) for f in a02.findings] == [
+        ("T3-4", "error", "自然人"), ("T3-4", "error", "总计")]
+    assert [f.rule for f in comp.county_findings] == []
+
+
 def test_year_over_year_change_is_info(tmp_path):
     prev, doc = _pair(1, seed=1)
     prev["tables"]["requests.received.total"] = 2

@@ -5,21 +5,28 @@ never by file name. The newest submission per agency counts; older ones are list
 Only 通过 and 有警告 reports are summed by default. Every rule of the format is linear,
 so when every part passes, the sum must pass: a county-level error is a bug, reported
 loudly, never hidden.
+
+Of each checked file compile keeps only a Checked (status, findings, identity, figures), so
+a province of thousands of reports fits in little memory; the outputs read the figures one
+agency at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from . import rules
-from .check import CheckResult, check_document, check_file
+from .check import CheckResult, check_document, check_file, prepare
 from .document import as_decimal, compute_derived, new_document, to_json_number
+from .figures import Figures
 from .findings import Finding, worst
 from .roster import RosterEntry
-from .spec import Format, all_formats
+from .spec import Format
 
 STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有警告", "ok": "通过"}
 YOY_KEY = "requests.received.total"
@@ -28,11 +35,33 @@ YOY_MIN = 5  # … and at least this many applications is listed as info
 MEMBERS_NAMED = 60  # the overview names this many members; summary.xlsx lists them all
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What compile keeps of one checked file: check_file's result without the report's texts and cell provenance.
+
+    A province compiles thousands of reports, and every output needs only this of each: its
+    status, findings and identity, and its figures (compactly, see figures.py).
+    """
+
+    status: str  # check's own: ok | warning | error | unreadable
+    findings: tuple[Finding, ...]
+    agency: dict | None
+    format: str | None
+    year: int | None
+    figures: Figures | None = None  # None: the file gave no report document
+
+    @classmethod
+    def of(cls, result: CheckResult) -> Checked:
+        doc = result.document
+        return cls(result.status, tuple(result.findings), result.agency, result.format, result.year,
+                   Figures.of(doc) if doc is not None else None)
+
+
+@dataclass(slots=True)
 class Submission:
     file: str
     received_at: str
-    result: CheckResult
+    result: Checked
     original_name: str = ""
     sha256: str | None = None
 
@@ -41,7 +70,7 @@ class Submission:
         return (self.result.agency or {}).get("code") or None
 
 
-@dataclass
+@dataclass(slots=True)
 class AgencyStatus:
     entry: RosterEntry
     status: str  # missing | error | warning | ok
@@ -55,8 +84,8 @@ class AgencyStatus:
         return STATUS_LABELS[self.status]
 
     @property
-    def document(self) -> dict | None:
-        return self.submission.result.document if self.submission else None
+    def figures(self) -> Figures | None:
+        return self.submission.result.figures if self.submission else None
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -84,47 +113,35 @@ class Compilation:
         return {k: sum(s.status == k for s in self.statuses) for k in STATUS_LABELS}
 
 
-def _lean(result: CheckResult) -> CheckResult:
-    """Compile keeps thousands of results: drop what it never uses (cell provenance), and hold each
-    table on the spec's own key strings (results coming back from worker processes bring copies)."""
-    doc = result.document
-    if doc is not None:
-        doc.pop("provenance", None)
-        fmt = all_formats().get(doc.get("format"))
-        if fmt is not None and isinstance(doc.get("tables"), dict):
-            doc["tables"] = {key: doc["tables"].get(key) for key in fmt.cells}
-    return result
-
-
-def check_for_compile(path, **options) -> CheckResult:
-    """check_file in a worker process, lean before it is sent back."""
-    return _lean(check_file(path, **options))
+def check_for_compile(path, **options) -> Checked:
+    """check_file in a worker process; only what compile keeps is sent back."""
+    return Checked.of(check_file(path, **options))
 
 
 def gather_paths(paths: list[Path], check_options: dict, check=check_for_compile, jobs: int = 1) -> list[Submission]:
-    """Submissions from files; received order is the file's modification time."""
+    """Submissions from files; received order is the file's modification time. check returns a Checked."""
     from .cli.common import run_parallel
 
     ordered = sorted(paths, key=lambda p: (p.stat().st_mtime if p.exists() else 0, p.name))
-    results = run_parallel(check, ordered, check_options, jobs=jobs, label="读取")
+    results = run_parallel(check, ordered, check_options, jobs=jobs, label="读取", prepare=prepare)
     out = []
     for path, result in zip(ordered, results):
         when = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds") \
             if path.exists() else ""
-        out.append(Submission(str(path), when, _lean(result), path.name))
+        out.append(Submission(str(path), when, result, path.name))
     return out
 
 
 def gather_store(store_dir: Path, check_options: dict, check=check_for_compile, jobs: int = 1) -> list[Submission]:
-    """Every submission in a store, in the order received."""
+    """Every submission in a store, in the order received. check returns a Checked."""
     from .cli.common import run_parallel
     from .store import Store
 
     store = Store(store_dir)
     receipts = store.receipts()
     paths = [store.path_of(r) for r in receipts]
-    results = run_parallel(check, paths, check_options, jobs=jobs, label="读取")
-    return [Submission(str(p), r.received_at, _lean(res), r.original_name, r.sha256)
+    results = run_parallel(check, paths, check_options, jobs=jobs, label="读取", prepare=prepare)
+    return [Submission(str(p), r.received_at, res, r.original_name, r.sha256)
             for p, r, res in zip(paths, receipts, results)]
 
 
@@ -135,11 +152,11 @@ def consolidate(
     submissions: list[Submission],
     *,
     agency: dict,
-    previous: dict[str, dict] | None = None,
+    previous: dict[str, Figures] | None = None,
     previous_county: dict | None = None,
     include_errors: bool = False,
 ) -> Compilation:
-    """previous: last year's documents by agency code (from nianbao, so T3-4 is an error)."""
+    """previous: last year's figures by agency code (from nianbao, so T3-4 is an error)."""
     by_code: dict[str, list[Submission]] = {}
     unidentified: list[Submission] = []
     for sub in submissions:
@@ -158,27 +175,29 @@ def consolidate(
         st = AgencyStatus(entry, "ok", current, list(current.result.findings))
         if len(subs) > 1:
             st.notes.append(f"共报送 {len(subs)} 份，采用最新一份（{current.received_at}）")
-        doc = current.result.document
-        if doc is not None and previous and entry.code in previous:
-            prev = previous[entry.code]
-            cross = rules.evaluate(fmt, doc["tables"], level=(doc["agency"].get("level")), previous=prev)
+        figures = current.result.figures
+        tables = figures.tables() if figures is not None else None
+        if figures is not None and previous and entry.code in previous:
+            prev = previous[entry.code].document()
+            cross = rules.evaluate(fmt, tables, level=figures.agency.get("level"), previous=prev)
             st.findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
-            st.findings += _yoy(doc, prev)
+            st.findings += _yoy({"tables": tables}, prev)
         st.status = _status(current.result, st.findings)
         if current.result.status == "unreadable" and current.result.findings:
             st.notes.append(current.result.findings[0].message.rstrip("。"))
-        complete = doc is not None and all(doc["tables"].get(k) is not None for k in fmt.input_keys())
+        complete = tables is not None and all(tables.get(k) is not None for k in fmt.input_keys())
         st.included = complete and (st.status in ("ok", "warning") or (include_errors and st.status == "error"))
         if st.status == "error" and not st.included:
-            st.notes.append("有错误，未计入汇总" if complete or doc is None else "有未填或无法识别的数字，未计入汇总")
+            st.notes.append("有错误，未计入汇总" if complete or figures is None
+                            else "有未填或无法识别的数字，未计入汇总")
         statuses.append(st)
 
-    included_docs = [s.document for s in statuses if s.included]
-    county = sum_documents(fmt, year, agency, included_docs, [s.entry for s in statuses if s.included])
+    included = [s for s in statuses if s.included]
+    county = sum_tables(fmt, year, agency, (s.figures.tables() for s in included), [s.entry for s in included])
     county_result = check_document(county)
     county_findings = list(county_result.findings)
     if previous:
-        previous_county, missing_prev = _previous_of_members(previous, [s for s in statuses if s.included], year)
+        previous_county, missing_prev = _previous_of_members(previous, included, year)
         if missing_prev:
             county_findings.append(Finding(
                 rule="C4", severity="warning",
@@ -194,24 +213,24 @@ def consolidate(
                        superseded, include_errors)
 
 
-def _previous_of_members(previous: dict[str, dict], members: list[AgencyStatus], year: int):
+def _previous_of_members(previous: dict[str, Figures], members: list[AgencyStatus], year: int):
     """Last year's county figures over this year's included members (C4: membership may change)."""
     from .spec import get_format
 
-    docs = [previous[m.entry.code] for m in members if m.entry.code in previous]
-    missing = [m.entry.name for m in members if m.entry.code not in previous]
-    if not docs:
-        return None, missing
-    fmt = get_format(docs[0]["format"])
     entries = [m.entry for m in members if m.entry.code in previous]
-    return sum_documents(fmt, year - 1, {"name": "上年", "code": "PREV"}, docs, entries), missing
+    missing = [m.entry.name for m in members if m.entry.code not in previous]
+    if not entries:
+        return None, missing
+    fmt = get_format(previous[entries[0].code].format)
+    tables = (previous[e.code].tables() for e in entries)
+    return sum_tables(fmt, year - 1, {"name": "上年", "code": "PREV"}, tables, entries), missing
 
 
 def _cross_year_ids(fmt: Format) -> set[str]:
     return {r.id for r in fmt.rules if r.cross_year}
 
 
-def _status(result: CheckResult, findings: list[Finding]) -> str:
+def _status(result: Checked, findings: list[Finding]) -> str:
     if result.status == "unreadable":
         return "error"
     return {"error": "error", "warning": "warning"}.get(worst(findings) or "", "ok")
@@ -229,12 +248,18 @@ def _yoy(doc: dict, prev: dict) -> list[Finding]:
                     message=f"本年新收政府信息公开申请 {cur} 件，上年 {old} 件（{pct}），变化较大，请确认。")]
 
 
-def sum_documents(fmt: Format, year: int, agency: dict, docs: list[dict], members: list[RosterEntry]) -> dict:
-    """The consolidated report: every input cell summed, totals derived again."""
-    totals: dict = {}
-    for key in fmt.input_keys():
-        total = sum((as_decimal(d["tables"][key]) for d in docs), Decimal(0))
-        totals[key] = to_json_number(total, fmt.cells[key].kind)
+def sum_tables(fmt: Format, year: int, agency: dict, tables: Iterable[Mapping[str, Any]],
+               members: list[RosterEntry]) -> dict:
+    """The consolidated report: every input cell summed, totals derived again.
+
+    tables: the members' tables, read once and one at a time (a generator builds each from its Figures).
+    """
+    keys = fmt.input_keys()
+    sums = dict.fromkeys(keys, Decimal(0))
+    for one in tables:
+        for key in keys:
+            sums[key] += as_decimal(one[key])
+    totals = {key: to_json_number(sums[key], fmt.cells[key].kind) for key in keys}
     doc = new_document(fmt, year, agency, compute_derived(fmt, totals))
     names = "、".join(m.name for m in members[:MEMBERS_NAMED])
     if len(members) > MEMBERS_NAMED:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_file
+from .figures import Figures
 from .spec import all_formats
 
 
@@ -18,7 +19,7 @@ class PreviousError(Exception):
 class Previous:
     source: str
     county: dict | None
-    agencies: dict[str, dict] = field(default_factory=dict)  # code -> last year's document
+    agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
 
 
 def load_previous(path: Path, year: int) -> Previous:
@@ -36,20 +37,20 @@ def load_previous(path: Path, year: int) -> Previous:
 
 
 def _from_store(path: Path, year: int) -> Previous:
-    from .consolidate import gather_store, sum_documents
+    from .consolidate import gather_store, sum_tables
     from .roster import RosterEntry
 
-    agencies: dict[str, dict] = {}
+    agencies: dict[str, Figures] = {}
     for sub in gather_store(path, {"expect_year": year}):
-        doc = sub.result.document
-        if doc is not None and sub.code and sub.result.status in ("ok", "warning"):
-            agencies[sub.code] = doc  # later receipts supersede earlier ones
+        figures = sub.result.figures
+        if figures is not None and sub.code and sub.result.status in ("ok", "warning"):
+            agencies[sub.code] = figures  # later receipts supersede earlier ones
     county = None
     if agencies:
-        fmt = all_formats()[next(iter(agencies.values()))["format"]]
-        members = [RosterEntry(c, d["agency"]["name"], d["agency"].get("level"), None, None)
-                   for c, d in agencies.items()]
-        county = sum_documents(fmt, year, {"name": "上年汇总", "code": "PREV"}, list(agencies.values()), members)
+        fmt = all_formats()[next(iter(agencies.values())).format]
+        members = [RosterEntry(c, f.agency["name"], f.agency.get("level"), None, None) for c, f in agencies.items()]
+        county = sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"},
+                            (f.tables() for f in agencies.values()), members)
     return Previous(str(path), county, agencies)
 
 
@@ -57,8 +58,8 @@ def _from_summary_json(path: Path, year: int) -> Previous:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         county = data["report"]
-        agencies = {a["code"]: a["document"] for a in data.get("agencies", []) if a.get("document")}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        agencies = {a["code"]: _figures(a["document"], path) for a in data.get("agencies", []) if a.get("document")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PreviousError(f"无法读取上一年度汇总 {path}：{exc}") from None
     if county.get("year") != year:
         raise PreviousError(f"{path} 是 {county.get('year')} 年度的汇总，应为 {year} 年度")
@@ -74,4 +75,12 @@ def _from_summary_xlsx(path: Path, year: int) -> Previous:
         raise PreviousError(f"无法读取上一年度汇总 {path}：{result.findings[0].message if result.findings else ''}")
     from .read import read_breakdown
 
-    return Previous(str(path), result.document, read_breakdown(path))
+    agencies = {code: _figures(doc, path) for code, doc in read_breakdown(path).items()}
+    return Previous(str(path), result.document, agencies)
+
+
+def _figures(doc: dict, path: Path) -> Figures:
+    """Last year's figures of one agency, held compactly (a province's summary lists thousands)."""
+    if doc.get("format") not in all_formats():
+        raise PreviousError(f"上一年度汇总 {path} 中的报告格式 {doc.get('format')!r} 不被本版本识别，请升级 nianbao")
+    return Figures.of(doc)

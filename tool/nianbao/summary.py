@@ -6,12 +6,14 @@ The same data feeds summary.xlsx, so both always agree.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from types import GeneratorType
+from typing import TextIO
 
 from . import __version__
-from .consolidate import Compilation, Submission
+from .consolidate import AgencyStatus, Compilation, Submission
 from .findings import Finding
-
 
 INDENT_UP_TO = 200
 
@@ -24,34 +26,36 @@ def _sub(sub: Submission) -> dict:
                                                              if f.severity == "error")[:300]}
 
 
-def _numbers_only(doc: dict | None) -> dict | None:
-    """Per-agency figures for next year's cross-year checks; the texts live in the agencies' own files."""
-    if doc is None:
-        return None
-    return {k: doc[k] for k in ("format", "year", "agency", "tables") if k in doc}
+def _agency(s: AgencyStatus) -> dict:
+    sub = s.submission
+    figures = s.figures
+    return {
+        "code": s.entry.code, "name": s.entry.name, "level": s.entry.level, "group": s.entry.group,
+        "status": s.status, "status_label": s.label, "included": s.included,
+        "file": sub.file if sub else None, "original_name": sub.original_name if sub else None,
+        "received_at": sub.received_at if sub else None,
+        "errors": s.count("error"), "warnings": s.count("warning"), "infos": s.count("info"), "notes": s.notes,
+        # The figures, for next year's cross-year checks; the texts live in the agencies' own files.
+        "document": figures.document() if figures is not None else None,
+    }
 
 
 def _finding(f: Finding, **where) -> dict:
     return {**where, **f.to_dict()}
 
 
-def summary_data(comp: Compilation) -> dict:
-    reported = sum(s.status != "missing" for s in comp.statuses)
-    agencies = []
-    findings = []
+def _findings(comp: Compilation) -> Iterator[dict]:
     for s in comp.statuses:
         sub = s.submission
-        agencies.append({
-            "code": s.entry.code, "name": s.entry.name, "level": s.entry.level, "group": s.entry.group,
-            "status": s.status, "status_label": s.label, "included": s.included,
-            "file": sub.file if sub else None, "original_name": sub.original_name if sub else None,
-            "received_at": sub.received_at if sub else None,
-            "errors": s.count("error"), "warnings": s.count("warning"), "infos": s.count("info"),
-            "notes": s.notes, "document": _numbers_only(s.document),
-        })
         for f in s.findings:
-            findings.append(_finding(f, agency_code=s.entry.code, agency_name=s.entry.name,
-                                     file=sub.original_name if sub else None))
+            yield _finding(f, agency_code=s.entry.code, agency_name=s.entry.name,
+                           file=sub.original_name if sub else None)
+
+
+def summary_data(comp: Compilation) -> dict:
+    """summary.json's content. The two lists that grow with the roster (agencies, findings) are
+    generators, so that each item exists only while it is written."""
+    reported = sum(s.status != "missing" for s in comp.statuses)
     return {
         "generator": f"nianbao {__version__}",
         "format": comp.fmt.id,
@@ -61,21 +65,55 @@ def summary_data(comp: Compilation) -> dict:
                        "rate": round(reported / len(comp.statuses), 4) if comp.statuses else 0.0,
                        **{k: v for k, v in comp.counts().items()}},
         "include_errors": comp.include_errors,
-        "agencies": agencies,
+        "agencies": (_agency(s) for s in comp.statuses),
         "unknown": [_sub(s) for s in comp.unknown],
         "unidentified": [_sub(s) for s in comp.unidentified],
         "superseded": [_sub(s) for s in comp.superseded],
-        "findings": findings,
+        "findings": _findings(comp),
         "county_findings": [f.to_dict() for f in comp.county_findings],
         "bugs": [f.to_dict() for f in comp.bugs],
     }
 
 
 def write_summary_json(comp: Compilation, path: Path) -> Path:
-    # Streamed to the file: a province-sized summary is tens of MB of text, never built in memory.
     # Indented for a county (people read it); compact above that, where the C encoder is 5x faster.
     indent = 1 if len(comp.statuses) <= INDENT_UP_TO else None
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(summary_data(comp), fh, ensure_ascii=False, indent=indent)
+        dump_streaming(summary_data(comp), fh, indent=indent)
         fh.write("\n")
     return path
+
+
+def dump_streaming(data: dict, fh: TextIO, *, indent: int | None) -> None:
+    """json.dump(data, fh, ensure_ascii=False, indent=indent), byte for byte, except that a generator
+    value is written as a list one item at a time: a province-sized summary is never built in memory.
+
+    Every other value, and every item, is encoded whole and re-indented for its depth (the
+    encoder never puts a raw line break inside a JSON string, so the text's line breaks are
+    exactly its indentation points).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
+    item_sep = "," if indent is not None else ", "
+
+    def brk(level: int) -> str:  # what precedes an item at this depth
+        return "" if indent is None else "\n" + " " * (indent * level)
+
+    def encode(value, level: int) -> str:
+        text = encoder.encode(value)
+        return text if indent is None else text.replace("\n", brk(level))
+
+    if not data:
+        fh.write("{}")
+        return
+    fh.write("{")
+    for i, (key, value) in enumerate(data.items()):
+        fh.write((item_sep if i else "") + brk(1) + encoder.encode(key) + ": ")
+        if not isinstance(value, GeneratorType):
+            fh.write(encode(value, 1))
+            continue
+        empty = True
+        for item in value:
+            fh.write(("[" if empty else item_sep) + brk(2) + encode(item, 2))
+            empty = False
+        fh.write("[]" if empty else brk(1) + "]")
+    fh.write(brk(0) + "}")

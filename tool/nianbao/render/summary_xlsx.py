@@ -9,14 +9,17 @@ cell key a column — ready for a pivot table) and 问题清单 (every finding w
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import xlsxwriter
 
 from ..consolidate import STATUS_LABELS, Compilation
+from ..figures import Figures
 from ..identity import DEFAULT_PASSWORD
 from ..layout import BREAKDOWN_FIXED, BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET, breakdown_label
 from ..template import build_workbook
+from .xlsx_rows import DeferredRowsWorksheet
 
 STATUS_SHEET = "报送情况"
 CHART_SHEET = "图表"
@@ -41,7 +44,7 @@ def write_summary_xlsx(comp: Compilation, path: Path, *, password: str | None = 
         chart_ws = book.add_worksheet(CHART_SHEET)
         build_workbook(book, comp.fmt, comp.year, comp.agency, comp.county, kind="summary", read_only=True,
                        password=pw)
-        breakdown_ws = book.add_worksheet(BREAKDOWN_SHEET)
+        breakdown_ws = book.add_worksheet(BREAKDOWN_SHEET, worksheet_class=DeferredRowsWorksheet)
         issues_ws = book.add_worksheet(ISSUES_SHEET)
         _status_sheet(status_ws, fmts, comp)
         _breakdown_sheet(breakdown_ws, fmts, comp)
@@ -52,6 +55,7 @@ def write_summary_xlsx(comp: Compilation, path: Path, *, password: str | None = 
         status_ws.activate()
     finally:
         book.close()
+    breakdown_ws.assert_written()
     return path
 
 
@@ -148,29 +152,47 @@ def _breakdown_sheet(ws, fmts, comp: Compilation) -> None:
     ws.set_column(1, 1, 24)
     ws.set_column(2, 3, 8)
     ws.set_column(4, len(columns) - 1, 9)
+    # The figures (a million cells for a province) are made row by row while the sheet is saved.
+    columns_of = list(enumerate(keys, start=len(BREAKDOWN_FIXED)))
+    money_keys = {k for k in keys if fmt.cells[k].kind == "money"}
+    money = None  # the money cells' format, made where it is first needed (this keeps styles.xml's order)
+    deferred: dict[int, Figures] = {}
     row = label_row
     for s in comp.statuses:
-        doc = s.document
-        if doc is None:
+        figures = s.figures
+        if figures is None:
             continue
         row += 1
         ws.write_string(row, 0, s.entry.code)
         ws.write_string(row, 1, s.entry.name)
         ws.write_string(row, 2, s.entry.level or "")
         ws.write_string(row, 3, s.label)
-        for col, key in enumerate(keys, start=len(BREAKDOWN_FIXED)):
-            value = doc["tables"].get(key)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(row, col, value, fmts(num_format="0.00") if fmt.cells[key].kind == "money" else None)
+        deferred[row] = figures
+        if money is None and any(_is_number(v) for k, v in figures.tables().items() if k in money_keys):
+            money = fmts(num_format="0.00")
+
+    def cells(figures: Figures):
+        tables = figures.tables()
+        for col, key in columns_of:
+            value = tables.get(key)
+            if _is_number(value):
+                yield col, value, money if key in money_keys else None
+
+    ws.defer_rows(deferred, cells)
     ws.freeze_panes(label_row + 1, 2)
     if row > label_row:
         ws.autofilter(label_row, 0, row, len(columns) - 1)
 
 
+def _is_number(value) -> bool:
+    """A figure written as a number cell; text and blanks stay empty (so do NaN and infinity)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _chart_sheet(book, ws, fmts, comp: Compilation) -> None:
     """A data block and two charts: applications received, and how they were handled, by department."""
     fmt = comp.fmt
-    included = [s for s in comp.statuses if s.document is not None and s.included]
+    included = [s for s in comp.statuses if s.figures is not None and s.included]
     ws.write_string(0, 0, f"{comp.agency['name']} {comp.year} 年度依申请公开情况（计入汇总的单位）", fmts(bold=True))
     headers = ["单位名称", "本年新收申请"] + [label for label, _ in _OUTCOMES]
     for col, text in enumerate(headers):
@@ -178,7 +200,7 @@ def _chart_sheet(book, ws, fmts, comp: Compilation) -> None:
     ws.set_column(0, 0, 26)
     ws.set_column(1, len(headers) - 1, 11)
     for i, s in enumerate(included, start=3):
-        tables = s.document["tables"]
+        tables = s.figures.tables()
         ws.write_string(i, 0, s.entry.name, fmts(border=1))
         ws.write_number(i, 1, tables["requests.received.total"], fmts(border=1))
         for col, (_, prefix) in enumerate(_OUTCOMES, start=2):
