@@ -52,7 +52,7 @@ def run(args) -> int:
         previous=previous,
         max_bytes=int(args.max_size * 1024 * 1024) if args.max_size else DEFAULT_MAX_BYTES,
     )
-    results = run_parallel(check_file, files, options, jobs=args.jobs, label="校验", prepare=prepare)
+    results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
     if args.annotate:
         from ..annotate import annotate
 
@@ -75,3 +75,13 @@ def run(args) -> int:
     if any(r.status == "unreadable" for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0
+
+
+def check_brief(path, **options):
+    """check_file without the report document: the command prints findings, and a province's
+    worth of documents would only cost memory and transfer between processes."""
+    from ..check import check_file
+
+    result = check_file(path, **options)
+    result.document = None
+    return result
