@@ -165,7 +165,7 @@ def warm_up(fmt: Format) -> None:
     """Build the layout, its fingerprint and the reading plans of a format (see check.prepare)."""
     layout(fmt).fingerprint()
     _input_plan(fmt)
-    _derived_plan(fmt)
+    _formula_plan(fmt)
     compute_derived(fmt, {})
 
 
@@ -214,7 +214,7 @@ def _input_plan(fmt: Format) -> tuple[tuple[str, str, str, str, str], ...]:
 
 
 @lru_cache(maxsize=None)
-def _derived_plan(fmt: Format) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
+def _formula_plan(fmt: Format) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
     """(key, sheet, ref, the cells its SUM must add as "sheet!A1") of every derived cell."""
     lay = layout(fmt)
     return tuple((key, lay.cells[key].sheet, lay.cells[key].ref,
@@ -254,7 +254,7 @@ def _formula_refs(formula: str, sheet: str) -> frozenset[str] | None:
 
 
 def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
-    for key, sheet, ref, want in _derived_plan(fmt):
+    for key, sheet, ref, want in _formula_plan(fmt):
         provenance[key] = f"{sheet}!{ref}"
         content = book.value(sheet, ref)
         expected = tables.get(key)

@@ -180,6 +180,7 @@ class Format:
     instances: list[RuleInstance]
     derived: dict[str, RuleInstance] = field(default_factory=dict)  # key -> defining sum instance
     path: Path | None = None
+    _memo: dict = field(default_factory=dict, init=False, repr=False)  # input_keys, derived_order
 
     def covers(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)
@@ -192,11 +193,19 @@ class Format:
         money = any(t.key and self.cells[t.key].kind == "money" for t in inst.left + inst.right)
         return self.money_tolerance if money else Decimal(0)
 
-    def input_keys(self) -> list[str]:
-        return [k for k in self.cells if k not in self.derived]
+    def input_keys(self) -> tuple[str, ...]:
+        """The cells a person fills in, in spec order (computed once: a loaded format does not change)."""
+        if "input_keys" not in self._memo:
+            self._memo["input_keys"] = tuple(k for k in self.cells if k not in self.derived)
+        return self._memo["input_keys"]
 
-    def derived_order(self) -> list[str]:
-        """Derived keys in an order where every part is computed before its total."""
+    def derived_order(self) -> tuple[str, ...]:
+        """Derived keys in an order where every part is computed before its total (computed once)."""
+        if "derived_order" not in self._memo:
+            self._memo["derived_order"] = self._derived_order()
+        return self._memo["derived_order"]
+
+    def _derived_order(self) -> tuple[str, ...]:
         done: set[str] = set()
         order: list[str] = []
 
@@ -211,7 +220,7 @@ class Format:
 
         for key in self.derived:
             visit(key)
-        return order
+        return tuple(order)
 
     def text_sections(self) -> list[Section]:
         return [s for s in self.sections if s.table is None]
