@@ -12,6 +12,7 @@ from factory import _balance_requests, valid_document
 from nianbao.check import check_file
 from nianbao.compile_run import CompileOptions, compile_reports
 from nianbao.document import compute_derived
+from nianbao.layout import layout
 from nianbao.roster import load_roster
 from nianbao.spec import all_formats
 from nianbao.store import Store
@@ -191,11 +192,15 @@ def test_year_over_year_change_is_info(tmp_path):
     prev["tables"]["requests.received.total"] = 2
     from nianbao.consolidate import _yoy
 
+    fmt = all_formats()[doc["format"]]
     doc["tables"]["requests.received.total"] = 40
-    (f,) = _yoy(doc, prev)
+    (f,) = _yoy(fmt, doc["tables"], prev["tables"])
     assert (f.rule, f.severity, f.actual, f.expected) == ("Y-1", "info", 40, 2)
+    # It names the cell like every other finding: 表三, the 总计 column of 本年新收.
+    pos = layout(fmt).cells["requests.received.total"]
+    assert (f.sheet, f.cell, f.column_label) == (pos.sheet, pos.ref, "总计")
     doc["tables"]["requests.received.total"] = 3
-    assert _yoy(doc, prev) == []
+    assert _yoy(fmt, doc["tables"], prev["tables"]) == []
 
 
 # -- outputs: summary.xlsx / summary.json, and the two-level roll-up

@@ -13,9 +13,9 @@ from types import GeneratorType
 
 import openpyxl
 import pytest
+from factory import valid_document
 from xlsxwriter.worksheet import Worksheet
 
-from factory import valid_document
 from nianbao import summary
 from nianbao.check import check_file
 from nianbao.compile_run import CompileOptions, compile_reports, write_outputs

@@ -368,7 +368,7 @@ def test_a_dtd_marker_split_between_two_inflated_chunks_is_found(encoding, cut):
     info = zipfile.ZipInfo("xl/workbook.xml")
     info.file_size, info.compress_size = len(text), len(text)
     scan = _PartScan(info, _Budget())
+    pieces = (text[:at], text[at:at + 1], text[at + 1:])
     with pytest.raises(_Refuse) as refused:
-        for piece in (text[:at], text[at:at + 1], text[at + 1:]):
-            scan.feed(piece)
+        list(map(scan.feed, pieces))
     assert refused.value.problem.rule == "FILE_XML_BOMB"

@@ -95,7 +95,6 @@ SAMPLE_BOOKS = sorted((SAMPLES / "workbooks").rglob("*.xlsx")) + sorted((SAMPLES
 def test_both_reader_engines_agree_on_the_sample_corpus(path):
     """The fast direct-XML reader and the openpyxl reference give the same document and findings."""
     from nianbao.read import read_workbook
-
     from nianbao.safety import screen
 
     parts: dict = {}

@@ -25,6 +25,7 @@ from .check import CheckResult, check_document, check_file, prepare
 from .document import as_decimal, compute_derived, new_document, to_json_number
 from .figures import Figures
 from .findings import Finding, worst
+from .layout import layout
 from .roster import RosterEntry
 from .spec import Format
 
@@ -181,7 +182,7 @@ def consolidate(
             prev = previous[entry.code].document()
             cross = rules.evaluate(fmt, tables, level=figures.agency.get("level"), previous=prev)
             st.findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
-            st.findings += _yoy({"tables": tables}, prev)
+            st.findings += _yoy(fmt, tables, prev["tables"])
         st.status = _status(current.result, st.findings)
         if current.result.status == "unreadable" and current.result.findings:
             st.notes.append(current.result.findings[0].message.rstrip("。"))
@@ -206,7 +207,7 @@ def consolidate(
         cross = rules.evaluate(fmt, county["tables"], level=agency.get("level"), previous=previous_county,
                                consolidated=True)
         county_findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
-        county_findings += _yoy(county, previous_county)
+        county_findings += _yoy(fmt, county["tables"], previous_county.get("tables", {}))
     all_clean = all(s.status in ("ok", "warning") for s in statuses if s.included)
     bugs = [f for f in county_result.findings if f.severity == "error"] if all_clean else []
     return Compilation(fmt, year, agency, statuses, county, county_findings, bugs, unknown, unidentified,
@@ -236,15 +237,19 @@ def _status(result: Checked, findings: list[Finding]) -> str:
     return {"error": "error", "warning": "warning"}.get(worst(findings) or "", "ok")
 
 
-def _yoy(doc: dict, prev: dict) -> list[Finding]:
-    cur, old = doc["tables"].get(YOY_KEY), prev.get("tables", {}).get(YOY_KEY)
+def _yoy(fmt: Format, tables: dict, prev_tables: dict) -> list[Finding]:
+    """Y-1 (info): applications received changed by more than half, and by at least YOY_MIN, on last year."""
+    cur, old = tables.get(YOY_KEY), prev_tables.get(YOY_KEY)
     if cur is None or old is None:
         return []
     change = Decimal(cur) - Decimal(old)
     if abs(change) < YOY_MIN or (old and abs(change) / Decimal(old) <= YOY_RATIO):
         return []
     pct = f"{'增加' if change > 0 else '减少'} {abs(change) / Decimal(old) * 100:.0f}%" if old else "上年为 0"
-    return [Finding(rule="Y-1", severity="info", key=YOY_KEY, actual=cur, expected=old,
+    pos, cell = layout(fmt).cells[YOY_KEY], fmt.cells[YOY_KEY]
+    return [Finding(rule="Y-1", severity="info", sheet=pos.sheet, cell=pos.ref, key=YOY_KEY,
+                    row_label=cell.row_label or None, column_label=cell.column_label or None,
+                    actual=cur, expected=old,
                     message=f"本年新收政府信息公开申请 {cur} 件，上年 {old} 件（{pct}），变化较大，请确认。")]
 
 

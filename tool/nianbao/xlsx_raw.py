@@ -7,9 +7,10 @@ custom document properties, and for a cell its value, its formula and its cached
 - FastBook: opens the zip once and reads only the parts and cells asked for: small parts
   through an XML parser (defusedxml, or expat directly for parts safety.screen has proven
   free of any DTD), sheets and shared strings with a C-speed scan that never expands
-  entities; shared strings are decoded only when a cell asks for one. It borrows openpyxl's pure helpers for number formats, Excel
-  dates and shared-formula translation so values come out the same as openpyxl's;
-  tests prove both engines give identical findings on the sample corpus.
+  entities; shared strings are decoded only when a cell asks for one. It borrows openpyxl's
+  pure helpers for number formats, Excel dates and shared-formula translation so values come
+  out the same as openpyxl's; tests prove both engines give identical findings on the
+  sample corpus.
 """
 
 from __future__ import annotations
