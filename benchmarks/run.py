@@ -39,8 +39,8 @@ def corpus(n: int) -> list[Path]:
     if done.exists():
         return sorted(folder.glob("*.xlsx"))
     folder.mkdir(parents=True, exist_ok=True)
-    from nianbao.spec import format_for_year
-    from nianbao.template import write_template
+    from nianbao.format.spec import format_for_year
+    from nianbao.template.write import write_template
 
     sys.path.insert(0, str(HERE.parent / "tests"))
     from factory import valid_document
@@ -100,9 +100,9 @@ def job_check(files: list[Path], jobs: int) -> None:
 
 def job_compile(files: list[Path], jobs: int, out: str) -> None:
     """The whole compile: read, consolidate, and write summary.xlsx, summary.json and the county report."""
-    from nianbao.compile_run import CompileOptions, compile_reports, write_outputs
-    from nianbao.roster import load_roster
-    from nianbao.spec import format_for_year
+    from nianbao.county.roster import load_roster
+    from nianbao.format.spec import format_for_year
+    from nianbao.workflow.compile import CompileOptions, compile_reports, write_outputs
 
     roster = load_roster(files[0].parent / "roster.csv")
     comp = compile_reports(CompileOptions(fmt=format_for_year(YEAR), year=YEAR, roster=roster, out_dir=Path(out),
@@ -144,9 +144,9 @@ def job_template(files: list[Path], out: str) -> None:
 
 
 def job_render(files: list[Path], out: str) -> None:
-    from nianbao.check import check_file
+    from nianbao.check.run import check_file
+    from nianbao.format.spec import get_format
     from nianbao.render import render_document
-    from nianbao.spec import get_format
 
     result = check_file(files[0])
     doc = result.document

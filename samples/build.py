@@ -27,9 +27,9 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tool"))
 
-from nianbao.roster import load_roster  # noqa: E402
-from nianbao.spec import format_for_year, get_format  # noqa: E402
-from nianbao.template import write_template  # noqa: E402
+from nianbao.county.roster import load_roster  # noqa: E402
+from nianbao.format.spec import format_for_year, get_format  # noqa: E402
+from nianbao.template.write import write_template  # noqa: E402
 
 YEARS = (2020, 2021)
 FIXED_ZIP_TIME = (2022, 1, 1, 0, 0, 0)

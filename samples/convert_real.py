@@ -18,8 +18,8 @@ import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from nianbao.document import dump_document, new_document
-from nianbao.spec import Format, format_for_year
+from nianbao.format.document import dump_document, new_document
+from nianbao.format.spec import Format, format_for_year
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "real" / "transcribed"

@@ -31,9 +31,9 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from nianbao.document import compute_derived, dump_document, load_document, new_document, to_json_number
-from nianbao.roster import load_roster
-from nianbao.spec import Format, format_for_year
+from nianbao.county.roster import load_roster
+from nianbao.format.document import compute_derived, dump_document, load_document, new_document, to_json_number
+from nianbao.format.spec import Format, format_for_year
 
 HERE = Path(__file__).resolve().parent
 REAL = {(2020, "230421-13")}  # hand-transcribed from the published report: never generated, never rewritten

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from nianbao.document import compute_derived, new_document
-from nianbao.spec import Format
+from nianbao.format.document import compute_derived, new_document
+from nianbao.format.spec import Format
 
 AGENCY = {"name": "测试县测试局", "code": "TEST-01", "level": "county"}
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 
-from nianbao.check import check_file
+from nianbao.check.run import check_file
 from nianbao.cli import main
+from nianbao.format.spec import get_format
 from nianbao.paths import samples_dir
-from nianbao.spec import get_format
 
 SAMPLES = samples_dir()
 MANIFEST = yaml.safe_load((SAMPLES / "inbox-2021.yaml").read_text(encoding="utf-8"))
@@ -94,8 +93,8 @@ SAMPLE_BOOKS = sorted((SAMPLES / "workbooks").rglob("*.xlsx")) + sorted((SAMPLES
 @pytest.mark.parametrize("path", SAMPLE_BOOKS, ids=lambda p: p.name)
 def test_both_reader_engines_agree_on_the_sample_corpus(path):
     """The fast direct-XML reader and the openpyxl reference give the same document and findings."""
-    from nianbao.read import read_workbook
-    from nianbao.safety import screen
+    from nianbao.intake.read import read_workbook
+    from nianbao.intake.safety import screen
 
     parts: dict = {}
     screened = screen(path, keep=parts) is None  # check_file's way: parts proven DTD-free, C parser

@@ -1,7 +1,7 @@
 """The shipped sample data (samples/): valid, consistent, and faithful where it is real.
 
 The rule check here is a deliberately tiny evaluator over fmt.instances, independent of
-nianbao.rules, so a bug there cannot hide a bad sample (and vice versa).
+nianbao.check.rules, so a bug there cannot hide a bad sample (and vice versa).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nianbao.document import as_decimal, compute_derived
-from nianbao.normalise import normalise
-from nianbao.roster import load_roster
-from nianbao.schema import validate
-from nianbao.spec import Format, RuleInstance, get_format
+from nianbao.county.roster import load_roster
+from nianbao.format.document import as_decimal, compute_derived
+from nianbao.format.schema import validate
+from nianbao.format.spec import Format, RuleInstance, get_format
+from nianbao.intake.normalise import normalise
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 YEARS = (2020, 2021)

@@ -1,7 +1,10 @@
 """The nianbao command line. Each command lives in its own module with register(sub).
 
-Exit status for every command: 0 = done and no error findings, 1 = at least one error
-finding, 2 = could not run (bad arguments, unreadable input, a broken format spec).
+Takes: the arguments a user types. Gives: a command's output and exit status — for every
+command 0 = done and no error findings, 1 = at least one error finding, 2 = could not run
+(bad arguments, unreadable input, a broken format spec).
+
+The top stage: it may import any other.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import importlib
 import os
 import sys
 
-from ..spec import SpecError
+from nianbao.format.spec import SpecError
 
 # Modules in the order `nianbao --help` lists them.
 COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo"]

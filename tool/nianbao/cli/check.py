@@ -6,8 +6,10 @@ import json
 import sys
 from pathlib import Path
 
+from nianbao.parallel import run_parallel
+
 from . import UsageError
-from .common import add_format_arg, expand_paths, read_secret, run_parallel
+from .common import add_format_arg, expand_paths, read_secret
 
 
 def register(sub) -> None:
@@ -33,8 +35,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..check import check_file, prepare
-    from ..safety import DEFAULT_MAX_BYTES
+    from nianbao.check.run import check_file, prepare
+    from nianbao.intake.safety import DEFAULT_MAX_BYTES
 
     files = expand_paths(args.paths)
     if not files:
@@ -54,7 +56,7 @@ def run(args) -> int:
     )
     results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
     if args.annotate:
-        from ..annotate import annotate
+        from nianbao.check.annotate import annotate
 
         args.annotate.mkdir(parents=True, exist_ok=True)
         for result in results:
@@ -64,7 +66,7 @@ def run(args) -> int:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        from ..report_terminal import make_console, print_result, print_total
+        from nianbao.check.terminal import make_console, print_result, print_total
 
         console = make_console()
         for result in results:
@@ -80,7 +82,7 @@ def run(args) -> int:
 def check_brief(path, **options):
     """check_file without the report document: the command prints findings, and a province's
     worth of documents would only cost memory and transfer between processes."""
-    from ..check import check_file
+    from nianbao.check.run import check_file
 
     result = check_file(path, **options)
     result.document = None

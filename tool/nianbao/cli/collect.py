@@ -19,10 +19,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..report_terminal import make_console
     from rich.markup import escape
 
-    from ..store import Store, collect
+    from nianbao.check.terminal import make_console
+    from nianbao.county.store import Store, collect
 
     files = expand_paths(args.paths)
     if not files:

@@ -34,11 +34,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..report_terminal import make_console
-
-    from ..compile_run import CompileOptions, run_compile
-    from ..previous import PreviousError
-    from ..roster import RosterError, load_roster
+    from nianbao.check.terminal import make_console
+    from nianbao.county.previous import PreviousError
+    from nianbao.county.roster import RosterError, load_roster
+    from nianbao.workflow.compile import CompileOptions, run_compile
 
     fmt = resolve_format(args.format_id, args.year)
     if not fmt.covers(args.year):

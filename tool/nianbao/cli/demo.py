@@ -13,8 +13,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..report_terminal import make_console
-
-    from ..demo import run_demo
+    from nianbao.check.terminal import make_console
+    from nianbao.workflow.demo import run_demo
 
     return run_demo(args.out, make_console())

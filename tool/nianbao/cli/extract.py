@@ -19,9 +19,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..check import check_file
-    from ..document import dump_document
-    from ..report_terminal import finding_line
+    from nianbao.check.run import check_file
+    from nianbao.check.terminal import finding_line
+    from nianbao.format.document import dump_document
 
     if args.file.suffix.lower() == ".json":
         raise UsageError("extract 读取的是 .xlsx 工作簿；报告数据 .json 已经是导出结果")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..identity import DEFAULT_PASSWORD
+from nianbao.format.identity import DEFAULT_PASSWORD
+
 from . import UsageError
 from .common import read_secret
 from .template import write_or_fail
@@ -32,7 +33,7 @@ def register(sub) -> None:
 
 def load_fillable(path: Path) -> dict:
     """The document, if its format, year and agency are usable; UsageError naming the problem otherwise."""
-    from ..document import load_document
+    from nianbao.format.document import load_document
 
     try:
         doc = load_document(path)
@@ -59,9 +60,9 @@ def load_fillable(path: Path) -> dict:
 
 
 def run(args) -> int:
-    from ..roster import parse_level
-    from ..spec import all_formats
-    from ..template import write_template
+    from nianbao.format.document import parse_level
+    from nianbao.format.spec import all_formats
+    from nianbao.template.write import write_template
 
     doc = load_fillable(args.document)
     fmt = all_formats().get(str(doc.get("format")))

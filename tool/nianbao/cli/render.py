@@ -54,7 +54,7 @@ def _target(args) -> tuple[str, Path]:
 
 def _load(source: Path, previous: dict | None):
     """The check result of the source; a summary.json is checked through its county report."""
-    from ..check import check_document, check_file
+    from nianbao.check.run import check_document, check_file
 
     if not source.exists():
         raise UsageError(f"文件不存在：{source}")
@@ -69,7 +69,7 @@ def _load(source: Path, previous: dict | None):
         return check_document(data, previous=previous, file=str(source), kind=kind)
     result = check_file(source, previous=previous)
     if result.document is not None and result.kind == "summary" and "consolidated" not in result.document:
-        from ..read import read_breakdown
+        from nianbao.intake.read import read_breakdown
 
         members = [{"code": d["agency"]["code"], "name": d["agency"]["name"]} for d in read_breakdown(source).values()]
         result.document["consolidated"] = {"members": members}
@@ -79,10 +79,10 @@ def _load(source: Path, previous: dict | None):
 def run(args) -> int:
     from rich.console import Console
 
-    from ..render import TitleTemplateError, render_document
-    from ..render.report_text import make_title
-    from ..report_terminal import print_result
-    from ..spec import all_formats
+    from nianbao.check.terminal import print_result
+    from nianbao.format.spec import all_formats
+    from nianbao.render import TitleTemplateError, render_document
+    from nianbao.render.report_text import make_title
 
     to, out = _target(args)
     if args.title_template is not None:

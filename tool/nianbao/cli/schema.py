@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..schema import schema_text
+from nianbao.format.schema import schema_text
+
 from .common import add_format_arg, resolve_format
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..identity import DEFAULT_PASSWORD
+from nianbao.format.identity import DEFAULT_PASSWORD
+
 from . import UsageError
 from .common import add_format_arg, read_secret, resolve_format
 
@@ -43,8 +44,9 @@ def _safe(text: str) -> str:
 
 
 def run(args) -> int:
-    from ..roster import RosterError, level_choices, load_roster, parse_level
-    from ..template import write_template
+    from nianbao.county.roster import RosterError, load_roster
+    from nianbao.format.document import level_choices, parse_level
+    from nianbao.template.write import write_template
 
     fmt = resolve_format(args.format_id, args.year)
     if not fmt.covers(args.year):

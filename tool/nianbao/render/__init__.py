@@ -1,15 +1,19 @@
 """Publishable reports: a report document drawn as .docx, .html or .md in the official layout.
 
-report_text builds what the report says (title, opening, sections, statutory tables,
-signature); docx, html and markdown only draw it. The county summary workbook writer
-lives here too (summary_xlsx), since it is also an output of a finished compilation.
+Takes: a report document and its Format (or a county Compilation, for the summary workbook).
+Gives: `render_document` writes .docx / .html / .md; report_text builds what the report
+says (title, opening, sections, statutory tables, signature) and docx, html and markdown
+only draw it. `summary_xlsx` writes the county summary workbook of a finished compilation.
+
+Imports nianbao.county (the Compilation it draws), nianbao.template and nianbao.format.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..spec import Format
+from nianbao.format.spec import Format
+
 from .report_text import TitleTemplateError, build_view
 
 FORMATS = ("docx", "html", "md")

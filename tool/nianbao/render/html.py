@@ -11,7 +11,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..layout import Grid, GridCell
+from nianbao.format.layout import Grid, GridCell
+
 from .report_text import (
     APPENDIX_HEADING,
     DRAFT_MARK,

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..layout import Grid
+from nianbao.format.layout import Grid
+
 from .report_text import (
     APPENDIX_HEADING,
     DRAFT_MARK,

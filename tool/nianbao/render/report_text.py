@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..document import AGENCY_LEVELS, as_decimal
-from ..layout import Grid, GridCell, layout
-from ..spec import Format, Table
+from nianbao.format.document import AGENCY_LEVELS, as_decimal
+from nianbao.format.layout import Grid, GridCell, layout
+from nianbao.format.spec import Format, Table
 
 DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..consolidate import STATUS_LABELS, Compilation
-from ..figures import Figures
-from ..identity import DEFAULT_PASSWORD
-from ..layout import BREAKDOWN_FIXED, BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET, breakdown_label
-from ..template import build_workbook
+from nianbao.county.consolidate import STATUS_LABELS, Compilation
+from nianbao.format.figures import Figures
+from nianbao.format.identity import DEFAULT_PASSWORD
+from nianbao.format.layout import BREAKDOWN_FIXED, BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET, breakdown_label
+from nianbao.template.workbook import build_workbook
+
 from .xlsx_rows import DeferredRowsWorksheet
 
 STATUS_SHEET = "报送情况"

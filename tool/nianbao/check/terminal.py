@@ -1,0 +1,62 @@
+"""The readable check report for a terminal: grouped by file, coloured, one verdict line each."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+
+from nianbao.findings import Finding
+
+from .run import CheckResult
+
+_MARK = {"error": ("✗", "错误", "bold red"), "warning": ("⚠", "警告", "yellow"), "info": ("ℹ", "提示", "cyan")}
+_VERDICT_STYLE = {"ok": "bold green", "warning": "bold yellow", "error": "bold red", "unreadable": "bold magenta"}
+
+
+def location(f: Finding) -> str:
+    """「表三 依申请公开」D5（一、本年新收… / 自然人）"""
+    where = f.where
+    labels = " / ".join(x for x in (f.row_label, f.column_label) if x)
+    if labels:
+        where += f"（{labels}）"
+    return where
+
+
+def finding_line(f: Finding) -> str:
+    where = location(f)
+    return f"{where}：{f.message}" if where else f.message
+
+
+def print_result(console: Console, result: CheckResult, *, show_info: bool = True) -> None:
+    agency = result.agency or {}
+    title = " ".join(x for x in (agency.get("name"), agency.get("code"),
+                                 f"{result.year}年" if result.year else None) if x)
+    console.print(f"[bold]━━ {escape(result.file or '')}[/bold]" + (f"  {escape(title)}" if title else ""))
+    for f in result.findings:
+        if f.severity == "info" and not show_info:
+            continue
+        mark, word, style = _MARK[f.severity]
+        console.print(f"  [{style}]{mark} {word}[/{style}] [dim]{escape(f.rule)}[/dim] {escape(finding_line(f))}",
+                      highlight=False)
+    counts = Counter(f.severity for f in result.findings)
+    detail = "，".join(f"{counts[s]} 个{_MARK[s][1]}" for s in ("error", "warning", "info") if counts[s])
+    style = _VERDICT_STYLE[result.status]
+    verdict = result.status_label + (f"（{detail}）" if detail else "")
+    console.print(f"  结论：[{style}]{verdict}[/{style}]", highlight=False)
+
+
+def print_total(console: Console, results: list[CheckResult]) -> None:
+    counts = Counter(r.status for r in results)
+    parts = [f"{label} {counts[s]}" for s, label in
+             (("ok", "通过"), ("warning", "有警告"), ("error", "有错误"), ("unreadable", "无法读取")) if counts[s]]
+    console.print(f"[bold]合计：{len(results)} 个文件 — {'，'.join(parts) or '无'}[/bold]", highlight=False)
+
+
+def make_console() -> Console:
+    """Colours on a terminal; into a file or CI log, whole lines (no wrapping at 80 columns)."""
+    import sys
+
+    tty = sys.stdout.isatty()
+    return Console(highlight=False, soft_wrap=not tty, width=None if tty else 160)

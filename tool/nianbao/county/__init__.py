@@ -1,0 +1,10 @@
+"""The county's work: who must report, what was received, and the county total.
+
+Takes: a roster CSV, files collected into the store (or an inbox folder), checked results.
+Gives: `roster` (the agencies that must report), `store` (the content-addressed,
+append-only intake store with receipts), `consolidate` (each agency's status and the
+county's summed report), `previous` (last year's figures for the cross-year rules),
+`summary` (summary.json).
+
+Imports nianbao.check, nianbao.intake and nianbao.format.
+"""

@@ -1,0 +1,121 @@
+"""nianbao demo OUT_DIR: the whole county loop on the shipped 萝北县 samples, narrated in Chinese.
+
+issue templates → collect last year's and this year's inbox into stores → check →
+annotated copies → compile 2021 with 2020 as previous year → render reports → summary.
+Writes only inside OUT_DIR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import yaml
+from rich.console import Console
+from rich.markup import escape
+
+from nianbao.paths import samples_dir
+
+YEAR = 2021
+COUNTY = {"name": "萝北县", "code": "230421"}
+
+
+def _step(console: Console, n: int, text: str) -> None:
+    console.print(f"\n[bold cyan]第 {n} 步[/bold cyan] {text}")
+
+
+def run_demo(out: Path, console: Console) -> int:
+    from nianbao.check.annotate import annotate
+    from nianbao.check.run import check_file
+    from nianbao.check.terminal import print_result, print_total
+    from nianbao.county.roster import load_roster
+    from nianbao.county.store import Store, collect
+    from nianbao.format.spec import format_for_year
+    from nianbao.render import render_document
+    from nianbao.template.write import write_template
+
+    from .compile import CompileOptions, compile_reports, print_compilation, write_outputs
+
+    samples = samples_dir()
+    roster_path = samples / "roster-luobei.csv"
+    inbox = samples / "inbox-2021"
+    last_year = samples / "workbooks" / "2020"
+    if not (roster_path.exists() and inbox.is_dir() and last_year.is_dir()):
+        console.print(f"[red]找不到样例数据（{escape(str(samples))}）。请在代码仓库中运行，或重新安装 nianbao。[/red]")
+        return 2
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    roster = load_roster(roster_path)
+    fmt = format_for_year(YEAR)
+    console.print(f"[bold]nianbao 演示：{COUNTY['name']} {YEAR} 年度政府信息公开工作年度报告的收集、校验与汇总[/bold]")
+    console.print(f"名单：{escape(str(roster_path))}（{len(roster)} 个单位）；输出目录：{escape(str(out))}")
+
+    _step(console, 1, f"为名单上的每个单位生成 {YEAR} 年度填报模板（{fmt.notice} 格式）")
+    tpl_dir = out / "1-模板"
+    tpl_dir.mkdir()
+    for entry in roster:
+        write_template(fmt, YEAR, {"name": entry.name, "code": entry.code, "level": entry.level or "county"},
+                       tpl_dir / f"{entry.code}-{entry.name}-{YEAR}年报模板.xlsx")
+    console.print(f"  已生成 {len(roster)} 份模板 → {escape(str(tpl_dir))}")
+
+    _step(console, 2, "收件：把上一年度（2020）和本年度收到的文件原样存入收件库")
+    store_prev, store_now = Store(out / "2-收件库" / "2020"), Store(out / "2-收件库" / "2021")
+    collect(sorted(last_year.glob("*.xlsx")), store_prev)
+    # The inbox manifest says in which order, and when, each file arrived (a newer file supersedes).
+    manifest = yaml.safe_load((samples / "inbox-2021.yaml").read_text(encoding="utf-8"))
+    inbox_files = [inbox / item["file"] for item in manifest["files"]]
+    stored = 0
+    for item, path in zip(manifest["files"], inbox_files):
+        when = dt.datetime.fromisoformat(item["received"]).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        stored += store_now.add(path, check_file(path), received_at=when) is not None
+    console.print(f"  2020 年度：{len(store_prev.receipts())} 份；2021 年度收件箱 {len(inbox_files)} 个文件，"
+                  f"新收 {stored} 份（内容重复的只收一次）")
+    console.print(f"  收件库 → {escape(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
+
+    _step(console, 3, "校验本年度收件箱中的每个文件")
+    results = [check_file(p, expect_year=YEAR) for p in inbox_files]
+    for result in results:
+        print_result(console, result, show_info=False)
+    print_total(console, results)
+
+    _step(console, 4, "为有问题的文件生成带批注的副本，退回给单位修改")
+    ann_dir = out / "3-批注退回"
+    ann_dir.mkdir()
+    annotated = [annotate(Path(r.file), r, ann_dir) for r in results
+                 if r.status in ("error", "warning") and r.document is not None]
+    for path in annotated:
+        console.print(f"  {escape(str(path))}")
+
+    _step(console, 5, f"汇总 {YEAR} 年度（以 2020 年度为上年，做跨年度核对）")
+    sum_dir = out / "4-汇总"
+    comp = compile_reports(CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
+                                          store=store_now.root, previous=store_prev.root,
+                                          name=COUNTY["name"], code=COUNTY["code"]))
+    written = write_outputs(comp, sum_dir)
+    print_compilation(console, comp)
+
+    _step(console, 6, "生成可公开的年度报告")
+    rep_dir = out / "5-年度报告"
+    rep_dir.mkdir()
+    # One department's report: 萝北县工业信息科技局 2020, the real published report in the samples.
+    real = check_file(next(last_year.glob("230421-13-*.xlsx")))
+    rendered = []
+    if real.document is not None:
+        name = real.document["agency"]["name"]
+        for to in ("docx", "html"):
+            rendered.append(render_document(real.document, format_for_year(real.year), to,
+                                            rep_dir / f"{name}{real.year}年政府信息公开工作年度报告.{to}"))
+    for path in rendered + [written["docx"], written["html"]]:
+        console.print(f"  {escape(str(path))}")
+
+    counts = comp.counts()
+    console.print("\n[bold]小结[/bold]")
+    console.print(f"  名单 {len(comp.statuses)} 个单位：已报送 {len(comp.statuses) - counts['missing']}，"
+                  f"通过 {counts['ok']}，有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}。")
+    console.print(f"  汇总表与报送情况：{escape(str(written['summary.xlsx']))}")
+    console.print(f"  汇总数据：{escape(str(written['summary.json']))}")
+    console.print(f"  批注退回：{escape(str(ann_dir))}（{len(annotated)} 份）")
+    console.print(f"  年度报告：{escape(str(rep_dir))}，全县汇总报告在 {escape(str(sum_dir))}")
+    return 0
