@@ -10,11 +10,11 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "tool" / "nianbao"
 
 # Lowest first. A module may import its own stage and any stage listed before it.
-STAGES = ["findings", "paths", "parallel", "format", "template", "intake", "check", "county", "render",
-          "workflow", "cli"]
+STAGES = ["findings", "paths", "parallel", "format", "template", "intake", "check", "published", "county", "render",
+          "workflow", "web", "cli"]
 # Stages of one rank do not import each other (template and intake both sit on format).
 RANK = {"findings": 0, "paths": 0, "parallel": 0, "format": 1, "template": 2, "intake": 2, "check": 3,
-        "county": 4, "render": 5, "workflow": 6, "cli": 7}
+        "published": 4, "county": 5, "render": 6, "workflow": 7, "web": 8, "cli": 9}
 
 
 def _module_name(path: Path) -> str:
@@ -54,6 +54,8 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 def test_every_stage_is_a_documented_package_or_a_foundation_module():
     for stage in STAGES:
         package, module = PACKAGE / stage / "__init__.py", PACKAGE / f"{stage}.py"
+        if stage in ("published", "web") and not package.exists():
+            continue  # stages still to come: reading published reports, the web intake service
         assert package.exists() or module.exists(), stage
         if package.exists():
             doc = ast.get_docstring(ast.parse(package.read_text(encoding="utf-8")))
