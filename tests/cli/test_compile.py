@@ -51,3 +51,36 @@ def test_compile_exit_1_when_work_remains_and_2_for_bad_arguments(tmp_path):
     bad_roster.write_text("代码,名称\n", encoding="utf-8")
     assert main(["compile", str(inbox), "--roster", str(bad_roster), "--year", "2021", "-o",
                  str(tmp_path / "o")]) == 2
+
+
+def test_a_wrong_year_file_has_one_status_in_check_and_compile(tmp_path, capsys):
+    """名山镇 sends last year's workbook: the file reads fine, it is the wrong report — 有错误
+    (send the right one), the same in check, check --json and compile; 无法读取 is for files
+    nothing can be read from."""
+    inbox, roster = _inbox(tmp_path, broken=False)
+    last_year = valid_document(all_formats()["gov-info-disclosure-2019"], 2020, seed=3,
+                               agency={"name": "测试县第2局", "code": "A2", "level": "county"})
+    write_template(all_formats()["gov-info-disclosure-2019"], 2020, last_year["agency"], inbox / "2.xlsx",
+                   document=last_year)
+    assert main(["check", str(inbox / "2.xlsx"), "--year", "2021", "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)[0]
+    assert result["status"] == "error" and [f["rule"] for f in result["findings"]] == ["WRONG_YEAR"]
+    assert main(["check", str(inbox / "2.xlsx"), "--year", "2021"]) == 1
+    assert "结论：有错误" in capsys.readouterr().out
+    assert main(["compile", str(inbox), "--roster", str(roster), "--year", "2021", "-o", str(tmp_path / "o"),
+                 "--no-render"]) == 1
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "A2" in line)
+    assert "有错误" in row and "无法读取" not in out
+    data = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert {a["code"]: a["status"] for a in data["agencies"]}["A2"] == "error"
+
+
+def test_compile_tells_in_chinese_what_it_wrote(tmp_path, capsys):
+    inbox, roster = _inbox(tmp_path, broken=False)
+    roster.write_text(roster.read_text(encoding="utf-8") + "A3,测试县第3局,county\n", encoding="utf-8")
+    assert main(["compile", str(inbox), "--roster", str(roster), "--year", "2021", "-o", str(tmp_path / "o"),
+                 "--level", "县级"]) == 1
+    out = capsys.readouterr().out
+    assert "已报送 2（66.7%）" in out
+    assert "输出 " not in out and "汇总数据" in out and "全县年度报告（Word）" in out

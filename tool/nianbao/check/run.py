@@ -156,9 +156,19 @@ def check_file(
     read = read_workbook(path, expect_format=expect_format, expect_year=expect_year, secret=secret, parts=parts)
     if read.fatal or read.document is None:
         fmt_id = read.fmt.id if read.fmt else None
-        return CheckResult(name, read.agency, fmt_id, read.year, "unreadable", read.findings,
+        return CheckResult(name, read.agency, fmt_id, read.year, _refused_status(read.findings), read.findings,
                            _stats(None, read.findings, None), kind=read.kind)
     return check_document(read.document, previous=previous, prior_findings=read.findings, file=name, kind=read.kind)
+
+
+# A report read and identified, but of another year or format than the one being collected: the
+# file is fine, the department sent the wrong one. It is 有错误 (to be corrected and sent again)
+# everywhere — check, collect and compile — not 无法读取, which is for files nothing can be read from.
+WRONG_REPORT = {Code.WRONG_YEAR.name, Code.WRONG_FORMAT.name}
+
+
+def _refused_status(findings: list[Finding]) -> str:
+    return "error" if findings and all(f.rule in WRONG_REPORT for f in findings) else "unreadable"
 
 
 def _check_json(path: Path, previous, expect_year, expect_format) -> CheckResult:
@@ -172,10 +182,10 @@ def _check_json(path: Path, previous, expect_year, expect_format) -> CheckResult
     if isinstance(doc, dict):
         if expect_year is not None and doc.get("year") != expect_year:
             problem = finding(Code.WRONG_YEAR, actual=doc.get("year"), expected=expect_year)
-            return CheckResult(str(path), None, doc.get("format"), doc.get("year"), "unreadable", [problem])
+            return CheckResult(str(path), None, doc.get("format"), doc.get("year"), "error", [problem])
         if expect_format is not None and doc.get("format") != expect_format:
             problem = finding(Code.WRONG_FORMAT, actual=doc.get("format"), expected=expect_format,
                               year=doc.get("year"))
-            return CheckResult(str(path), None, doc.get("format"), doc.get("year"), "unreadable", [problem])
+            return CheckResult(str(path), None, doc.get("format"), doc.get("year"), "error", [problem])
     kind = "summary" if isinstance(doc, dict) and "consolidated" in doc else "department"
     return check_document(doc, previous=previous, file=str(path), kind=kind)

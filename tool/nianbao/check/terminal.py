@@ -29,6 +29,12 @@ def finding_line(f: Finding) -> str:
     return f"{where}：{f.message}" if where else f.message
 
 
+def code_tag(f: Finding) -> str:
+    """The finding's rule id or code (T3-1, CELL_TEXT), for the end of a line: words first, the code
+    for whoever is asked about it (--json carries it as "rule")."""
+    return f"〔{f.rule}〕"
+
+
 def print_result(console: Console, result: CheckResult, *, show_info: bool = True) -> None:
     agency = result.agency or {}
     title = " ".join(x for x in (agency.get("name"), agency.get("code"),
@@ -38,7 +44,7 @@ def print_result(console: Console, result: CheckResult, *, show_info: bool = Tru
         if f.severity == "info" and not show_info:
             continue
         mark, word, style = _MARK[f.severity]
-        console.print(f"  [{style}]{mark} {word}[/{style}] [dim]{escape(f.rule)}[/dim] {escape(finding_line(f))}",
+        console.print(f"  [{style}]{mark} {word}[/{style}] {escape(finding_line(f))} [dim]{escape(code_tag(f))}[/dim]",
                       highlight=False)
     counts = Counter(f.severity for f in result.findings)
     detail = "，".join(f"{counts[s]} 个{_MARK[s][1]}" for s in ("error", "warning", "info") if counts[s])

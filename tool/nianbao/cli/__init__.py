@@ -16,6 +16,8 @@ import sys
 
 from nianbao.format.spec import SpecError
 
+from . import chinese
+
 # Modules in the order `nianbao --help` lists them.
 COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo"]
 
@@ -25,9 +27,43 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse prints English usage; add a Chinese line
-        self.print_usage(sys.stderr)
-        print(f"参数错误 / usage error: {message}", file=sys.stderr)
+    """argparse speaking Chinese (cli/chinese.py) in every parser and sub-parser nianbao makes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", chinese.HelpFormatter)
+        with chinese.speaking_chinese():
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):
+        with chinese.speaking_chinese():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with chinese.speaking_chinese():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with chinese.speaking_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with chinese.speaking_chinese():
+            return super().format_help()
+
+    def _get_value(self, action, arg_string):
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            word = chinese.TYPE_WORDS.get(getattr(action.type, "__name__", ""))
+            if word is None:
+                raise
+            raise argparse.ArgumentError(action, f"应为{word}，现为“{arg_string}”") from None
+
+    def error(self, message: str) -> None:
+        with chinese.speaking_chinese():
+            self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        print(f"（运行 {self.prog} -h 查看全部参数和说明）", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -38,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         " Open-government-information annual reports: templates, checks, county summaries, publishable reports.",
         epilog="退出码 / exit status: 0 无错误 no errors; 1 发现错误 error findings; 2 无法运行 could not run.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"{__name__}.{name}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+
+from nianbao.format.document import level_choices, parse_level
 from nianbao.format.spec import Format, all_formats, format_for_year, get_format
 
 from . import UsageError
@@ -10,6 +13,17 @@ from . import UsageError
 def add_format_arg(parser) -> None:
     ids = ", ".join(sorted(all_formats()))
     parser.add_argument("--format", dest="format_id", metavar="ID", help=f"格式版本 format version: {ids}")
+
+
+def level_arg(text: str) -> str:
+    """--level as argparse type: 县级, county, County … (format/document.parse_level) -> county."""
+    try:
+        level = parse_level(text)
+    except ValueError:
+        level = None
+    if level is None:
+        raise argparse.ArgumentTypeError(f"层级“{text}”无法识别，可填 {level_choices()}")
+    return level
 
 
 def resolve_format(format_id: str | None, year: int | None) -> Format:

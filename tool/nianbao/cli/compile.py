@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nianbao.format.document import level_choices
+
 from . import UsageError
-from .common import add_format_arg, expand_paths, read_secret, resolve_format
+from .common import add_format_arg, expand_paths, level_arg, read_secret, resolve_format
 
 
 def register(sub) -> None:
@@ -23,8 +25,8 @@ def register(sub) -> None:
                    help="上一年度的汇总（summary.xlsx / summary.json）或收件库 / last year's summary or store")
     p.add_argument("--name", default=None, metavar="NAME", help="汇总单位名称，如 萝北县（输出为“萝北县（汇总）”）")
     p.add_argument("--code", default=None, metavar="CODE", help="汇总单位代码，如 230421")
-    p.add_argument("--level", default="county", choices=["province", "city", "county", "township"],
-                   help="汇总单位层级（默认 county）")
+    p.add_argument("--level", default="county", type=level_arg, metavar="LEVEL",
+                   help=f"汇总单位层级：{level_choices()}（默认 县级）")
     p.add_argument("--include-errors", action="store_true", help="有错误的报告也计入汇总 / include reports with errors")
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
     p.add_argument("--no-render", action="store_true", help="不生成汇总年报文档 / skip rendering the county report")

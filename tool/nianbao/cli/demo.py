@@ -6,7 +6,9 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="在自带样例上演示完整流程 / run the whole workflow on the shipped samples")
+    p = sub.add_parser("demo", help="在自带样例上演示完整流程 / run the whole workflow on the shipped samples",
+                       description="用自带的萝北县样例（18 个单位，两个年度）演示完整流程：下发模板、收件、校验、"
+                       "生成批注副本、汇总、生成年度报告，结果写入输出文件夹。")
     p.add_argument("out", type=Path, nargs="?", default=Path("out"), metavar="OUT_DIR",
                    help="输出文件夹（会被清空重建）/ output folder (recreated)")
     p.set_defaults(run=run)

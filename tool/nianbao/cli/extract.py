@@ -12,7 +12,7 @@ def register(sub) -> None:
     p = sub.add_parser("extract", help="从工作簿导出报告数据 JSON / workbook -> report document",
                        description="读取填好的年报工作簿，导出报告数据（JSON，含每个数值来自哪个单元格）。"
                        " 有错误时仍导出可读部分（无法识别的单元格为 null），退出码 1。")
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=Path, metavar="FILE", help="填好的年报工作簿（.xlsx）/ a filled workbook")
     p.add_argument("-o", "--output", type=Path, metavar="report.json", help="输出文件（默认输出到屏幕）")
     p.add_argument("--no-provenance", action="store_true", help="不写入单元格来源 / omit provenance")
     p.set_defaults(run=run)

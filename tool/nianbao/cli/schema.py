@@ -10,10 +10,13 @@ from .common import add_format_arg, resolve_format
 
 
 def register(sub) -> None:
-    p = sub.add_parser("schema", help="输出报告数据的 JSON Schema / print the report document JSON Schema")
+    p = sub.add_parser("schema", help="输出报告数据的 JSON Schema / print the report document JSON Schema",
+                       description="输出一个格式版本的报告数据（extract 导出、fill 读取的 .json）的 JSON Schema，"
+                       "供其他系统核对或生成报告数据。用 --format 或 --year 选择格式版本。")
     add_format_arg(p)
     p.add_argument("--year", type=int, help="按年度选择格式 / pick the format by report year")
-    p.add_argument("-o", "--output", type=Path, help="写入文件 / write to FILE instead of stdout")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="写入文件（默认输出到屏幕）/ write to FILE instead of stdout")
     p.set_defaults(run=run)
 
 

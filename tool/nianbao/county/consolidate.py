@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +186,7 @@ def consolidate(
             st.findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
             st.findings += _yoy(fmt, tables, prev["tables"])
         st.status = _status(current.result, st.findings)
-        if current.result.status == "unreadable" and current.result.findings:
+        if figures is None and current.result.findings:  # unreadable, or another year's report (有错误)
             st.notes.append(current.result.findings[0].message.rstrip("。"))
         complete = tables is not None and all(tables.get(k) is not None for k in fmt.input_keys())
         st.included = complete and (st.status in ("ok", "warning") or (include_errors and st.status == "error"))
@@ -239,6 +239,20 @@ def _status(result: Checked, findings: list[Finding]) -> str:
     return {"error": "error", "warning": "warning"}.get(worst(findings) or "", "ok")
 
 
+def percent(part: int | Decimal, whole: int | Decimal) -> str:
+    """part of whole for a reader: one decimal (16 of 18 -> 88.9%), none when whole (9 of 18 -> 50%);
+    never 100% unless all, never 0% unless none (1 of 10000 -> 0.1%, 9999 of 10000 -> 99.9%)."""
+    if not whole:
+        return "—"
+    exact = Decimal(part) * 100 / Decimal(whole)
+    shown = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if shown >= 100 and exact < 100:
+        shown = Decimal("99.9")
+    elif shown == 0 and exact > 0:
+        shown = Decimal("0.1")
+    return f"{shown.normalize():f}%" if shown == shown.to_integral() else f"{shown}%"
+
+
 def _yoy(fmt: Format, tables: dict, prev_tables: dict) -> list[Finding]:
     """Y-1 (info): applications received changed by more than half, and by at least YOY_MIN, on last year."""
     cur, old = tables.get(YOY_KEY), prev_tables.get(YOY_KEY)
@@ -247,7 +261,7 @@ def _yoy(fmt: Format, tables: dict, prev_tables: dict) -> list[Finding]:
     change = Decimal(cur) - Decimal(old)
     if abs(change) < YOY_MIN or (old and abs(change) / Decimal(old) <= YOY_RATIO):
         return []
-    pct = f"{'增加' if change > 0 else '减少'} {abs(change) / Decimal(old) * 100:.0f}%" if old else "上年为 0"
+    pct = f"{'增加' if change > 0 else '减少'} {percent(abs(change), Decimal(old))}" if old else "上年为 0"
     pos, cell = layout(fmt).cells[YOY_KEY], fmt.cells[YOY_KEY]
     return [Finding(rule="Y-1", severity="info", sheet=pos.sheet, cell=pos.ref, key=YOY_KEY,
                     row_label=cell.row_label or None, column_label=cell.column_label or None,

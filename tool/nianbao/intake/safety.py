@@ -219,11 +219,11 @@ def _zip_kind(names: list[str]) -> tuple[Code | None, str]:
         return Code.FILE_DOCX, "Word 文档（.docx）"
     if "xl/workbook.xml" not in lower:
         if "xl/workbook.bin" in lower:
-            return Code.FILE_NOT_XLSX, "Excel 二进制工作簿（.xlsb），请另存为 .xlsx"
+            return Code.FILE_NOT_XLSX, "Excel 二进制工作簿 .xlsb，请另存为 .xlsx"
         if "ppt/presentation.xml" in lower:
-            return Code.FILE_NOT_XLSX, "PowerPoint 演示文稿（.pptx）"
+            return Code.FILE_NOT_XLSX, "PowerPoint 演示文稿 .pptx"
         if "mimetype" in lower and "content.xml" in lower:
-            return Code.FILE_NOT_XLSX, "OpenDocument 文件（如 WPS/LibreOffice 的 .ods），请另存为 .xlsx"
+            return Code.FILE_NOT_XLSX, "LibreOffice 或 WPS 保存的 .ods 表格，请另存为 .xlsx"
         books = [n for n in lower if n.endswith((".xlsx", ".xls", ".et"))]
         if books:
             return Code.FILE_NOT_XLSX, f"ZIP 压缩包，内含 {len(books)} 个表格文件，请解压后分别提交"
@@ -411,9 +411,9 @@ def _ole_kind(fp) -> tuple[Code, str]:
             if "worddocument" in names:
                 return Code.FILE_DOCX, "Word 97-2003 文档（.doc）"
             if "powerpoint document" in names:
-                return Code.FILE_NOT_XLSX, "PowerPoint 97-2003 演示文稿（.ppt）"
+                return Code.FILE_NOT_XLSX, "PowerPoint 97-2003 演示文稿 .ppt"
             if any(n.startswith("__substg1.0_") for n in names):
-                return Code.FILE_NOT_XLSX, "Outlook 邮件（.msg），请从邮件中取出附件后提交"
+                return Code.FILE_NOT_XLSX, "Outlook 邮件 .msg，请从邮件中取出附件后提交"
             return Code.FILE_NOT_XLSX, "其他 OLE 复合文档，不是 Excel 工作簿"
     except Exception:  # noqa: BLE001 - olefile raises many types for a damaged directory
         return Code.FILE_CORRUPT, "OLE 复合文档结构损坏"

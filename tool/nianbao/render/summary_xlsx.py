@@ -14,7 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from nianbao.county.consolidate import STATUS_LABELS, Compilation
+from nianbao.county.consolidate import STATUS_LABELS, Compilation, percent
 from nianbao.format.figures import Figures
 from nianbao.format.identity import DEFAULT_PASSWORD
 from nianbao.format.layout import BREAKDOWN_FIXED, BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET, breakdown_label
@@ -95,7 +95,7 @@ def _status_sheet(ws, fmts, comp: Compilation) -> None:
     reported = total - counts["missing"]
     ws.merge_range(0, 0, 0, 10, f"{comp.agency['name']} {comp.year} 年度政府信息公开工作年度报告报送情况",
                    fmts(bold=True, font_size=14, align="center"))
-    line = (f"名单 {total} 个单位，已报送 {reported} 个，完成率 {reported / total:.0%}；通过 {counts['ok']}，"
+    line = (f"名单 {total} 个单位，已报送 {reported} 个，完成率 {percent(reported, total)}；通过 {counts['ok']}，"
             f"有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}；"
             f"计入汇总 {len(comp.included)} 个" + ("（含有错误的报告）" if comp.include_errors else
                                                "（只汇总“通过”和“有警告”的报告）") + "。") if total else "名单为空。"

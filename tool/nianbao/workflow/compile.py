@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nianbao.county.consolidate import Compilation, consolidate, gather_paths, gather_store
+from nianbao.check.terminal import code_tag
+from nianbao.county.consolidate import Compilation, consolidate, gather_paths, gather_store, percent
 from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
@@ -17,6 +18,13 @@ from nianbao.format.spec import Format
 
 _STYLE = {"missing": "magenta", "error": "red", "warning": "yellow", "ok": "green"}
 _LIST_ALL_UP_TO = 60
+OUTPUT_NAMES = {  # what write_outputs writes, as the clerk reads it
+    "summary.json": "汇总数据（供下一年度核对和其他系统使用）",
+    "summary.xlsx": "汇总表（报送情况、全县汇总、分部门明细、问题清单）",
+    "docx": "全县年度报告（Word）",
+    "html": "全县年度报告（网页）",
+    "md": "全县年度报告（纯文本 Markdown）",
+}
 
 
 @dataclass
@@ -70,8 +78,9 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
     comp = compile_reports(opts)
     written = write_outputs(comp, opts.out_dir, opts.render)
     print_compilation(console, comp)
+    console.print("已生成：", highlight=False)
     for name, path in written.items():
-        console.print(f"  输出 {name}: {escape(str(path))}")
+        console.print(f"  {OUTPUT_NAMES.get(name, name)}：{escape(str(path))}", highlight=False)
     if comp.bugs:
         return 2
     return 1 if any(s.status in ("error", "missing") for s in comp.statuses) else 0
@@ -94,7 +103,7 @@ def print_compilation(console: Console, comp: Compilation) -> None:
     counts = comp.counts()
     total = len(comp.statuses)
     reported = total - counts["missing"]
-    console.print(f"名单 {total} 个单位：已报送 {reported}（{reported * 100 // max(total, 1)}%），通过 {counts['ok']}，"
+    console.print(f"名单 {total} 个单位：已报送 {reported}（{percent(reported, total)}），通过 {counts['ok']}，"
                   f"有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}；"
                   f"计入汇总 {len(comp.included)} 个。")
     for sub in comp.unknown:
@@ -108,4 +117,4 @@ def print_compilation(console: Console, comp: Compilation) -> None:
         console.print("[bold white on red] 严重：各单位报告均通过校验，但汇总数不满足校验规则。这是 nianbao 的缺陷，"
                       "请勿发布，并将 summary.json 反馈给维护人员。 [/bold white on red]")
         for f in comp.bugs:
-            console.print(f"  [red]{escape(f.rule)} {escape(f.message)}[/red]")
+            console.print(f"  [red]{escape(f.message)}[/red] [dim]{escape(code_tag(f))}[/dim]")

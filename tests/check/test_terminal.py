@@ -1,0 +1,37 @@
+"""The terminal report a clerk reads: each finding line leads with Chinese words, the code comes last."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from factory import valid_document
+from rich.console import Console
+
+from nianbao.check.run import check_document
+from nianbao.check.terminal import print_result
+from nianbao.format.spec import all_formats
+
+FMT = all_formats()["gov-info-disclosure-2021"]
+
+
+def _printed(result) -> list[str]:
+    buffer = io.StringIO()
+    print_result(Console(file=buffer, width=300, color_system=None), result)
+    return buffer.getvalue().splitlines()
+
+
+def test_finding_lines_lead_with_chinese_and_end_with_the_code():
+    doc = valid_document(FMT, 2021)
+    doc["tables"]["requests.received.natural"] = "十二"  # CELL/schema finding
+    doc["tables"]["requests.carry_forward.commercial"] += 1  # T3-1
+    result = check_document(doc)
+    assert {f.rule for f in result.findings} >= {"T3-1"}
+    lines = [line.strip() for line in _printed(result)[1:-1]]
+    assert len(lines) == len(result.findings)
+    for line, f in zip(lines, result.findings, strict=True):
+        mark, word, rest = line.split(" ", 2)
+        assert word in ("错误", "警告", "提示")
+        assert re.match(r"[\u4e00-\u9fff「“（]", rest), line  # words, not a code, come first
+        assert line.endswith(f"〔{f.rule}〕"), line
+        assert line.count(f.rule) == 1, line
