@@ -90,7 +90,7 @@ def test_annotate_writes_copies_and_never_touches_originals(inbox, tmp_path, cap
     ref = layout(FMT).cells["requests.received.natural"].ref
     assert "T3-1" in book["表三 依申请公开"][ref].comment.text
     issues = book["问题清单"]
-    assert issues["C3"].value == "T3-1" and issues["E3"].hyperlink.location == f"'表三 依申请公开'!{ref}"
+    assert issues["G4"].value == "T3-1" and issues["D4"].hyperlink.location == f"'表三 依申请公开'!{ref}"
     assert book.sheetnames[0] == "问题清单"
     # the annotated copy is still a nianbao workbook: it reads back with the same findings
     capsys.readouterr()
