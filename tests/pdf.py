@@ -16,7 +16,8 @@ def _run(*cmd: str) -> str:
 
 def info(pdf: Path) -> dict[str, str]:
     """pdfinfo's fields: Pages, Page size, …"""
-    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in _run("pdfinfo", str(pdf)).splitlines())}
+    lines = _run("pdfinfo", str(pdf)).splitlines()
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
 
 
 def text(pdf: Path, *options: str) -> str:

@@ -119,7 +119,9 @@ def test_every_numeric_input_has_a_typed_validation(written):
         "money": ("decimal", "greaterThanOrEqual", "0"),
         "signed": ("whole", "between", "-999999999"),
     }
-    assert set(rules) == {(lay.cells[k].sheet, lay.cells[k].ref) for k in fmt.input_keys()}
+    text_boxes = {(f.pos.sheet, f.pos.ref) for f in lay.fields.values() if f.multiline}  # a prompt only
+    assert set(rules) == {(lay.cells[k].sheet, lay.cells[k].ref) for k in fmt.input_keys()} | text_boxes
+    assert all(rules[box].type in (None, "none") and "Ctrl+Enter" in rules[box].prompt for box in text_boxes)
     for key in fmt.input_keys():
         pos = lay.cells[key]
         dv = rules[(pos.sheet, pos.ref)]
@@ -158,7 +160,7 @@ def test_identity_names_and_properties(written):
         assert names[lay.name(key)].attr_text == pos.qualified, key
     for key, fld in lay.fields.items():
         assert names[lay.name(key)].attr_text == fld.pos.qualified, key
-    assert {f"nb.sections.{s.key}" for s in fmt.text_sections()} <= set(names)
+    assert {layout(fmt).name(f"sections.{s.key}") for s in fmt.text_sections()} <= set(names)
 
 
 def test_merged_ranges_match_the_layout_grid(written):

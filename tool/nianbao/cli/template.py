@@ -9,7 +9,7 @@ from nianbao.format.document import level_choices
 from nianbao.format.identity import DEFAULT_PASSWORD
 
 from . import UsageError
-from .common import add_format_arg, level_arg, read_secret, resolve_format
+from .common import add_format_arg, read_secret, resolve_format
 
 
 def register(sub) -> None:
@@ -26,7 +26,7 @@ def register(sub) -> None:
     p.add_argument("--year", type=int, required=True, help="报告年度 / report year")
     add_format_arg(p)
     p.add_argument("--code", help="单位代码（默认同单位名称）/ agency code (default: the name)")
-    p.add_argument("--level", metavar="LEVEL", type=level_arg, help=f"单位层级：{level_choices()}")
+    p.add_argument("--level", metavar="LEVEL", help=f"单位层级：{level_choices()}")
     p.add_argument("--password", help=f"工作表保护密码（默认 {DEFAULT_PASSWORD}）/ sheet protection password")
     p.add_argument("--secret-file", type=Path, metavar="KEY",
                    help="密钥文件：在模板中写入下发签名，回收时可核对 / sign templates with this issuer secret")

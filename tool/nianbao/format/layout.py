@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -17,7 +18,7 @@ from .spec import Block, Format, Node, RuleInstance, Table
 COVER_SHEET = "封面"
 TEXT_SHEET = "正文"
 CHECK_SHEET = "校验"
-NAME_PREFIX = "nb."
+NAME_PREFIX = "nb."  # names of templates before 2026.2 (nb.<key>); now only where a Chinese name cannot be made
 META_NAMES = ("format", "year", "agency_name", "agency_code", "agency_level", "template_version",
               "fingerprint", "hmac", "kind")
 
@@ -105,7 +106,22 @@ class Layout:
     checks: list[CheckRow]
 
     def name(self, key: str) -> str:
-        return NAME_PREFIX + key
+        """The defined name of a cell or field, what Excel's Name Box shows when it is selected:
+        表三.一本年新收政府信息公开申请数量.申请人情况.自然人, 封面.填报人 (Chinese, like all a clerk
+        sees). Nothing reads a cell by its name (the reader finds cells by place, through this
+        layout), so templates issued with the earlier nb.<key> names read as before."""
+        return self._names[key]
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        names = {key: defined_name(breakdown_label(self.fmt, key)) for key in self.cells}
+        names |= {key: defined_name(f"{f.pos.sheet}·{f.label.split('（')[0]}") for key, f in self.fields.items()}
+        seen: dict[str, int] = {}
+        for name in names.values():
+            seen[name.lower()] = seen.get(name.lower(), 0) + 1
+        # A name two cells would share, or one too long for Excel, falls back to the key.
+        return {key: name if seen[name.lower()] == 1 and len(name) <= 255 else NAME_PREFIX + key
+                for key, name in names.items()}
 
     @cached_property
     def _fingerprint(self) -> str:
@@ -251,6 +267,15 @@ BREAKDOWN_SHEET = "分部门明细"
 BREAKDOWN_KEY_ROW = 2  # 0-based: row 3 holds the cell keys; row 4 unique labels; data from row 5
 BREAKDOWN_FIXED = (("agency.code", "单位代码"), ("agency.name", "单位名称"), ("agency.level", "层级"),
                    ("status", "报送状态"))
+
+
+def defined_name(label: str) -> str:
+    """A label as an Excel/LibreOffice defined name: "·" becomes ".", and only Chinese characters,
+    ASCII letters and digits, "." and "_" remain (表二·第二十条第（一）项·规章 -> 表二.第二十条第一项.规章)."""
+    out = "".join("." if ch == "·" else ch for ch in label
+                  if ch == "·" or ch in "._" or ch.isascii() and ch.isalnum() or "\u4e00" <= ch <= "\u9fff")
+    out = re.sub(r"\.{2,}", ".", out).strip(".")
+    return out if out and not out[0].isdigit() else "_" + out
 
 
 def breakdown_label(fmt: Format, key: str) -> str:

@@ -140,7 +140,43 @@ def _field_value(document: dict | None, key: str):
 
 TEXT_COLUMNS = 8
 TEXT_COL_WIDTH = 11.5
-TEXT_ROW_PT = 240.0
+# A text box is one merged cell over its own row and the one below it (layout.py leaves that row
+# free): a row is at most 409 pt in Excel, two hold about 60 lines, a long 总体情况 of a real
+# report (~1,400 characters in six paragraphs, e.g. 淮安市 2024) in 10 pt on one A4 page.
+TEXT_SPAN = 2
+PAGE_PT = 745.0  # printable height of an A4 portrait page (page_setup's margins)
+TEXT_TOP_PT = 110.0  # the sheet's title and instructions, and a section heading, above the first box
+# Every box prints whole on one page with its heading (a box over a page break would print in part):
+# about 46 lines, in real paragraphs some 1,900 characters at 10 pt, 2,350 at 9 pt, 2,800 at 8 pt.
+TEXT_ROOM_PT = PAGE_PT - TEXT_TOP_PT
+# A blank box holds this many lines before anyone types: a required section a real report's
+# 总体情况 (淮安市 2024: 1,340 characters, 31 lines), the others a few paragraphs. Rows can be
+# made taller by hand.
+BLANK_LINES = {True: 32, False: 12}
+TEXT_SIZES = (10, 9, 8)  # a filled text too long for the box at 10 pt is shown smaller, never cut
+LINE_BREAK_KEYS = "Excel、WPS 按 Alt+Enter；LibreOffice 按 Ctrl+Enter（在 LibreOffice 中按 Alt+Enter 会结束输入）"
+
+
+def text_intro(tables: str) -> str:
+    """The instructions above the text boxes."""
+    return ("在黄色框内填写文字。粘贴 Word 等处的文字时，先双击黄色框（或按 F2）进入编辑状态再粘贴，"
+            f"整段文字才会都留在框内。框内换行：{LINE_BREAK_KEYS}。"
+            "文字多于框的高度时，可向下拖动框下方的行号分隔线加高。"
+            f"第二、三、四部分是表格，在「{tables}」表中填写。")
+
+
+def text_box(value, required: bool) -> tuple[float, float]:
+    """(height in points, font size) of the box for a section: room for its text, or for a real
+    report's when blank; the first size of TEXT_SIZES at which the text fits."""
+    width = TEXT_COL_WIDTH * TEXT_COLUMNS
+    blank = BLANK_LINES[required] * LINE_PT + PAD_PT
+    if not isinstance(value, str) or not value:
+        return blank, TEXT_SIZES[0]
+    for size in TEXT_SIZES:
+        need = lines_needed(value, width, size) * LINE_PT * size / TEXT_SIZES[0] + PAD_PT
+        if need <= TEXT_ROOM_PT:
+            return max(need, blank), size
+    return TEXT_ROOM_PT, TEXT_SIZES[-1]
 
 
 def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | None) -> None:
@@ -150,12 +186,11 @@ def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | 
     last = TEXT_COLUMNS - 1
     ws.merge_range(0, 0, 0, last, "正文（报告第一、五、六部分）", st.heading())
     heights.fixed(0, 28)
-    tables = "」「".join(t.sheet for t in fmt.tables)
-    intro = (f"在黄色框内直接输入或粘贴文字（粘贴请用“选择性粘贴 → 文本”），单元格内换行按 Alt+Enter。"
-             f"第二、三、四部分是表格，在「{tables}」表中填写。")
+    intro = text_intro("」「".join(t.sheet for t in fmt.tables))
     ws.merge_range(1, 0, 1, last, intro, st.help())
     heights.need(1, 0, intro, colspan=TEXT_COLUMNS)
-    row = 1
+    row, breaks = 1, []
+    page = sum(heights.rows.get(i, 0.0) for i in (0, 1))
     for fld in lay.fields.values():
         if fld.pos.sheet != TEXT_SHEET:
             continue
@@ -169,21 +204,26 @@ def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | 
             ws.merge_range(r - 1, 0, r - 1, last, fld.label, st.get(bold=True, font_name="黑体", font_size=12))
         heights.need(r - 1, 0, fld.label + hint, colspan=TEXT_COLUMNS, size=12, minimum=26)
         value = _field_value(document, fld.key)
-        locked = st.text_input(locked=True, multiline=True)
-        ws.merge_range(r, 0, r, last, "", locked)
-        _write_value(ws, r, 0, value, st.text_input(multiline=True))
-        need = TEXT_ROW_PT
-        if isinstance(value, str) and value:
-            need = max(need, min(409.0, (LINE_PT * _text_lines(value)) + PAD_PT))
-        heights.fixed(r, need)
-        heights.fixed(r + 1, 12)
-        row = r + 1
+        height, size = text_box(value, fld.required is not None)
+        end = r + TEXT_SPAN - 1
+        ws.merge_range(r, 0, end, last, "", st.text_input(locked=True, multiline=True, size=size))
+        _write_value(ws, r, 0, value, st.text_input(multiline=True, size=size))
+        checked(ws.data_validation(r, 0, r, 0, {
+            "validate": "any", "input_title": "填写文字",
+            "input_message": f"换行：{LINE_BREAK_KEYS}。粘贴时先双击本框再粘贴。"}), f"input help for {fld.key}")
+        for i in range(r, end + 1):
+            heights.fixed(i, height / TEXT_SPAN)
+        # A heading and its box print on one page: break before the heading when they would not fit.
+        block = heights.rows.get(r - 1, 26.0) + height
+        if row > 1 and page + block > PAGE_PT:  # (the first box always shares the title's page)
+            breaks.append(r - 1)
+            page = 0.0
+        page += block
+        row = end
     heights.apply(ws, range(0, row + 1))
     page_setup(ws, landscape=False, last_row=row, last_col=last)
-
-
-def _text_lines(value: str) -> int:
-    return lines_needed(value, TEXT_COL_WIDTH * TEXT_COLUMNS)
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
 
 
 # ---------------------------------------------------------------- statutory tables

@@ -86,11 +86,12 @@ class Styles:
     def derived(self, kind: str):
         return self.boxed(align="center", bg_color=DERIVED_FILL, num_format=NUM_FORMATS[kind], bold=True)
 
-    def text_input(self, locked: bool = False, multiline: bool = False):
+    def text_input(self, locked: bool = False, multiline: bool = False, size: float = FONT_SIZE):
         valign = "top" if multiline else "vcenter"
+        sized = {"font_size": size} if size != FONT_SIZE else {}
         if self.read_only:
-            return self.boxed(align="left", valign=valign, locked=True)
-        return self.boxed(align="left", valign=valign, bg_color=INPUT_FILL, locked=locked)
+            return self.boxed(align="left", valign=valign, locked=True, **sized)
+        return self.boxed(align="left", valign=valign, bg_color=INPUT_FILL, locked=locked, **sized)
 
 
 def is_wide(ch: str) -> bool:

@@ -6,7 +6,7 @@ official table, and 校验 (live checks). Every sheet is protected; only the inp
 are unlocked. Derived cells are SUM formulas; their cached value is what the inputs give,
 or empty so that LibreOffice computes it (library-facts §7.1: it does not recalculate a
 cached 0). Identity metadata is written as defined names and custom document properties
-(format/identity.py), and every cell and text field has a defined name nb.<key>.
+(format/identity.py), and every cell and text field has a Chinese defined name (layout.name).
 
 Same inputs give a byte-identical file: the creation time is fixed, nothing else varies.
 """
