@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果 / print results as JSON")
     p.add_argument("--annotate", type=Path, metavar="DIR",
-                   help="为有问题的文件生成批注副本到 DIR / write annotated copies into DIR")
+                   help="为有问题的文件生成批注副本，放入这个文件夹 / write annotated copies into DIR")
     p.add_argument("--quiet-info", action="store_true", help="不显示提示级信息 / hide info findings")
     p.add_argument("--max-size", type=float, default=None, metavar="MB", help="单个文件大小上限（MB）/ size cap")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")

@@ -116,8 +116,72 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# Placeholders in usage and help (argparse's default is the option's name in capitals).
+METAVARS = {
+    "YEAR": "年度", "CODE": "代码", "NAME": "名称", "LEVEL": "层级", "ID": "格式编号", "PASSWORD": "密码",
+    "KEY": "密钥文件", "FILE": "文件", "DIR": "文件夹", "PATH": "路径", "OUT_DIR": "输出文件夹", "N": "进程数",
+    "FILE.xlsx": "文件.xlsx", "FILE.xlsx|DIR": "文件.xlsx|文件夹", "ROSTER.csv": "名单.csv",
+    "REPORT.json": "报告.json", "report.json": "报告.json", "PREV": "上年汇总", "SOURCE": "源文件",
+    "TEXT": "文字", "DATE": "日期", "MB": "MB",
+}
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's layout, with help and descriptions wrapped by wrap()."""
+    """argparse's layout, with Chinese placeholders and help and descriptions wrapped by wrap()."""
+
+    def _metavar_formatter(self, action, default_metavar):
+        english = super()._metavar_formatter(action, default_metavar)
+        return lambda size: tuple(METAVARS.get(m, m) for m in english(size))
+
+    def _format_action(self, action):
+        """argparse pads an option to the help column by len(); a Chinese placeholder takes two columns."""
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        extra = cells(invocation) - len(invocation)
+        first, newline, rest = text.partition("\n")
+        at = first.find(invocation)
+        if not extra or at < 0 or not first[at + len(invocation):].strip():
+            return text
+        after = first[at + len(invocation):]
+        pad = len(after) - len(after.lstrip(" "))
+        if pad - extra >= 2:
+            first = first[:at + len(invocation)] + " " * (pad - extra) + after.lstrip(" ")
+        else:  # no room left on the line: the help starts on the next one, at the help column
+            first = first[:at + len(invocation)] + "\n" + " " * (at + len(invocation) + pad) + after.lstrip(" ")
+        return first + newline + rest
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        """argparse wraps usage by len(); wrap it again by terminal columns, a bracketed part kept whole."""
+        text = super()._format_usage(usage, actions, groups, prefix)
+        lead = (prefix if prefix is not None else gettext("usage: ")) + self._prog
+        flat = " ".join(text.split())
+        if not flat.startswith(lead):
+            return text
+        parts, depth, word = [], 0, ""
+        for ch in flat[len(lead):]:
+            if ch == " " and depth == 0:
+                if word:
+                    parts.append(word)
+                word = ""
+                continue
+            depth += (ch in "[(") - (ch in "])")
+            word += ch
+        if word:
+            parts.append(word)
+        for i in range(len(parts) - 2, -1, -1):  # a required option and its placeholder: -o 输出文件夹
+            if parts[i].startswith("-") and not parts[i + 1].startswith(("-", "[", "(")):
+                parts[i:i + 2] = [parts[i] + " " + parts[i + 1]]
+        indent = cells(lead) + 1
+        if indent > self._width // 2:
+            indent = cells(gettext("usage: ")) + 2
+        lines, line = [], lead
+        for part in parts:
+            if cells(line) + 1 + cells(part) > self._width and line.strip() and line != lead:
+                lines.append(line)
+                line = " " * (indent - 1)
+            line += " " + part
+        lines.append(line)
+        return "\n".join(lines) + "\n\n"
 
     def _split_lines(self, text, width):
         return wrap(text, width)
