@@ -208,9 +208,10 @@ def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | 
         end = r + TEXT_SPAN - 1
         ws.merge_range(r, 0, end, last, "", st.text_input(locked=True, multiline=True, size=size))
         _write_value(ws, r, 0, value, st.text_input(multiline=True, size=size))
-        checked(ws.data_validation(r, 0, r, 0, {
-            "validate": "any", "input_title": "填写文字",
-            "input_message": f"换行：{LINE_BREAK_KEYS}。粘贴时先双击本框再粘贴。"}), f"input help for {fld.key}")
+        if not st.read_only:  # a county summary is not typed into
+            checked(ws.data_validation(r, 0, r, 0, {
+                "validate": "any", "input_title": "填写文字",
+                "input_message": f"换行：{LINE_BREAK_KEYS}。粘贴时先双击本框再粘贴。"}), f"input help for {fld.key}")
         for i in range(r, end + 1):
             heights.fixed(i, height / TEXT_SPAN)
         # A heading and its box print on one page: break before the heading when they would not fit.
