@@ -533,3 +533,141 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "xml_bomb_utf16": (xml_bomb_utf16, "FILE_XML_BOMB"),
     "xml_external_entity": (xml_external_entity, "FILE_XML_BOMB"),
 }
+
+
+# -- identity forgeries (issue 12 §3) ---------------------------------------------------------------
+# A filled template signed with ISSUER_SECRET, then its identity edited the way a department
+# with a text editor and a zip tool would: the defined name and the document property alike.
+# ``IDENTITY_CASES`` maps a case to (generator, the MAC finding a read with ISSUER_SECRET gives;
+# None: it verifies).
+
+ISSUER_SECRET = b"hostile-county-secret"
+IDENTITY_AGENCY = {"name": "测试县教育局", "code": "E01", "level": "county"}
+IDENTITY_FORMAT = "gov-info-disclosure-2021"
+
+
+def signed_report(d: Path, name: str = "signed.xlsx", *, agency: dict | None = None, seed: int = 1,
+                  secret: bytes = ISSUER_SECRET) -> Path:
+    """A valid filled 2021 report in the template issued (and signed) for ``agency``."""
+    from factory import valid_document
+
+    from nianbao.format.spec import all_formats
+    from nianbao.template.write import write_template
+
+    fmt = all_formats()[IDENTITY_FORMAT]
+    agency = agency or IDENTITY_AGENCY
+    return write_template(fmt, 2021, agency, d / name, document=valid_document(fmt, 2021, seed=seed, agency=agency),
+                          secret=secret)
+
+
+def edit_identity(src: Path, dest: Path, **fields: str) -> Path:
+    """Copy of src with identity fields replaced in both places the reader looks (an empty value removes it)."""
+    def edit(name: str, data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        for field, value in fields.items():
+            if name == "xl/workbook.xml":
+                head = f'<definedName name="nb.meta.{field}">'
+                start = text.index(head) + len(head)
+                end = text.index("</definedName>", start)
+                quoted = '"' + value.replace('"', '""') + '"'
+                text = text[:start] + quoted + text[end:] if value else text[:start - len(head)] + text[end + 14:]
+            elif name == "docProps/custom.xml":
+                head = f'name="nianbao.{field}"><vt:lpwstr>'
+                start = text.index(head) + len(head)
+                end = text.index("</vt:lpwstr>", start)
+                if value:
+                    text = text[:start] + value.replace("&", "&amp;").replace("<", "&lt;") + text[end:]
+                else:  # the whole <property> element
+                    text = text[:text.rindex("<property ", 0, start)] + text[text.index("</property>", end) + 11:]
+        return text.encode("utf-8")
+
+    return rezip(src, dest, edit=edit)
+
+
+def identity_kind_summary(d: Path) -> Path:
+    """kind edited to "summary": a county summary draws fewer warnings."""
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "kind-summary.xlsx", kind="summary")
+
+
+def identity_level_province(d: Path) -> Path:
+    """level edited to "province": other rules apply."""
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "level-province.xlsx", agency_level="province")
+
+
+def identity_level_removed(d: Path) -> Path:
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "level-removed.xlsx", agency_level="")
+
+
+def identity_name_changed(d: Path) -> Path:
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "name-changed.xlsx", agency_name="测试县财政局")
+
+
+def identity_code_borrowed(d: Path) -> Path:
+    """Agency E01's signed template relabelled as agency 02's."""
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "code-borrowed.xlsx", agency_code="02")
+
+
+def identity_year_changed(d: Path) -> Path:
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "year-changed.xlsx", year="2022")
+
+
+def identity_version_changed(d: Path) -> Path:
+    """The version set to the legacy one, so the old (narrower) MAC would apply: still a mismatch."""
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "version-legacy.xlsx", template_version="2026.1")
+
+
+def identity_mac_non_ascii(d: Path) -> Path:
+    """A signature of Chinese characters and an emoji: a mismatch, not a corrupt file."""
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "mac-non-ascii.xlsx", hmac="签名伪造😀" * 8)
+
+
+def identity_mac_removed(d: Path) -> Path:
+    return edit_identity(signed_report(d, "_s.xlsx"), d / "mac-removed.xlsx", hmac="")
+
+
+def identity_mac_other_secret(d: Path) -> Path:
+    return signed_report(d, "other-secret.xlsx", secret=b"another county")
+
+
+def legacy_signed_report(d: Path, name: str = "legacy.xlsx", **fields: str) -> Path:
+    """A template as nianbao 2026.1 wrote it: that version, and its MAC over format|year|code|version."""
+    import nianbao
+    from nianbao.format.identity import legacy_mac
+
+    version, nianbao.TEMPLATE_VERSION = nianbao.TEMPLATE_VERSION, "2026.1"
+    try:
+        src = signed_report(d, "_legacy.xlsx")
+    finally:
+        nianbao.TEMPLATE_VERSION = version
+    mac = legacy_mac(ISSUER_SECRET, IDENTITY_FORMAT, 2021, IDENTITY_AGENCY["code"], "2026.1")
+    return edit_identity(src, d / name, hmac=mac, **fields)
+
+
+def identity_legacy(d: Path) -> Path:
+    return legacy_signed_report(d)
+
+
+def identity_legacy_kind_summary(d: Path) -> Path:
+    return legacy_signed_report(d, "legacy-kind-summary.xlsx", kind="summary")
+
+
+def identity_legacy_code_borrowed(d: Path) -> Path:
+    return legacy_signed_report(d, "legacy-code-borrowed.xlsx", agency_code="02")
+
+
+IDENTITY_CASES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
+    "signed": (signed_report, None),
+    "kind_summary": (identity_kind_summary, "HMAC_MISMATCH"),
+    "level_province": (identity_level_province, "HMAC_MISMATCH"),
+    "level_removed": (identity_level_removed, "HMAC_MISMATCH"),
+    "name_changed": (identity_name_changed, "HMAC_MISMATCH"),
+    "code_borrowed": (identity_code_borrowed, "HMAC_MISMATCH"),
+    "year_changed": (identity_year_changed, "HMAC_MISMATCH"),
+    "version_legacy": (identity_version_changed, "HMAC_LEGACY_MISMATCH"),
+    "mac_non_ascii": (identity_mac_non_ascii, "HMAC_MISMATCH"),
+    "mac_removed": (identity_mac_removed, "HMAC_MISSING"),
+    "mac_other_secret": (identity_mac_other_secret, "HMAC_MISMATCH"),
+    "legacy": (identity_legacy, "HMAC_LEGACY"),
+    "legacy_kind_summary": (identity_legacy_kind_summary, "HMAC_LEGACY_MISMATCH"),
+    "legacy_code_borrowed": (identity_legacy_code_borrowed, "HMAC_LEGACY_MISMATCH"),
+}
