@@ -1,4 +1,10 @@
-"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx."""
+"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx.
+
+With the issuer secret, last year's store is read as compile reads this year's: only reports
+the issuer MAC vouches for count, the latest verified one per agency (a forged file in last
+year's store cannot set this year's carried-over figures). A summary is nianbao's own output
+and carries no per-agency signature; it is used as written.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +28,12 @@ class Previous:
     agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
 
 
-def load_previous(path: Path, year: int) -> Previous:
-    """Documents for report year `year` (last year), by agency code, plus the county total."""
+def load_previous(path: Path, year: int, secret: bytes | None = None) -> Previous:
+    """Documents for report year `year` (last year), by agency code, plus the county total.
+    secret: the issuer secret, to verify the reports of last year's store."""
     path = Path(path)
     if path.is_dir() and (path / "receipts.jsonl").exists():
-        return _from_store(path, year)
+        return _from_store(path, year, secret)
     if path.is_dir() and (path / "summary.json").exists():
         path = path / "summary.json"
     if path.suffix.lower() == ".json" and path.is_file():
@@ -36,13 +43,15 @@ def load_previous(path: Path, year: int) -> Previous:
     raise PreviousError(f"无法识别上一年度数据 {path}：应为上一年度的收件库文件夹、summary.json 或 summary.xlsx")
 
 
-def _from_store(path: Path, year: int) -> Previous:
+def _from_store(path: Path, year: int, secret: bytes | None = None) -> Previous:
     from .consolidate import gather_store, sum_tables
     from .roster import RosterEntry
 
     agencies: dict[str, Figures] = {}
-    for sub in gather_store(path, {"expect_year": year}):
+    for sub in gather_store(path, {"expect_year": year, "secret": secret}):
         figures = sub.result.figures
+        if sub.result.verified is False:
+            continue  # a forged file never stands for an agency, not even last year
         if figures is not None and sub.code and sub.result.status in ("ok", "warning"):
             agencies[sub.code] = figures  # later receipts supersede earlier ones
     county = None
