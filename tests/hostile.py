@@ -584,45 +584,29 @@ def edit_identity(src: Path, dest: Path, **fields: str) -> Path:
     return rezip(src, dest, edit=edit)
 
 
-def identity_kind_summary(d: Path) -> Path:
-    """kind edited to "summary": a county summary draws fewer warnings."""
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "kind-summary.xlsx", kind="summary")
+def _forgery(file: str, doc: str, **fields: str) -> Callable[[Path], Path]:
+    """A generator: the signed report with `fields` edited, written as `file`."""
+    def generate(d: Path) -> Path:
+        return edit_identity(signed_report(d, "_s.xlsx"), d / file, **fields)
+
+    generate.__doc__ = doc
+    return generate
 
 
-def identity_level_province(d: Path) -> Path:
-    """level edited to "province": other rules apply."""
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "level-province.xlsx", agency_level="province")
-
-
-def identity_level_removed(d: Path) -> Path:
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "level-removed.xlsx", agency_level="")
-
-
-def identity_name_changed(d: Path) -> Path:
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "name-changed.xlsx", agency_name="测试县财政局")
-
-
-def identity_code_borrowed(d: Path) -> Path:
-    """Agency E01's signed template relabelled as agency 02's."""
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "code-borrowed.xlsx", agency_code="02")
-
-
-def identity_year_changed(d: Path) -> Path:
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "year-changed.xlsx", year="2022")
-
-
-def identity_version_changed(d: Path) -> Path:
-    """The version set to the legacy one, so the old (narrower) MAC would apply: still a mismatch."""
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "version-legacy.xlsx", template_version="2026.1")
-
-
-def identity_mac_non_ascii(d: Path) -> Path:
-    """A signature of Chinese characters and an emoji: a mismatch, not a corrupt file."""
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "mac-non-ascii.xlsx", hmac="签名伪造😀" * 8)
-
-
-def identity_mac_removed(d: Path) -> Path:
-    return edit_identity(signed_report(d, "_s.xlsx"), d / "mac-removed.xlsx", hmac="")
+identity_kind_summary = _forgery("kind-summary.xlsx", "kind edited to summary: a county summary draws fewer warnings",
+                                 kind="summary")
+identity_level_province = _forgery("level-province.xlsx", "level edited to province: other rules apply",
+                                   agency_level="province")
+identity_level_removed = _forgery("level-removed.xlsx", "level removed", agency_level="")
+identity_name_changed = _forgery("name-changed.xlsx", "another agency's name", agency_name="测试县财政局")
+identity_code_borrowed = _forgery("code-borrowed.xlsx", "agency E01's signed template relabelled as agency 02's",
+                                  agency_code="02")
+identity_year_changed = _forgery("year-changed.xlsx", "last year's template relabelled", year="2022")
+identity_version_changed = _forgery("version-legacy.xlsx", "the legacy version claimed, so that the old, narrower "
+                                    "MAC would apply: still a mismatch", template_version="2026.1")
+identity_mac_non_ascii = _forgery("mac-non-ascii.xlsx", "a signature of Chinese characters and an emoji: a mismatch, "
+                                  "not a corrupt file", hmac="签名伪造😀" * 8)
+identity_mac_removed = _forgery("mac-removed.xlsx", "the signature removed", hmac="")
 
 
 def identity_mac_other_secret(d: Path) -> Path:

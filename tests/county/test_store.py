@@ -332,3 +332,11 @@ def test_receipt_lines_cannot_point_outside_the_store_and_unknown_keys_are_ignor
     receipts, damaged = parse_receipts(data)
     assert len(receipts) == 2 and [d.number for d in damaged] == [3, 4, 5, 6, 7, 8]
     assert all(d.reason for d in damaged)
+
+
+def test_add_keeps_the_senders_name_of_an_upload_saved_under_a_temporary_name(tmp_path):
+    upload = tmp_path / "tmp3x9q"
+    upload.write_bytes(b"uploaded bytes")
+    receipt = Store(tmp_path / "store").add(upload, _unread(upload), original_name="C:\\报送\\萝北县教育局.XLSX")
+    assert receipt.original_name == "萝北县教育局.XLSX" and receipt.stored_as.endswith(".xlsx")
+    assert Store(tmp_path / "store").receipts() == [receipt]

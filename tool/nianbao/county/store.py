@@ -139,11 +139,14 @@ class Store:
     def path_of(self, receipt: Receipt) -> Path:
         return self.root / receipt.stored_as
 
-    def add(self, source: Path, result: CheckResult, *, received_at: dt.datetime | None = None) -> Receipt | None:
+    def add(self, source: Path, result: CheckResult, *, received_at: dt.datetime | None = None,
+            original_name: str | None = None) -> Receipt | None:
         """Store source's bytes and log a receipt; None when these exact bytes are already in the store.
 
-        Safe to call from several threads and processes at once. Raises StoreError (Chinese) when the
-        file cannot be stored; then nothing of it is left in the store."""
+        original_name: the name the sender gave (a web upload saved under a temporary name); by
+        default source's own name. Safe to call from several threads and processes at once.
+        Raises StoreError (Chinese) when the file cannot be stored; then nothing of it is left in
+        the store."""
         source = Path(source)
         try:
             self.ensure()
@@ -166,7 +169,8 @@ class Store:
             with self.locked():
                 if digest in self._known_digests():
                     return None
-                suffix = _safe_suffix(source)
+                name = name_of(source) if original_name is None else _plain_name(original_name)
+                suffix = _safe_suffix(Path(name))
                 rel = f"{FILES}/{digest[:2]}/{digest}{suffix}"
                 target = self.root / rel
                 if not target.exists():  # never overwrite: same name means same bytes
@@ -178,7 +182,7 @@ class Store:
                 agency = result.agency or {}
                 when = (received_at or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
                 receipt = Receipt(
-                    received_at=when, original_name=name_of(source), sha256=digest, size=size, stored_as=rel,
+                    received_at=when, original_name=name, sha256=digest, size=size, stored_as=rel,
                     agency_code=agency.get("code") or None, agency_name=agency.get("name") or None,
                     format=result.format, year=result.year, status=result.status, errors=result.errors,
                     warnings=result.warnings,
@@ -297,6 +301,11 @@ def collect(paths: list[Path], store: Store, **check_options) -> list[tuple[Path
     """Check and store each file; returns (file, result, receipt or None for an already-stored duplicate
     or a file that could not be stored)."""
     return [(c.path, c.result, c.receipt) for c in collect_files(paths, store, **check_options)]
+
+
+def _plain_name(name: str) -> str:
+    """A sender's file name as a receipt keeps it: the last path component, at most 255 characters."""
+    return str(name).replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 def _safe_suffix(source: Path) -> str:
