@@ -340,3 +340,17 @@ def test_add_keeps_the_senders_name_of_an_upload_saved_under_a_temporary_name(tm
     receipt = Store(tmp_path / "store").add(upload, _unread(upload), original_name="C:\\报送\\萝北县教育局.XLSX")
     assert receipt.original_name == "萝北县教育局.XLSX" and receipt.stored_as.endswith(".xlsx")
     assert Store(tmp_path / "store").receipts() == [receipt]
+
+
+def test_inbox_scan_bounds_folder_depth(tmp_path):
+    from nianbao.county.inbox import MAX_DEPTH, scan
+
+    deep = tmp_path / "inbox"
+    for i in range(MAX_DEPTH + 3):
+        deep = deep / f"d{i}"
+    deep.mkdir(parents=True)
+    (deep / "a.xlsx").write_bytes(b"x")
+    (tmp_path / "inbox" / "top.xlsx").write_bytes(b"y")
+    files, skipped = scan([tmp_path / "inbox"])
+    assert files == [tmp_path / "inbox" / "top.xlsx"]
+    assert len(skipped) == 1 and "层级" in skipped[0].reason

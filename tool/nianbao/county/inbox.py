@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_DEPTH = 32
-_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
+_KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
           (stat.S_ISBLK, "块设备"))
 
 
@@ -58,10 +58,10 @@ def scan(paths: list[Path], *, exclude: list[Path] = ()) -> tuple[list[Path], li
 
 def _walk(folder: Path, top: Path, depth: int, excluded: set, files: list[Path], skipped: list[Skipped]) -> None:
     if _identity(folder) in excluded:
-        skipped.append(Skipped(folder, "这是收件库自身的文件夹，已跳过（收件库不收取自己的文件）"))
+        skipped.append(Skipped(folder, "这是收件库自身的文件夹（收件库不收取自己的文件）"))
         return
     if depth > MAX_DEPTH:
-        skipped.append(Skipped(folder, f"文件夹层级超过 {MAX_DEPTH} 层，未收取其中的文件"))
+        skipped.append(Skipped(folder, f"文件夹层级超过 {MAX_DEPTH} 层，其中的文件未收取"))
         return
     try:
         with os.scandir(folder) as it:
@@ -99,12 +99,12 @@ def _identity(path: Path) -> tuple[int, int]:
 def _link_reason(path: Path, top: Path) -> str:
     target = os.path.realpath(path)
     if not os.path.exists(target):
-        return "是指向不存在目标的符号链接（失效链接），未收取"
+        return "符号链接的目标不存在（失效链接）"
     inside = os.path.commonpath([target, os.path.realpath(top)]) == os.path.realpath(top)
     where = "收件箱内" if inside else "收件箱以外"
-    return f"是符号链接（指向{where}的 {shown(target)}），出于安全原因不跟随、未收取。请把文件本身放入收件箱"
+    return f"符号链接，指向{where}的 {shown(target)}；出于安全原因不跟随。请把文件本身放入收件箱"
 
 
 def _kind_reason(mode: int) -> str:
     kind = next((name for test, name in _KINDS if test(mode)), "特殊文件")
-    return f"不是普通文件（{kind}），未收取"
+    return f"不是普通文件，而是{kind}"
