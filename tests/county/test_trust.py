@@ -171,3 +171,13 @@ def test_previous_store_is_verified_with_the_same_secret(tmp_path):
         store.root, 2020, SECRET).agencies["E01"].tables()
     assert load_previous(store.root, 2020, SECRET).agencies["E01"].tables() == check_file(
         genuine).document["tables"]
+
+
+def test_collect_with_a_secret_marks_a_report_document_unverifiable(tmp_path, capsys):
+    path = tmp_path / "e01.json"
+    path.write_text(json.dumps(valid_document(F21, 2021, seed=4, agency=E01), ensure_ascii=False), encoding="utf-8")
+    key = tmp_path / "county.key"
+    key.write_bytes(SECRET)
+    assert main(["collect", str(path), "--store", str(tmp_path / "store"), "--secret-file", str(key)]) == 0
+    (receipt,) = Store(tmp_path / "store").receipts()
+    assert (receipt.status, receipt.errors) == ("error", 1)

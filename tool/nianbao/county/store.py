@@ -284,9 +284,15 @@ class Collected:
 
 def collect_files(paths: list[Path], store: Store, **check_options) -> list[Collected]:
     """Check and store each file; a file that cannot be stored is reported and the others go on."""
+    from .trust import verification
+
     out = []
     for path in paths:
         result = check_file(path, **check_options)
+        _, extra = verification(result, check_options.get("secret"))  # a .json cannot carry the signature
+        if extra:
+            result.findings += extra
+            result.status = "unreadable" if result.status == "unreadable" else "error"
         if not os.path.lexists(path):
             out.append(Collected(path, result, None, "找不到文件"))
             continue
