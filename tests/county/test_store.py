@@ -354,3 +354,17 @@ def test_inbox_scan_bounds_folder_depth(tmp_path):
     files, skipped = scan([tmp_path / "inbox"])
     assert files == [tmp_path / "inbox" / "top.xlsx"]
     assert len(skipped) == 1 and "层级" in skipped[0].reason
+
+
+def test_a_damaged_stored_file_is_restored_by_receiving_the_same_bytes(tmp_path):
+    inbox = _inbox(tmp_path, 1)
+    store = Store(tmp_path / "store")
+    receipt = store.add(inbox / "f0.xlsx", _unread(inbox / "f0.xlsx"))
+    lines = (store.root / RECEIPTS).read_bytes()
+    (store.root / RECEIPTS).write_bytes(b"")  # the receipt lost, and the file damaged
+    stored = store.path_of(receipt)
+    stored.chmod(0o644)
+    stored.write_bytes(b"damaged")
+    again = Store(store.root).add(inbox / "f0.xlsx", _unread(inbox / "f0.xlsx"))
+    assert again.stored_as == receipt.stored_as and stored.read_bytes() == (inbox / "f0.xlsx").read_bytes()
+    assert lines

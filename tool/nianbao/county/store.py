@@ -173,7 +173,9 @@ class Store:
                 suffix = _safe_suffix(Path(name))
                 rel = f"{FILES}/{digest[:2]}/{digest}{suffix}"
                 target = self.root / rel
-                if not target.exists():  # never overwrite: same name means same bytes
+                # Never overwrite: same name means same bytes. Only a file whose bytes no longer match its
+                # name (damaged since; store verify lists it) is put right with the bytes just received.
+                if not target.exists() or sha256_of(target) != digest:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(temp, target)
                     temp = None
