@@ -41,8 +41,10 @@ class Receipt:
         return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
 
     def line(self) -> bytes:
-        """The receipt as one whole line of UTF-8 (anything unencodable escaped, never an exception)."""
-        return (self.to_json() + "\n").encode("utf-8", "backslashreplace")
+        """The receipt as one whole line of UTF-8: text that is not Unicode (lone surrogates from a
+        name that was not UTF-8) is written as a visible \\udcxx escape, never an exception."""
+        values = {k: _text(v) for k, v in self.__dict__.items()}
+        return (json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 _FIELDS = {f.name: f for f in fields(Receipt)}
@@ -131,6 +133,12 @@ def _parse_line(raw: bytes) -> tuple[Receipt | None, str]:
             or match.group(1) != values["sha256"][:2]:
         return None, "文件名与 SHA-256 不符"
     return Receipt(**values), ""
+
+
+def _text(value):
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
 
 
 def _shown(raw: bytes) -> str:
