@@ -181,3 +181,48 @@ def test_collect_with_a_secret_marks_a_report_document_unverifiable(tmp_path, ca
     assert main(["collect", str(path), "--store", str(tmp_path / "store"), "--secret-file", str(key)]) == 0
     (receipt,) = Store(tmp_path / "store").receipts()
     assert (receipt.status, receipt.errors) == ("error", 1)
+
+
+def test_previous_summary_is_signed_and_verified_with_the_same_secret(tmp_path, capsys):
+    import shutil
+
+    f20 = all_formats()["gov-info-disclosure-2019"]
+    last = tmp_path / "2020"
+    last.mkdir()
+    write_template(f20, 2020, E01, last / "e01.xlsx", document=valid_document(f20, 2020, seed=7, agency=E01),
+                   secret=SECRET)
+    key = tmp_path / "county.key"
+    key.write_bytes(SECRET)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("code,name,level\nE01,测试县教育局,county\n", encoding="utf-8")
+    out20 = tmp_path / "out2020"
+    assert main(["compile", str(last / "e01.xlsx"), "--roster", str(roster), "--year", "2020", "--no-render",
+                 "--secret-file", str(key), "-o", str(out20)]) == 0
+    for name in ("summary.json", "summary.xlsx"):
+        assert (out20 / f"{name}.hmac").is_file()
+        assert "E01" in load_previous(out20 / name, 2020, SECRET).agencies
+    alone = tmp_path / "alone"  # summary.xlsx without its summary.json
+    alone.mkdir()
+    for name in ("summary.xlsx", "summary.xlsx.hmac"):
+        shutil.copy(out20 / name, alone / name)
+    assert "E01" in load_previous(alone / "summary.xlsx", 2020, SECRET).agencies
+
+    from nianbao.county.previous import PreviousError
+
+    with pytest.raises(PreviousError, match="签名核对不通过"):
+        load_previous(out20, 2020, b"another secret")
+    data = json.loads((out20 / "summary.json").read_text(encoding="utf-8"))
+    data["agencies"][0]["document"]["tables"]["requests.carry_forward.natural"] += 5  # edited by hand
+    (out20 / "summary.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(PreviousError, match="签名核对不通过"):
+        load_previous(out20 / "summary.json", 2020, SECRET)
+    (out20 / "summary.json.hmac").unlink()
+    with pytest.raises(PreviousError, match="没有签名文件"):
+        load_previous(out20 / "summary.json", 2020, SECRET)
+    assert load_previous(out20 / "summary.json", 2020).agencies  # without the secret: used as written
+    this = write_template(F21, 2021, E01, tmp_path / "e01-2021.xlsx",
+                          document=valid_document(F21, 2021, seed=8, agency=E01), secret=SECRET)
+    capsys.readouterr()
+    assert main(["compile", str(this), "--roster", str(roster), "--year", "2021", "--no-render", "--previous",
+                 str(out20 / "summary.json"), "--secret-file", str(key), "-o", str(tmp_path / "out")]) == 2
+    assert "没有签名文件" in capsys.readouterr().err

@@ -69,6 +69,11 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True) -> dict
 def run_compile(opts: CompileOptions, console: Console) -> int:
     comp = compile_reports(opts)
     written = write_outputs(comp, opts.out_dir, opts.render)
+    if opts.secret:  # next year's --previous verifies the summaries with the same secret
+        from nianbao.county.previous import sign_summary
+
+        for name in ("summary.json", "summary.xlsx"):
+            written[f"{name}.hmac"] = sign_summary(written[name], opts.secret)
     print_compilation(console, comp)
     for name, path in written.items():
         console.print(f"  输出 {name}: {escape(str(path))}")
