@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import multiprocessing
+import os
+import re
 import stat
+import subprocess
+import sys
+import threading
 
+import pytest
 from factory import valid_document
 
+from nianbao.check.run import CheckResult
 from nianbao.cli import main
-from nianbao.county.store import RECEIPTS, Store
+from nianbao.county import store as store_module
+from nianbao.county.receipts import parse_receipts
+from nianbao.county.store import RECEIPTS, Store, StoreError
 from nianbao.format.spec import all_formats
 from nianbao.template.write import write_template
 
@@ -82,21 +93,6 @@ def test_compile_from_store_uses_the_newest(tmp_path):
 
 
 # -- issue 12 §4: the store never stalls, never leaks, never bricks ---------------------------------
-
-import errno  # noqa: E402
-import multiprocessing  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-
-import pytest  # noqa: E402
-
-from nianbao.check.run import CheckResult  # noqa: E402
-from nianbao.county import store as store_module  # noqa: E402
-from nianbao.county.receipts import parse_receipts  # noqa: E402
-from nianbao.county.store import StoreError  # noqa: E402
 
 GBK_NAME = "萝北县教育局2021年报.xlsx".encode("gbk")  # as an unzipped Windows archive leaves it on Linux
 

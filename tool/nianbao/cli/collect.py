@@ -12,7 +12,8 @@ def register(sub) -> None:
     p = sub.add_parser("collect", help="收件：把报送的文件存入收件库 / receive files into the store",
                        description="把收到的文件逐字节原样存入收件库（按 SHA-256 命名，从不覆盖），并追加收件记录。"
                        " 内容相同的文件只收一次；同一单位的新文件取代旧文件参与汇总，旧文件仍保留。"
-                       " 不跟随符号链接，不收取命名管道等特殊文件（均在输出中列出）；收件库位于收件箱内时跳过收件库自身。")
+                       " 不跟随符号链接，不收取命名管道等特殊文件（均在输出中列出）；"
+                       "收件库位于收件箱内时跳过收件库自身。")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹 / files or folders")
     p.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹 / store folder")
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")

@@ -9,7 +9,8 @@ from . import UsageError
 
 def register(sub) -> None:
     p = sub.add_parser("store", help="收件库维护：核对收件库 / maintain the intake store",
-                       description="收件库维护命令。verify：重新计算每个文件的 SHA-256，核对收件记录与文件是否一一对应。")
+                       description="收件库维护命令。verify：重新计算每个文件的 SHA-256，"
+                       "核对收件记录与文件是否一一对应。")
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     v = actions.add_parser("verify", help="核对收件库：文件是否齐全、未被改动 / verify the store",
                            description="重新计算收件库中每个文件的 SHA-256，列出：损坏的收件记录行（行号）、"
