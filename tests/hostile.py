@@ -598,6 +598,9 @@ identity_kind_summary = _forgery("kind-summary.xlsx", "kind edited to summary: a
 identity_level_province = _forgery("level-province.xlsx", "level edited to province: other rules apply",
                                    agency_level="province")
 identity_level_removed = _forgery("level-removed.xlsx", "level removed", agency_level="")
+identity_level_spaced = _forgery("level-spaced.xlsx", "a space after the level: the rules no longer know it",
+                                 agency_level="county ")
+identity_kind_cased = _forgery("kind-cased.xlsx", "kind in capitals", kind="Department")
 identity_name_changed = _forgery("name-changed.xlsx", "another agency's name", agency_name="测试县财政局")
 identity_code_borrowed = _forgery("code-borrowed.xlsx", "agency E01's signed template relabelled as agency 02's",
                                   agency_code="02")
@@ -644,6 +647,8 @@ IDENTITY_CASES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
     "kind_summary": (identity_kind_summary, "HMAC_MISMATCH"),
     "level_province": (identity_level_province, "HMAC_MISMATCH"),
     "level_removed": (identity_level_removed, "HMAC_MISMATCH"),
+    "level_spaced": (identity_level_spaced, "HMAC_MISMATCH"),
+    "kind_cased": (identity_kind_cased, "HMAC_MISMATCH"),
     "name_changed": (identity_name_changed, "HMAC_MISMATCH"),
     "code_borrowed": (identity_code_borrowed, "HMAC_MISMATCH"),
     "year_changed": (identity_year_changed, "HMAC_MISMATCH"),

@@ -60,9 +60,10 @@ MAC_FAILURES = frozenset({"HMAC_MISSING", "HMAC_MISMATCH", "HMAC_LEGACY_MISMATCH
 
 
 def signed_message(values: Mapping[str, str]) -> bytes:
-    """The bytes the MAC signs: the SIGNED_FIELDS as read back (stripped, defaults filled), as a JSON
-    array, so no value can run into the next (a name holding "|" or quotes)."""
-    fields = [str(values.get(f) or _DEFAULTS.get(f, "")).strip() for f in SIGNED_FIELDS]
+    """The bytes the MAC signs: the SIGNED_FIELDS exactly as the reader uses them (an absent field as
+    its default), as a JSON array, so no value can run into the next (a name holding "|" or quotes).
+    Nothing is normalised: " county" is not "county" to the rules, so it must not be to the MAC."""
+    fields = [str(values.get(f) or _DEFAULTS.get(f, "")) for f in SIGNED_FIELDS]
     return json.dumps([_MAC_TAG, *fields], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -81,17 +82,17 @@ def verify_mac(meta: Mapping[str, str], secret: bytes) -> list[Finding]:
     """Findings on a workbook's issuer MAC (meta: its identity fields as read); [] when it verifies.
 
     A MAC is compared as bytes, so a signature holding any character is a mismatch, never a crash."""
-    got = str(meta.get("hmac") or "").strip()
+    got = str(meta.get("hmac") or "").strip()  # the MAC itself is hex: spaces around it change nothing
     name, code = str(meta.get("agency_name") or ""), str(meta.get("agency_code") or "")
     if not got:
         return [finding(Code.HMAC_MISSING)]
-    version = str(meta.get("template_version") or "").strip()
+    version = str(meta.get("template_version") or "")
     got_bytes = got.encode("utf-8", "backslashreplace")
     if hmac.compare_digest(got_bytes, issuer_mac(secret, meta).encode("ascii")):
         return []
     if version in LEGACY_MAC_VERSIONS:
         old = legacy_mac(secret, str(meta.get("format") or ""), str(meta.get("year") or ""), code, version)
-        kind = str(meta.get("kind") or KIND_DEPARTMENT).strip()
+        kind = str(meta.get("kind") or KIND_DEPARTMENT)
         if hmac.compare_digest(got_bytes, old.encode("ascii")) and kind == KIND_DEPARTMENT:
             return [finding(Code.HMAC_LEGACY, version=version)]
         return [finding(Code.HMAC_LEGACY_MISMATCH, version=version, agency=name, agency_code=code)]
