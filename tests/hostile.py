@@ -561,24 +561,30 @@ def signed_report(d: Path, name: str = "signed.xlsx", *, agency: dict | None = N
 
 
 def edit_identity(src: Path, dest: Path, **fields: str) -> Path:
-    """Copy of src with identity fields replaced in both places the reader looks (an empty value removes it)."""
+    """Copy of src with identity fields replaced in both places the reader looks (an empty value removes
+    them), whoever wrote the file (xlsxwriter, LibreOffice): a text edit of the two XML parts."""
+    import re
+    from xml.sax.saxutils import escape
+
+    def splice(text: str, element: re.Pattern, value: str | None) -> str:
+        """The element's inner text replaced by value, or the whole element removed (None)."""
+        m = element.search(text)
+        if m is None:
+            return text
+        if value is None:
+            return text[:m.start()] + text[m.end():]
+        return text[:m.start(1)] + value + text[m.end(1):]
+
     def edit(name: str, data: bytes) -> bytes:
         text = data.decode("utf-8")
         for field, value in fields.items():
             if name == "xl/workbook.xml":
-                head = f'<definedName name="nb.meta.{field}">'
-                start = text.index(head) + len(head)
-                end = text.index("</definedName>", start)
-                quoted = '"' + value.replace('"', '""') + '"'
-                text = text[:start] + quoted + text[end:] if value else text[:start - len(head)] + text[end + 14:]
+                element = re.compile(r'<definedName [^>]*name="nb\.meta\.' + field + r'"[^>]*>(.*?)</definedName>')
+                text = splice(text, element, escape('"' + value.replace('"', '""') + '"') if value else None)
             elif name == "docProps/custom.xml":
-                head = f'name="nianbao.{field}"><vt:lpwstr>'
-                start = text.index(head) + len(head)
-                end = text.index("</vt:lpwstr>", start)
-                if value:
-                    text = text[:start] + value.replace("&", "&amp;").replace("<", "&lt;") + text[end:]
-                else:  # the whole <property> element
-                    text = text[:text.rindex("<property ", 0, start)] + text[text.index("</property>", end) + 11:]
+                element = re.compile(r'<property [^>]*name="nianbao\.' + field + r'"[^>]*><vt:lpwstr>(.*?)</vt:lpwstr>'
+                                     r'</property>')
+                text = splice(text, element, escape(value) if value else None)
         return text.encode("utf-8")
 
     return rezip(src, dest, edit=edit)

@@ -88,3 +88,18 @@ def test_kind_summary_without_a_secret_is_what_the_mac_now_stops(tmp_path):
     path = hostile.identity_kind_summary(tmp_path)
     assert read_workbook(path).kind == "summary"
     assert [f.rule for f in read_workbook(path, secret=hostile.ISSUER_SECRET).findings] == ["HMAC_MISMATCH"]
+
+
+@pytest.mark.libreoffice
+def test_signature_survives_a_libreoffice_save(tmp_path):
+    """What a clerk does: open the issued template in LibreOffice, fill, save. Still verified, name and all."""
+    from lo import convert
+
+    agency = {"name": '萝北县 "教育" & <局> ', "code": "E<1>", "level": "township"}
+    saved = convert(hostile.signed_report(tmp_path, "s.xlsx", agency=agency), tmp_path / "lo")
+    result = check_file(saved, secret=hostile.ISSUER_SECRET)
+    assert result.agency == agency
+    assert [f.rule for f in result.findings if f.rule.startswith("HMAC")] == []
+    forged = hostile.edit_identity(saved, tmp_path / "forged.xlsx", agency_level="province")
+    assert [f.rule for f in check_file(forged, secret=hostile.ISSUER_SECRET).findings
+            if f.rule.startswith("HMAC")] == ["HMAC_MISMATCH"]
