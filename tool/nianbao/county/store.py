@@ -247,7 +247,7 @@ class Store:
         fd = os.open(self.root / RECEIPTS, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
+            if size and os.lseek(fd, size - 1, os.SEEK_SET) >= 0 and os.read(fd, 1) != b"\n":
                 line = b"\n" + line  # a torn line before ours stays a line of its own
             try:
                 _write_all(fd, line)
