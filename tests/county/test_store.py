@@ -364,3 +364,14 @@ def test_a_damaged_stored_file_is_restored_by_receiving_the_same_bytes(tmp_path)
     again = Store(store.root).add(inbox / "f0.xlsx", _unread(inbox / "f0.xlsx"))
     assert again.stored_as == receipt.stored_as and stored.read_bytes() == (inbox / "f0.xlsx").read_bytes()
     assert lines
+
+
+def test_a_name_with_a_terminal_escape_is_shown_escaped(tmp_path, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "\x1b[2J清屏.xlsx").write_bytes(b"x")
+    assert main(["collect", str(inbox), "--store", str(tmp_path / "store")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[2J" not in out and "\\x1b[2J清屏.xlsx" in out
+    (receipt,) = Store(tmp_path / "store").receipts()
+    assert receipt.original_name == "\x1b[2J清屏.xlsx"  # the receipt keeps the name as it was

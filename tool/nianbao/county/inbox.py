@@ -27,8 +27,10 @@ class Skipped:
 
 
 def shown(path: Path | str) -> str:
-    """A path as printable text: bytes that are not UTF-8 as \\xNN (printing them would crash)."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A path as printable text: bytes that are not UTF-8 (printing them would crash) and control
+    characters (a name holding a terminal escape sequence) as \\xNN."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(f"\\x{ord(ch):02x}" if ch.isascii() and not ch.isprintable() else ch for ch in text)
 
 
 def scan(paths: list[Path], *, exclude: list[Path] = ()) -> tuple[list[Path], list[Skipped]]:

@@ -106,9 +106,11 @@ def print_compilation(console: Console, comp: Compilation) -> None:
         a = sub.result.agency or {}
         console.print(f"  [yellow]不在名单中[/yellow]：{escape(sub.original_name)}（{escape(a.get('code') or '')} "
                       f"{escape(a.get('name') or '')}），未计入汇总。")
+    from nianbao.county.inbox import shown
+
     for sub in comp.rejected:
         a = sub.result.agency or {}
-        console.print(f"  [red]签名核对不通过[/red]：{escape(sub.original_name)}（自称 {escape(a.get('code') or '')} "
+        console.print(f"  [red]签名核对不通过[/red]：{escape(shown(sub.original_name))}（自称 {escape(a.get('code') or '')} "
                       f"{escape(a.get('name') or '')}，收到于 {escape(sub.received_at)}），疑似冒用，未采用。")
     for sub in comp.unidentified:
         reason = sub.result.findings[0].message if sub.result.findings else ""
