@@ -533,3 +533,136 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "xml_bomb_utf16": (xml_bomb_utf16, "FILE_XML_BOMB"),
     "xml_external_entity": (xml_external_entity, "FILE_XML_BOMB"),
 }
+
+
+# -- identity forgeries (issue 12 §3) ---------------------------------------------------------------
+# A filled template signed with ISSUER_SECRET, then its identity edited the way a department
+# with a text editor and a zip tool would: the defined name and the document property alike.
+# ``IDENTITY_CASES`` maps a case to (generator, the MAC finding a read with ISSUER_SECRET gives;
+# None: it verifies).
+
+ISSUER_SECRET = b"hostile-county-secret"
+IDENTITY_AGENCY = {"name": "测试县教育局", "code": "E01", "level": "county"}
+IDENTITY_FORMAT = "gov-info-disclosure-2021"
+
+
+def signed_report(d: Path, name: str = "signed.xlsx", *, agency: dict | None = None, seed: int = 1,
+                  secret: bytes = ISSUER_SECRET) -> Path:
+    """A valid filled 2021 report in the template issued (and signed) for ``agency``."""
+    from factory import valid_document
+
+    from nianbao.format.spec import all_formats
+    from nianbao.template.write import write_template
+
+    fmt = all_formats()[IDENTITY_FORMAT]
+    agency = agency or IDENTITY_AGENCY
+    return write_template(fmt, 2021, agency, d / name, document=valid_document(fmt, 2021, seed=seed, agency=agency),
+                          secret=secret)
+
+
+def edit_identity(src: Path, dest: Path, **fields: str) -> Path:
+    """Copy of src with identity fields replaced in both places the reader looks (an empty value removes
+    them), whoever wrote the file (xlsxwriter, LibreOffice): a text edit of the two XML parts."""
+    import re
+    from xml.sax.saxutils import escape
+
+    def splice(text: str, element: re.Pattern, value: str | None) -> str:
+        """The element's inner text replaced by value, or the whole element removed (None)."""
+        m = element.search(text)
+        if m is None:
+            return text
+        if value is None:
+            return text[:m.start()] + text[m.end():]
+        return text[:m.start(1)] + value + text[m.end(1):]
+
+    def edit(name: str, data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        for field, value in fields.items():
+            if name == "xl/workbook.xml":
+                element = re.compile(r'<definedName [^>]*name="nb\.meta\.' + field + r'"[^>]*>(.*?)</definedName>')
+                text = splice(text, element, escape('"' + value.replace('"', '""') + '"') if value else None)
+            elif name == "docProps/custom.xml":
+                element = re.compile(r'<property [^>]*name="nianbao\.' + field + r'"[^>]*><vt:lpwstr>(.*?)</vt:lpwstr>'
+                                     r'</property>')
+                text = splice(text, element, escape(value) if value else None)
+        return text.encode("utf-8")
+
+    return rezip(src, dest, edit=edit)
+
+
+def _forgery(file: str, doc: str, **fields: str) -> Callable[[Path], Path]:
+    """A generator: the signed report with `fields` edited, written as `file`."""
+    def generate(d: Path) -> Path:
+        return edit_identity(signed_report(d, "_s.xlsx"), d / file, **fields)
+
+    generate.__doc__ = doc
+    return generate
+
+
+identity_kind_summary = _forgery("kind-summary.xlsx", "kind edited to summary: a county summary draws fewer warnings",
+                                 kind="summary")
+identity_level_province = _forgery("level-province.xlsx", "level edited to province: other rules apply",
+                                   agency_level="province")
+identity_level_removed = _forgery("level-removed.xlsx", "level removed", agency_level="")
+identity_level_spaced = _forgery("level-spaced.xlsx", "a space after the level: the rules no longer know it",
+                                 agency_level="county ")
+identity_kind_cased = _forgery("kind-cased.xlsx", "kind in capitals", kind="Department")
+identity_name_changed = _forgery("name-changed.xlsx", "another agency's name", agency_name="测试县财政局")
+identity_code_borrowed = _forgery("code-borrowed.xlsx", "agency E01's signed template relabelled as agency 02's",
+                                  agency_code="02")
+identity_year_changed = _forgery("year-changed.xlsx", "last year's template relabelled", year="2022")
+identity_version_changed = _forgery("version-legacy.xlsx", "the legacy version claimed, so that the old, narrower "
+                                    "MAC would apply: still a mismatch", template_version="2026.1")
+identity_mac_non_ascii = _forgery("mac-non-ascii.xlsx", "a signature of Chinese characters and an emoji: a mismatch, "
+                                  "not a corrupt file", hmac="签名伪造😀" * 8)
+identity_mac_removed = _forgery("mac-removed.xlsx", "the signature removed", hmac="")
+
+
+def identity_mac_other_secret(d: Path) -> Path:
+    return signed_report(d, "other-secret.xlsx", secret=b"another county")
+
+
+def legacy_signed_report(d: Path, name: str = "legacy.xlsx", **fields: str) -> Path:
+    """A template as nianbao 2026.1 wrote it: that version, and its MAC over format|year|code|version."""
+    import nianbao
+    from nianbao.format.identity import legacy_mac
+
+    version, nianbao.TEMPLATE_VERSION = nianbao.TEMPLATE_VERSION, "2026.1"
+    try:
+        src = signed_report(d, "_legacy.xlsx")
+    finally:
+        nianbao.TEMPLATE_VERSION = version
+    mac = legacy_mac(ISSUER_SECRET, IDENTITY_FORMAT, 2021, IDENTITY_AGENCY["code"], "2026.1")
+    return edit_identity(src, d / name, hmac=mac, **fields)
+
+
+def identity_legacy(d: Path) -> Path:
+    return legacy_signed_report(d)
+
+
+def identity_legacy_kind_summary(d: Path) -> Path:
+    return legacy_signed_report(d, "legacy-kind-summary.xlsx", kind="summary")
+
+
+def identity_legacy_code_borrowed(d: Path) -> Path:
+    return legacy_signed_report(d, "legacy-code-borrowed.xlsx", agency_code="02")
+
+
+IDENTITY_CASES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
+    "signed": (signed_report, None),
+    "kind_summary": (identity_kind_summary, "HMAC_MISMATCH"),
+    "level_province": (identity_level_province, "HMAC_MISMATCH"),
+    "level_removed": (identity_level_removed, "HMAC_MISMATCH"),
+    "level_spaced": (identity_level_spaced, "HMAC_MISMATCH"),
+    "kind_cased": (identity_kind_cased, "HMAC_MISMATCH"),
+    "name_changed": (identity_name_changed, "HMAC_MISMATCH"),
+    "code_borrowed": (identity_code_borrowed, "HMAC_MISMATCH"),
+    "year_changed": (identity_year_changed, "HMAC_MISMATCH"),
+    "version_legacy": (identity_version_changed, "HMAC_LEGACY_MISMATCH"),
+    "mac_non_ascii": (identity_mac_non_ascii, "HMAC_MISMATCH"),
+    "mac_removed": (identity_mac_removed, "HMAC_MISSING"),
+    "mac_other_secret": (identity_mac_other_secret, "HMAC_MISMATCH"),
+    "legacy": (identity_legacy, "HMAC_LEGACY"),
+    "legacy_kind_summary": (identity_legacy_kind_summary, "HMAC_LEGACY_MISMATCH"),
+    "legacy_code_borrowed": (identity_legacy_code_borrowed, "HMAC_LEGACY_MISMATCH"),
+}

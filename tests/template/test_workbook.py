@@ -317,7 +317,10 @@ def test_cli_secret_file_writes_issuer_mac(tmp_path):
     out = tmp_path / "signed.xlsx"
     assert main(["template", "--agency", "甲局", "--code", "A1", "--year", "2020", "--secret-file", str(key),
                  "-o", str(out)]) == 0
-    want = issuer_mac(b"county-secret", "gov-info-disclosure-2019", 2020, "A1", TEMPLATE_VERSION)
+    fingerprint = layout(all_formats()["gov-info-disclosure-2019"]).fingerprint()
+    want = issuer_mac(b"county-secret", {"format": "gov-info-disclosure-2019", "year": "2020", "agency_code": "A1",
+                                         "agency_name": "甲局", "template_version": TEMPLATE_VERSION,
+                                         "fingerprint": fingerprint})
     assert _names(out)["nb.meta.hmac"] == f'"{want}"'
     props = {p.name: p.value for p in openpyxl.load_workbook(out).custom_doc_props.props}
     assert props["nianbao.hmac"] == want

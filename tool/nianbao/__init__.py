@@ -15,4 +15,4 @@ stages above it in this list:
 """
 
 __version__ = "0.1.0"
-TEMPLATE_VERSION = "2026.2"  # bump when the workbook layout or metadata changes
+TEMPLATE_VERSION = "2026.2"  # bump when the workbook layout or metadata changes (2026.2: the MAC signs all identity)

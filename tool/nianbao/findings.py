@@ -56,8 +56,29 @@ class Code(Enum):
     FINGERPRINT = Detail("layout fingerprint does not match", "error",
                          "模板版式已被改动（版式指纹 {actual}，应为 {expected}），可能插入或删除了行列。请在原模板中重新填报。")
     HMAC_MISMATCH = Detail("issuer signature does not match", "error",
-                           "模板签名与单位不符：此模板不是下发给“{agency}”（代码 {agency_code}）的那一份。请使用本单位的模板。")
+                           "模板下发签名核对不通过：文件中的单位、层级、年度或类型与下发时不一致，"
+                           "此文件不是下发给“{agency}”（代码 {agency_code}）的原模板，或其身份信息被改动过，"
+                           "不予采用。请使用本单位下发的模板。")
     HMAC_MISSING = Detail("issuer signature missing", "error", "模板缺少下发签名，无法确认下发给哪个单位。请使用下发的模板。")
+    HMAC_LEGACY = Detail("issuer signature of an older template version", "info",
+                         "此模板由旧版 nianbao 下发（模板版本 {version}），其签名只核对单位代码和年度，"
+                         "单位名称和层级已改为与单位名单核对。")
+    HMAC_LEGACY_MISMATCH = Detail("issuer signature of an older template version does not match", "error",
+                                  "模板下发签名核对不通过：此模板由旧版 nianbao 下发（模板版本 {version}），"
+                                  "签名与文件中的单位“{agency}”（代码 {agency_code}）或类型不符，不予采用。"
+                                  "请使用本单位下发的模板，或由汇总单位用新版 nianbao 重新下发。")
+    HMAC_UNSIGNED_DOCUMENT = Detail("report document cannot carry an issuer signature", "error",
+                                    "这是报告数据文件（.json），不带下发签名，启用密钥核对时无法确认报送单位，"
+                                    "不予采用。请提交下发的 Excel 模板。")
+    AGENCY_NAME_MISMATCH = Detail("agency name differs from the roster", "warning",
+                                  "文件中的单位名称“{actual}”与单位名单中代码 {agency_code} 的名称"
+                                  "“{expected}”不一致。请确认此文件确由该单位报送。")
+    AGENCY_LEVEL_MISMATCH = Detail("agency level differs from the roster", "warning",
+                                   "文件中的单位层级“{actual}”与单位名单中的“{expected}”不一致，"
+                                   "校验规则按层级适用。请确认此文件确由该单位报送。")
+    FIGURES_DUPLICATE = Detail("identical figures under another agency code", "warning",
+                               "本单位报送的全部数字与“{other}”（代码 {other_code}）报送的完全相同。"
+                               "请核实是否误用或冒用了其他单位的报表。")
     SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，不要删除工作表。")
     SHEET_EXTRA = Detail("extra sheet", "info", "工作簿中多了工作表「{sheet}」，汇总时不会读取其中内容。")
     PROTECTION_REMOVED = Detail("sheet protection removed", "warning",

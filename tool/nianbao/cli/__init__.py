@@ -19,7 +19,7 @@ from nianbao.format.spec import SpecError
 from . import chinese
 
 # Modules in the order `nianbao --help` lists them.
-COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo"]
+COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "store", "compile", "render", "schema", "demo"]
 
 
 class UsageError(Exception):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import UsageError
-from .common import expand_paths, read_secret
+from .common import read_secret
 
 
 def register(sub) -> None:
     p = sub.add_parser("collect", help="收件：把报送的文件存入收件库 / receive files into the store",
                        description="把收到的文件逐字节原样存入收件库（按 SHA-256 命名，从不覆盖），并追加收件记录。"
-                       " 内容相同的文件只收一次；同一单位的新文件取代旧文件参与汇总，旧文件仍保留。")
+                       " 内容相同的文件只收一次；同一单位的新文件取代旧文件参与汇总，旧文件仍保留。"
+                       " 不跟随符号链接，不收取命名管道等特殊文件（均在输出中列出）；"
+                       "收件库位于收件箱内时跳过收件库自身。")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹 / files or folders")
     p.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹 / store folder")
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
@@ -22,26 +24,46 @@ def run(args) -> int:
     from rich.markup import escape
 
     from nianbao.check.terminal import make_console
-    from nianbao.county.store import Store, collect
+    from nianbao.county.inbox import scan, shown
+    from nianbao.county.receipts import gbk_reading
+    from nianbao.county.store import Store, collect_files
 
-    files = expand_paths(args.paths)
-    if not files:
-        raise UsageError("没有找到要收取的文件 / nothing to collect")
+    secret = read_secret(args.secret_file)
     store = Store(args.store)
+    try:
+        store.ensure()
+    except OSError as exc:
+        raise UsageError(f"无法创建收件库 {shown(args.store)}：{exc.strerror}") from None
+    files, skipped = scan(args.paths, exclude=[args.store])
     console = make_console()
-    new = 0
-    for path, result, receipt in collect(files, store, secret=read_secret(args.secret_file)):
+    for item in skipped:
+        console.print(f"  [yellow]! 未收取[/yellow] {escape(shown(item.path))}：{escape(item.reason)}")
+    if not files and not skipped:
+        raise UsageError("没有找到要收取的文件 / nothing to collect")
+    new = failed = 0
+    for item in collect_files(files, store, secret=secret):
+        path, result = item.path, item.result
+        name = escape(shown(path.name))
+        guess = gbk_reading(path)
+        if guess:
+            name += f"（文件名不是 UTF-8 编码，按 GBK 读作“{escape(guess)}”）"
         agency = result.agency or {}
-        who = " ".join(x for x in (agency.get("code"), agency.get("name")) if x) or "（无法识别单位）"
-        if not path.is_file():
-            console.print(f"  [red]✗ 找不到文件[/red] {escape(str(path))}")
-            continue
-        if receipt is None:
-            console.print(f"  [dim]= 已收取过（内容相同，不重复保存）[/dim] {escape(path.name)}  {escape(who)}")
-            continue
-        new += 1
-        console.print(f"  [green]+ 已收取[/green] {escape(path.name)}  {escape(who)}  "
-                      f"{result.year or ''}{'年' if result.year else ''}  校验：{result.status_label}"
-                      f"（错误 {result.errors}，警告 {result.warnings}）  → {escape(receipt.stored_as)}")
-    console.print(f"新收取 {new} 个文件；收件库 {escape(str(args.store))} 共有 {len(store.receipts())} 条收件记录。")
-    return 0
+        who = escape(" ".join(x for x in (agency.get("code"), agency.get("name")) if x) or "（无法识别单位）")
+        if item.problem:
+            failed += 1
+            console.print(f"  [red]✗ 未能收取[/red] {escape(shown(path))}：{escape(item.problem)}")
+        elif item.receipt is None:
+            console.print(f"  [dim]= 已收取过（内容相同，不重复保存）[/dim] {name}  {who}")
+        else:
+            new += 1
+            console.print(f"  [green]+ 已收取[/green] {name}  {who}  "
+                          f"{result.year or ''}{'年' if result.year else ''}  校验：{result.status_label}"
+                          f"（错误 {result.errors}，警告 {result.warnings}）  → {escape(item.receipt.stored_as)}")
+    receipts, damaged = store.read()
+    for line in damaged:
+        console.print(f"  [yellow]! {escape(line.message())}[/yellow]")
+    if damaged:
+        console.print("    已跳过损坏的行，其余收件记录照常使用。请运行 nianbao store verify 检查收件库。")
+    console.print(f"新收取 {new} 个文件；收件库 {escape(shown(args.store))} 共有 {len(receipts)} 条收件记录。"
+                  + (f"未收取 {len(skipped) + failed} 项（见上）。" if skipped or failed else ""))
+    return 2 if failed else 0

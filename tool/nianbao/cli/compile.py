@@ -60,8 +60,23 @@ def run(args) -> int:
         jobs=args.jobs,
     )
     console = make_console()
+    if args.store is not None:
+        _report_damaged_receipts(console, args.store)
     try:
         outcome = run_compile(options, console)
     except PreviousError as exc:
         raise UsageError(str(exc)) from None
     return outcome
+
+
+def _report_damaged_receipts(console, store_dir: Path) -> None:
+    """Damaged lines of the store's log are skipped by compile; say so, by line number."""
+    from rich.markup import escape
+
+    from nianbao.county.store import Store
+
+    damaged = Store(store_dir).damaged()
+    for line in damaged:
+        console.print(f"[yellow]! {escape(line.message())}[/yellow]")
+    if damaged:
+        console.print("  已跳过损坏的行，其余收件记录照常汇总。请运行 nianbao store verify 检查收件库。")

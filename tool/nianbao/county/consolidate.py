@@ -1,7 +1,11 @@
 """Consolidate many checked reports into a county summary: status, sums, cross-year checks.
 
 Submissions are matched to the roster by the agency code in each workbook's identity,
-never by file name. The newest submission per agency counts; older ones are listed.
+never by file name. The newest submission per agency counts; older ones are listed. With
+an issuer secret, only submissions the issuer's MAC vouches for count and supersede each
+other; a forged one never displaces a genuine report and is listed as rejected (trust.py).
+Names and levels are compared with the roster, and identical figures under two agency
+codes are flagged on both.
 Only 通过 and 有警告 reports are summed by default. Every rule of the format is linear,
 so when every part passes, the sum must pass: a county-level error is a bug, reported
 loudly, never hidden.
@@ -29,6 +33,7 @@ from nianbao.format.layout import layout
 from nianbao.format.spec import Format
 
 from .roster import RosterEntry
+from .trust import duplicate_figures, pick, rejected_note, roster_findings, verification
 
 STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有警告", "ok": "通过"}
 YOY_KEY = "requests.received.total"
@@ -51,12 +56,16 @@ class Checked:
     format: str | None
     year: int | None
     figures: Figures | None = None  # None: the file gave no report document
+    verified: bool | None = None  # the issuer MAC vouches for it; None: checked without a secret
 
     @classmethod
-    def of(cls, result: CheckResult) -> Checked:
+    def of(cls, result: CheckResult, secret: bytes | None = None) -> Checked:
+        """secret: the one the file was checked with; it decides `verified`."""
         doc = result.document
-        return cls(result.status, tuple(result.findings), result.agency, result.format, result.year,
-                   Figures.of(doc) if doc is not None else None)
+        verified, extra = verification(result, secret)
+        status = result.status if result.status == "unreadable" or not extra else "error"
+        return cls(status, (*result.findings, *extra), result.agency, result.format, result.year,
+                   Figures.of(doc) if doc is not None else None, verified)
 
 
 @dataclass(slots=True)
@@ -106,6 +115,7 @@ class Compilation:
     unidentified: list[Submission]  # not readable as any agency's report
     superseded: list[Submission]
     include_errors: bool = False
+    rejected: list[Submission] = field(default_factory=list)  # failed the issuer's MAC; never counted
 
     @property
     def included(self) -> list[AgencyStatus]:
@@ -117,7 +127,7 @@ class Compilation:
 
 def check_for_compile(path, **options) -> Checked:
     """check_file in a worker process; only what compile keeps is sent back."""
-    return Checked.of(check_file(path, **options))
+    return Checked.of(check_file(path, **options), options.get("secret"))
 
 
 def gather_paths(paths: list[Path], check_options: dict, check=check_for_compile, jobs: int = 1) -> list[Submission]:
@@ -167,33 +177,51 @@ def consolidate(
     roster_codes = {e.code for e in roster}
     unknown = [s for code, subs in by_code.items() if code not in roster_codes for s in subs]
     superseded: list[Submission] = []
+    rejected: list[Submission] = []
     statuses: list[AgencyStatus] = []
     for entry in roster:
         subs = by_code.get(entry.code, [])
         if not subs:
             statuses.append(AgencyStatus(entry, "missing"))
             continue
-        current = subs[-1]
-        superseded += subs[:-1]
+        current, older, forged = pick(subs)
+        superseded += older
+        rejected += forged
         st = AgencyStatus(entry, "ok", current, list(current.result.findings))
-        if len(subs) > 1:
+        if len(older) + len(forged) > 0 and current.result.verified:
+            st.notes.append(f"共报送 {len(subs)} 份，采用签名核对通过的最新一份（{current.received_at}）")
+        elif len(subs) > 1:
             st.notes.append(f"共报送 {len(subs)} 份，采用最新一份（{current.received_at}）")
+        if forged:
+            st.notes.append(rejected_note(forged))
+        st.findings += roster_findings(entry, current.result.agency)
         figures = current.result.figures
-        tables = figures.tables() if figures is not None else None
         if figures is not None and previous and entry.code in previous:
             prev = previous[entry.code].document()
-            cross = rules.evaluate(fmt, tables, level=figures.agency.get("level"), previous=prev)
+            cross = rules.evaluate(fmt, figures.tables(), level=figures.agency.get("level"), previous=prev)
             st.findings += [f for f in cross if f.rule in _cross_year_ids(fmt)]
-            st.findings += _yoy(fmt, tables, prev["tables"])
+            st.findings += _yoy(fmt, figures.tables(), prev["tables"])
+        statuses.append(st)
+    copies = duplicate_figures((s.entry, s.figures.format, s.figures.values) for s in statuses
+                               if s.figures is not None)
+    for st in statuses:
+        if st.submission is None:
+            continue
+        current, figures = st.submission, st.figures
+        st.findings += copies.get(st.entry.code, [])
         st.status = _status(current.result, st.findings)
         if figures is None and current.result.findings:  # unreadable, or another year's report (有错误)
             st.notes.append(current.result.findings[0].message.rstrip("。"))
+        if current.result.verified is False:
+            st.notes.append("下发签名核对不通过，未采用")
+        tables = figures.tables() if figures is not None else None
         complete = tables is not None and all(tables.get(k) is not None for k in fmt.input_keys())
         st.included = complete and (st.status in ("ok", "warning") or (include_errors and st.status == "error"))
-        if st.status == "error" and not st.included:
+        if current.result.verified is False:
+            st.included = False  # --include-errors never counts a report the issuer did not sign
+        if st.status == "error" and not st.included and current.result.verified is not False:
             st.notes.append("有错误，未计入汇总" if complete or figures is None
                             else "有未填或无法识别的数字，未计入汇总")
-        statuses.append(st)
 
     included = [s for s in statuses if s.included]
     county = sum_tables(fmt, year, agency, (s.figures.tables() for s in included), [s.entry for s in included])
@@ -213,7 +241,7 @@ def consolidate(
     all_clean = all(s.status in ("ok", "warning") for s in statuses if s.included)
     bugs = [f for f in county_result.findings if f.severity == "error"] if all_clean else []
     return Compilation(fmt, year, agency, statuses, county, county_findings, bugs, unknown, unidentified,
-                       superseded, include_errors)
+                       superseded, include_errors, rejected)
 
 
 def _previous_of_members(previous: dict[str, Figures], members: list[AgencyStatus], year: int):

@@ -1,7 +1,16 @@
-"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx."""
+"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx.
+
+With the issuer secret, last year's store is read as compile reads this year's: only reports
+the issuer MAC vouches for count, the latest verified one per agency (a forged file in last
+year's store cannot set this year's carried-over figures). A summary compiled with the secret
+is signed in a file beside it (summary.json.hmac, summary.xlsx.hmac: HMAC-SHA256 of its bytes);
+with the secret, a summary is used only when that signature verifies.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +31,18 @@ class Previous:
     agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
 
 
-def load_previous(path: Path, year: int) -> Previous:
-    """Documents for report year `year` (last year), by agency code, plus the county total."""
+def load_previous(path: Path, year: int, secret: bytes | None = None) -> Previous:
+    """Documents for report year `year` (last year), by agency code, plus the county total.
+    secret: the issuer secret: it verifies the reports of last year's store, or a summary's signature file."""
     path = Path(path)
     if path.is_dir() and (path / "receipts.jsonl").exists():
-        return _from_store(path, year)
+        return _from_store(path, year, secret)
     if path.is_dir() and (path / "summary.json").exists():
         path = path / "summary.json"
+    if path.suffix.lower() == ".xlsx" and path.is_file() and path.with_name("summary.json").exists():
+        path = path.with_name("summary.json")
+    if path.suffix.lower() in (".json", ".xlsx") and path.is_file() and secret is not None:
+        verify_summary(path, secret)
     if path.suffix.lower() == ".json" and path.is_file():
         return _from_summary_json(path, year)
     if path.suffix.lower() == ".xlsx" and path.is_file():
@@ -36,13 +50,15 @@ def load_previous(path: Path, year: int) -> Previous:
     raise PreviousError(f"无法识别上一年度数据 {path}：应为上一年度的收件库文件夹、summary.json 或 summary.xlsx")
 
 
-def _from_store(path: Path, year: int) -> Previous:
+def _from_store(path: Path, year: int, secret: bytes | None = None) -> Previous:
     from .consolidate import gather_store, sum_tables
     from .roster import RosterEntry
 
     agencies: dict[str, Figures] = {}
-    for sub in gather_store(path, {"expect_year": year}):
+    for sub in gather_store(path, {"expect_year": year, "secret": secret}):
         figures = sub.result.figures
+        if sub.result.verified is False:
+            continue  # a forged file never stands for an agency, not even last year
         if figures is not None and sub.code and sub.result.status in ("ok", "warning"):
             agencies[sub.code] = figures  # later receipts supersede earlier ones
     county = None
@@ -67,9 +83,6 @@ def _from_summary_json(path: Path, year: int) -> Previous:
 
 
 def _from_summary_xlsx(path: Path, year: int) -> Previous:
-    sibling = path.with_name("summary.json")
-    if sibling.exists():
-        return _from_summary_json(sibling, year)
     result = check_file(path, expect_year=year)
     if result.document is None:
         raise PreviousError(f"无法读取上一年度汇总 {path}：{result.findings[0].message if result.findings else ''}")
@@ -84,3 +97,34 @@ def _figures(doc: dict, path: Path) -> Figures:
     if doc.get("format") not in all_formats():
         raise PreviousError(f"上一年度汇总 {path} 中的报告格式 {doc.get('format')!r} 不被本版本识别，请升级 nianbao")
     return Figures.of(doc)
+
+
+SIGNATURE_SUFFIX = ".hmac"
+_SUMMARY_TAG = b"nianbao-summary-mac-1\n"
+
+
+def _summary_mac(data: bytes, secret: bytes) -> str:
+    return hmac.new(secret, _SUMMARY_TAG + data, hashlib.sha256).hexdigest()
+
+
+def sign_summary(path: Path, secret: bytes) -> Path:
+    """Write PATH.hmac beside a compiled summary, so next year's --previous can verify it."""
+    sig = path.with_name(path.name + SIGNATURE_SUFFIX)
+    sig.write_text(_summary_mac(path.read_bytes(), secret) + "\n", encoding="ascii")
+    return sig
+
+
+def verify_summary(path: Path, secret: bytes) -> None:
+    """PreviousError unless PATH.hmac is the signature of PATH's bytes with secret."""
+    sig = path.with_name(path.name + SIGNATURE_SUFFIX)
+    try:
+        got = sig.read_bytes().strip()
+    except FileNotFoundError:
+        raise PreviousError(
+            f"上一年度汇总 {path} 旁没有签名文件 {sig.name}，无法用密钥核对。请用上一年度的收件库作为 --previous"
+            "（逐个文件核对下发签名），或用同一密钥重新汇总上一年度。") from None
+    except OSError as exc:
+        raise PreviousError(f"无法读取签名文件 {sig}：{exc.strerror}") from None
+    if not hmac.compare_digest(got, _summary_mac(path.read_bytes(), secret).encode("ascii")):
+        raise PreviousError(f"上一年度汇总 {path} 的签名核对不通过：文件在汇总后被改动过，或不是用同一密钥汇总的。"
+                            "请使用原始的汇总文件或上一年度的收件库。")

@@ -5,29 +5,53 @@
       files/ab/abcdef….xlsx    original bytes, named by SHA-256, never modified or overwritten
       receipts.jsonl           one JSON line per received file, appended, never rewritten
 
+      receipts.lock            taken (flock) by whoever adds a file
+
 The same bytes twice is one submission (the second is not stored or logged again). A
 newer file for the same agency and year supersedes the older one for compile, but the
 older one stays in files/ and in the log. A file that cannot be read is stored and logged
 as unreadable all the same. Everything else (which submission is current) is derived
 from the log, so the folder can be backed up, copied and inspected by hand.
+
+Safe for concurrent writers (several collect runs, a web service's threads and processes):
+a file is copied and hashed into a temporary file outside the lock, then under the store
+lock (a threading lock per store, and flock on receipts.lock across processes) the log is
+re-read, the file renamed into place and one whole receipt line appended and fsynced. A
+failed copy or append (a full disk) leaves no temporary file and no torn line; a torn line
+left by a crash is reported by line number (receipts.DamagedLine) and never stops reading.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
-import json
 import os
-import shutil
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from nianbao.check.run import CheckResult, check_file
 
+from .receipts import FILES, DamagedLine, Receipt, name_of, parse_receipts
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt byte-range locks instead
+    fcntl = None
+
+__all__ = ["FILES", "README", "RECEIPTS", "Collected", "DamagedLine", "Receipt", "Store", "StoreError", "collect",
+           "collect_files", "sha256_of"]
+
 RECEIPTS = "receipts.jsonl"
-FILES = "files"
+LOCK = "receipts.lock"
 README = "说明.txt"
+TEMP_PREFIX = ".incoming-"  # a copy not yet renamed into place; store verify lists leftovers
+_CHUNK = 1 << 20
 _README_TEXT = """\
 本文件夹是 nianbao 的收件库，请整体备份，不要手工修改或删除其中的文件。
 
@@ -35,39 +59,49 @@ files/          收到的原始文件，按内容的 SHA-256 命名，与收到�
 receipts.jsonl  收件记录，每收到一个新文件追加一行（收到时间、原文件名、SHA-256、单位代码和名称、
                 格式、年度、校验结论、错误数、警告数）。同一单位后来报送的文件取代之前的文件参与汇总，
                 但之前的文件和记录都保留。内容完全相同的文件只记录一次。
+receipts.lock   收件时加锁用，请勿删除正在使用的收件库中的此文件。
+
+检查收件库是否完整：nianbao store verify --store 本文件夹
 """
 
 
-@dataclass(frozen=True)
-class Receipt:
-    received_at: str
-    original_name: str
-    sha256: str
-    size: int
-    stored_as: str  # path relative to the store
-    agency_code: str | None
-    agency_name: str | None
-    format: str | None
-    year: int | None
-    status: str  # ok | warning | error | unreadable
-    errors: int
-    warnings: int
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
+class StoreError(Exception):
+    """A file could not be stored (disk full, no permission, not a regular file); the message is Chinese."""
 
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def _thread_lock(root: Path) -> threading.Lock:
+    key = os.path.realpath(root)
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(key, threading.Lock())
+
+
+def _disk_message(exc: OSError, what: str) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{what}失败：磁盘空间已满。请清理磁盘后重新收取，已收取的文件不受影响。"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{what}失败：没有写入权限（{exc.strerror}）。请检查收件库文件夹的权限。"
+    return f"{what}失败：{exc.strerror or exc}。"
+
+
 class Store:
+    """STORE/ as above. Store(path); add(path, result, received_at=…); receipts(); current(); superseded()."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._seen: set[str] = set()  # digests of receipts read so far (under the lock)
+        self._seen_at: tuple[int, int] = (0, 0)  # (inode, offset just after the last whole line read)
 
     def ensure(self) -> None:
         (self.root / FILES).mkdir(parents=True, exist_ok=True)
@@ -75,47 +109,154 @@ class Store:
         if not readme.exists():
             readme.write_text(_README_TEXT, encoding="utf-8")
 
+    def read(self) -> tuple[list[Receipt], list[DamagedLine]]:
+        """Every receipt in log order, and every damaged line of the log (by line number)."""
+        try:
+            data = (self.root / RECEIPTS).read_bytes()
+        except FileNotFoundError:
+            return [], []
+        return parse_receipts(data)
+
     def receipts(self) -> list[Receipt]:
-        path = self.root / RECEIPTS
-        if not path.exists():
-            return []
-        out = []
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    out.append(Receipt(**json.loads(line)))
-        return out
+        """Every readable receipt in log order; damaged lines are left out (see damaged())."""
+        return self.read()[0]
+
+    def damaged(self) -> list[DamagedLine]:
+        return self.read()[1]
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store: one writer at a time across threads (a lock per store) and processes (flock)."""
+        self.ensure()
+        with _thread_lock(self.root):
+            fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            try:
+                _lock(fd)
+                yield
+            finally:
+                os.close(fd)  # closing the descriptor releases the flock
 
     def path_of(self, receipt: Receipt) -> Path:
         return self.root / receipt.stored_as
 
-    def add(self, source: Path, result: CheckResult, *, received_at: dt.datetime | None = None) -> Receipt | None:
-        """Store source's bytes and log a receipt; None when these exact bytes are already in the store."""
-        self.ensure()
-        digest = sha256_of(source)
-        if any(r.sha256 == digest for r in self.receipts()):
-            return None
-        suffix = source.suffix.lower()[:10] if source.suffix else ""
-        rel = Path(FILES) / digest[:2] / f"{digest}{suffix}"
-        target = self.root / rel
-        if not target.exists():  # never overwrite: same name means same bytes
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-                with source.open("rb") as fh:
-                    shutil.copyfileobj(fh, tmp)
-            os.replace(tmp.name, target)
-            target.chmod(0o444)
-        agency = result.agency or {}
-        when = (received_at or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
-        receipt = Receipt(
-            received_at=when, original_name=source.name, sha256=digest, size=source.stat().st_size,
-            stored_as=rel.as_posix(), agency_code=agency.get("code") or None, agency_name=agency.get("name") or None,
-            format=result.format, year=result.year, status=result.status, errors=result.errors,
-            warnings=result.warnings,
-        )
-        with (self.root / RECEIPTS).open("a", encoding="utf-8") as fh:
-            fh.write(receipt.to_json() + "\n")
-        return receipt
+    def add(self, source: Path, result: CheckResult, *, received_at: dt.datetime | None = None,
+            original_name: str | None = None) -> Receipt | None:
+        """Store source's bytes and log a receipt; None when these exact bytes are already in the store.
+
+        original_name: the name the sender gave (a web upload saved under a temporary name); by
+        default source's own name. Safe to call from several threads and processes at once.
+        Raises StoreError (Chinese) when the file cannot be stored; then nothing of it is left in
+        the store."""
+        source = Path(source)
+        try:
+            self.ensure()
+        except OSError as exc:
+            raise StoreError(_disk_message(exc, "创建收件库")) from None
+        src = _open_source(source)
+        try:
+            try:
+                first = _hash_fd(src)
+                with self.locked():
+                    if first in self._known_digests():  # a rerun over the same inbox writes nothing
+                        return None
+                os.lseek(src, 0, os.SEEK_SET)
+            except OSError as exc:
+                raise StoreError(_disk_message(exc, "读取文件")) from None
+            temp, digest, size = self._copy_in(src)
+        finally:
+            os.close(src)
+        try:
+            with self.locked():
+                if digest in self._known_digests():
+                    return None
+                name = name_of(source) if original_name is None else _plain_name(original_name)
+                suffix = _safe_suffix(Path(name))
+                rel = f"{FILES}/{digest[:2]}/{digest}{suffix}"
+                target = self.root / rel
+                # Never overwrite: same name means same bytes. Only a file whose bytes no longer match its
+                # name (damaged since; store verify lists it) is put right with the bytes just received.
+                if not target.exists() or sha256_of(target) != digest:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(temp, target)
+                    temp = None
+                    target.chmod(0o444)
+                    _fsync_dir(target.parent)
+                agency = result.agency or {}
+                when = (received_at or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+                receipt = Receipt(
+                    received_at=when, original_name=name, sha256=digest, size=size, stored_as=rel,
+                    agency_code=agency.get("code") or None, agency_name=agency.get("name") or None,
+                    format=result.format, year=result.year, status=result.status, errors=result.errors,
+                    warnings=result.warnings,
+                )
+                self._append(receipt.line())
+                self._seen.add(digest)
+                return receipt
+        except OSError as exc:
+            raise StoreError(_disk_message(exc, "保存收件记录")) from None
+        finally:
+            if temp is not None:
+                _unlink_quietly(temp)
+
+    def _copy_in(self, src: int) -> tuple[Path, str, int]:
+        """Copy an open file into a temporary file under files/, hashing what is copied: (temp, sha256, size).
+        On any failure nothing is left behind."""
+        temp: Path | None = None
+        try:
+            fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root / FILES)
+            temp = Path(name)
+            digest, size = hashlib.sha256(), 0
+            try:
+                while chunk := os.read(src, _CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    _write_all(fd, chunk)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return temp, digest.hexdigest(), size
+        except BaseException as exc:
+            if temp is not None:
+                _unlink_quietly(temp)
+            if isinstance(exc, OSError):
+                raise StoreError(_disk_message(exc, "保存文件")) from None
+            raise
+
+    def _known_digests(self) -> set[str]:
+        """The digests in the log, reading only what was appended since the last call (under the lock)."""
+        path = self.root / RECEIPTS
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._seen, self._seen_at = set(), (0, 0)
+            return self._seen
+        inode, offset = self._seen_at
+        if st.st_ino != inode or st.st_size < offset:  # replaced or truncated by hand: read it all again
+            self._seen, offset = set(), 0
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            data = fh.read()
+        whole = data.rfind(b"\n") + 1
+        receipts, _ = parse_receipts(data)  # a torn tail may still be a whole receipt
+        self._seen.update(r.sha256 for r in receipts)
+        self._seen_at = (st.st_ino, offset + whole)
+        return self._seen
+
+    def _append(self, line: bytes) -> None:
+        """Append one whole line and fsync; a failed write is cut back so no torn line stays behind."""
+        fd = os.open(self.root / RECEIPTS, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.lseek(fd, size - 1, os.SEEK_SET) >= 0 and os.read(fd, 1) != b"\n":
+                line = b"\n" + line  # a torn line before ours stays a line of its own
+            try:
+                _write_all(fd, line)
+                os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, size)
+                raise
+        finally:
+            os.close(fd)
 
     def current(self, year: int | None = None) -> list[Receipt]:
         """The latest receipt per agency (and year), in log order; unreadable/unidentified ones all kept."""
@@ -135,11 +276,107 @@ class Store:
         return [r for r in self.receipts() if r.sha256 not in keep and r.agency_code]
 
 
-def collect(paths: list[Path], store: Store, **check_options) -> list[tuple[Path, CheckResult, Receipt | None]]:
-    """Check and store each file; returns (file, result, receipt or None for an already-stored duplicate)."""
+@dataclass
+class Collected:
+    path: Path
+    result: CheckResult
+    receipt: Receipt | None  # None: already stored, or not stored (problem says why)
+    problem: str | None = None  # Chinese: why the file could not be stored
+
+
+def collect_files(paths: list[Path], store: Store, **check_options) -> list[Collected]:
+    """Check and store each file; a file that cannot be stored is reported and the others go on."""
+    from .trust import verification
+
     out = []
     for path in paths:
         result = check_file(path, **check_options)
-        receipt = store.add(path, result) if path.is_file() else None
-        out.append((path, result, receipt))
+        _, extra = verification(result, check_options.get("secret"))  # a .json cannot carry the signature
+        if extra:
+            result.findings += extra
+            result.status = "unreadable" if result.status == "unreadable" else "error"
+        if not os.path.lexists(path):
+            out.append(Collected(path, result, None, "找不到文件"))
+            continue
+        try:
+            out.append(Collected(path, result, store.add(path, result)))
+        except StoreError as exc:
+            out.append(Collected(path, result, None, str(exc)))
     return out
+
+
+def collect(paths: list[Path], store: Store, **check_options) -> list[tuple[Path, CheckResult, Receipt | None]]:
+    """Check and store each file; returns (file, result, receipt or None for an already-stored duplicate
+    or a file that could not be stored)."""
+    return [(c.path, c.result, c.receipt) for c in collect_files(paths, store, **check_options)]
+
+
+def _plain_name(name: str) -> str:
+    """A sender's file name as a receipt keeps it: the last path component, at most 255 characters."""
+    return str(name).replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
+def _safe_suffix(source: Path) -> str:
+    """The stored file's extension: the received one when short and plain ASCII (.xlsx), else none."""
+    suffix = source.suffix.lower()
+    return suffix if 1 < len(suffix) <= 10 and suffix[1:].isascii() and suffix[1:].isalnum() else ""
+
+
+def _lock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    import msvcrt  # pragma: no cover - Windows
+
+    while True:  # pragma: no cover
+        try:
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            return
+        except OSError:
+            continue
+
+
+def _open_source(source: Path) -> int:
+    """A received file opened for reading: never through a symbolic link, never a pipe or device."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        src = os.open(source, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreError("这是符号链接，出于安全原因未收取。请把文件本身放入收件箱。") from None
+        raise StoreError(f"无法读取文件（{exc.strerror}）。") from None
+    if not stat.S_ISREG(os.fstat(src).st_mode):
+        os.close(src)
+        raise StoreError("不是普通文件（可能是命名管道或设备），未收取。")
+    return src
+
+
+def _hash_fd(fd: int) -> str:
+    digest = hashlib.sha256()
+    while chunk := os.read(fd, _CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

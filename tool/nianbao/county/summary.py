@@ -70,6 +70,7 @@ def summary_data(comp: Compilation) -> dict:
         "unknown": [_sub(s) for s in comp.unknown],
         "unidentified": [_sub(s) for s in comp.unidentified],
         "superseded": [_sub(s) for s in comp.superseded],
+        "rejected": [_sub(s) for s in comp.rejected],  # failed the issuer's signature check, never counted
         "findings": _findings(comp),
         "county_findings": [f.to_dict() for f in comp.county_findings],
         "bugs": [f.to_dict() for f in comp.bugs],

@@ -16,13 +16,21 @@ custom document properties "nianbao.<field>". The fields:
 
 Protection passwords are a guard rail, not security; the reader re-checks everything and
 the optional issuer MAC (HMAC-SHA256 with a county-held secret) proves which agency a
-template was issued to.
+template was issued to. The MAC covers every field that changes how a report is judged
+(SIGNED_FIELDS): editing the kind to "summary" (fewer warnings) or the level to
+"province" (other rules) breaks it. Templates of LEGACY_MAC_VERSIONS carry the old MAC,
+which covered only format, year, code and version: they still verify, with a note, as
+department reports (legacy_mac).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+from collections.abc import Mapping
+
+from nianbao.findings import Code, Finding, finding
 
 META_NAME_PREFIX = "nb.meta."
 PROPERTY_PREFIX = "nianbao."
@@ -40,10 +48,60 @@ KIND_SUMMARY = "summary"
 DEFAULT_PASSWORD = "nianbao"
 
 
-def issuer_mac(secret: bytes, format_id: str, year: int | str, agency_code: str, template_version: str) -> str:
-    """HMAC-SHA256 (hex) binding a template to the agency it was issued to."""
+# What the MAC signs, in this order; a field absent from the workbook counts as its default.
+SIGNED_FIELDS = ("format", "year", "agency_code", "agency_name", "agency_level", "kind", "template_version",
+                 "fingerprint")
+_DEFAULTS = {"kind": KIND_DEPARTMENT}
+_MAC_TAG = "nianbao-issuer-mac-2"  # a new signed message gets a new tag (and a new TEMPLATE_VERSION)
+# Template versions written before the MAC covered every identity field.
+LEGACY_MAC_VERSIONS = frozenset({"2026.1"})
+# Findings that mean "the issuer's signature does not vouch for this file".
+MAC_FAILURES = frozenset({"HMAC_MISSING", "HMAC_MISMATCH", "HMAC_LEGACY_MISMATCH"})
+
+
+def signed_message(values: Mapping[str, str]) -> bytes:
+    """The bytes the MAC signs: the SIGNED_FIELDS exactly as the reader uses them (an absent field as
+    its default), as a JSON array, so no value can run into the next (a name holding "|" or quotes).
+    Nothing is normalised: " county" is not "county" to the rules, so it must not be to the MAC."""
+    fields = [str(values.get(f) or _DEFAULTS.get(f, "")) for f in SIGNED_FIELDS]
+    return json.dumps([_MAC_TAG, *fields], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def issuer_mac(secret: bytes, values: Mapping[str, str]) -> str:
+    """HMAC-SHA256 (hex) binding a workbook's identity fields to the county that issued it."""
+    return hmac.new(secret, signed_message(values), hashlib.sha256).hexdigest()
+
+
+def legacy_mac(secret: bytes, format_id: str, year: int | str, agency_code: str, template_version: str) -> str:
+    """The MAC of LEGACY_MAC_VERSIONS templates: format, year, code and version only."""
     message = "|".join([format_id, str(year), agency_code, template_version]).encode("utf-8")
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def verify_mac(meta: Mapping[str, str], secret: bytes) -> list[Finding]:
+    """Findings on a workbook's issuer MAC (meta: its identity fields as read); [] when it verifies.
+
+    A MAC is compared as bytes, so a signature holding any character is a mismatch, never a crash."""
+    got = str(meta.get("hmac") or "").strip()  # the MAC itself is hex: spaces around it change nothing
+    name, code = str(meta.get("agency_name") or ""), str(meta.get("agency_code") or "")
+    if not got:
+        return [finding(Code.HMAC_MISSING)]
+    version = str(meta.get("template_version") or "")
+    got_bytes = got.encode("utf-8", "backslashreplace")
+    if hmac.compare_digest(got_bytes, issuer_mac(secret, meta).encode("ascii")):
+        return []
+    if version in LEGACY_MAC_VERSIONS:
+        old = legacy_mac(secret, str(meta.get("format") or ""), str(meta.get("year") or ""), code, version)
+        kind = str(meta.get("kind") or KIND_DEPARTMENT)
+        if hmac.compare_digest(got_bytes, old.encode("ascii")) and kind == KIND_DEPARTMENT:
+            return [finding(Code.HMAC_LEGACY, version=version)]
+        return [finding(Code.HMAC_LEGACY_MISMATCH, version=version, agency=name, agency_code=code)]
+    return [finding(Code.HMAC_MISMATCH, agency=name, agency_code=code)]
+
+
+def mac_verified(findings) -> bool:
+    """Whether findings from a read with a secret say the issuer's MAC vouched for the file."""
+    return not any(f.rule in MAC_FAILURES for f in findings)
 
 
 def identity_values(fmt, year: int, agency: dict, *, kind: str = KIND_DEPARTMENT,
@@ -54,7 +112,7 @@ def identity_values(fmt, year: int, agency: dict, *, kind: str = KIND_DEPARTMENT
     from .layout import layout
 
     code = str(agency.get("code") or "")
-    values = {
+    values: dict[str, str] = {
         "format": fmt.id,
         "year": str(year),
         "agency_name": str(agency.get("name") or ""),
@@ -62,9 +120,11 @@ def identity_values(fmt, year: int, agency: dict, *, kind: str = KIND_DEPARTMENT
         "agency_level": str(agency.get("level") or ""),
         "template_version": TEMPLATE_VERSION,
         "fingerprint": layout(fmt).fingerprint(),
-        "hmac": issuer_mac(secret, fmt.id, year, code, TEMPLATE_VERSION) if secret else "",
+        "hmac": "",
         "kind": kind,
     }
+    if secret:
+        values["hmac"] = issuer_mac(secret, values)
     return {f: values[f] for f in META_FIELDS if values[f]}
 
 

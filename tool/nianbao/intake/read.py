@@ -10,7 +10,6 @@ never trusted.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import os
 import re
 import zipfile
@@ -115,8 +114,11 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     except ValueError:
         return ReadResult(None, [finding(Code.NOT_NIANBAO)], fatal=True)
 
+    # The issuer's MAC first: a refused file is still listed under the agency it claims to be.
+    mac_findings = identity.verify_mac(meta, secret) if secret is not None else []
+
     def refuse(*problems: Finding) -> ReadResult:
-        return ReadResult(None, list(problems), fatal=True, fmt=fmt, kind=kind, agency=agency, year=year)
+        return ReadResult(None, [*mac_findings, *problems], fatal=True, fmt=fmt, kind=kind, agency=agency, year=year)
 
     if fmt is None:
         return refuse(finding(Code.UNKNOWN_FORMAT, actual=meta["format"]))
@@ -141,8 +143,7 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
                 findings.append(finding(Code.SHEET_EXTRA, sheet=name))
         elif not book.protected(name):
             findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
-    if secret is not None:
-        findings.extend(_check_mac(meta, fmt, year, secret))
+    findings.extend(mac_findings)
 
     tables, provenance = _read_inputs(book, fmt, findings)
     tables = compute_derived(fmt, tables)
@@ -167,16 +168,6 @@ def warm_up(fmt: Format) -> None:
     _input_plan(fmt)
     _formula_plan(fmt)
     compute_derived(fmt, {})
-
-
-def _check_mac(meta: dict, fmt: Format, year: int, secret: bytes) -> list[Finding]:
-    got = meta.get("hmac", "")
-    if not got:
-        return [finding(Code.HMAC_MISSING)]
-    want = identity.issuer_mac(secret, fmt.id, year, meta.get("agency_code", ""), meta.get("template_version", ""))
-    if not hmac.compare_digest(got, want):
-        return [finding(Code.HMAC_MISMATCH, agency=meta.get("agency_name", ""), agency_code=meta.get("agency_code", ""))]
-    return []
 
 
 def _cell_finding(code: Code, fmt: Format, key: str, **context) -> Finding:

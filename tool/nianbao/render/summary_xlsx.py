@@ -112,7 +112,8 @@ def _status_sheet(ws, fmts, comp: Compilation) -> None:
                                 "收到时间", "说明"], rows, [5, 12, 26, 8, 6, 6, 8, 10, 30, 22, 40], fills)
     ws.freeze_panes(4, 3)
     others = ([("不在名单中的单位报送", s) for s in comp.unknown] + [("无法识别的文件", s) for s in comp.unidentified]
-              + [("被新版本取代的文件（已保留）", s) for s in comp.superseded])
+              + [("被新版本取代的文件（已保留）", s) for s in comp.superseded]
+              + [("下发签名核对不通过、未采用的文件", s) for s in comp.rejected])
     if others:
         rows = []
         for what, sub in others:

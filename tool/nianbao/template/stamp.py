@@ -1,7 +1,7 @@
 """Blank templates for a whole roster, fast: write one base workbook, then stamp each agency in.
 
 The blank templates of a roster differ only in the agency's name and code (and, with an
-issuer secret, the MAC derived from the code). Layout depends on them in one way only:
+issuer secret, the MAC over the identity fields). Layout depends on them in one way only:
 row heights and print scaling follow the text's width (template_style.text_units), which
 counts wide and narrow characters. So the base workbook is written by the ordinary
 writer for a placeholder agency whose name and code are made of private-use (wide) and
@@ -27,7 +27,6 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from nianbao import TEMPLATE_VERSION
 from nianbao.format import identity
 from nianbao.format.spec import Format
 
@@ -80,7 +79,7 @@ def stamp(fmt: Format, year: int, agency: dict, *, password: str | None = None,
         _bases.move_to_end(key)
     values = {"name": name.encode("utf-8"), "code": code.encode("utf-8")}
     if secret:
-        values["mac"] = identity.issuer_mac(secret, fmt.id, year, code, TEMPLATE_VERSION).encode("ascii")
+        values["mac"] = _mac(fmt, year, {"name": name, "code": code, "level": level}, secret)
     return _assemble(base, values)
 
 
@@ -105,9 +104,14 @@ def _build_base(fmt: Format, year: int, level, password, secret, name_shape, cod
         agency["level"] = level
     swaps = [(name.encode("utf-8"), "name"), (code.encode("utf-8"), "code")]
     if secret:
-        swaps.append((identity.issuer_mac(secret, fmt.id, year, code, TEMPLATE_VERSION).encode("ascii"), "mac"))
+        swaps.append((_mac(fmt, year, agency, secret), "mac"))
     data = template_bytes(fmt, year, agency, None, password=password, secret=secret)
     return _split(data, tuple(swaps))
+
+
+def _mac(fmt: Format, year: int, agency: dict, secret: bytes) -> bytes:
+    """The issuer MAC the writer puts in agency's template (it signs name, code and level too)."""
+    return identity.identity_values(fmt, year, agency, secret=secret)["hmac"].encode("ascii")
 
 
 def _split(data: bytes, swaps: tuple[tuple[bytes, str], ...]) -> _Base:

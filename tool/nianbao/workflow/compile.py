@@ -51,7 +51,7 @@ def compile_reports(opts: CompileOptions) -> Compilation:
         submissions = gather_store(opts.store, check_options, jobs=opts.jobs)
     else:
         submissions = gather_paths(opts.paths, check_options, jobs=opts.jobs)
-    prev = load_previous(opts.previous, opts.year - 1) if opts.previous else None
+    prev = load_previous(opts.previous, opts.year - 1, opts.secret) if opts.previous else None
     name = opts.name or "汇总"
     agency = {"name": f"{name}（汇总）", "code": opts.code or "SUMMARY", "level": opts.level}
     return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency,
@@ -77,6 +77,11 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True) -> dict
 def run_compile(opts: CompileOptions, console: Console) -> int:
     comp = compile_reports(opts)
     written = write_outputs(comp, opts.out_dir, opts.render)
+    if opts.secret:  # next year's --previous verifies the summaries with the same secret
+        from nianbao.county.previous import sign_summary
+
+        for name in ("summary.json", "summary.xlsx"):
+            written[f"{name}.hmac"] = sign_summary(written[name], opts.secret)
     print_compilation(console, comp)
     console.print("已生成：", highlight=False)
     for name, path in written.items():
@@ -110,6 +115,12 @@ def print_compilation(console: Console, comp: Compilation) -> None:
         a = sub.result.agency or {}
         console.print(f"  [yellow]不在名单中[/yellow]：{escape(sub.original_name)}（{escape(a.get('code') or '')} "
                       f"{escape(a.get('name') or '')}），未计入汇总。")
+    from nianbao.county.inbox import shown
+
+    for sub in comp.rejected:
+        a = sub.result.agency or {}
+        console.print(f"  [red]签名核对不通过[/red]：{escape(shown(sub.original_name))}（自称 {escape(a.get('code') or '')} "
+                      f"{escape(a.get('name') or '')}，收到于 {escape(sub.received_at)}），疑似冒用，未采用。")
     for sub in comp.unidentified:
         reason = sub.result.findings[0].message if sub.result.findings else ""
         console.print(f"  [magenta]无法识别[/magenta]：{escape(sub.original_name)} — {escape(reason)}")
