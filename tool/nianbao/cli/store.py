@@ -11,12 +11,12 @@ def register(sub) -> None:
     p = sub.add_parser("store", help="收件库维护：核对收件库 / maintain the intake store",
                        description="收件库维护命令。verify：重新计算每个文件的 SHA-256，"
                        "核对收件记录与文件是否一一对应。")
-    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    actions = p.add_subparsers(dest="action", metavar="操作", help="要做的维护：verify 核对收件库")
     v = actions.add_parser("verify", help="核对收件库：文件是否齐全、未被改动 / verify the store",
                            description="重新计算收件库中每个文件的 SHA-256，列出：损坏的收件记录行（行号）、"
                            "有记录但文件缺失、文件内容被改动、有文件但没有收件记录、重复记录。"
                            "只读取，不修改收件库。有任何问题时退出码为 1。")
-    v.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹 / store folder")
+    v.add_argument("--store", type=Path, required=True, metavar="文件夹", help="收件库文件夹 / store folder")
     v.set_defaults(run=run_verify)
     p.set_defaults(run=lambda args: p.print_help() or 2)
 
