@@ -8,7 +8,7 @@ from pathlib import Path
 def register(sub) -> None:
     p = sub.add_parser("demo", help="在自带样例上演示完整流程 / run the whole workflow on the shipped samples")
     p.add_argument("out", type=Path, nargs="?", default=Path("out"), metavar="OUT_DIR",
-                   help="输出文件夹（会被清空重建）/ output folder (recreated)")
+                   help="输出文件夹（默认 out）：须是新的或空的文件夹，或上次演示的输出（只删除上次演示生成的文件）")
     p.set_defaults(run=run)
 
 
