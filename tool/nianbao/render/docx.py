@@ -22,12 +22,12 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .docx_table import WordCell, table_element
 from .report_text import (
     APPENDIX_HEADING,
     DRAFT_MARK,
@@ -48,11 +48,6 @@ PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 TEXT_WIDTH_MM = 210 - 28 - 26
 DRAFT_RED = RGBColor(0xC0, 0x00, 0x00)
-
-# Children of w:tblPr in schema order (CT_TblPr): a new child must go in its place.
-_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
-                "tblCaption", "tblDescription"]
 
 
 def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -219,65 +214,11 @@ def _draft_header(doc) -> None:
     para._p.append(parse_xml(_WATERMARK.format(ns=_VML_NS, font=HEADING_FONT, text="草稿")))
 
 
-def _tbl_child(tbl_pr, tag: str):
-    """The w:tblPr child `tag`, created in schema order if missing."""
-    found = tbl_pr.find(qn(f"w:{tag}"))
-    if found is not None:
-        return found
-    el = OxmlElement(f"w:{tag}")
-    rank = _TBLPR_ORDER.index(tag)
-    for i, child in enumerate(tbl_pr):
-        name = child.tag.split("}")[1]
-        if name in _TBLPR_ORDER and _TBLPR_ORDER.index(name) > rank:
-            tbl_pr.insert(i, el)
-            return el
-    tbl_pr.append(el)
-    return el
-
-
-def _table_frame(doc, rows: int, widths_mm: list[float], caption: str):
-    table = doc.add_table(rows=rows, cols=len(widths_mm))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    _tbl_child(tbl_pr, "tblLayout").set(qn("w:type"), "fixed")
-    margins = _tbl_child(tbl_pr, "tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), "57")  # 1 mm: narrow value columns need the room
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    _tbl_child(tbl_pr, "tblCaption").set(qn("w:val"), caption)
-    width = _tbl_child(tbl_pr, "tblW")
-    width.set(qn("w:w"), str(round(sum(widths_mm) * 56.6929)))
-    width.set(qn("w:type"), "dxa")
-    for col, w in zip(table.columns, widths_mm, strict=True):
-        col.width = Mm(w)
-    for row in table.rows:
-        row_pr = row._tr.get_or_add_trPr()
-        row_pr.append(OxmlElement("w:cantSplit"))
-        for cell, w in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(w)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            para = cell.paragraphs[0]
-            para.style = doc.styles["表格文字"]
-    return table
-
-
-def _put(cell, text: str, *, align=None, size: Pt | None = None, keep: bool = False) -> None:
-    for extra in cell.paragraphs[1:]:
-        extra._p.getparent().remove(extra._p)
-    para = cell.paragraphs[0]
-    for run in list(para.runs):
-        run._r.getparent().remove(run._r)
-    run = para.add_run(text)
-    if size is not None:
-        run.font.size = size
-    if align is not None:
-        para.alignment = align
-    if keep:
-        para.paragraph_format.keep_with_next = True
+def _add_table(doc, widths_mm: list[float], cells: list[WordCell], caption: str, header_rows: int) -> None:
+    """A bordered (Table Grid), fixed-layout table at the end of the body, built in one pass."""
+    tbl = table_element(widths_mm, cells, caption=caption, header_rows=header_rows,
+                        table_style=doc.styles["Table Grid"].style_id, cell_style=doc.styles["表格文字"].style_id)
+    doc.element.body._insert_tbl(tbl)
 
 
 def _balanced(text: str, width_mm: float, size: Pt) -> str:
@@ -296,12 +237,6 @@ def _balanced(text: str, width_mm: float, size: Pt) -> str:
     return "\n".join(text[i:i + step] for i in range(0, len(text), step))
 
 
-def _repeat_header(table, rows: int) -> None:
-    for row in list(table.rows)[:rows]:
-        header = OxmlElement("w:tblHeader")
-        row._tr.get_or_add_trPr().append(header)
-
-
 def _rows_kept_with_next(grid) -> set[int]:
     """Rows that must not end a page: a block of 表二 stays whole (it may break between blocks),
     a small table stays whole, and 表三 breaks between rows but repeats its header."""
@@ -317,38 +252,32 @@ def _rows_kept_with_next(grid) -> set[int]:
 def _statutory_table(doc, view: TableView) -> None:
     grid = view.grid
     widths = [f * TEXT_WIDTH_MM for f in column_fractions(grid)]
-    size = Pt(10.5) if grid.width <= 4 else Pt(9)  # 表二 五号; 表三、表四 小五
-    table = _table_frame(doc, grid.height, widths, view.caption)
+    size = 10.5 if grid.width <= 4 else 9  # 表二 五号; 表三、表四 小五
     keep_rows = _rows_kept_with_next(grid)
+    cells = []
     for cell in grid.cells:
-        target = table.cell(cell.row, cell.col)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
         align = None
         text_size = size
         if cell.role == "block_title":
-            align = WD_ALIGN_PARAGRAPH.LEFT
+            align = "left"
         elif cell.role == "rowhead" and cell.rowspan == 1:
-            align = WD_ALIGN_PARAGRAPH.LEFT
+            align = "left"
         elif cell.role == "corner" and len(cell.text) > 10:
-            text_size = Pt(8)
+            text_size = 8
         text = view.text(cell)
         if cell.role == "colhead":
-            text = _balanced(text, sum(widths[cell.col:cell.col + cell.colspan]), text_size)
-        _put(target, text, align=align, size=text_size, keep=cell.row + cell.rowspan - 1 in keep_rows)
-    _repeat_header(table, grid.header_rows)
+            text = _balanced(text, sum(widths[cell.col:cell.col + cell.colspan]), Pt(text_size))
+        cells.append(WordCell(cell.row, cell.col, cell.rowspan, cell.colspan, text, text_size, align,
+                              keep=cell.row + cell.rowspan - 1 in keep_rows))
+    _add_table(doc, widths, cells, view.caption, grid.header_rows)
 
 
 def _members_table(doc, view: ReportView) -> None:
     widths = [f * TEXT_WIDTH_MM for f in (0.1, 0.5, 0.22, 0.18)]
-    table = _table_frame(doc, len(view.members) + 1, widths, APPENDIX_HEADING)
-    for col, text in enumerate(MEMBER_COLUMNS):
-        _put(table.cell(0, col), text, size=Pt(10.5))
+    cells = [WordCell(0, col, 1, 1, text, 10.5) for col, text in enumerate(MEMBER_COLUMNS)]
     for row, member in enumerate(view.members, start=1):
-        for col, text in enumerate(member):
-            _put(table.cell(row, col), text, size=Pt(10.5),
-                 align=WD_ALIGN_PARAGRAPH.LEFT if col == 1 else None)
-    _repeat_header(table, 1)
+        cells += [WordCell(row, col, 1, 1, text, 10.5, "left" if col == 1 else None) for col, text in enumerate(member)]
+    _add_table(doc, widths, cells, APPENDIX_HEADING, 1)
 
 
 def _properties(doc, view: ReportView) -> None:

@@ -19,6 +19,7 @@ from nianbao.format.spec import Format, Table
 DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"
 DRAFT_NOTE = "本报告存在未通过校验的错误，仅供核对，不得作为正式年度报告发布。"
+INCOMPLETE_MARK = "草稿（内容待补充）"  # a county report still lacking its own narrative
 APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
 
@@ -62,6 +63,8 @@ class ReportView:
     date: str
     draft: bool = False
     members: tuple[tuple[str, str, str, str], ...] = ()  # (序号, 名称, 代码, 层级) of a county summary
+    draft_mark: str = DRAFT_MARK  # what a draft says on every page, and why
+    draft_note: str = DRAFT_NOTE
 
 
 def chinese_count(n: int) -> str:
@@ -191,8 +194,12 @@ def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(rows)
 
 
-def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None) -> ReportView:
-    """Everything a published report says, in order, from a report document."""
+def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None,
+               draft_mark: str | None = None, draft_note: str | None = None) -> ReportView:
+    """Everything a published report says, in order, from a report document.
+
+    draft_mark / draft_note replace the default 草稿（未通过校验） wording of a draft.
+    """
     agency_info = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
     agency = str(agency_info.get("name") or "")
     year = doc.get("year")
@@ -213,6 +220,7 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
         fmt=fmt, year=year if isinstance(year, int) else None, title=make_title(title_template, agency, year),
         agency=agency, intro=intro, sections=tuple(sections), date=str(date).strip() if date else "",
         draft=draft, members=members if len(members) <= MEMBER_LIST_MAX else (),
+        draft_mark=draft_mark or DRAFT_MARK, draft_note=draft_note or DRAFT_NOTE,
     )
 
 

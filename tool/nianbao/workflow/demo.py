@@ -20,7 +20,7 @@ from rich.markup import escape
 from nianbao.paths import samples_dir
 
 YEAR = 2021
-COUNTY = {"name": "萝北县", "code": "230421"}
+COUNTY = {"name": "萝北县", "code": "230421", "narrative_from": "230421-01"}  # 县政府办公室 writes 一、五、六
 MARKER = ".nianbao-demo.json"  # in OUT_DIR: this folder is a demo's output, and which files the demo wrote
 
 
@@ -112,7 +112,14 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     from nianbao.render import render_document
     from nianbao.template.write import write_template
 
-    from .compile import CompileOptions, compile_reports, print_compilation, write_outputs
+    from .compile import (
+        CompileOptions,
+        compile_reports,
+        gather_county_text,
+        print_compilation,
+        print_county_text,
+        write_outputs,
+    )
 
     roster = load_roster(roster_path)
     fmt = format_for_year(YEAR)
@@ -157,11 +164,14 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
 
     _step(console, 5, f"汇总 {YEAR} 年度（以 2020 年度为上年，做跨年度核对）")
     sum_dir = out / "4-汇总"
-    comp = compile_reports(CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
-                                          store=store_now.root, previous=store_prev.root,
-                                          name=COUNTY["name"], code=COUNTY["code"]))
-    written = write_outputs(comp, sum_dir)
+    options = CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
+                             store=store_now.root, previous=store_prev.root,
+                             name=COUNTY["name"], code=COUNTY["code"], narrative_from=COUNTY["narrative_from"])
+    comp = compile_reports(options)
+    text, notes = gather_county_text(comp, options)
+    written = write_outputs(comp, sum_dir, text=text)
     print_compilation(console, comp)
+    print_county_text(console, comp, text, notes)
 
     _step(console, 6, "生成可公开的年度报告")
     rep_dir = out / "5-年度报告"
