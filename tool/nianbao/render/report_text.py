@@ -107,20 +107,20 @@ def format_value(value: object, kind: str) -> str:
     return f"{number:f}"  # a fractional count: wrong, but show what the report says
 
 
-def _width(text: str) -> float:
+def text_width_em(text: str) -> float:
     """Printed width in em: full-width (CJK) characters 1, digits and Latin letters about half."""
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
 
 
 def title_lines(title: str, per_line: float) -> list[str]:
     """A long title broken the way published titles are: before 政府信息公开… rather than leaving 报告 alone."""
-    if _width(title) <= per_line:
+    if text_width_em(title) <= per_line:
         return [title]
     best: tuple[float, int] | None = None
     for word in ("政府信息公开", "年度报告", "工作年度报告"):
         at = title.find(word)
-        if at > 0 and _width(title[:at]) <= per_line and _width(title[at:]) <= per_line:
-            gap = abs(_width(title[:at]) - _width(title[at:]))
+        if at > 0 and text_width_em(title[:at]) <= per_line and text_width_em(title[at:]) <= per_line:
+            gap = abs(text_width_em(title[:at]) - text_width_em(title[at:]))
             best = min(best, (gap, at)) if best else (gap, at)
     if best is None:
         return [title]  # too long for two lines: let the word processor wrap it
