@@ -143,7 +143,7 @@ def job_template(files: list[Path], out: str) -> None:
     assert status == 0 and len(list((target / "out").iterdir())) == len(files)
 
 
-RENDER_COUNT = 40  # docx reports rendered one after another in one process (target: >= 20 /s)
+RENDER_COUNT = 100  # docx reports rendered one after another in one process (target: >= 20 /s)
 
 
 def job_render(files: list[Path], out: str, count: int = RENDER_COUNT) -> None:

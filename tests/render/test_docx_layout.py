@@ -109,8 +109,8 @@ def test_signature_date_four_characters_from_the_right_and_name_centred_over_it(
 
 def test_draft_mark_is_on_odd_and_even_pages(tmp_path):
     fmt, doc = DOCS[NAME]
-    d = docx.Document(render_document(doc, fmt, "docx", tmp_path / "d.docx", draft=True, draft_mark="草稿（内容待补充）",
-                                      draft_note="缺少总体情况。"))
+    d = docx.Document(render_document(doc, fmt, "docx", tmp_path / "d.docx", draft=True,
+                                      draft_mark="草稿（内容待补充）", draft_note="缺少总体情况。"))
     for header in (d.sections[0].header, d.sections[0].even_page_header):
         assert header.paragraphs[0].text == "草稿（内容待补充）　缺少总体情况。"
         assert "PowerPlusWaterMarkObject" in header._element.xml
@@ -178,7 +178,8 @@ def test_libreoffice_sets_28_characters_a_line_and_keeps_the_tables_on_a4(word, 
     (pdf,) = convert_all([path], tmp_path, to="pdf")
     text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
-    full = [line.strip() for line in text.splitlines() if re.fullmatch(r"[\u3000-\u9fff\uff00-\uffef]{20,}", line.strip())]
+    cjk = re.compile(r"[\u3000-\u9fff\uff00-\uffef]{20,}")
+    full = [line.strip() for line in text.splitlines() if cjk.fullmatch(line.strip())]
     assert full and max(len(line) for line in full) == 28, full  # a full line of CJK text holds 28 characters
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+", info)

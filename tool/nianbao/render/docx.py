@@ -23,6 +23,7 @@ timestamps, so the same report document always gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -34,6 +35,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
@@ -421,7 +423,10 @@ def _signature(doc, view: ReportView) -> None:
     _para(doc, view.date, "落款")
 
 
-def build_docx(view: ReportView):
+@functools.lru_cache(maxsize=1)
+def _base_document() -> bytes:
+    """The empty report: styles, fonts, page set-up and page numbers. Made once per process
+    (python-docx's style set-up costs more than drawing a report), then opened for each one."""
     doc = Document()
     package = doc.part.package
     for rid, rel in list(package.rels.items()):  # the default template's preview image of a blank page
@@ -431,11 +436,19 @@ def build_docx(view: ReportView):
     _font_table(doc)
     _page_setup(doc)
     _footer(doc)
-    if view.draft:
-        _draft_header(doc, view)
     body = doc.element.body
     for p in body.findall(qn("w:p")):  # the default template's empty first paragraph
         body.remove(p)
+    buffer = io.BytesIO()
+    save_reproducibly(doc, buffer)
+    return buffer.getvalue()
+
+
+def build_docx(view: ReportView):
+    doc = Document(io.BytesIO(_base_document()))
+    if view.draft:
+        _draft_header(doc, view)
+    body = doc.element.body
     title = _para(doc, style="Title")
     for i, line in enumerate(title_lines(view.title, TEXT_WIDTH_MM / (TITLE_SIZE.pt * 25.4 / 72))):
         if i:
@@ -464,18 +477,37 @@ def build_docx(view: ReportView):
     return doc
 
 
+class _ZipPartWriter:
+    """python-docx's PhysPkgWriter interface, writing every part with a fixed timestamp in one pass."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self._zf = zf
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zf.writestr(entry, blob, compresslevel=1)  # a third of level 6's time, a few KB larger
+
+
+def save_reproducibly(doc, stream) -> None:
+    """doc.save(), but each zip entry dated 1980-01-01 (python-docx stamps the current time), compressed once."""
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
+        writer = _ZipPartWriter(zf)
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+
+
 def write_docx(view: ReportView, path: Path) -> Path:
-    """Save with fixed zip timestamps (python-docx stamps entries with the current time)."""
-    buffer = io.BytesIO()
-    build_docx(view).save(buffer)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                dst.writestr(entry, src.read(info.filename))
+        with tmp.open("wb") as fh:
+            save_reproducibly(build_docx(view), fh)
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -11,11 +11,11 @@ Word (and python-docx's merge) writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from docx.shared import Mm
-from lxml import etree
 
 TWIPS_PER_MM = 56.6929
 
@@ -34,73 +34,64 @@ class WordCell:
     keep: bool = False  # keep with next: the row may not end a page
 
 
-def _el(parent, tag: str, **attrs: str):
-    el = etree.SubElement(parent, qn(f"w:{tag}"))
-    for name, value in attrs.items():
-        el.set(qn(f"w:{name}"), value)
-    return el
+def _attrs(attrs: dict[str, str]) -> str:
+    return "".join(f' w:{name}="{_attr_escape(value)}"' for name, value in attrs.items())
 
 
-def _text(run, text: str) -> None:
+def _attr_escape(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def _el(out: list[str], tag: str, **attrs: str) -> None:
+    out.append(f"<w:{tag}{_attrs(attrs)}/>")
+
+
+def _text(out: list[str], text: str) -> None:
     """Run content as Word stores it: a line break is w:br, a tab w:tab, the rest w:t."""
-    chunk = []
-
-    def flush() -> None:
-        if chunk:
-            t = _el(run, "t")
-            t.text = "".join(chunk)
-            if t.text != t.text.strip():
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            chunk.clear()
-
-    for ch in text:
-        if ch in "\n\r":
-            flush()
-            _el(run, "br")
-        elif ch == "\t":
-            flush()
-            _el(run, "tab")
-        else:
-            chunk.append(ch)
-    flush()
+    for i, line in enumerate(text.replace("\r", "\n").split("\n")):  # as python-docx: each \r or \n a break
+        if i:
+            out.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                out.append("<w:tab/>")
+            if chunk:
+                space = ' xml:space="preserve"' if chunk != chunk.strip() else ""
+                out.append(f"<w:t{space}>{escape(chunk)}</w:t>")
 
 
-def _tc(tr, width_twips: int, colspan: int, vmerge: str | None, style_id: str):
-    tc = _el(tr, "tc")
-    pr = _el(tc, "tcPr")
-    _el(pr, "tcW", type="dxa", w=str(width_twips))
+def _tc(out: list[str], width_twips: int, colspan: int, vmerge: str | None, style_id: str) -> None:
+    """Opens a w:tc and its paragraph up to the end of w:pStyle (the caller closes pPr, p and tc)."""
+    out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/>')
     if colspan > 1:
-        _el(pr, "gridSpan", val=str(colspan))
+        out.append(f'<w:gridSpan w:val="{colspan}"/>')
     if vmerge == "restart":
-        _el(pr, "vMerge", val="restart")
+        out.append('<w:vMerge w:val="restart"/>')
     elif vmerge == "continue":
-        _el(pr, "vMerge")
-    _el(pr, "vAlign", val="center")
-    p = _el(tc, "p")
-    ppr = _el(p, "pPr")
-    _el(ppr, "pStyle", val=style_id)
-    return p, ppr
+        out.append("<w:vMerge/>")
+    out.append(f'<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{_attr_escape(style_id)}"/>')
 
 
 def table_element(widths_mm: list[float], cells: list[WordCell], *, caption: str, header_rows: int,
                   table_style: str, cell_style: str, cell_margin_twips: int = 57):
-    """A w:tbl of fixed layout, centred, with the given column widths; cells must tile the grid."""
-    tbl = parse_xml(f"<w:tbl {nsdecls('w')}/>")
-    pr = _el(tbl, "tblPr")
-    _el(pr, "tblStyle", val=table_style)
-    _el(pr, "tblW", type="dxa", w=str(round(sum(widths_mm) * TWIPS_PER_MM)))
-    _el(pr, "jc", val="center")
-    _el(pr, "tblLayout", type="fixed")
-    margins = _el(pr, "tblCellMar")
-    for side in ("left", "right"):
-        _el(margins, side, w=str(cell_margin_twips), type="dxa")
-    _el(pr, "tblLook", firstColumn="1", firstRow="1", lastColumn="0", lastRow="0", noHBand="0", noVBand="1",
-        val="04A0")
-    _el(pr, "tblCaption", val=caption)
-    grid = _el(tbl, "tblGrid")
+    """A w:tbl of fixed layout, centred, with the given column widths; cells must tile the grid.
+
+    Written as one XML string and parsed once: creating ~15 000 elements one by one through
+    python-docx's element classes costs more than the rest of a report.
+    """
     twips = [Mm(w).twips for w in widths_mm]
-    for w in twips:
-        _el(grid, "gridCol", w=str(w))
+    out = [f"<w:tbl {nsdecls('w')}><w:tblPr>"]
+    _el(out, "tblStyle", val=table_style)
+    _el(out, "tblW", type="dxa", w=str(round(sum(widths_mm) * TWIPS_PER_MM)))
+    _el(out, "jc", val="center")
+    _el(out, "tblLayout", type="fixed")
+    out.append(f'<w:tblCellMar><w:left w:w="{cell_margin_twips}" w:type="dxa"/>'
+               f'<w:right w:w="{cell_margin_twips}" w:type="dxa"/></w:tblCellMar>')
+    _el(out, "tblLook", firstColumn="1", firstRow="1", lastColumn="0", lastRow="0", noHBand="0", noVBand="1",
+        val="04A0")
+    _el(out, "tblCaption", val=caption)
+    out.append("</w:tblPr><w:tblGrid>")
+    out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
+    out.append("</w:tblGrid>")
 
     rows = max((c.row + c.rowspan for c in cells), default=0)
     width = len(widths_mm)
@@ -110,29 +101,29 @@ def table_element(widths_mm: list[float], cells: list[WordCell], *, caption: str
             for c in range(cell.col, cell.col + cell.colspan):
                 covering[r][c] = cell
     for r in range(rows):
-        tr = _el(tbl, "tr")
-        trpr = _el(tr, "trPr")
-        _el(trpr, "cantSplit")
-        if r < header_rows:
-            _el(trpr, "tblHeader")
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < header_rows else "") + "</w:trPr>")
         c = 0
         while c < width:
             cell = covering[r][c]
             if cell is None:  # a hole in the grid: an empty cell keeps the row well formed
-                _tc(tr, twips[c], 1, None, cell_style)
+                _tc(out, twips[c], 1, None, cell_style)
+                out.append("</w:pPr></w:p></w:tc>")
                 c += 1
                 continue
             span_width = sum(twips[c:c + cell.colspan])  # the grid columns it covers
             if cell.row != r:
-                _tc(tr, span_width, cell.colspan, "continue", cell_style)
+                _tc(out, span_width, cell.colspan, "continue", cell_style)
+                out.append("</w:pPr></w:p></w:tc>")
             else:
-                p, ppr = _tc(tr, span_width, cell.colspan, "restart" if cell.rowspan > 1 else None, cell_style)
+                _tc(out, span_width, cell.colspan, "restart" if cell.rowspan > 1 else None, cell_style)
                 if cell.keep:
-                    _el(ppr, "keepNext")
+                    out.append("<w:keepNext/>")
                 if cell.align:
-                    _el(ppr, "jc", val=cell.align)
-                run = _el(p, "r")
-                _el(_el(run, "rPr"), "sz", val=str(round(cell.size_pt * 2)))
-                _text(run, cell.text)
+                    _el(out, "jc", val=cell.align)
+                out.append(f'</w:pPr><w:r><w:rPr><w:sz w:val="{round(cell.size_pt * 2)}"/></w:rPr>')
+                _text(out, cell.text)
+                out.append("</w:r></w:p></w:tc>")
             c += cell.colspan
-    return tbl
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return parse_xml("".join(out))

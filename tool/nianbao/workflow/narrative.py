@@ -80,7 +80,8 @@ def _docx_lines(path: Path) -> list[str]:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo("word/document.xml")
             if info.file_size > MAX_DOCX_XML_BYTES:
-                raise NarrativeError(f"文字说明文件 {path} 的正文过大（解压后 {info.file_size // 2**20} MB），请精简后重试")
+                raise NarrativeError(f"文字说明文件 {path} 的正文过大（解压后 {info.file_size // 2**20} MB），"
+                                     "请精简后重试")
         word = docx.Document(str(path))
     except NarrativeError:
         raise
@@ -94,7 +95,8 @@ def read_lines(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix not in (".docx", ".md", ".txt"):
         hint = "，请在 Word/WPS 中另存为 .docx" if suffix in (".doc", ".wps", ".odt", ".rtf") else ""
-        raise NarrativeError(f"文字说明文件 {path} 的类型 {suffix or '（无扩展名）'} 不支持：可用 .docx、.md 或 .txt{hint}")
+        raise NarrativeError(f"文字说明文件 {path} 的类型 {suffix or '（无扩展名）'} 不支持："
+                             f"可用 .docx、.md 或 .txt{hint}")
     try:
         size = path.stat().st_size
     except OSError as exc:
