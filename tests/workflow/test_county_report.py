@@ -166,3 +166,13 @@ def test_chinese_date():
     for bad in ("2022-02-30", "去年", "20220120"):
         with pytest.raises(NarrativeError):
             chinese_date(bad)
+
+
+def test_rendering_a_summary_json_without_narrative_gives_a_draft(tmp_path, inbox, capsys):
+    """`nianbao render summary.json` of a county report lacking 一、五、六: a marked draft, never bare headings."""
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--no-render") == 0
+    out = tmp_path / "again.md"
+    assert main(["render", str(tmp_path / "out" / "summary.json"), "-o", str(out)]) == 0
+    capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    assert INCOMPLETE_MARK in text.splitlines()[0] and "【待补充：五、存在的主要问题及改进情况】" in text

@@ -20,6 +20,8 @@ DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"
 DRAFT_NOTE = "本报告存在未通过校验的错误，仅供核对，不得作为正式年度报告发布。"
 INCOMPLETE_MARK = "草稿（内容待补充）"  # a county report still lacking its own narrative
+INCOMPLETE_NOTE = "本报告缺少：{missing}。补齐后重新运行 nianbao compile 即可生成可发布的报告；本稿不得发布。"
+MISSING_TEXT = "【待补充：{heading}】"  # in a draft only, where a section's text is missing
 APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
 
@@ -65,6 +67,21 @@ class ReportView:
     members: tuple[tuple[str, str, str, str], ...] = ()  # (序号, 名称, 代码, 层级) of a county summary
     draft_mark: str = DRAFT_MARK  # what a draft says on every page, and why
     draft_note: str = DRAFT_NOTE
+
+
+def missing_narrative(doc: dict, fmt: Format) -> list[str]:
+    """Headings of the text sections (一、五、六) that say nothing."""
+    texts = doc.get("sections") if isinstance(doc.get("sections"), dict) else {}
+    return [s.heading for s in fmt.text_sections() if not paragraphs(texts.get(s.key))]
+
+
+def with_missing_marked(doc: dict, fmt: Format) -> dict:
+    """A copy of doc for drawing a draft: each text section without text says MISSING_TEXT."""
+    texts = dict(doc.get("sections") if isinstance(doc.get("sections"), dict) else {})
+    for section in fmt.text_sections():
+        if not paragraphs(texts.get(section.key)):
+            texts[section.key] = MISSING_TEXT.format(heading=section.heading)
+    return {**doc, "sections": texts}
 
 
 def chinese_count(n: int) -> str:

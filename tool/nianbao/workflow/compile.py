@@ -20,7 +20,7 @@ from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
 from nianbao.format.spec import Format
-from nianbao.render.report_text import INCOMPLETE_MARK
+from nianbao.render.report_text import INCOMPLETE_MARK, INCOMPLETE_NOTE, with_missing_marked
 
 from .narrative import CountyText, county_text
 
@@ -63,23 +63,12 @@ def compile_reports(opts: CompileOptions) -> Compilation:
 
 
 UNNAMED = "（汇总单位）"  # stands in for a missing --name; such a report is always a draft
-INCOMPLETE_NOTE = "本报告缺少：{missing}。补齐后重新运行 nianbao compile 即可生成可发布的报告；本稿不得发布。"
-MISSING_TEXT = "【待补充：{heading}】"
 
 
 def apply_county_text(comp: Compilation, text: CountyText) -> None:
     """The county report document says the office's own words and date, never a placeholder."""
     comp.county["sections"] = {s.key: text.sections.get(s.key, "") for s in comp.fmt.text_sections()}
     comp.county["date"] = text.date
-
-
-def _draft_document(comp: Compilation, text: CountyText) -> dict:
-    """The document a draft is drawn from: each missing section says so where its text would be."""
-    sections = dict(comp.county["sections"])
-    for section in comp.fmt.text_sections():
-        if not sections.get(section.key):
-            sections[section.key] = MISSING_TEXT.format(heading=section.heading)
-    return {**comp.county, "sections": sections}
 
 
 def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
@@ -100,7 +89,7 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
         draft = {} if text.complete else {
             "draft": True, "draft_mark": INCOMPLETE_MARK,
             "draft_note": INCOMPLETE_NOTE.format(missing="；".join(text.missing))}
-        doc = comp.county if text.complete else _draft_document(comp, text)
+        doc = comp.county if text.complete else with_missing_marked(comp.county, comp.fmt)
         for to in ("docx", "html", "md"):
             written[to] = render_document(doc, comp.fmt, to, out_dir / f"{stem}.{to}", **draft)
     return written
