@@ -141,8 +141,8 @@ def test_bad_date_narrative_file_or_code_stop_before_compiling(tmp_path, inbox, 
 
 def test_split_sections_reads_markdown_and_plain_headings():
     lines = ["# 测试县2021年报告", "## 一、总体情况", "甲。", "", "（一）主动公开。",
-             "## 三、收到和处理政府信息公开申请情况", "表格", "五、 存在的主要问题", "乙。", "六．其他需要报告的事项", "丙。",
-             "一、总体情况", "丁。"]
+             "## 三、收到和处理政府信息公开申请情况", "表格", "五、 存在的主要问题", "乙。",
+             "六．其他需要报告的事项", "丙。", "一、总体情况", "丁。"]
     assert split_sections(FMT, lines) == {"overview": "甲。\n\n（一）主动公开。", "problems": "乙。",
                                           "other": "丙。\n一、总体情况\n丁。"}  # no going back to 一
 
