@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import docx
 import pytest
@@ -176,3 +177,18 @@ def test_rendering_a_summary_json_without_narrative_gives_a_draft(tmp_path, inbo
     capsys.readouterr()
     text = out.read_text(encoding="utf-8")
     assert INCOMPLETE_MARK in text.splitlines()[0] and "【待补充：五、存在的主要问题及改进情况】" in text
+
+
+def test_a_real_reports_text_gives_its_sections(tmp_path):
+    """The real 萝北县工信科局 2020 report as text: its 五 reads 政府信息公开工作存在的主要问题及改进措施,
+    and 表三's rows (三、本年度办理结果, 四、结转下年度继续办理) are not taken for headings."""
+    real = Path("/work/shared/reference/luobei-2020-report.txt")
+    if not real.exists():
+        pytest.skip("the shared reference report is not on this machine")
+    path = tmp_path / "luobei.txt"
+    path.write_bytes(real.read_bytes())
+    found = read_narrative(path, FMT)
+    assert set(found) == {"overview", "problems"}  # this report has no 六
+    assert found["overview"].startswith("2020 年我局在县委、县政府的正确领导下") and len(found["overview"]) > 900
+    assert "结转下年度" not in found["overview"] and "结转下年度" not in found["problems"]
+    assert found["problems"].endswith("三是一些规章制度还不够完善和健全，需要进一步完善和健全。")  # its signature left out

@@ -114,9 +114,11 @@ def read_lines(path: Path) -> list[str]:
 def split_sections(fmt: Format, lines: list[str]) -> dict[str, str]:
     """Text under each heading 一、… 六、 of the format, by section key; only text sections are kept.
 
-    A line is a heading when its numeral is the next section's (or a later one) and what follows
-    begins like that section's title (一、总体情况; 一、本机关…总体情况 is not one): so “一、加强
-    领导” inside 总体情况 stays text. Lines before the first heading (a title) are left out.
+    A line is a heading when its numeral is a later section's than the last heading and what
+    follows names that section (its title's first word near the start: 一、总体情况, and as real
+    reports word it, 五、政府信息公开工作存在的主要问题及改进措施): so “一、加强领导” inside
+    总体情况, or 表三's row “四、结转下年度继续办理”, stays text. Lines before the first heading (a
+    title) are left out.
     """
     by_number = {s.number: (i, s) for i, s in enumerate(fmt.sections)}
     texts: dict[str, list[str]] = {}
@@ -126,12 +128,29 @@ def split_sections(fmt: Format, lines: list[str]) -> dict[str, str]:
         if match and match.group(1) in by_number:
             index, section = by_number[match.group(1)]
             rest = match.group(2).strip()
-            if index > last and (not rest or rest.startswith(section.title[:2])):
+            if index > last and (not rest or section.title[:2] in rest[:len(section.title) + 10]):
                 current, last = section, index
                 continue
         if current is not None and current.table is None:
             texts.setdefault(current.key, []).append(line.rstrip())
+    if current is not None and current.key in texts:
+        _drop_signature(texts[current.key])
     return {key: "\n".join(lines).strip() for key, lines in texts.items() if "".join(lines).strip()}
+
+
+def _drop_signature(lines: list[str]) -> None:
+    """A file that ends like a report (萝北县工业信息科技局 / 2020年12月31日) loses that signature:
+    the county report signs itself."""
+    def last() -> str:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return lines[-1].strip() if lines else ""
+
+    if _DATE_FORMS[1].match(last()):
+        lines.pop()
+        name = last()
+        if name and len(name) <= 30 and not any(mark in name for mark in "。；，！？：,;"):
+            lines.pop()
 
 
 def read_narrative(path: Path, fmt: Format) -> dict[str, str]:
