@@ -99,6 +99,8 @@ def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
     fonts.set(qn("w:hAnsi"), latin)
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:cs"), latin)
+    # Characters both scripts use (“” 《》 — …) in the Chinese font, as Chinese text sets them.
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _style_fonts(style, east_asia: str, latin: str = LATIN_FONT) -> None:
