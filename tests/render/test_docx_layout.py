@@ -62,6 +62,7 @@ def test_fonts_and_sizes(word):
     assert _fonts(styles["Title"])["eastAsia"] == "方正小标宋简体" and styles["Title"].font.size == Pt(22)  # 二号
     for style in ("Normal", "Heading 1", "Title", "二级标题", "表格文字"):
         assert "eastAsiaTheme" not in _fonts(styles[style])  # a theme font would override the named one
+        assert _fonts(styles[style])["hint"] == "eastAsia"  # “” 《》 — in the Chinese font
     lang = styles.element.find(f"{W}docDefaults").find(f".//{W}lang")
     assert lang.get(f"{W}eastAsia") == "zh-CN"
     subheads = [p for p in d.paragraphs if p.text.startswith("（一）")]
