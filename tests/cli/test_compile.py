@@ -34,8 +34,8 @@ def test_compile_writes_every_output(tmp_path, capsys):
                  "--name", "测试县", "--code", "999"])
     assert code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["summary.json", "summary.xlsx", "测试县（汇总）2021年政府信息公开工作年度报告.docx",
-                     "测试县（汇总）2021年政府信息公开工作年度报告.html", "测试县（汇总）2021年政府信息公开工作年度报告.md"]
+    assert names == ["summary.json", "summary.xlsx", "测试县2021年政府信息公开工作年度报告.docx",
+                     "测试县2021年政府信息公开工作年度报告.html", "测试县2021年政府信息公开工作年度报告.md"]
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert data["completion"]["rate"] == 1.0
     assert "通过 2" in capsys.readouterr().out

@@ -209,7 +209,7 @@ def test_docx_page_fonts_footer_and_table_widths(rendered):
     assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)  # A4 as Word stores it
     text_width = section.page_width - section.left_margin - section.right_margin
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    for style, font in (("Normal", "SimSun"), ("Heading 1", "SimHei")):
+    for style, font in (("Normal", "仿宋_GB2312"), ("Heading 1", "黑体"), ("Title", "方正小标宋简体")):
         fonts = word.styles[style].element.rPr.find(f"{w}rFonts")
         assert fonts.get(f"{w}eastAsia") == font
         assert fonts.get(f"{w}eastAsiaTheme") is None  # a theme font would override the explicit one

@@ -23,13 +23,21 @@ def register(sub) -> None:
     add_format_arg(p)
     p.add_argument("--previous", type=Path, metavar="PREV",
                    help="上一年度的汇总（summary.xlsx / summary.json）或收件库 / last year's summary or store")
-    p.add_argument("--name", default=None, metavar="NAME", help="汇总单位名称，如 萝北县（输出为“萝北县（汇总）”）")
+    p.add_argument("--name", default=None, metavar="NAME",
+                   help="汇总单位名称，用于汇总年报的标题和落款，如 萝北县人民政府")
     p.add_argument("--code", default=None, metavar="CODE", help="汇总单位代码，如 230421")
     p.add_argument("--level", default="county", type=level_arg, metavar="LEVEL",
                    help=f"汇总单位层级：{level_choices()}（默认 县级）")
     p.add_argument("--include-errors", action="store_true", help="有错误的报告也计入汇总 / include reports with errors")
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
     p.add_argument("--no-render", action="store_true", help="不生成汇总年报文档 / skip rendering the county report")
+    p.add_argument("--narrative", type=Path, metavar="FILE",
+                   help="汇总年报的文字说明文件（.docx/.md/.txt），含“一、总体情况”“五、存在的主要问题及改进情况”"
+                   "“六、其他需要报告的事项”三部分，每部分以标题单独成行")
+    p.add_argument("--narrative-from", metavar="CODE",
+                   help="名单中某单位的代码（如县政府办公室）：汇总年报第一、五、六部分采用该单位报送年报中的文字"
+                   "（--narrative 文件中已有的部分优先）")
+    p.add_argument("--date", metavar="DATE", help="汇总年报的落款日期，如 2022-01-20 或 2022年1月20日（默认今天）")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR", help="输出文件夹 / output folder")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
     p.set_defaults(run=run)
@@ -40,6 +48,7 @@ def run(args) -> int:
     from nianbao.county.previous import PreviousError
     from nianbao.county.roster import RosterError, load_roster
     from nianbao.workflow.compile import CompileOptions, run_compile
+    from nianbao.workflow.narrative import NarrativeError, chinese_date, read_narrative
 
     fmt = resolve_format(args.format_id, args.year)
     if not fmt.covers(args.year):
@@ -50,6 +59,10 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
     if args.store is None and not args.paths:
         raise UsageError("请给出 --store 收件库或要汇总的文件 / give --store or files")
+    if args.narrative_from and args.narrative_from not in {e.code for e in roster}:
+        raise UsageError(f"--narrative-from {args.narrative_from}：名单 {args.roster} 中没有这个单位代码")
+    if args.narrative is not None and not args.narrative.is_file():
+        raise UsageError(f"文字说明文件不存在：{args.narrative}")
     if args.store is not None and not (args.store / "receipts.jsonl").exists():
         raise UsageError(f"{args.store} 不是收件库（缺少 receipts.jsonl）。请先用 nianbao collect 收件。")
     options = CompileOptions(
@@ -57,14 +70,20 @@ def run(args) -> int:
         store=args.store, paths=expand_paths(args.paths) if args.paths else [],
         previous=args.previous, name=args.name, code=args.code, level=args.level,
         include_errors=args.include_errors, secret=read_secret(args.secret_file), render=not args.no_render,
-        jobs=args.jobs,
+        jobs=args.jobs, narrative=args.narrative, narrative_from=args.narrative_from, date=args.date,
     )
+    try:
+        chinese_date(args.date)  # a bad date or narrative file stops before the long part, not after it
+        if args.narrative is not None:
+            read_narrative(args.narrative, fmt)
+    except NarrativeError as exc:
+        raise UsageError(str(exc)) from None
     console = make_console()
     if args.store is not None:
         _report_damaged_receipts(console, args.store)
     try:
         outcome = run_compile(options, console)
-    except PreviousError as exc:
+    except (PreviousError, NarrativeError) as exc:
         raise UsageError(str(exc)) from None
     return outcome
 

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from nianbao.format.spec import Format
 
-from .report_text import TitleTemplateError, build_view
+from .report_text import (
+    INCOMPLETE_MARK,
+    INCOMPLETE_NOTE,
+    TitleTemplateError,
+    build_view,
+    missing_narrative,
+    with_missing_marked,
+)
 
 FORMATS = ("docx", "html", "md")
 
@@ -22,16 +29,25 @@ __all__ = ["FORMATS", "TitleTemplateError", "render_document"]
 
 
 def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft: bool = False,
-                    title_template: str | None = None) -> Path:
+                    title_template: str | None = None, draft_mark: str | None = None,
+                    draft_note: str | None = None) -> Path:
     """Write the report document `doc` (of format `fmt`) as `to` (docx | html | md) to `path`.
 
     draft marks every page as 草稿（未通过校验）: use it when rendering a report that has
     error findings (the CLI only does so with --force). title_template may use {agency}
-    and {year}; a bad template raises TitleTemplateError. Returns the path written.
+    and {year}; a bad template raises TitleTemplateError. draft_mark / draft_note say why
+    a draft is one when it is not for errors (e.g. 草稿（内容待补充）). A consolidated (county)
+    report whose own narrative (一、五、六) is missing is always drawn as such a draft: summed
+    tables never make a publishable report on their own. Returns the path written.
     """
     if to not in FORMATS:
         raise ValueError(f"unknown output form {to!r}; expected one of {FORMATS}")
-    view = build_view(doc, fmt, draft=draft, title_template=title_template)
+    missing = missing_narrative(doc, fmt) if not draft and "consolidated" in doc else []
+    if missing:
+        doc = with_missing_marked(doc, fmt)
+        draft, draft_mark, draft_note = True, INCOMPLETE_MARK, INCOMPLETE_NOTE.format(missing="；".join(missing))
+    view = build_view(doc, fmt, draft=draft, title_template=title_template, draft_mark=draft_mark,
+                      draft_note=draft_note)
     path = Path(path)
     if to == "docx":
         from .docx import write_docx

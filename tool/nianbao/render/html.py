@@ -15,8 +15,6 @@ from nianbao.format.layout import Grid, GridCell
 
 from .report_text import (
     APPENDIX_HEADING,
-    DRAFT_MARK,
-    DRAFT_NOTE,
     MEMBER_COLUMNS,
     ReportView,
     TableView,
@@ -76,7 +74,7 @@ body.is-draft {{ padding-top: 4em; }}
 """
 
 # Paged-media engines (WeasyPrint, Chrome 131+) also print the mark in every page header.
-DRAFT_PAGE_CSS = f"""@page {{ @top-center {{ content: "{DRAFT_MARK}"; color: #b00000; font-family: {SANS};
+DRAFT_PAGE_CSS = """@page {{ @top-center {{ content: "{mark}"; color: #b00000; font-family: {sans};
   font-size: 12pt; }} }}
 """
 
@@ -179,18 +177,18 @@ def _members_html(view: ReportView) -> str:
 
 
 def html_text(view: ReportView) -> str:
-    title = (DRAFT_MARK + " " if view.draft else "") + view.title
+    title = (view.draft_mark + " " if view.draft else "") + view.title
     out = ['<!DOCTYPE html>', '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            '<meta name="generator" content="nianbao">']
     if view.draft:
         out.append('<meta name="robots" content="noindex">')
-    style = CSS + (DRAFT_PAGE_CSS if view.draft else "")
+    style = CSS + (DRAFT_PAGE_CSS.format(mark=view.draft_mark, sans=SANS) if view.draft else "")
     out += [f"<title>{escape(title)}</title>", f"<style>{style}</style>", "</head>",
             f'<body class="{"is-draft" if view.draft else "report"}">']
     if view.draft:
-        out.append(f'<div class="draft" role="alert"><strong>{escape(DRAFT_MARK)}</strong> '
-                   f'<span class="note">{escape(DRAFT_NOTE)}</span></div>')
+        out.append(f'<div class="draft" role="alert"><strong>{escape(view.draft_mark)}</strong> '
+                   f'<span class="note">{escape(view.draft_note)}</span></div>')
     out += ["<main>", f"<h1>{escape(view.title)}</h1>"]
     out += [f"<p>{escape(p)}</p>" for p in view.intro]
     table_number = 0

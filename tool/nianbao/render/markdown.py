@@ -16,8 +16,6 @@ from nianbao.format.layout import Grid
 
 from .report_text import (
     APPENDIX_HEADING,
-    DRAFT_MARK,
-    DRAFT_NOTE,
     MEMBER_COLUMNS,
     ReportView,
     TableView,
@@ -79,7 +77,7 @@ def _table(view: TableView) -> list[str]:
 def markdown_text(view: ReportView) -> str:
     lines: list[str] = []
     if view.draft:
-        lines += [f"> **{DRAFT_MARK}** {DRAFT_NOTE}", ""]
+        lines += [f"> **{view.draft_mark}** {view.draft_note}", ""]
     lines += [f"# {escape(view.title)}", ""]
     for text in view.intro:
         lines += [escape(text), ""]

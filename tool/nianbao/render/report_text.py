@@ -19,6 +19,9 @@ from nianbao.format.spec import Format, Table
 DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"
 DRAFT_NOTE = "本报告存在未通过校验的错误，仅供核对，不得作为正式年度报告发布。"
+INCOMPLETE_MARK = "草稿（内容待补充）"  # a county report still lacking its own narrative
+INCOMPLETE_NOTE = "本报告缺少：{missing}。补齐后重新运行 nianbao compile 即可生成可发布的报告；本稿不得发布。"
+MISSING_TEXT = "【待补充：{heading}】"  # in a draft only, where a section's text is missing
 APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
 
@@ -62,6 +65,23 @@ class ReportView:
     date: str
     draft: bool = False
     members: tuple[tuple[str, str, str, str], ...] = ()  # (序号, 名称, 代码, 层级) of a county summary
+    draft_mark: str = DRAFT_MARK  # what a draft says on every page, and why
+    draft_note: str = DRAFT_NOTE
+
+
+def missing_narrative(doc: dict, fmt: Format) -> list[str]:
+    """Headings of the text sections (一、五、六) that say nothing."""
+    texts = doc.get("sections") if isinstance(doc.get("sections"), dict) else {}
+    return [s.heading for s in fmt.text_sections() if not paragraphs(texts.get(s.key))]
+
+
+def with_missing_marked(doc: dict, fmt: Format) -> dict:
+    """A copy of doc for drawing a draft: each text section without text says MISSING_TEXT."""
+    texts = dict(doc.get("sections") if isinstance(doc.get("sections"), dict) else {})
+    for section in fmt.text_sections():
+        if not paragraphs(texts.get(section.key)):
+            texts[section.key] = MISSING_TEXT.format(heading=section.heading)
+    return {**doc, "sections": texts}
 
 
 def chinese_count(n: int) -> str:
@@ -104,20 +124,20 @@ def format_value(value: object, kind: str) -> str:
     return f"{number:f}"  # a fractional count: wrong, but show what the report says
 
 
-def _width(text: str) -> float:
+def text_width_em(text: str) -> float:
     """Printed width in em: full-width (CJK) characters 1, digits and Latin letters about half."""
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
 
 
 def title_lines(title: str, per_line: float) -> list[str]:
     """A long title broken the way published titles are: before 政府信息公开… rather than leaving 报告 alone."""
-    if _width(title) <= per_line:
+    if text_width_em(title) <= per_line:
         return [title]
     best: tuple[float, int] | None = None
     for word in ("政府信息公开", "年度报告", "工作年度报告"):
         at = title.find(word)
-        if at > 0 and _width(title[:at]) <= per_line and _width(title[at:]) <= per_line:
-            gap = abs(_width(title[:at]) - _width(title[at:]))
+        if at > 0 and text_width_em(title[:at]) <= per_line and text_width_em(title[at:]) <= per_line:
+            gap = abs(text_width_em(title[:at]) - text_width_em(title[at:]))
             best = min(best, (gap, at)) if best else (gap, at)
     if best is None:
         return [title]  # too long for two lines: let the word processor wrap it
@@ -191,8 +211,12 @@ def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(rows)
 
 
-def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None) -> ReportView:
-    """Everything a published report says, in order, from a report document."""
+def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None,
+               draft_mark: str | None = None, draft_note: str | None = None) -> ReportView:
+    """Everything a published report says, in order, from a report document.
+
+    draft_mark / draft_note replace the default 草稿（未通过校验） wording of a draft.
+    """
     agency_info = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
     agency = str(agency_info.get("name") or "")
     year = doc.get("year")
@@ -213,6 +237,7 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
         fmt=fmt, year=year if isinstance(year, int) else None, title=make_title(title_template, agency, year),
         agency=agency, intro=intro, sections=tuple(sections), date=str(date).strip() if date else "",
         draft=draft, members=members if len(members) <= MEMBER_LIST_MAX else (),
+        draft_mark=draft_mark or DRAFT_MARK, draft_note=draft_note or DRAFT_NOTE,
     )
 
 

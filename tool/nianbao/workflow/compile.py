@@ -1,4 +1,10 @@
-"""Run a compilation end to end: gather, check, consolidate, write OUT_DIR, tell the clerk."""
+"""Run a compilation end to end: gather, check, consolidate, write OUT_DIR, tell the clerk.
+
+The county report takes its title and signature from the name given (--name), its narrative
+(sections 一、五、六) from the office's sources (see narrative.py) and its date from --date
+(default: today). Whatever is missing makes it a draft, marked 草稿（内容待补充） on every
+page, and the clerk is told what to add.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,9 @@ from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
 from nianbao.format.spec import Format
+from nianbao.render.report_text import INCOMPLETE_MARK, INCOMPLETE_NOTE, with_missing_marked
+
+from .narrative import CountyText, county_text
 
 _STYLE = {"missing": "magenta", "error": "red", "warning": "yellow", "ok": "green"}
 _LIST_ALL_UP_TO = 60
@@ -24,6 +33,8 @@ OUTPUT_NAMES = {  # what write_outputs writes, as the clerk reads it
     "docx": "全县年度报告（Word）",
     "html": "全县年度报告（网页）",
     "md": "全县年度报告（纯文本 Markdown）",
+    "summary.json.hmac": "汇总数据的签名（下一年度用同一密钥核对）",
+    "summary.xlsx.hmac": "汇总表的签名（下一年度用同一密钥核对）",
 }
 
 
@@ -43,6 +54,9 @@ class CompileOptions:
     secret: bytes | None = None
     render: bool = True
     jobs: int = 1
+    narrative: Path | None = None  # the office's narrative file (.docx/.md/.txt with 一、五、六)
+    narrative_from: str | None = None  # roster code whose filed report gives the narrative
+    date: str | None = None  # the signature date; default today
 
 
 def compile_reports(opts: CompileOptions) -> Compilation:
@@ -52,14 +66,27 @@ def compile_reports(opts: CompileOptions) -> Compilation:
     else:
         submissions = gather_paths(opts.paths, check_options, jobs=opts.jobs)
     prev = load_previous(opts.previous, opts.year - 1, opts.secret) if opts.previous else None
-    name = opts.name or "汇总"
-    agency = {"name": f"{name}（汇总）", "code": opts.code or "SUMMARY", "level": opts.level}
+    agency = {"name": opts.name or UNNAMED, "code": opts.code or "SUMMARY", "level": opts.level}
     return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency,
                        previous=prev.agencies if prev else None, previous_county=prev.county if prev else None,
                        include_errors=opts.include_errors)
 
 
-def write_outputs(comp: Compilation, out_dir: Path, render: bool = True) -> dict[str, Path]:
+UNNAMED = "（汇总单位）"  # stands in for a missing --name; such a report is always a draft
+
+
+def apply_county_text(comp: Compilation, text: CountyText) -> None:
+    """The county report document says the office's own words and date, never a placeholder."""
+    comp.county["sections"] = {s.key: text.sections.get(s.key, "") for s in comp.fmt.text_sections()}
+    comp.county["date"] = text.date
+
+
+def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
+                  text: CountyText | None = None) -> dict[str, Path]:
+    """summary.json, summary.xlsx and (render) the county report; text: its narrative (none: a draft)."""
+    if text is None:
+        text, _ = county_text(comp, named=comp.agency["name"] != UNNAMED)
+    apply_county_text(comp, text)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {"summary.json": write_summary_json(comp, out_dir / "summary.json")}
     from nianbao.render.summary_xlsx import write_summary_xlsx
@@ -69,14 +96,24 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True) -> dict
         from nianbao.render import render_document
 
         stem = f"{comp.agency['name']}{comp.year}年政府信息公开工作年度报告"
+        draft = {} if text.complete else {
+            "draft": True, "draft_mark": INCOMPLETE_MARK,
+            "draft_note": INCOMPLETE_NOTE.format(missing="；".join(text.missing))}
+        doc = comp.county if text.complete else with_missing_marked(comp.county, comp.fmt)
         for to in ("docx", "html", "md"):
-            written[to] = render_document(comp.county, comp.fmt, to, out_dir / f"{stem}.{to}")
+            written[to] = render_document(doc, comp.fmt, to, out_dir / f"{stem}.{to}", **draft)
     return written
+
+
+def gather_county_text(comp: Compilation, opts: CompileOptions) -> tuple[CountyText, list[str]]:
+    return county_text(comp, narrative=opts.narrative, narrative_from=opts.narrative_from, date=opts.date,
+                       named=bool(opts.name))
 
 
 def run_compile(opts: CompileOptions, console: Console) -> int:
     comp = compile_reports(opts)
-    written = write_outputs(comp, opts.out_dir, opts.render)
+    text, notes = gather_county_text(comp, opts)
+    written = write_outputs(comp, opts.out_dir, opts.render, text)
     if opts.secret:  # next year's --previous verifies the summaries with the same secret
         from nianbao.county.previous import sign_summary
 
@@ -86,6 +123,8 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
     console.print("已生成：", highlight=False)
     for name, path in written.items():
         console.print(f"  {OUTPUT_NAMES.get(name, name)}：{escape(str(path))}", highlight=False)
+    if opts.render:
+        print_county_text(console, comp, text, notes)
     if comp.bugs:
         return 2
     return 1 if any(s.status in ("error", "missing") for s in comp.statuses) else 0
@@ -129,3 +168,26 @@ def print_compilation(console: Console, comp: Compilation) -> None:
                       "请勿发布，并将 summary.json 反馈给维护人员。 [/bold white on red]")
         for f in comp.bugs:
             console.print(f"  [red]{escape(f.message)}[/red] [dim]{escape(code_tag(f))}[/dim]")
+
+
+def print_county_text(console: Console, comp: Compilation, text: CountyText, notes: list[str]) -> None:
+    """Where the county report's words came from, or what is missing and how to add it."""
+    for note in notes:
+        console.print(f"  [yellow]注意[/yellow]：{escape(note)}")
+    used = {}
+    for key, where in text.sources.items():
+        used.setdefault(where, []).append(next(s.number for s in comp.fmt.sections if s.key == key))
+    for where, numbers in used.items():
+        console.print(f"  汇总年报第{'、'.join(numbers)}部分的文字取自{escape(where)}。")
+    if text.complete:
+        console.print(f"  汇总年报可以发布（落款：{escape(comp.agency['name'])}，{escape(text.date)}）。")
+        return
+    console.print(f"[bold yellow]汇总年报是草稿，每页标注“{INCOMPLETE_MARK}”，不得发布。[/bold yellow]"
+                  f"缺少：{escape('；'.join(text.missing))}。")
+    hint = "补充办法：--narrative 文字说明文件（.docx/.md/.txt，含“一、”“五、”“六、”三部分）"
+    office = next((s.entry for s in comp.statuses if "政府办公室" in s.entry.name), None)
+    hint += "，或 --narrative-from 单位代码（采用该单位报送年报中的文字" + (
+        f"，如 --narrative-from {office.code}（{office.name}）" if office else "，如县政府办公室") + "）"
+    if any(m.startswith("汇总单位名称") for m in text.missing):
+        hint += "；--name 汇总单位名称（如 萝北县人民政府）"
+    console.print(f"  {escape(hint)}；--date 落款日期（默认今天）。")

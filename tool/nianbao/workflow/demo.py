@@ -2,13 +2,15 @@
 
 issue templates → collect last year's and this year's inbox into stores → check →
 annotated copies → compile 2021 with 2020 as previous year → render reports → summary.
-Writes only inside OUT_DIR.
+Writes only inside OUT_DIR, and only into a folder that is new, empty, or the output of an
+earlier demo: that output carries a marker file (MARKER) listing every file the demo wrote,
+and a new run deletes exactly those files, never anything else a user put there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import json
 from pathlib import Path
 
 import yaml
@@ -18,7 +20,61 @@ from rich.markup import escape
 from nianbao.paths import samples_dir
 
 YEAR = 2021
-COUNTY = {"name": "萝北县", "code": "230421"}
+COUNTY = {"name": "萝北县", "code": "230421", "narrative_from": "230421-01"}  # 县政府办公室 writes 一、五、六
+MARKER = ".nianbao-demo.json"  # in OUT_DIR: this folder is a demo's output, and which files the demo wrote
+
+
+class DemoFolderError(Exception):
+    """OUT_DIR holds files the demo did not write: refuse rather than delete them (Chinese message)."""
+
+
+def _files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def prepare_folder(out: Path) -> None:
+    """Make OUT_DIR ready: create it, or accept it empty, or clear a previous demo's own files.
+
+    Deletes only the files a previous demo listed in its marker (and the folders they leave
+    empty); raises DemoFolderError for anything else that is not empty.
+    """
+    if out.exists() and not out.is_dir():
+        raise DemoFolderError(f"{out} 是一个文件，不是文件夹。请另指定一个输出文件夹，例如：nianbao demo 演示输出")
+    if not out.exists():
+        out.mkdir(parents=True)
+        return
+    marker = out / MARKER
+    if not marker.exists():
+        if any(out.iterdir()):
+            raise DemoFolderError(
+                f"输出文件夹 {out} 不是空的，也不是 nianbao 演示生成的（没有标记文件 {MARKER}）。"
+                "为免删除您的文件，演示不使用这个文件夹，里面的文件一个也没有动。"
+                "请指定一个新的或空的文件夹，例如：nianbao demo 演示输出")
+        return
+    try:
+        listed = json.loads(marker.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        raise DemoFolderError(f"{out} 中的标记文件 {MARKER} 已损坏，无法确定哪些文件是演示生成的，"
+                              "因此不删除任何文件。请指定一个新的或空的文件夹。") from None
+    root = out.resolve()
+    folders: set[Path] = set()
+    for name in listed if isinstance(listed, list) else []:
+        path = out / str(name)
+        if root not in path.resolve().parents or not (path.is_file() or path.is_symlink()):
+            continue  # never outside OUT_DIR, never a folder the marker names
+        path.unlink()
+        folders.update(p for p in path.parents if root in p.resolve().parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    marker.unlink()
+
+
+def _write_marker(out: Path, before: set[str]) -> None:
+    created = sorted(_files_under(out) - before - {MARKER})
+    data = {"说明": "此文件夹由 nianbao demo 生成；再次运行演示时只删除下面列出的文件。",
+            "files": created}
+    (out / MARKER).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def _step(console: Console, n: int, text: str) -> None:
@@ -26,6 +82,27 @@ def _step(console: Console, n: int, text: str) -> None:
 
 
 def run_demo(out: Path, console: Console) -> int:
+    samples = samples_dir()
+    roster_path = samples / "roster-luobei.csv"
+    inbox = samples / "inbox-2021"
+    last_year = samples / "workbooks" / "2020"
+    if not (roster_path.exists() and inbox.is_dir() and last_year.is_dir()):
+        console.print(f"[red]找不到样例数据（{escape(str(samples))}）。请在代码仓库中运行，或重新安装 nianbao。[/red]")
+        return 2
+    try:
+        prepare_folder(out)
+    except DemoFolderError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        return 2
+    before = _files_under(out)
+    _write_marker(out, before)  # written first: an interrupted demo is still recognised as one
+    try:
+        return _run_steps(out, console, samples, roster_path, inbox, last_year)
+    finally:
+        _write_marker(out, before)
+
+
+def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, inbox: Path, last_year: Path) -> int:
     from nianbao.check.annotate import annotate
     from nianbao.check.run import check_file
     from nianbao.check.terminal import print_result, print_total
@@ -35,18 +112,15 @@ def run_demo(out: Path, console: Console) -> int:
     from nianbao.render import render_document
     from nianbao.template.write import write_template
 
-    from .compile import CompileOptions, compile_reports, print_compilation, write_outputs
+    from .compile import (
+        CompileOptions,
+        compile_reports,
+        gather_county_text,
+        print_compilation,
+        print_county_text,
+        write_outputs,
+    )
 
-    samples = samples_dir()
-    roster_path = samples / "roster-luobei.csv"
-    inbox = samples / "inbox-2021"
-    last_year = samples / "workbooks" / "2020"
-    if not (roster_path.exists() and inbox.is_dir() and last_year.is_dir()):
-        console.print(f"[red]找不到样例数据（{escape(str(samples))}）。请在代码仓库中运行，或重新安装 nianbao。[/red]")
-        return 2
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
     roster = load_roster(roster_path)
     fmt = format_for_year(YEAR)
     console.print(f"[bold]nianbao 演示：{COUNTY['name']} {YEAR} 年度政府信息公开工作年度报告的收集、校验与汇总[/bold]")
@@ -54,7 +128,7 @@ def run_demo(out: Path, console: Console) -> int:
 
     _step(console, 1, f"为名单上的每个单位生成 {YEAR} 年度填报模板（{fmt.notice} 格式）")
     tpl_dir = out / "1-模板"
-    tpl_dir.mkdir()
+    tpl_dir.mkdir(exist_ok=True)
     for entry in roster:
         write_template(fmt, YEAR, {"name": entry.name, "code": entry.code, "level": entry.level or "county"},
                        tpl_dir / f"{entry.code}-{entry.name}-{YEAR}年报模板.xlsx")
@@ -82,7 +156,7 @@ def run_demo(out: Path, console: Console) -> int:
 
     _step(console, 4, "为有问题的文件生成带批注的副本，退回给单位修改")
     ann_dir = out / "3-批注退回"
-    ann_dir.mkdir()
+    ann_dir.mkdir(exist_ok=True)
     annotated = [annotate(Path(r.file), r, ann_dir) for r in results
                  if r.status in ("error", "warning") and r.document is not None]
     for path in annotated:
@@ -90,15 +164,18 @@ def run_demo(out: Path, console: Console) -> int:
 
     _step(console, 5, f"汇总 {YEAR} 年度（以 2020 年度为上年，做跨年度核对）")
     sum_dir = out / "4-汇总"
-    comp = compile_reports(CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
-                                          store=store_now.root, previous=store_prev.root,
-                                          name=COUNTY["name"], code=COUNTY["code"]))
-    written = write_outputs(comp, sum_dir)
+    options = CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
+                             store=store_now.root, previous=store_prev.root,
+                             name=COUNTY["name"], code=COUNTY["code"], narrative_from=COUNTY["narrative_from"])
+    comp = compile_reports(options)
+    text, notes = gather_county_text(comp, options)
+    written = write_outputs(comp, sum_dir, text=text)
     print_compilation(console, comp)
+    print_county_text(console, comp, text, notes)
 
     _step(console, 6, "生成可公开的年度报告")
     rep_dir = out / "5-年度报告"
-    rep_dir.mkdir()
+    rep_dir.mkdir(exist_ok=True)
     # One department's report: 萝北县工业信息科技局 2020, the real published report in the samples.
     real = check_file(next(last_year.glob("230421-13-*.xlsx")))
     rendered = []
