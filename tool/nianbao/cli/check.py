@@ -9,7 +9,7 @@ from pathlib import Path
 from nianbao.parallel import run_parallel
 
 from . import UsageError
-from .common import add_format_arg, expand_paths, read_secret
+from .common import add_format_arg, expand_paths, read_secret, size_mb
 
 
 def register(sub) -> None:
@@ -29,7 +29,7 @@ def register(sub) -> None:
     p.add_argument("--annotate", type=Path, metavar="DIR",
                    help="为有问题的文件生成批注副本到 DIR / write annotated copies into DIR")
     p.add_argument("--quiet-info", action="store_true", help="不显示提示级信息 / hide info findings")
-    p.add_argument("--max-size", type=float, default=None, metavar="MB", help="单个文件大小上限（MB）/ size cap")
+    p.add_argument("--max-size", type=size_mb, default=None, metavar="MB", help="单个文件大小上限（MB）/ size cap")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
     p.set_defaults(run=run)
 
@@ -56,12 +56,10 @@ def run(args) -> int:
     )
     results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
     if args.annotate:
-        from nianbao.check.annotate import annotate
+        from nianbao.check.annotate import annotate_all
 
         args.annotate.mkdir(parents=True, exist_ok=True)
-        for result in results:
-            if result.findings and result.status != "unreadable":
-                annotate(Path(result.file), result, args.annotate)
+        annotate_all(results, args.annotate)
     if args.json:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import UsageError
-from .common import add_format_arg, expand_paths, read_secret, resolve_format
+from .common import add_format_arg, expand_paths, output_name, read_secret, resolve_format
 
 
 def register(sub) -> None:
@@ -21,7 +21,7 @@ def register(sub) -> None:
     add_format_arg(p)
     p.add_argument("--previous", type=Path, metavar="PREV",
                    help="上一年度的汇总（summary.xlsx / summary.json）或收件库 / last year's summary or store")
-    p.add_argument("--name", default=None, metavar="NAME", help="汇总单位名称，如 萝北县（输出为“萝北县（汇总）”）")
+    p.add_argument("--name", type=output_name, default=None, metavar="NAME", help="汇总单位名称，如 萝北县（输出为“萝北县（汇总）”）")
     p.add_argument("--code", default=None, metavar="CODE", help="汇总单位代码，如 230421")
     p.add_argument("--level", default="county", choices=["province", "city", "county", "township"],
                    help="汇总单位层级（默认 county）")

@@ -185,9 +185,16 @@ def _breakdown_sheet(ws, fmts, comp: Compilation) -> None:
         ws.autofilter(label_row, 0, row, len(columns) - 1)
 
 
+# A spreadsheet number is a double: integers beyond 2^53 (and 10^400, which overflows it) are no figure
+# it can hold; such a value is out of its kind's range anyway, and the 问题清单 names its cell.
+_LARGEST_EXACT = 2**53
+
+
 def _is_number(value) -> bool:
-    """A figure written as a number cell; text and blanks stay empty (so do NaN and infinity)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A figure written as a number cell; text and blanks stay empty (so do NaN, infinity and overflows)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return abs(value) <= _LARGEST_EXACT if isinstance(value, int) else math.isfinite(value) and abs(value) <= _LARGEST_EXACT
 
 
 def _chart_sheet(book, ws, fmts, comp: Compilation) -> None:

@@ -14,6 +14,7 @@ from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
 from nianbao.format.spec import Format
+from nianbao.paths import atomic_output
 
 _STYLE = {"missing": "magenta", "error": "red", "warning": "yellow", "ok": "green"}
 _LIST_ALL_UP_TO = 60
@@ -52,17 +53,24 @@ def compile_reports(opts: CompileOptions) -> Compilation:
 
 
 def write_outputs(comp: Compilation, out_dir: Path, render: bool = True) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = {"summary.json": write_summary_json(comp, out_dir / "summary.json")}
+    """Every output, each written to a temporary file first: a failure (disk full, no permission)
+    raises OSError naming the file and never leaves a partial summary.xlsx or report behind."""
     from nianbao.render.summary_xlsx import write_summary_xlsx
 
-    written["summary.xlsx"] = write_summary_xlsx(comp, out_dir / "summary.xlsx")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writers = {"summary.json": (write_summary_json, out_dir / "summary.json"),
+               "summary.xlsx": (write_summary_xlsx, out_dir / "summary.xlsx")}
     if render:
         from nianbao.render import render_document
 
         stem = f"{comp.agency['name']}{comp.year}年政府信息公开工作年度报告"
         for to in ("docx", "html", "md"):
-            written[to] = render_document(comp.county, comp.fmt, to, out_dir / f"{stem}.{to}")
+            writers[to] = (lambda c, p, to=to: render_document(c.county, c.fmt, to, p), out_dir / f"{stem}.{to}")
+    written = {}
+    for name, (write, path) in writers.items():
+        with atomic_output(path) as tmp:
+            write(comp, tmp)
+        written[name] = path
     return written
 
 
