@@ -75,7 +75,11 @@ def annotate(path: Path, result: CheckResult, out_dir: Path, taken: set[str] | N
     """Write out_dir/<name>-批注.xlsx (or <name>-批注-2.xlsx …: never over an existing file, nor over
     a name in taken) and return its path. Raises TooLarge, OSError, or whatever openpyxl raises."""
     _measure(path)
-    book = openpyxl.load_workbook(path, keep_links=False)
+    with path.open("rb") as fh:  # ours to close: openpyxl leaves its archive open when a part fails to parse
+        return _annotate(openpyxl.load_workbook(fh, keep_links=False), path, result, out_dir, taken)
+
+
+def _annotate(book, path: Path, result: CheckResult, out_dir: Path, taken: set[str] | None) -> Path:
     try:
         notes: dict[tuple[str, str], list[str]] = {}
         for f in result.findings:

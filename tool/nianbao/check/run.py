@@ -8,6 +8,7 @@ this same result.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -200,6 +201,8 @@ def check_file(
         return _check_file(Path(path), expect_year=expect_year, expect_format=expect_format, secret=secret,
                            previous=previous, max_bytes=max_bytes)
     except Exception as exc:  # noqa: BLE001 - a per-file safety net; the finding names the defect
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
         problem = finding(Code.CHECK_FAILED, what=f"{type(exc).__name__}: {str(exc)[:200]}")
         return CheckResult(str(path), None, None, None, "unreadable", [problem], _stats(None, [problem], None))
 

@@ -105,8 +105,9 @@ def _derived_plan(fmt: Format) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
 # lists every agency's figures, ~10 KB each, so 64 MB holds a province of 5 000.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_DOCUMENT_DEPTH = 12
-# Python refuses to turn more than 4 300 digits into an int; a document's numbers have at most 15.
-_MAX_NUMBER_CHARS = 400
+# Python refuses to turn more than 4 300 digits into an int; a document's numbers have at most 15, and
+# up to 1 000 a number is read so that the range check names its cell (CELL_OUT_OF_RANGE).
+_MAX_NUMBER_CHARS = 1000
 
 
 class DocumentError(ValueError):
