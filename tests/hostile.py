@@ -719,16 +719,31 @@ def styled_empty_rows(d: Path, rows: int = 1_000_000) -> Path:
     return out
 
 
-BATCH_CASES: dict[str, Callable[[Path], Path]] = {
-    "money_9e25": money_9e25,
-    "count_10e400": count_10e400,
-    "count_1e999_xml": count_1e999_xml,
-    "count_nan_xml": count_nan_xml,
-    "json_1e999": json_1e999,
-    "json_nan": json_nan,
-    "json_nested": json_nested,
-    "json_huge": json_huge,
-    "json_long_number": json_long_number,
-    "json_surrogate": json_surrogate,
-    "control_characters": control_characters,
+def broken_core_properties(d: Path) -> Path:
+    """A report with a finding whose docProps/core.xml is not XML: nianbao's reader does not need the
+    part, openpyxl (which annotates) cannot open the workbook."""
+    doc = report_document("HOSTILE-10")
+    doc["tables"]["requests.carry_forward.natural"] += 1
+    src = filled_workbook(d, ".base-core.xlsx", doc)
+    out = rezip(src, d / "broken-core-properties.xlsx",
+                edit=lambda name, data: b"<cp:coreProperties" if name == "docProps/core.xml" else data)
+    src.unlink()
+    return out
+
+
+# case -> (generator, the Code names `check` may give the file: a finding on it, never CHECK_FAILED)
+BATCH_CASES: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
+    "money_9e25": (money_9e25, ("CELL_OUT_OF_RANGE",)),
+    "count_10e400": (count_10e400, ("CELL_OUT_OF_RANGE",)),
+    "count_1e999_xml": (count_1e999_xml, ("CELL_ERROR_VALUE", "FILE_CORRUPT")),
+    "count_nan_xml": (count_nan_xml, ("CELL_ERROR_VALUE", "FILE_CORRUPT")),
+    "json_1e999": (json_1e999, ("DOCUMENT_REFUSED",)),
+    "json_nan": (json_nan, ("DOCUMENT_REFUSED",)),
+    "json_nested": (json_nested, ("DOCUMENT_REFUSED",)),
+    "json_huge": (json_huge, ("DOCUMENT_REFUSED",)),
+    "json_long_number": (json_long_number, ("DOCUMENT_REFUSED",)),
+    "json_surrogate": (json_surrogate, ("DOCUMENT_REFUSED",)),
+    "control_characters": (control_characters, ()),  # a valid report: render must draw it
+    "broken_core_properties": (broken_core_properties, ("T3-1", "FILE_CORRUPT")),
+    "styled_empty_rows": (styled_empty_rows, ("T3-1",)),
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from nianbao.findings import Code, Finding, finding
@@ -143,15 +144,24 @@ def check_document(
 
 
 def out_of_range(fmt: Format, tables: dict) -> list[Finding]:
-    """CELL_OUT_OF_RANGE for every number outside the range the spec gives its kind (kinds:)."""
+    """CELL_OUT_OF_RANGE for every number outside the range the spec gives its kind (kinds:); a total
+    only when its parts are in range (else the part is the place to look)."""
     out = []
     lay = None
-    for key, value in tables.items():
-        cell = fmt.cells.get(key)
-        if cell is None or value is None or isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            continue  # not a cell, or not a number: the schema says so
-        if fmt.in_bounds(cell.kind, value):
+    explained: set[str] = set()  # flagged cells, and the totals that include one
+    for key, kind, low, high in _range_plan(fmt):
+        if explained and key in fmt.derived and any(p in explained for p in fmt.derived[key].parts()):
+            explained.add(key)
             continue
+        value = tables.get(key)
+        if type(value) in (int, float) and low <= value <= high:
+            continue  # the common case, without a call
+        if value is None or isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            continue  # not a number: the schema says so
+        if fmt.in_bounds(kind, value):
+            continue
+        explained.add(key)
+        cell = fmt.cells[key]
         lay = lay or layout(fmt)
         low, high = fmt.bounds[cell.kind]
         pos = lay.cells[key]
@@ -160,6 +170,13 @@ def out_of_range(fmt: Format, tables: dict) -> list[Finding]:
                            actual=shown_number(value), low=number_text(low), high=number_text(high),
                            unit=cell.unit, value=shown_number(value)))
     return out
+
+
+@lru_cache(maxsize=None)
+def _range_plan(fmt: Format) -> tuple[tuple[str, str, float, float], ...]:
+    """(key, kind, low, high) of every cell, inputs before totals and parts before their totals."""
+    return tuple((key, fmt.cells[key].kind, *map(float, fmt.bounds[fmt.cells[key].kind]))
+                 for key in (*fmt.input_keys(), *fmt.derived_order()))
 
 
 def shown_number(value: int | float | Decimal) -> str:

@@ -59,7 +59,7 @@ def as_decimal(value: Any) -> Decimal:
 
 # Money as a JSON float keeps its cents exactly up to 15 significant digits; beyond that (far
 # outside any format's kinds: range) it is kept as an exact integer for the range check to name.
-_MONEY_AS_FLOAT_BELOW = Decimal("1e12")
+_MONEY_AS_FLOAT_BELOW = Decimal("1e13")
 
 
 def to_json_number(value: Decimal | int | float, kind: str) -> int | float:
@@ -72,14 +72,24 @@ def to_json_number(value: Decimal | int | float, kind: str) -> int | float:
     return int(value)
 
 
+# No figure is this large: a part beyond it (10^400, NaN, infinity) makes its total unknown, and the
+# part's own finding (CELL_OUT_OF_RANGE) says why. Every kind's range lies far inside it.
+_SUMMABLE_BELOW = 1e15  # a float: compared with ints, floats and Decimals exactly, and fast
+
+
+def _summable(value: Any) -> bool:
+    try:
+        return -_SUMMABLE_BELOW < value < _SUMMABLE_BELOW  # False for NaN
+    except (TypeError, ArithmeticError):  # not a number; a signalling Decimal NaN
+        return False
+
+
 def compute_derived(fmt: Format, tables: dict[str, Any]) -> dict[str, Any]:
-    """Fill every derived cell from its parts (None if any part is unknown or outside its kind's range:
-    a total of a mistyped 10^400 is no figure, and the part's own finding says why)."""
+    """Fill every derived cell from its parts (None if any part is unknown, or no figure at all)."""
     out = dict(tables)
     for key, parts, money in _derived_plan(fmt):
         values = [out.get(p) for p in parts]
-        usable = all(fmt.in_bounds(fmt.cells[p].kind, v) for p, v in zip(parts, values)
-                     if v is not None and not isinstance(v, bool))
+        usable = all(_summable(v) for v in values if v is not None and not isinstance(v, bool))
         if usable and all(type(v) is int for v in values):  # the common case: whole numbers, exact without Decimal
             total = sum(values)
             out[key] = float(total) if money else total

@@ -154,11 +154,14 @@ def validate(fmt: Format, doc: dict) -> list[Finding]:
         return []
     out: list[Finding] = []
     lay = layout(fmt)
+    named: set[tuple] = set()  # (path, property) already reported missing: one error per property
     for err in sorted(validator(fmt).iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(err.absolute_path)
         where: dict = {}
         if err.validator == "required":
-            missing = [p for p in err.validator_value if isinstance(err.instance, dict) and p not in err.instance]
+            missing = [p for p in err.validator_value if isinstance(err.instance, dict) and p not in err.instance
+                       and (tuple(path), p) not in named]
+            named.update((tuple(path), p) for p in missing[:1])
             path = path + missing[:1]
         if len(path) >= 2 and path[0] == "tables" and path[1] in fmt.cells:
             key = path[1]
