@@ -54,11 +54,15 @@ def run(args) -> int:
         previous=previous,
         max_bytes=int(args.max_size * 1024 * 1024) if args.max_size else DEFAULT_MAX_BYTES,
     )
+    if args.annotate:  # a folder that cannot be written is refused before any file is checked
+        import tempfile
+
+        args.annotate.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=args.annotate).close()
     results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
     if args.annotate:
         from nianbao.check.annotate import annotate_all
 
-        args.annotate.mkdir(parents=True, exist_ok=True)
         annotate_all(results, args.annotate)
     if args.json:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
