@@ -645,7 +645,8 @@ def json_1e999(d: Path) -> Path:
     import json
 
     text = json.dumps(report_document("HOSTILE-05"), ensure_ascii=False)
-    return _json(d, "doc-1e999.json", text.replace('"proactive.fees.amount": ', '"proactive.fees.amount": 1e999, "x": ', 1))
+    key = '"proactive.fees.amount": '
+    return _json(d, "doc-1e999.json", text.replace(key, key + '1e999, "x": ', 1))
 
 
 def json_nan(d: Path) -> Path:

@@ -233,7 +233,7 @@ def _commands(tmp_path: Path, cases) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "只读"),
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "只读"),
                                          (errno.EACCES, "权限")])
 def test_every_writing_command_says_why_it_could_not_write(tmp_path, cases, writes_fail, capsys, code, words):
     commands = _commands(tmp_path, cases)
@@ -258,3 +258,11 @@ def test_a_disk_full_midway_leaves_no_partial_summary(tmp_path, cases, monkeypat
     assert main(argv) == 2
     assert "磁盘空间不足" in capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["summary.json"]  # written whole before
+
+
+def test_fill_writes_a_number_no_spreadsheet_holds_as_text(tmp_path, capsys):
+    doc = hostile.report_document("HOSTILE-02", proactive__licensing__decisions=10**400)
+    (tmp_path / "doc.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["fill", str(tmp_path / "doc.json"), "-o", str(tmp_path / "filled.xlsx")]) == 0
+    result = check_file(tmp_path / "filled.xlsx")
+    assert "CELL_OUT_OF_RANGE" in rules_of(result)

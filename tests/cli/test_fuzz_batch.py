@@ -20,6 +20,7 @@ import re
 import time
 import warnings
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import hostile
@@ -196,6 +197,7 @@ def test_mutants_never_crash_check_annotate_or_compile(base, tmp_path, capsys, m
     inbox, annotated = tmp_path / "inbox", tmp_path / "annotated"
     inbox.mkdir()
     what: dict[str, str] = {}
+    tally: Counter = Counter()
     done = 0
     while done < FUZZ_MUTANTS and time.monotonic() < deadline:
         batch = inbox / f"batch{done // BATCH:03d}"
@@ -217,6 +219,7 @@ def test_mutants_never_crash_check_annotate_or_compile(base, tmp_path, capsys, m
             assert "CHECK_FAILED" not in rules, (what[name], r["findings"])
             if r["status"] != "unreadable" and r["findings"]:
                 assert r.get("annotated") or rules & {"ANNOTATE_FAILED", "ANNOTATE_TOO_BIG"}, what[name]
+            tally.update([r["status"], *(rule for rule in rules if rule.startswith("ANNOTATE"))])
         done += len(results)
     assert done >= min(MIN_MUTANTS, FUZZ_MUTANTS), f"only {done} mutants in {FUZZ_SECONDS} s"
     names = {p.name for p in annotated.iterdir()}
@@ -232,4 +235,4 @@ def test_mutants_never_crash_check_annotate_or_compile(base, tmp_path, capsys, m
     listed = (sum(a["file"] is not None for a in summary["agencies"]) + len(summary["superseded"])
               + len(summary["unknown"]) + len(summary["unidentified"]))
     assert listed == done
-    print(f"fuzz: {done} mutants, {len(names)} annotated copies")
+    print(f"fuzz: {done} mutants, {len(names)} annotated copies, {dict(sorted(tally.items()))}")

@@ -285,7 +285,8 @@ def test_sums_of_the_largest_values_are_exact():
     one = {key: float(high["money"]) if F21.cells[key].kind == "money" else int(high[F21.cells[key].kind])
            for key in F21.input_keys()}
     n = 3_000
-    doc = sum_tables(F21, 2022, {"name": "省", "code": "P"}, (one for _ in range(n)), [RosterEntry("X", "x", None, None, None)])
+    members = [RosterEntry("X", "x", None, None, None)]
+    doc = sum_tables(F21, 2022, {"name": "省", "code": "P"}, (one for _ in range(n)), members)
     assert doc["tables"]["requests.received.natural"] == n * int(high["count"])
     assert doc["tables"]["proactive.fees.amount"] == float(n * high["money"])
     assert repr(doc["tables"]["proactive.fees.amount"]) == "299999999970.0"

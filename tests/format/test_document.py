@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao.format.document import (DocumentError, compute_derived, load_document, parse_document,
-                                     to_json_number)
+from nianbao.format.document import DocumentError, compute_derived, load_document, parse_document, to_json_number
 from nianbao.format.spec import get_format
 
 FMT = get_format("gov-info-disclosure-2021")

@@ -150,7 +150,7 @@ def test_new_format_version_is_one_spec_file(tmp_path, monkeypatch):
 def test_every_kind_has_a_range_that_keeps_sums_exact():
     for fmt in all_formats().values():
         assert set(fmt.bounds) == {"count", "signed", "money"}
-        for kind, (low, high) in fmt.bounds.items():
+        for low, high in fmt.bounds.values():
             assert low <= 0 < high
             assert high * 100_000 < 2**53  # 100 000 reports of the largest value sum exactly in a double
         assert fmt.in_bounds("count", 0) and not fmt.in_bounds("count", -1)
