@@ -663,7 +663,7 @@ def json_nested(d: Path) -> Path:
 
 
 def json_huge(d: Path) -> Path:
-    """A 21 MB document (over check's 20 MB cap): valid JSON, one enormous string."""
+    """A 21 MB document (over check's 20 MB cap for any file, and its 4 MB for a report document)."""
     return _json(d, "doc-huge.json", b'{"format": "gov-info-disclosure-2021", "x": "' + b"a" * (21 * MB) + b'"}')
 
 

@@ -42,7 +42,7 @@ class TooLarge(Exception):
 
 
 def annotated_stem(path: Path) -> str:
-    return f"{path.stem}-批注"
+    return f"{path.stem[:80]}-批注"  # a file name of 255 bytes leaves no room for the suffix
 
 
 def annotate_all(results: list[CheckResult], out_dir: Path) -> None:

@@ -243,10 +243,10 @@ def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max
 
 
 def _check_json(path: Path, previous, expect_year, expect_format, max_bytes: int) -> CheckResult:
-    from nianbao.format.document import MAX_DOCUMENT_BYTES, DocumentError, load_document
+    from nianbao.format.document import MAX_REPORT_BYTES, DocumentError, load_document
 
     try:
-        doc = load_document(path, max_bytes=min(max_bytes, MAX_DOCUMENT_BYTES))
+        doc = load_document(path, max_bytes=min(max_bytes, MAX_REPORT_BYTES))
     except OSError as exc:
         problem = finding(Code.FILE_UNREADABLE, what=exc.strerror or type(exc).__name__)
         return CheckResult(str(path), None, None, None, "unreadable", [problem], _stats(None, [problem], None))

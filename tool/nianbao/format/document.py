@@ -111,8 +111,11 @@ def _derived_plan(fmt: Format) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
                  for key in fmt.derived_order())
 
 
-# A report document is 10-20 KB and four levels deep; a county summary.json (render, --previous)
-# lists every agency's figures, ~10 KB each, so 64 MB holds a province of 5 000.
+# A report document is 10-20 KB and four levels deep (a county's lists its members, ~60 bytes each):
+# check reads at most 4 MB of one, which parses into well under 100 MB whatever its shape. A
+# county summary.json (render, --previous) lists every agency's figures, ~10 KB each, so 64 MB
+# holds a province of 5 000.
+MAX_REPORT_BYTES = 4 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_DOCUMENT_DEPTH = 12
 # Python refuses to turn more than 4 300 digits into an int; a document's numbers have at most 15, and
@@ -153,30 +156,34 @@ def parse_document(data: bytes) -> Any:
         raise DocumentError(f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
     except RecursionError:
         raise DocumentError(f"嵌套层次过深（超过 {MAX_DOCUMENT_DEPTH} 层），不是年报数据文件") from None
-    _screen_tree(value, MAX_DOCUMENT_DEPTH)
+    # A lone surrogate can only come from a \\uD800-\\uDFFF escape: without one, no string needs looking at.
+    _screen_tree(value, MAX_DOCUMENT_DEPTH, strings=_SURROGATE_ESCAPE.search(text) is not None)
     return value
 
 
-def _screen_tree(value: Any, limit: int) -> None:
-    """Refuse containers nested deeper than limit and strings with lone surrogates (\\ud800 is valid
-    JSON but no text: it cannot be printed or saved). Iterative, so a hostile document cannot recurse."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
+def _screen_tree(value: Any, limit: int, strings: bool) -> None:
+    """Refuse containers nested deeper than limit and, if strings, strings with lone surrogates
+    (\\ud800 is valid JSON but no text: it cannot be printed or saved). One level at a time, so a
+    hostile document cannot recurse, and fast on a million small containers."""
+    level, depth = [value], 1
+    while level:
+        below: list = []
+        for item in level:
+            if type(item) is dict:
+                below.extend(item.values())
+                if strings:
+                    below.extend(item)
+            elif type(item) is list:
+                below.extend(item)
+            elif strings and type(item) is str and _SURROGATE.search(item):
                 raise DocumentError("含有无效的字符编码（孤立的 UTF-16 代理项，如 \\ud800）")
-        elif isinstance(item, (dict, list)):
-            if depth > limit:
-                raise DocumentError(f"嵌套层次过深（超过 {limit} 层），不是年报数据文件")
-            if isinstance(item, dict):
-                stack.extend((key, depth) for key in item)
-                stack.extend((child, depth + 1) for child in item.values())
-            else:
-                stack.extend((child, depth + 1) for child in item)
+        if below and depth >= limit and any(type(x) in (dict, list) for x in below):
+            raise DocumentError(f"嵌套层次过深（超过 {limit} 层），不是年报数据文件")
+        level, depth = below, depth + 1
 
 
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _finite_float(text: str) -> float:
