@@ -8,6 +8,7 @@ finding on that file while the others go on.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -97,10 +98,12 @@ def _annotate(book, path: Path, result: CheckResult, out_dir: Path, taken: set[s
             comment.width, comment.height = 360, 40 + 60 * len(lines)
             book[sheet][cell].comment = comment
         _issues_sheet(book, result)
+        buffer = io.BytesIO()  # saved in memory (< MAX_ANNOTATE_XML), written whole: a full disk is one OSError
+        book.save(buffer)
         out = claim_unique(out_dir, annotated_stem(path), ".xlsx", taken)
         try:
             with atomic_output(out) as tmp:
-                book.save(tmp)
+                tmp.write_bytes(buffer.getvalue())
         except BaseException:
             out.unlink(missing_ok=True)  # the claimed, still empty name
             raise

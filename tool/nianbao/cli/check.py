@@ -75,7 +75,8 @@ def run(args) -> int:
             print_result(console, result, show_info=not args.quiet_info)
         print_total(console, results)
         if args.annotate:
-            console.print(f"批注副本已写入 {args.annotate}", highlight=False)
+            made = sum(r.annotated is not None for r in results)
+            console.print(f"批注副本 {made} 个，已写入 {args.annotate}" if made else "没有生成批注副本", highlight=False)
     if any(r.status == "unreadable" for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
@@ -107,4 +108,5 @@ def write_or_fail(write_template, fmt, year: int, agency: dict, path: Path, opti
         with atomic_output(path) as tmp:  # a full disk leaves no half-written template
             write_template(fmt, year, agency, tmp, **options)
     except OSError as exc:
-        raise UsageError(f"{os_error_text(exc)}（文件是否正在 Excel/WPS 中打开？）") from None
+        hint = "（文件是否正在 Excel/WPS 中打开？）" if exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY) else ""
+        raise UsageError(os_error_text(exc) + hint) from None
