@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test sysdeps bench golden lint clean
+.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-batch
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ sysdeps:
 
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -q
+
+# Longer fuzz runs than `make test` does (issue 12). fuzz-batch: check, annotate and compile over
+# mutated workbooks; NIANBAO_FUZZ mutants, at most NIANBAO_FUZZ_SECONDS, seed NIANBAO_FUZZ_SEED.
+fuzz: fuzz-batch
+
+fuzz-batch: $(STAMP)
+	NIANBAO_FUZZ=$${NIANBAO_FUZZ:-3000} NIANBAO_FUZZ_SECONDS=$${NIANBAO_FUZZ_SECONDS:-1800} \
+	  $(BIN)/python -m pytest -q tests/cli/test_fuzz_batch.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -666,3 +666,219 @@ IDENTITY_CASES: dict[str, tuple[Callable[[Path], Path], str | None]] = {
     "legacy_kind_summary": (identity_legacy_kind_summary, "HMAC_LEGACY_MISMATCH"),
     "legacy_code_borrowed": (identity_legacy_code_borrowed, "HMAC_LEGACY_MISMATCH"),
 }
+
+
+
+# -- one bad file never aborts a batch, nothing overflows (issue 12 §5) ---------------------------
+# Valid nianbao workbooks and report documents with one hostile value or shape each. Unlike CASES
+# they pass screening; check, annotate, compile and render must each end with a finding on the
+# file (or a clear message) and go on with the others. Each generator takes a directory and
+# returns the path it wrote.
+
+
+def report_document(code: str = "HOSTILE-01", seed: int = 1, **tables) -> dict:
+    """A valid 2021 report document of agency `code` (year 2022), with `tables` values replaced
+    (keys with __ for dots: proactive__fees__amount=9e25). Derived totals are not recomputed."""
+    from factory import valid_document
+
+    from nianbao.format.spec import get_format
+
+    doc = valid_document(get_format("gov-info-disclosure-2021"), seed=seed,
+                         agency={"name": f"测试单位{code}", "code": code, "level": "county"})
+    for key, value in tables.items():
+        doc["tables"][key.replace("__", ".")] = value
+    return doc
+
+
+def filled_workbook(d: Path, name: str, doc: dict) -> Path:
+    """The template filled from `doc`, values written as they are (nianbao fill)."""
+    from nianbao.format.spec import get_format
+    from nianbao.template.write import write_template
+
+    return write_template(get_format(doc["format"]), doc["year"], doc["agency"], d / name, document=doc)
+
+
+def _sheet_part(path: Path, sheet: str) -> str:
+    """The zip part of a sheet, found the way a reader does: workbook.xml, then its relationships."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    with zipfile.ZipFile(path) as z:
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    rid = next(s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns) if s.get("name") == sheet)
+    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def with_cell_xml(src: Path, dest: Path, key: str, cell_xml: str) -> Path:
+    """A copy of a filled workbook whose input cell `key` is replaced by the raw `<c>` element given
+    ({ref} is its reference): values no spreadsheet application writes, such as <v>1E+999</v>."""
+    import xml.etree.ElementTree as ET
+
+    from nianbao.format.layout import layout
+    from nianbao.format.spec import get_format
+
+    pos = layout(get_format("gov-info-disclosure-2021")).cells[key]
+    part = _sheet_part(src, pos.sheet)
+    ET.register_namespace("", "http://schemas.openxmlformats.org/spreadsheetml/2006/main")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        marker = f"@@{pos.ref}@@"
+        root = ET.fromstring(data)
+        for row in root.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"):
+            for i, c in enumerate(list(row)):
+                if c.get("r") == pos.ref:
+                    row.remove(c)
+                    placeholder = ET.Element("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c",
+                                             {"r": marker})
+                    row.insert(i, placeholder)
+        text = ET.tostring(root, encoding="unicode")
+        return text.replace(f'<c r="{marker}" />', cell_xml.format(ref=pos.ref)).encode("utf-8")
+
+    return rezip(src, dest, edit=edit)
+
+
+def money_9e25(d: Path) -> Path:
+    """Two of these summed overflowed compile: a fee of 9×10^25 万元, which check used to accept."""
+    return filled_workbook(d, "money-9e25.xlsx", report_document("HOSTILE-01", proactive__fees__amount=9e25))
+
+
+def count_10e400(d: Path) -> Path:
+    """A count typed as text with 401 digits: a number by every normalising rule, but no figure."""
+    doc = report_document("HOSTILE-02", proactive__licensing__decisions="1" + "0" * 400)
+    return filled_workbook(d, "count-10e400.xlsx", doc)
+
+
+def count_1e999_xml(d: Path) -> Path:
+    """<v>1E+999</v> in a count cell: infinity to a float parser (Excel would show #NUM!)."""
+    src = filled_workbook(d, ".base-1e999.xlsx", report_document("HOSTILE-03"))
+    out = with_cell_xml(src, d / "count-1e999.xlsx", "proactive.licensing.decisions", '<c r="{ref}"><v>1E+999</v></c>')
+    src.unlink()
+    return out
+
+
+def count_nan_xml(d: Path) -> Path:
+    """<v>NaN</v> in a count cell."""
+    src = filled_workbook(d, ".base-nan.xlsx", report_document("HOSTILE-04"))
+    out = with_cell_xml(src, d / "count-nan.xlsx", "proactive.licensing.decisions", '<c r="{ref}"><v>NaN</v></c>')
+    src.unlink()
+    return out
+
+
+def _json(d: Path, name: str, text: str | bytes) -> Path:
+    path = d / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def json_1e999(d: Path) -> Path:
+    import json
+
+    text = json.dumps(report_document("HOSTILE-05"), ensure_ascii=False)
+    key = '"proactive.fees.amount": '
+    return _json(d, "doc-1e999.json", text.replace(key, key + '1e999, "x": ', 1))
+
+
+def json_nan(d: Path) -> Path:
+    import json
+
+    doc = report_document("HOSTILE-06", requests__received__natural=float("nan"))
+    return _json(d, "doc-nan.json", json.dumps(doc, ensure_ascii=False))  # Python writes NaN, JSON has none
+
+
+def json_nested(d: Path) -> Path:
+    """100 000 nested arrays: a recursive parser overflows its stack."""
+    return _json(d, "doc-nested.json", b'{"format": "gov-info-disclosure-2021", "tables": ' + b"[" * 100_000
+                 + b"]" * 100_000 + b"}")
+
+
+def json_huge(d: Path) -> Path:
+    """A 21 MB document (over check's 20 MB cap for any file, and its 4 MB for a report document)."""
+    return _json(d, "doc-huge.json", b'{"format": "gov-info-disclosure-2021", "x": "' + b"a" * (21 * MB) + b'"}')
+
+
+def json_long_number(d: Path) -> Path:
+    """A 5 000-digit integer: Python's int() refuses it (a ValueError inside the JSON parser)."""
+    return _json(d, "doc-long-number.json", b'{"format": "gov-info-disclosure-2021", "year": 1' + b"0" * 5000 + b"}")
+
+
+def json_surrogate(d: Path) -> Path:
+    """A lone UTF-16 surrogate in the agency name: valid JSON, but no text that can be printed or saved."""
+    import json
+
+    text = json.dumps(report_document("HOSTILE-07"), ensure_ascii=True)
+    return _json(d, "doc-surrogate.json", text.replace("\\u6d4b", "\\ud800", 1))
+
+
+def control_characters(d: Path) -> Path:
+    """A report document whose narrative, agency name and date hold control characters (\\x01, \\x0b,
+    \\x1f) that XML 1.0 forbids: a .docx writer refuses them."""
+    import json
+
+    doc = report_document("HOSTILE-08")
+    doc["sections"]["overview"] = "总体情况\x01第一段。\n第二段\x0b含垂直制表符\x1f。"
+    doc["agency"]["name"] = "测试\x07单位"
+    doc["date"] = "2022年1月\x0020日"
+    return _json(d, "doc-control-characters.json", json.dumps(doc, ensure_ascii=False))
+
+
+def same_names(d: Path) -> Path:
+    """Folders a/ and b/ each holding report.xlsx, both with findings: their annotated copies must
+    not share a name. Returns the folder holding a/ and b/."""
+    for sub, seed in (("a", 1), ("b", 2)):
+        (d / sub).mkdir(parents=True, exist_ok=True)
+        doc = report_document(f"HOSTILE-1{seed}", seed=seed)
+        doc["tables"]["requests.carry_forward.natural"] += 1  # a T3-1 error, so both are annotated
+        filled_workbook(d / sub, "report.xlsx", doc)
+    return d
+
+
+def styled_empty_rows(d: Path, rows: int = 1_000_000) -> Path:
+    """A valid report whose 表二 has `rows` styled empty rows below the table (7-8 MB on disk, ~50 MB
+    of XML): what a clerk gets by formatting whole columns. openpyxl loads every row to annotate it."""
+    doc = report_document("HOSTILE-09")
+    doc["tables"]["requests.carry_forward.natural"] += 1  # a finding, so it is annotated
+    src = filled_workbook(d, ".base-rows.xlsx", doc)
+    part = _sheet_part(src, "表二 主动公开")
+    body = "".join(f'<row r="{r}" s="1" customFormat="1"/>' for r in range(1000, 1000 + rows)).encode()
+
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", body + b"</sheetData>", 1) if name == part else data
+
+    out = rezip(src, d / "styled-empty-rows.xlsx", edit=edit)
+    src.unlink()
+    return out
+
+
+def broken_core_properties(d: Path) -> Path:
+    """A report with a finding whose docProps/core.xml is not XML: nianbao's reader does not need the
+    part, openpyxl (which annotates) cannot open the workbook."""
+    doc = report_document("HOSTILE-10")
+    doc["tables"]["requests.carry_forward.natural"] += 1
+    src = filled_workbook(d, ".base-core.xlsx", doc)
+    out = rezip(src, d / "broken-core-properties.xlsx",
+                edit=lambda name, data: b"<cp:coreProperties" if name == "docProps/core.xml" else data)
+    src.unlink()
+    return out
+
+
+# case -> (generator, the Code names `check` may give the file: a finding on it, never CHECK_FAILED)
+BATCH_CASES: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
+    "money_9e25": (money_9e25, ("CELL_OUT_OF_RANGE",)),
+    "count_10e400": (count_10e400, ("CELL_OUT_OF_RANGE",)),
+    "count_1e999_xml": (count_1e999_xml, ("CELL_ERROR_VALUE", "FILE_CORRUPT")),
+    "count_nan_xml": (count_nan_xml, ("CELL_ERROR_VALUE", "FILE_CORRUPT")),
+    "json_1e999": (json_1e999, ("DOCUMENT_REFUSED",)),
+    "json_nan": (json_nan, ("DOCUMENT_REFUSED",)),
+    "json_nested": (json_nested, ("DOCUMENT_REFUSED",)),
+    "json_huge": (json_huge, ("DOCUMENT_REFUSED",)),
+    "json_long_number": (json_long_number, ("DOCUMENT_REFUSED",)),
+    "json_surrogate": (json_surrogate, ("DOCUMENT_REFUSED",)),
+    "control_characters": (control_characters, ()),  # a valid report: render must draw it
+    "broken_core_properties": (broken_core_properties, ("T3-1", "FILE_CORRUPT")),
+    "styled_empty_rows": (styled_empty_rows, ("T3-1",)),
+}

@@ -274,3 +274,20 @@ def test_two_level_rollup_equals_compiling_all_departments(tmp_path):
                                             paths=all_files, name="某市", code="M1", level="city"))
     assert city.county["tables"] == direct.county["tables"]
     assert city.bugs == [] and direct.bugs == []
+
+
+def test_sums_of_the_largest_values_are_exact():
+    """Reports of every kind's largest value: exact in Decimal, and exact where written (JSON, xlsx)."""
+    from nianbao.county.consolidate import sum_tables
+    from nianbao.county.roster import RosterEntry
+
+    high = {kind: bound for kind, (_, bound) in F21.bounds.items()}
+    one = {key: float(high["money"]) if F21.cells[key].kind == "money" else int(high[F21.cells[key].kind])
+           for key in F21.input_keys()}
+    n = 3_000
+    members = [RosterEntry("X", "x", None, None, None)]
+    doc = sum_tables(F21, 2022, {"name": "省", "code": "P"}, (one for _ in range(n)), members)
+    assert doc["tables"]["requests.received.natural"] == n * int(high["count"])
+    assert doc["tables"]["proactive.fees.amount"] == float(n * high["money"])
+    assert repr(doc["tables"]["proactive.fees.amount"]) == "299999999970.0"
+    assert doc["tables"]["requests.received.total"] == 6 * n * int(high["count"])

@@ -142,3 +142,31 @@ def test_new_format_version_is_one_spec_file(tmp_path, monkeypatch):
         assert build_schema(fmt)["properties"]["format"] == {"const": "gov-info-disclosure-2099"}
     finally:
         all_formats.cache_clear()
+
+
+# -- the range of each number kind (issue 12 §5)
+
+
+def test_every_kind_has_a_range_that_keeps_sums_exact():
+    for fmt in all_formats().values():
+        assert set(fmt.bounds) == {"count", "signed", "money"}
+        for low, high in fmt.bounds.values():
+            assert low <= 0 < high
+            assert high * 100_000 < 2**53  # 100 000 reports of the largest value sum exactly in a double
+        assert fmt.in_bounds("count", 0) and not fmt.in_bounds("count", -1)
+        assert not fmt.in_bounds("count", 10**400) and not fmt.in_bounds("money", float("nan"))
+        assert not fmt.in_bounds("money", float("inf")) and not fmt.in_bounds("money", "12")
+
+
+@pytest.mark.parametrize(("edit", "expect"), [
+    (lambda s: s.replace("  count: {minimum: 0, maximum: 999999999}\n", ""), r"kinds.*'count' is a required"),
+    (lambda s: s.replace("money: {minimum: 0, maximum: 99999999.99}", "money: {minimum: 5, maximum: 1}"),
+     r"kinds.money: minimum 5 is above maximum 1"),
+    (lambda s: s.replace("count: {minimum: 0, maximum: 999999999}", "count: {minimum: 0, maximum: 1e400}"),
+     r"kinds.count.maximum"),
+], ids=["kind-missing", "min-above-max", "unbounded"])
+def test_malformed_kind_ranges_are_rejected(tmp_path, edit, expect):
+    path = _broken(tmp_path, edit)
+    with pytest.raises(SpecError) as err:
+        load_spec(path)
+    assert re.search(expect, str(err.value), re.S), str(err.value)

@@ -102,6 +102,21 @@ class Code(Enum):
     TEXT_EMPTY = Detail("required text is empty", "warning", "“{label}”未填写。")
     # -- the report document (JSON Schema)
     SCHEMA = Detail("report document does not match the schema", "error", "{what}")
+    # -- one bad file never aborts a batch; nothing overflows (issue 12 §5)
+    CELL_OUT_OF_RANGE = Detail("number outside the range its kind allows (spec kinds:)", "error",
+                               "数值超出合理范围（{low} 至 {high} {unit}），现为 {value}。"
+                               "请核对是否多填了位数，金额请按“万元”而不是“元”填写。")
+    DOCUMENT_REFUSED = Detail("report document (.json) refused by screening", "error",
+                              "报告数据文件（.json）无法使用：{what}。请提交由 nianbao 导出的报告数据，或填好的 .xlsx 模板。")
+    CHECK_FAILED = Detail("nianbao failed on this file (a defect); the batch goes on", "error",
+                          "nianbao 处理此文件时出现内部错误（{what}），已跳过此文件，其余文件照常处理。"
+                          "请将此文件反馈给维护人员。")
+    ANNOTATE_FAILED = Detail("annotated copy could not be written", "warning",
+                             "未能生成批注副本（{what}）。校验结果不受影响；如需批注副本，"
+                             "请在 Excel/WPS 中打开此文件，另存为 .xlsx 后重新校验。")
+    ANNOTATE_TOO_BIG = Detail("workbook too large to annotate", "warning",
+                              "工作簿过大（{what}），为免耗尽内存，未生成批注副本。校验结果不受影响；"
+                              "请删除表格下方多余的空行或格式后另存，再重新校验。")
 
 
 @dataclass

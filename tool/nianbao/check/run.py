@@ -8,11 +8,16 @@ this same result.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from nianbao.findings import Code, Finding, finding
 from nianbao.format import schema
+from nianbao.format.document import number_text
+from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 from nianbao.intake.read import read_workbook
 
@@ -32,6 +37,7 @@ class CheckResult:
     stats: dict = field(default_factory=dict)
     document: dict | None = None
     kind: str = "department"
+    annotated: str | None = None  # the annotated copy written by check --annotate
 
     @property
     def errors(self) -> int:
@@ -57,7 +63,17 @@ class CheckResult:
         }
         if with_document:
             out["document"] = self.document
+        if self.annotated is not None:
+            out["annotated"] = self.annotated
         return out
+
+    def add(self, extra: Finding) -> None:
+        """One more finding about this file (e.g. from annotating it); status and stats follow."""
+        self.findings.append(extra)
+        if self.status != "unreadable":
+            self.status = _status(self.findings, True)
+        for sev in ("error", "warning", "info"):
+            self.stats[sev] = sum(f.severity == sev for f in self.findings)
 
     def flatten(self, fields: list[str]) -> list[list]:
         """Findings as rows of the named fields — for tests and scripts."""
@@ -113,6 +129,10 @@ def check_document(
         findings.append(finding(Code.SCHEMA, what=what))
         return CheckResult(file, None, None, None, "unreadable", findings, _stats(None, findings, None), None, kind)
     tables = doc.get("tables") if isinstance(doc.get("tables"), dict) else {}
+    outside = out_of_range(fmt, tables)
+    findings += outside
+    if outside:  # the rules judge the figures without them: a sum with 10^400 in it says nothing
+        tables = {**tables, **{f.key: None for f in outside}}
     already = _explained(fmt, tables, {f.key for f in findings if f.key})
     findings += [f for f in schema.validate(fmt, doc) if f.key is None or f.key not in already]
     agency = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
@@ -121,6 +141,54 @@ def check_document(
                                consolidated="consolidated" in doc or kind == "summary")
     return CheckResult(file, agency or None, fmt.id, doc.get("year"), _status(findings, True), findings,
                        _stats(fmt, findings, doc), doc, kind)
+
+
+def out_of_range(fmt: Format, tables: dict) -> list[Finding]:
+    """CELL_OUT_OF_RANGE for every number outside the range the spec gives its kind (kinds:); a total
+    only when its parts are in range (else the part is the place to look)."""
+    out = []
+    lay = None
+    explained: set[str] = set()  # flagged cells, and the totals that include one
+    for key, kind, low, high in _range_plan(fmt):
+        if explained and key in fmt.derived and any(p in explained for p in fmt.derived[key].parts()):
+            explained.add(key)
+            continue
+        value = tables.get(key)
+        if type(value) in (int, float) and low <= value <= high:
+            continue  # the common case, without a call
+        if value is None or isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            continue  # not a number: the schema says so
+        if fmt.in_bounds(kind, value):
+            continue
+        explained.add(key)
+        cell = fmt.cells[key]
+        lay = lay or layout(fmt)
+        low, high = fmt.bounds[cell.kind]
+        pos = lay.cells[key]
+        out.append(finding(Code.CELL_OUT_OF_RANGE, sheet=pos.sheet, cell=pos.ref, key=key,
+                           row_label=cell.row_label or None, column_label=cell.column_label or None,
+                           actual=shown_number(value), low=number_text(low), high=number_text(high),
+                           unit=cell.unit, value=shown_number(value)))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _range_plan(fmt: Format) -> tuple[tuple[str, str, float, float], ...]:
+    """(key, kind, low, high) of every cell, inputs before totals and parts before their totals."""
+    return tuple((key, fmt.cells[key].kind, *map(float, fmt.bounds[fmt.cells[key].kind]))
+                 for key in (*fmt.input_keys(), *fmt.derived_order()))
+
+
+def shown_number(value: int | float | Decimal) -> str:
+    """A number as a message shows it: in full up to 30 characters, else its head and its length."""
+    try:
+        text = number_text(value)
+    except (ValueError, OverflowError, ArithmeticError):  # NaN or infinity (only from Python callers)
+        return str(value)
+    if len(text) <= 30:
+        return text
+    digits = len(text.lstrip("-").split(".")[0])
+    return f"{text[:12]}…（共 {digits} 位整数）"
 
 
 def _explained(fmt: Format, tables: dict, keys: set[str]) -> set[str]:
@@ -142,13 +210,26 @@ def check_file(
     previous: dict | None = None,
     max_bytes: int | None = None,
 ) -> CheckResult:
-    """Check a workbook (.xlsx) or a report document (.json)."""
+    """Check a workbook (.xlsx) or a report document (.json).
+
+    Never raises for what a file holds: one file that trips a defect in nianbao (or in a
+    library under it) is reported as CHECK_FAILED on that file, and a batch goes on."""
+    try:
+        return _check_file(Path(path), expect_year=expect_year, expect_format=expect_format, secret=secret,
+                           previous=previous, max_bytes=max_bytes)
+    except Exception as exc:  # noqa: BLE001 - a per-file safety net; the finding names the defect
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
+        problem = finding(Code.CHECK_FAILED, what=f"{type(exc).__name__}: {str(exc)[:200]}")
+        return CheckResult(str(path), None, None, None, "unreadable", [problem], _stats(None, [problem], None))
+
+
+def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max_bytes) -> CheckResult:
     from nianbao.intake.safety import DEFAULT_MAX_BYTES, screen
 
-    path = Path(path)
     name = str(path)
     if path.suffix.lower() == ".json" and path.is_file():
-        return _check_json(path, previous, expect_year, expect_format)
+        return _check_json(path, previous, expect_year, expect_format, max_bytes or DEFAULT_MAX_BYTES)
     parts: dict[str, bytes] = {}  # screening inflates every part anyway: the reader reuses them
     problem = screen(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, keep=parts)
     if problem is not None:
@@ -171,13 +252,16 @@ def _refused_status(findings: list[Finding]) -> str:
     return "error" if findings and all(f.rule in WRONG_REPORT for f in findings) else "unreadable"
 
 
-def _check_json(path: Path, previous, expect_year, expect_format) -> CheckResult:
-    import json
+def _check_json(path: Path, previous, expect_year, expect_format, max_bytes: int) -> CheckResult:
+    from nianbao.format.document import MAX_REPORT_BYTES, DocumentError, load_document
 
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problem = finding(Code.FILE_NOT_XLSX, what=f"JSON 无法解析：{exc}")
+        doc = load_document(path, max_bytes=min(max_bytes, MAX_REPORT_BYTES))
+    except OSError as exc:
+        problem = finding(Code.FILE_UNREADABLE, what=exc.strerror or type(exc).__name__)
+        return CheckResult(str(path), None, None, None, "unreadable", [problem], _stats(None, [problem], None))
+    except DocumentError as exc:
+        problem = finding(Code.DOCUMENT_REFUSED, what=str(exc))
         return CheckResult(str(path), None, None, None, "unreadable", [problem], _stats(None, [problem], None))
     if isinstance(doc, dict):
         if expect_year is not None and doc.get("year") != expect_year:

@@ -51,6 +51,8 @@ def print_result(console: Console, result: CheckResult, *, show_info: bool = Tru
     style = _VERDICT_STYLE[result.status]
     verdict = result.status_label + (f"（{detail}）" if detail else "")
     console.print(f"  结论：[{style}]{verdict}[/{style}]", highlight=False)
+    if result.annotated:
+        console.print(f"  批注副本：{escape(result.annotated)}", highlight=False)
 
 
 def print_total(console: Console, results: list[CheckResult]) -> None:

@@ -103,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nianbao: 已中断 / interrupted", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, a read-only or missing folder: the user's to fix, not a defect
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
+        from nianbao.paths import os_error_text
+
+        print(f"nianbao: {os_error_text(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - users see one line; NIANBAO_DEBUG=1 shows the traceback
         if os.environ.get("NIANBAO_DEBUG"):
             raise

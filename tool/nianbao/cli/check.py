@@ -9,7 +9,7 @@ from pathlib import Path
 from nianbao.parallel import run_parallel
 
 from . import UsageError
-from .common import add_format_arg, expand_paths, read_secret
+from .common import add_format_arg, expand_paths, read_secret, size_mb
 
 
 def register(sub) -> None:
@@ -29,7 +29,7 @@ def register(sub) -> None:
     p.add_argument("--annotate", type=Path, metavar="DIR",
                    help="为有问题的文件生成批注副本，放入这个文件夹 / write annotated copies into DIR")
     p.add_argument("--quiet-info", action="store_true", help="不显示提示级信息 / hide info findings")
-    p.add_argument("--max-size", type=float, default=None, metavar="MB", help="单个文件大小上限（MB）/ size cap")
+    p.add_argument("--max-size", type=size_mb, default=None, metavar="MB", help="单个文件大小上限（MB）/ size cap")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
     p.set_defaults(run=run)
 
@@ -54,14 +54,16 @@ def run(args) -> int:
         previous=previous,
         max_bytes=int(args.max_size * 1024 * 1024) if args.max_size else DEFAULT_MAX_BYTES,
     )
-    results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
-    if args.annotate:
-        from nianbao.check.annotate import annotate
+    if args.annotate:  # a folder that cannot be written is refused before any file is checked
+        import tempfile
 
         args.annotate.mkdir(parents=True, exist_ok=True)
-        for result in results:
-            if result.findings and result.status != "unreadable":
-                annotate(Path(result.file), result, args.annotate)
+        tempfile.TemporaryFile(dir=args.annotate).close()
+    results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
+    if args.annotate:
+        from nianbao.check.annotate import annotate_all
+
+        annotate_all(results, args.annotate)
     if args.json:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -73,7 +75,8 @@ def run(args) -> int:
             print_result(console, result, show_info=not args.quiet_info)
         print_total(console, results)
         if args.annotate:
-            console.print(f"批注副本已写入 {args.annotate}", highlight=False)
+            made = sum(r.annotated is not None for r in results)
+            console.print(f"批注副本 {made} 个，已写入 {args.annotate}" if made else "没有生成批注副本", highlight=False)
     if any(r.status == "unreadable" for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

@@ -66,3 +66,36 @@ def read_secret(path) -> bytes | None:
     if not secret:
         raise UsageError(f"密钥文件 {path} 是空的")
     return secret
+
+
+def size_mb(text: str) -> float:
+    """argparse type of a size in MB: a finite number above 0 (nan, inf, 0, -1 are argument errors)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为以 MB 计的数字，如 20，现为 {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value > 1024 * 1024:
+        raise argparse.ArgumentTypeError(f"应为大于 0 的有限数字（MB），如 20，现为 {text!r}")
+    return value
+
+
+_NOT_IN_NAMES = set('\\/:*?"<>|')
+
+
+def output_name(text: str) -> str:
+    """argparse type of a name that becomes part of an output file name (compile --name)."""
+    import argparse
+
+    name = text.strip()
+    bad = sorted({c for c in name if c in _NOT_IN_NAMES or ord(c) < 0x20 or ord(c) == 0x7F})
+    if bad:
+        shown = " ".join(repr(c)[1:-1] for c in bad)
+        raise argparse.ArgumentTypeError(f"名称“{name!r}”含有不能用于文件名的字符 {shown}，请去掉后重试")
+    if not name:
+        raise argparse.ArgumentTypeError("名称不能为空")
+    if len(name.encode("utf-8")) > 150:
+        raise argparse.ArgumentTypeError("名称过长（超过 50 个汉字），请用简称")
+    return name

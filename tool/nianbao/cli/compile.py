@@ -7,7 +7,7 @@ from pathlib import Path
 from nianbao.format.document import level_choices
 
 from . import UsageError
-from .common import add_format_arg, expand_paths, level_arg, read_secret, resolve_format
+from .common import add_format_arg, expand_paths, level_arg, output_name, read_secret, resolve_format
 
 
 def register(sub) -> None:
@@ -23,7 +23,7 @@ def register(sub) -> None:
     add_format_arg(p)
     p.add_argument("--previous", type=Path, metavar="PREV",
                    help="上一年度的汇总（summary.xlsx / summary.json）或收件库 / last year's summary or store")
-    p.add_argument("--name", default=None, metavar="NAME",
+    p.add_argument("--name", type=output_name, default=None, metavar="NAME",
                    help="汇总单位名称，用于汇总年报的标题和落款，如 萝北县人民政府")
     p.add_argument("--code", default=None, metavar="CODE", help="汇总单位代码，如 230421")
     p.add_argument("--level", default="county", type=level_arg, metavar="LEVEL",

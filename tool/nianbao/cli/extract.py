@@ -35,7 +35,10 @@ def run(args) -> int:
         doc.pop("provenance", None)
     text = dump_document(doc)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        from nianbao.paths import atomic_output
+
+        with atomic_output(args.output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         print(f"已导出 {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

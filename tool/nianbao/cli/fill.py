@@ -8,7 +8,6 @@ agency must be usable.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from nianbao.format.identity import DEFAULT_PASSWORD
@@ -33,16 +32,14 @@ def register(sub) -> None:
 
 def load_fillable(path: Path) -> dict:
     """The document, if its format, year and agency are usable; UsageError naming the problem otherwise."""
-    from nianbao.format.document import load_document
+    from nianbao.format.document import DocumentError, load_document
 
     try:
         doc = load_document(path)
     except OSError as exc:
         raise UsageError(f"无法读取报告数据 {path}：{exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"报告数据 {path} 不是 UTF-8 编码的 JSON 文件") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"报告数据 {path} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
+    except DocumentError as exc:
+        raise UsageError(f"报告数据 {path} 无法使用：{exc}") from None
     if not isinstance(doc, dict):
         raise UsageError(f"报告数据 {path} 应为一个 JSON 对象（{{\"format\": …, \"tables\": …}}）")
     year = doc.get("year")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -59,10 +58,14 @@ def _load(source: Path, previous: dict | None):
     if not source.exists():
         raise UsageError(f"文件不存在：{source}")
     if source.suffix.lower() == ".json":
+        from nianbao.format.document import DocumentError, load_document
+
         try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UsageError(f"无法读取 {source}：{exc}") from None
+            data = load_document(source)
+        except OSError as exc:
+            raise UsageError(f"无法读取 {source}：{exc.strerror or exc}") from None
+        except DocumentError as exc:
+            raise UsageError(f"无法使用 {source}：{exc}") from None
         if isinstance(data, dict) and isinstance(data.get("report"), dict) and "agencies" in data:
             data = data["report"]  # summary.json from nianbao compile: its county report
         kind = "summary" if isinstance(data, dict) and "consolidated" in data else "department"
@@ -81,6 +84,7 @@ def run(args) -> int:
 
     from nianbao.check.terminal import print_result
     from nianbao.format.spec import all_formats
+    from nianbao.paths import atomic_output, os_error_text
     from nianbao.render import TitleTemplateError, render_document
     from nianbao.render.report_text import make_title
 
@@ -110,9 +114,10 @@ def run(args) -> int:
         return 1
     draft = bool(result.errors)
     try:
-        render_document(result.document, fmt, to, out, draft=draft, title_template=args.title_template)
+        with atomic_output(out) as tmp:  # a full disk leaves no half-written report
+            render_document(result.document, fmt, to, tmp, draft=draft, title_template=args.title_template)
     except OSError as exc:
-        raise UsageError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        raise UsageError(os_error_text(exc)) from None
     if draft:
         print_result(console, result, show_info=False)
         print(f"已生成草稿（有 {result.errors} 个错误，每页标注“草稿（未通过校验）”，不得发布）：{out}")

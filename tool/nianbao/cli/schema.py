@@ -23,7 +23,10 @@ def register(sub) -> None:
 def run(args) -> int:
     text = schema_text(resolve_format(args.format_id, args.year))
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        from nianbao.paths import atomic_output
+
+        with atomic_output(args.output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
     else:
         print(text, end="")
     return 0

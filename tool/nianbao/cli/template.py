@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
@@ -102,7 +103,11 @@ def _mkdir(folder: Path) -> None:
 
 
 def write_or_fail(write_template, fmt, year: int, agency: dict, path: Path, options: dict) -> None:
+    from nianbao.paths import atomic_output, os_error_text
+
     try:
-        write_template(fmt, year, agency, path, **options)
+        with atomic_output(path) as tmp:  # a full disk leaves no half-written template
+            write_template(fmt, year, agency, tmp, **options)
     except OSError as exc:
-        raise UsageError(f"无法写入 {path}：{exc.strerror or exc}（文件是否正在 Excel/WPS 中打开？）") from None
+        hint = "（文件是否正在 Excel/WPS 中打开？）" if exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY) else ""
+        raise UsageError(os_error_text(exc) + hint) from None

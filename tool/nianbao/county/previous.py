@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.check.run import check_file
+from nianbao.format.document import load_document
 from nianbao.format.figures import Figures
 from nianbao.format.spec import all_formats
 
@@ -72,11 +72,13 @@ def _from_store(path: Path, year: int, secret: bytes | None = None) -> Previous:
 
 def _from_summary_json(path: Path, year: int) -> Previous:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_document(path)
         county = data["report"]
         agencies = {a["code"]: _figures(a["document"], path) for a in data.get("agencies", []) if a.get("document")}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PreviousError(f"无法读取上一年度汇总 {path}：{exc}") from None
+    if not isinstance(county, dict):
+        raise PreviousError(f"无法读取上一年度汇总 {path}：其中的 report 不是报告数据")
     if county.get("year") != year:
         raise PreviousError(f"{path} 是 {county.get('year')} 年度的汇总，应为 {year} 年度")
     return Previous(str(path), county, agencies)

@@ -19,12 +19,9 @@ from .spec import Format
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-# One mapping from a cell kind to JSON Schema; template/sheets.py has the matching validation table.
-JSON_TYPE = {
-    "count": {"type": "integer", "minimum": 0},
-    "signed": {"type": "integer"},
-    "money": {"type": "number", "minimum": 0},
-}
+# One mapping from a cell kind to a JSON type; its range comes from the spec's kinds: (kind_schema).
+# template/sheets.py has the matching validation table.
+JSON_TYPE = {"count": "integer", "signed": "integer", "money": "number"}
 
 _TEXT = {"type": "string"}
 
@@ -33,7 +30,7 @@ def build_schema(fmt: Format) -> dict:
     cell_props = {}
     for key, cell in fmt.cells.items():
         label = " / ".join(p for p in (fmt.table(cell.table).heading, cell.row_label, cell.column_label) if p)
-        cell_props[key] = {**JSON_TYPE[cell.kind], "description": f"{label}（{cell.unit}）"}
+        cell_props[key] = {**kind_schema(fmt, cell.kind), "description": f"{label}（{cell.unit}）"}
     return {
         "$schema": DRAFT,
         "$id": f"https://nianbao.invalid/schemas/{fmt.id}.schema.json",
@@ -82,6 +79,16 @@ def build_schema(fmt: Format) -> dict:
             },
         },
     }
+
+
+def kind_schema(fmt: Format, kind: str) -> dict:
+    """{"type": "integer", "minimum": 0, "maximum": 999999999} for a count cell of the format."""
+    low, high = fmt.bounds[kind]
+    return {"type": JSON_TYPE[kind], "minimum": _json_number(low), "maximum": _json_number(high)}
+
+
+def _json_number(value) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def schema_text(fmt: Format) -> str:
@@ -147,11 +154,14 @@ def validate(fmt: Format, doc: dict) -> list[Finding]:
         return []
     out: list[Finding] = []
     lay = layout(fmt)
+    named: set[tuple] = set()  # (path, property) already reported missing: one error per property
     for err in sorted(validator(fmt).iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(err.absolute_path)
         where: dict = {}
         if err.validator == "required":
-            missing = [p for p in err.validator_value if isinstance(err.instance, dict) and p not in err.instance]
+            missing = [p for p in err.validator_value if isinstance(err.instance, dict) and p not in err.instance
+                       and (tuple(path), p) not in named]
+            named.update((tuple(path), p) for p in missing[:1])
             path = path + missing[:1]
         if len(path) >= 2 and path[0] == "tables" and path[1] in fmt.cells:
             key = path[1]
@@ -162,7 +172,7 @@ def validate(fmt: Format, doc: dict) -> list[Finding]:
             if err.validator == "required" or err.instance is None:
                 what = "未填写（无数据请填 0）。"
             else:
-                what = f"应为{_KIND_WORDS[cell.kind]}，现为 {json.dumps(err.instance, ensure_ascii=False)}。"
+                what = f"应为{_KIND_WORDS[cell.kind]}，现为 {json.dumps(err.instance, ensure_ascii=False)[:60]}。"
         elif len(path) >= 2 and path[0] == "sections" and f"sections.{path[1]}" in lay.fields:
             fld = lay.fields[f"sections.{path[1]}"]
             where = dict(sheet=fld.pos.sheet, cell=fld.pos.ref, key=fld.key)

@@ -179,6 +179,7 @@ class Format:
     rules: list[Rule]
     instances: list[RuleInstance]
     derived: dict[str, RuleInstance] = field(default_factory=dict)  # key -> defining sum instance
+    bounds: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # kind -> (minimum, maximum)
     path: Path | None = None
     _memo: dict = field(default_factory=dict, init=False, repr=False)  # input_keys, derived_order
 
@@ -192,6 +193,16 @@ class Format:
         """How far apart two sides may be: the money tolerance if any term is a money cell, else exact."""
         money = any(t.key and self.cells[t.key].kind == "money" for t in inst.left + inst.right)
         return self.money_tolerance if money else Decimal(0)
+
+    def in_bounds(self, kind: str, value: Decimal | int | float) -> bool:
+        """Whether a number lies in the range the spec allows its kind (kinds: in the spec)."""
+        if "float_bounds" not in self._memo:  # ints and floats compare with floats exactly, and 20x faster
+            self._memo["float_bounds"] = {k: (float(lo), float(hi)) for k, (lo, hi) in self.bounds.items()}
+        low, high = self._memo["float_bounds"][kind] if type(value) in (int, float) else self.bounds[kind]
+        try:
+            return low <= value <= high  # False for NaN
+        except (TypeError, ArithmeticError):  # not a number, or a Decimal NaN
+            return False
 
     def input_keys(self) -> tuple[str, ...]:
         """The cells a person fills in, in spec order (computed once: a loaded format does not change)."""
@@ -331,12 +342,20 @@ def _build(raw: dict) -> Format:
         year_from=raw["years"]["from"], year_to=raw["years"].get("to"),
         money_tolerance=Decimal(raw.get("money_tolerance", "0.005")),
         sections=sections, tables=tables, cells=cells, rules=[], instances=[],
+        bounds={kind: _bounds(b, kind) for kind, b in raw["kinds"].items()},
     )
     _unique([r["id"] for r in raw["rules"]], "rule id")
     for ri, r in enumerate(raw["rules"]):
         _build_rule(fmt, r, f"rules[{ri}] ({r['id']})")
     _check_acyclic(fmt)
     return fmt
+
+
+def _bounds(raw: dict, kind: str) -> tuple[Decimal, Decimal]:
+    low, high = Decimal(str(raw["minimum"])), Decimal(str(raw["maximum"]))
+    if low > high:
+        raise SpecError(f"kinds.{kind}: minimum {low} is above maximum {high}")
+    return low, high
 
 
 def _unique(values: list[str], what: str) -> None:

@@ -10,6 +10,7 @@ allowed, spreadsheet error values, dates.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ def normalise(raw: object, kind: str) -> Outcome:
             return Outcome(None, Code.CELL_NEGATIVE, shown=str(raw))
         return Outcome(raw, shown=str(raw))  # what _check_range gives a whole number, without Decimal
     if isinstance(raw, float):
+        if not math.isfinite(raw):  # <v>1E+999</v> or <v>NaN</v>: what Excel shows for an overflow
+            return Outcome(None, Code.CELL_ERROR_VALUE, shown="#NUM!")
         shown = repr(raw)
         value = Decimal(repr(raw))
         note = None

@@ -9,6 +9,7 @@ always say the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -110,7 +111,7 @@ def format_value(value: object, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        return str(value)  # only in a --force render of a broken report
+        return clean_text(value)  # only in a --force render of a broken report
     try:
         number = as_decimal(value)
     except (InvalidOperation, ValueError):
@@ -144,11 +145,23 @@ def title_lines(title: str, per_line: float) -> list[str]:
     return [title[:best[1]], title[best[1]:]]
 
 
+# Characters XML 1.0 (so .docx) cannot hold, and that no reader can see: C0 controls but tab and
+# line breaks, lone UTF-16 surrogates, U+FFFE/U+FFFF. Word's manual line break (\x0b) and page
+# break (\x0c), pasted into a cell, are line breaks.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def clean_text(text: object) -> str:
+    """Text as every renderer can write it: control characters removed, Word's breaks as line breaks."""
+    return _INVISIBLE.sub("", str(text).translate(_BREAKS))
+
+
 def paragraphs(text: object) -> tuple[str, ...]:
     """Narrative text as paragraphs: one per non-blank line, indentation (incl. 全角空格) removed."""
     if not isinstance(text, str):
-        return () if text is None else (str(text),)
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
+        return () if text is None else (clean_text(text),)
+    return tuple(line.strip() for line in clean_text(text).splitlines() if line.strip())
 
 
 def is_printed_note(corner: str | None) -> bool:
@@ -207,7 +220,8 @@ def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
     for i, m in enumerate(consolidated["members"], start=1):
         m = m if isinstance(m, dict) else {}
         level = str(m.get("level") or "")
-        rows.append((str(i), str(m.get("name") or ""), str(m.get("code") or ""), AGENCY_LEVELS.get(level, level)))
+        rows.append((str(i), clean_text(m.get("name") or ""), clean_text(m.get("code") or ""),
+                     clean_text(AGENCY_LEVELS.get(level, level))))
     return tuple(rows)
 
 
@@ -218,7 +232,7 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
     draft_mark / draft_note replace the default 草稿（未通过校验） wording of a draft.
     """
     agency_info = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
-    agency = str(agency_info.get("name") or "")
+    agency = clean_text(agency_info.get("name") or "")
     year = doc.get("year")
     texts = doc.get("sections") if isinstance(doc.get("sections"), dict) else {}
     tables = doc.get("tables") if isinstance(doc.get("tables"), dict) else {}
@@ -234,8 +248,9 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
             sections.append(SectionView(section.heading, paragraphs(texts.get(section.key))))
     date = doc.get("date")
     return ReportView(
-        fmt=fmt, year=year if isinstance(year, int) else None, title=make_title(title_template, agency, year),
-        agency=agency, intro=intro, sections=tuple(sections), date=str(date).strip() if date else "",
+        fmt=fmt, year=year if isinstance(year, int) else None,
+        title=clean_text(make_title(title_template, agency, year)),
+        agency=agency, intro=intro, sections=tuple(sections), date=clean_text(date).strip() if date else "",
         draft=draft, members=members if len(members) <= MEMBER_LIST_MAX else (),
         draft_mark=draft_mark or DRAFT_MARK, draft_note=draft_note or DRAFT_NOTE,
     )

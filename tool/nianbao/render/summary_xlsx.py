@@ -9,10 +9,12 @@ cell key a column — ready for a pivot table) and 问题清单 (every finding w
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
 from nianbao.county.consolidate import STATUS_LABELS, Compilation, percent
 from nianbao.format.figures import Figures
@@ -37,8 +39,11 @@ READ_ONLY = {"select_locked_cells": True, "select_unlocked_cells": True, "format
 def write_summary_xlsx(comp: Compilation, path: Path, *, password: str | None = None) -> Path:
     path = Path(path)
     pw = DEFAULT_PASSWORD if password is None else password
-    book = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                      "strings_to_urls": False})
+    # Built in memory and written whole: a full disk is then one plain OSError from our write, not
+    # xlsxwriter's FileCreateError plus a half-closed zip complaining while it is collected.
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
     try:
         fmts = _Formats(book)
         status_ws = book.add_worksheet(STATUS_SHEET)
@@ -55,8 +60,12 @@ def write_summary_xlsx(comp: Compilation, path: Path, *, password: str | None = 
             ws.protect(pw, READ_ONLY)
         status_ws.activate()
     finally:
-        book.close()
+        try:
+            book.close()
+        except FileCreateError as exc:  # its temporary files: the OSError (a full /tmp) is what happened
+            raise (exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))) from None
     breakdown_ws.assert_written()
+    path.write_bytes(buffer.getvalue())
     return path
 
 
@@ -186,9 +195,16 @@ def _breakdown_sheet(ws, fmts, comp: Compilation) -> None:
         ws.autofilter(label_row, 0, row, len(columns) - 1)
 
 
+# A spreadsheet number is a double: integers beyond 2^53 (and 10^400, which overflows it) are no figure
+# it can hold; such a value is out of its kind's range anyway, and the 问题清单 names its cell.
+_LARGEST_EXACT = 2**53
+
+
 def _is_number(value) -> bool:
-    """A figure written as a number cell; text and blanks stay empty (so do NaN and infinity)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A figure written as a number cell; text and blanks stay empty (so do NaN, infinity and overflows)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return abs(value) <= _LARGEST_EXACT if isinstance(value, int) else math.isfinite(value) and abs(value) <= _LARGEST_EXACT
 
 
 def _chart_sheet(book, ws, fmts, comp: Compilation) -> None:

@@ -42,10 +42,18 @@ def _write_value(ws, row: int, col: int, value, style) -> None:
     """A document value as it is: numbers as numbers, anything else as text, None blank."""
     if value is None:
         ws.write_blank(row, col, None, style)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and math.isfinite(value):
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and _is_double(value):
         ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, style)
     else:
         ws.write_string(row, col, value if isinstance(value, str) else str(value), style)
+
+
+def _is_double(value: int | float | Decimal) -> bool:
+    """Whether a spreadsheet can hold the number (10^400 overflows a double: it is written as text)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def agency_line(agency: dict, year: int) -> str:

@@ -21,6 +21,7 @@ from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
 from nianbao.format.spec import Format
+from nianbao.paths import atomic_output
 from nianbao.render.report_text import INCOMPLETE_MARK, INCOMPLETE_NOTE, with_missing_marked
 
 from .narrative import CountyText, county_text
@@ -83,15 +84,18 @@ def apply_county_text(comp: Compilation, text: CountyText) -> None:
 
 def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
                   text: CountyText | None = None) -> dict[str, Path]:
-    """summary.json, summary.xlsx and (render) the county report; text: its narrative (none: a draft)."""
+    """summary.json, summary.xlsx and (render) the county report; text: its narrative (none: a draft).
+
+    Every output is written to a temporary file first: a failure (disk full, no permission)
+    raises OSError naming the file and never leaves a partial summary.xlsx or report behind."""
     if text is None:
         text, _ = county_text(comp, named=comp.agency["name"] != UNNAMED)
     apply_county_text(comp, text)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = {"summary.json": write_summary_json(comp, out_dir / "summary.json")}
     from nianbao.render.summary_xlsx import write_summary_xlsx
 
-    written["summary.xlsx"] = write_summary_xlsx(comp, out_dir / "summary.xlsx")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writers = {"summary.json": (write_summary_json, out_dir / "summary.json"),
+               "summary.xlsx": (write_summary_xlsx, out_dir / "summary.xlsx")}
     if render:
         from nianbao.render import render_document
 
@@ -101,7 +105,12 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
             "draft_note": INCOMPLETE_NOTE.format(missing="；".join(text.missing))}
         doc = comp.county if text.complete else with_missing_marked(comp.county, comp.fmt)
         for to in ("docx", "html", "md"):
-            written[to] = render_document(doc, comp.fmt, to, out_dir / f"{stem}.{to}", **draft)
+            writers[to] = (lambda c, p, to=to: render_document(doc, c.fmt, to, p, **draft), out_dir / f"{stem}.{to}")
+    written = {}
+    for name, (write, path) in writers.items():
+        with atomic_output(path) as tmp:
+            write(comp, tmp)
+        written[name] = path
     return written
 
 
