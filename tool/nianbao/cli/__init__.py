@@ -18,6 +18,7 @@ from nianbao.format.spec import SpecError
 
 # Modules in the order `nianbao --help` lists them.
 COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo"]
+COMMAND_MODULES += ["serve", "links", "remind"]  # the web intake service (web/)
 
 
 class UsageError(Exception):
