@@ -95,3 +95,12 @@ def test_session_cookie_is_httponly_and_samesite(client):
     r = login(client)
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "max-age=" in cookie
+
+
+def test_pages_need_nothing_the_policy_forbids():
+    """No inline script, style attribute or event handler in any template: the CSP would block it."""
+    from nianbao.web.pages import HERE
+
+    for path in (HERE / "templates").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text and " style=" not in text and " on" + "click" not in text, path.name
