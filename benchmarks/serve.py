@@ -1,0 +1,222 @@
+"""Benchmark of `nianbao serve` (issue 14): upload → verdict latency, sustained rate, memory.
+
+    python benchmarks/serve.py                       # the targets below, about 3-5 minutes
+    python benchmarks/serve.py --uploads 500 --seconds 10
+
+Targets: p95 upload → verdict ≤ 300 ms for one workbook with 20 concurrent clients on 2 cores;
+≥ 30 uploads/s sustained; server memory (the server process and its check workers) flat over
+2,000 uploads. The real server runs in a subprocess on 127.0.0.1 on a free port; the clients
+(httpx, 20 connections) run in this process, on the same 2 cores. Not a timed test: it reports.
+Results go to stdout and benchmarks/results-serve.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tool"))
+sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent / "tests" / "web"))
+
+CACHE = HERE / "cache" / "serve"
+YEAR = 2021
+CLIENTS = 20
+DISTINCT = 200  # distinct workbooks; later uploads re-send them (checked and answered, stored once)
+PASSWORD = "bench-office-password"
+
+
+def corpus() -> tuple[Path, list[tuple[str, Path]]]:
+    """CLIENTS agencies, DISTINCT filled workbooks among them (1 in 10 with an error). Cached on disk."""
+    from factory import valid_document
+
+    from nianbao.format.spec import format_for_year
+    from nianbao.template.write import write_template
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    roster = CACHE / "roster.csv"
+    codes = [f"S{i:02d}" for i in range(CLIENTS)]
+    roster.write_text("code,name,level\n" + "".join(f"{c},测试县第{c}局,county\n" for c in codes), encoding="utf-8")
+    fmt = format_for_year(YEAR)
+    rng = random.Random(14)
+    files = []
+    for i in range(DISTINCT):
+        code = codes[i % CLIENTS]
+        path = CACHE / f"{code}-{i:04d}.xlsx"
+        if not path.exists():
+            agency = {"name": f"测试县第{code}局", "code": code, "level": "county"}
+            doc = valid_document(fmt, YEAR, seed=i, agency=agency)
+            if rng.random() < 0.1:
+                doc["tables"]["requests.carry_forward.natural"] += 1
+            write_template(fmt, YEAR, agency, path, document=doc)
+        files.append((code, path))
+    return roster, files
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (KiB)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def _post(http, url: str, path: Path, data: bytes) -> float:
+    start = time.perf_counter()
+    r = await http.post(url, files={"file": (path.name, data)}, headers={"accept": "application/json"})
+    elapsed = time.perf_counter() - start
+    if r.status_code != 200 or r.json()["status"] not in ("ok", "error", "warning"):
+        raise AssertionError(f"upload failed: {r.status_code} {r.text[:300]}")
+    return elapsed
+
+
+async def paced(links, files, rate: float, seconds: float) -> tuple[list[float], float]:
+    """Open loop: CLIENTS clients together send `rate` uploads/s for `seconds`; latencies and achieved rate."""
+    import httpx
+
+    by_code: dict[str, list[Path]] = {}
+    for code, path in files:
+        by_code.setdefault(code, []).append(path)
+    blobs = {p: p.read_bytes() for _, p in files}
+    interval = CLIENTS / rate
+    latencies: list[float] = []
+    start = time.perf_counter()
+
+    async def client(i, code):
+        async with httpx.AsyncClient(timeout=60) as http:
+            await asyncio.sleep(interval * i / CLIENTS)  # staggered starts
+            n = 0
+            while True:
+                due = start + interval * i / CLIENTS + n * interval
+                if due - start > seconds:
+                    return
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                path = by_code[code][n % len(by_code[code])]
+                latencies.append(await _post(http, links[code], path, blobs[path]))
+                n += 1
+
+    await asyncio.gather(*(client(i, c) for i, c in enumerate(by_code)))
+    return latencies, len(latencies) / (time.perf_counter() - start)
+
+
+async def closed(links, files, total: int, on_progress=None) -> tuple[list[float], float]:
+    """Closed loop: CLIENTS clients upload back to back until `total` uploads; latencies and rate."""
+    import httpx
+
+    by_code: dict[str, list[Path]] = {}
+    for code, path in files:
+        by_code.setdefault(code, []).append(path)
+    blobs = {p: p.read_bytes() for _, p in files}
+    latencies: list[float] = []
+    counter = iter(range(total))
+    start = time.perf_counter()
+
+    async def client(code):
+        async with httpx.AsyncClient(timeout=60) as http:
+            n = 0
+            for k in counter:
+                path = by_code[code][n % len(by_code[code])]
+                latencies.append(await _post(http, links[code], path, blobs[path]))
+                n += 1
+                if on_progress:
+                    on_progress(k + 1)
+
+    await asyncio.gather(*(client(c) for c in by_code))
+    return latencies, len(latencies) / (time.perf_counter() - start)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", type=int, default=2000, help="uploads in the memory run")
+    parser.add_argument("--rate", type=float, default=30.0, help="offered uploads/s in the latency run")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the latency run")
+    parser.add_argument("--workers", type=int, default=2, help="the server's check processes")
+    args = parser.parse_args(argv)
+
+    from live import LiveServer
+
+    from nianbao.county.roster import load_roster
+    from nianbao.web.db import Database
+    from nianbao.web.links import make_links
+
+    roster, files = corpus()
+    work = Path(tempfile.mkdtemp(prefix="nianbao-bench-serve-"))
+    (work / "password").write_text(PASSWORD)
+    server = LiveServer(work / "store", roster, YEAR, work / "password", "--rate-limit", "1000000",
+                        "--workers", str(args.workers))
+    lines = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    try:
+        db = Database(work / "store" / "web" / "service.sqlite3")
+        links = {x["code"]: x["url"] for x in make_links(db, work / "store" / "web", load_roster(roster), server.url)}
+        db.close()
+        load = os.getloadavg()
+        say(f"# nianbao serve benchmark — {time.strftime('%Y-%m-%d %H:%M')} UTC")
+        say("")
+        say(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average at start "
+            f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} (a shared machine: other work ran alongside).")
+        say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} clients in one process (httpx), "
+            f"{DISTINCT} distinct workbooks of ~30 KB.")
+        say("")
+        asyncio.run(closed(links, files, 40))  # warm up: workers started, first workbooks stored
+        rss_start = rss_kib(server.proc.pid)
+
+        lat, achieved = asyncio.run(paced(links, files, args.rate, args.seconds))
+        ms = [x * 1000 for x in lat]
+        say(f"Latency, {CLIENTS} concurrent clients offering {args.rate:g} uploads/s for {args.seconds:g} s: "
+            f"{len(ms)} uploads, achieved {achieved:.1f}/s; upload → verdict p50 {pct(ms, .5):.0f} ms, "
+            f"p95 {pct(ms, .95):.0f} ms, p99 {pct(ms, .99):.0f} ms, max {max(ms):.0f} ms "
+            f"(target p95 ≤ 300 ms: {'met' if pct(ms, .95) <= 300 else 'NOT met'}).")
+
+        samples = []
+
+        def progress(k):
+            if k % 250 == 0:
+                samples.append((k, rss_kib(server.proc.pid)))
+
+        lat, rate = asyncio.run(closed(links, files, args.uploads, progress))
+        ms = [x * 1000 for x in lat]
+        say(f"Throughput, {CLIENTS} clients back to back, {args.uploads} uploads: {rate:.1f} uploads/s "
+            f"(target ≥ 30/s: {'met' if rate >= 30 else 'NOT met'}); p50 {pct(ms, .5):.0f} ms, "
+            f"p95 {pct(ms, .95):.0f} ms (closed loop: latency = clients ÷ rate).")
+        mib = [f"{k}: {v / 1024:.0f}" for k, v in samples]
+        growth = (samples[-1][1] - samples[0][1]) / 1024 if len(samples) > 1 else 0.0
+        say(f"Memory (server + check workers, RSS MiB) after warm-up {rss_start / 1024:.0f}; by uploads "
+            f"{', '.join(mib)}; growth from first to last sample {growth:+.0f} MiB.")
+        statistics.mean(ms)
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    (HERE / "results-serve.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
