@@ -24,7 +24,9 @@ def test_links_csv_has_code_name_url_for_every_agency(service, tmp_path, capsys)
     assert all(r["url"].startswith("https://nb.example.cn/d/") for r in rows)
     assert len({r["url"] for r in rows}) == 3
     sheet = (tmp_path / "links.html").read_text(encoding="utf-8")
-    assert rows[0]["url"] in sheet and "&lt;script&gt;" in sheet and "<script>alert" not in sheet
+    assert rows[0]["url"] in sheet
+    assert "&lt;script&gt;" in sheet
+    assert "<script>alert" not in sheet
 
 
 def test_links_are_stable_and_rotate_replaces_one(service, capsys):
@@ -35,7 +37,9 @@ def test_links_are_stable_and_rotate_replaces_one(service, capsys):
     assert _rows(capsys.readouterr().out) == first
     assert main(["links", "--store", store, "--rotate", "A2"]) == 0
     rotated = _rows(capsys.readouterr().out)
-    assert rotated[0] == first[0] and rotated[2] == first[2] and rotated[1]["url"] != first[1]["url"]
+    assert rotated[0] == first[0]
+    assert rotated[2] == first[2]
+    assert rotated[1]["url"] != first[1]["url"]
 
 
 def test_rotate_unknown_code_is_a_usage_error(service, capsys):

@@ -45,9 +45,9 @@ def _start(root, roster, password, name: str) -> LiveServer:
 
 
 def _links(server: LiveServer, store) -> dict[str, str]:
+    from nianbao.county.roster import load_roster
     from nianbao.web.db import Database
     from nianbao.web.links import make_links
-    from nianbao.county.roster import load_roster
 
     db = Database(store / "web" / "service.sqlite3")
     try:
@@ -88,7 +88,8 @@ def _check_store_whole(store_dir):
     receipts = [json.loads(line) for line in lines]  # raises on a torn line
     for r in receipts:
         data = (store_dir / r["stored_as"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == r["sha256"] and len(data) == r["size"]
+        assert hashlib.sha256(data).hexdigest() == r["sha256"]
+        assert len(data) == r["size"]
     assert len({r["sha256"] for r in receipts}) == len(receipts)
     return receipts
 
@@ -101,12 +102,12 @@ def test_fifty_concurrent_uploads_from_twenty_clients(fleet):
         store = root / "store-concurrent"
         results = asyncio.run(_upload_all(_links(server, store), files))
         assert len(results) == 50
-        for code, path, expected, status, body in results:
+        for _code, path, expected, status, body in results:
             assert status == 200, (path.name, body)
             assert body["status"] == expected, (path.name, body["status"], body["findings"][:2])
         receipts = _check_store_whole(store)
         stored = {r["sha256"] for r in receipts}
-        for code, path, expected, _, body in results:
+        for _code, path, expected, _, body in results:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             assert body["receipt"]["sha256"] == digest
             assert (digest in stored) is (expected != "refused")
@@ -148,7 +149,7 @@ def test_kill_9_during_uploads_then_restart(fleet, tmp_path):
     assert 12 <= len(answered) < len(files)
     receipts = _check_store_whole(store)  # consistent after the kill
     stored = {r["sha256"] for r in receipts}
-    for _, path, expected, _, body in answered:  # everything answered was kept
+    for _, _path, expected, _, body in answered:  # everything answered was kept
         if expected != "refused":
             assert body["receipt"]["sha256"] in stored
 

@@ -11,7 +11,8 @@ from conftest import csrf_of, login, upload, workbook
 
 def test_office_pages_need_a_login(client):
     r = client.get("/office", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].startswith("/office/login?next=")
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/office/login?next=")
     assert client.get("/office/status.json").status_code == 401
     assert client.get("/office/outputs/summary.xlsx", follow_redirects=False).status_code == 303
     assert client.post("/office/compile", data={"csrf": "x"}).status_code == 401
@@ -19,14 +20,16 @@ def test_office_pages_need_a_login(client):
 
 def test_wrong_password_is_refused_and_audited(client, service):
     r = login(client, "not-the-password")
-    assert r.status_code == 401 and "密码不正确" in r.text
+    assert r.status_code == 401
+    assert "密码不正确" in r.text
     assert client.get("/office/status.json").status_code == 401
     assert service.db.one("SELECT event FROM audit ORDER BY id DESC")["event"] == "login_failed"
 
 
 def test_repeated_wrong_passwords_are_rate_limited(client):
     codes = [login(client, "wrong-password").status_code for _ in range(11)]
-    assert codes[:10] == [401] * 10 and codes[10] == 429
+    assert codes[:10] == [401] * 10
+    assert codes[10] == 429
 
 
 def test_status_table_changes_with_uploads(office, links, tmp_path):
@@ -40,7 +43,9 @@ def test_status_table_changes_with_uploads(office, links, tmp_path):
     assert (by["A1"]["label"], by["A2"]["label"], by["A3"]["label"]) == ("通过", "有错误", "未报送")
     assert data["completion"]["reported"] == 2
     page = office.get("/office").text
-    assert "通过" in page and "有错误" in page and "67%" in page
+    assert "通过" in page
+    assert "有错误" in page
+    assert "67%" in page
 
 
 def test_deadline_marks_late_submissions(tmp_path, config, service, links, client):
@@ -64,7 +69,9 @@ def test_return_with_a_note_shows_on_the_department_page(office, links, tmp_path
                                             "note": "请核对表三第 8 行"}, follow_redirects=False)
     assert r.status_code == 303
     page = office.get(links["A2"]).text
-    assert "已退回" in page and "请核对表三第 8 行" in page and "下载带批注的副本" in page
+    assert "已退回" in page
+    assert "请核对表三第 8 行" in page
+    assert "下载带批注的副本" in page
     status = office.get(links["A2"] + "/status.json").json()
     assert status["latest"]["review"]["decision"] == "returned"
 

@@ -11,7 +11,8 @@ from nianbao.web import uploads
 def test_declared_too_large_is_refused_before_reading(client, links, service):
     r = client.post(links["A1"], content=b"x" * 10, headers={**JSON, "content-type": "multipart/form-data; boundary=b",
                                                               "content-length": str(uploads.MAX_BODY_BYTES + 1)})
-    assert r.status_code == 413 and r.json()["code"] == "too_large"
+    assert r.status_code == 413
+    assert r.json()["code"] == "too_large"
 
 
 def test_streamed_body_over_the_cap_is_refused_while_counting(client, links, service, monkeypatch):
@@ -43,17 +44,20 @@ def test_two_files_are_refused(client, links, tmp_path):
     path = workbook(tmp_path / "ok.xlsx")
     with open(path, "rb") as a, open(path, "rb") as b:
         r = client.post(links["A1"], files=[("file", ("a.xlsx", a)), ("file", ("b.xlsx", b))], headers=JSON)
-    assert r.status_code == 400 and r.json()["code"] == "bad_form"
+    assert r.status_code == 400
+    assert r.json()["code"] == "bad_form"
 
 
 def test_no_file_field(client, links):
     r = client.post(links["A1"], data={"other": "x"}, files={"wrong": ("a.xlsx", b"x")}, headers=JSON)
-    assert r.status_code == 400 and r.json()["code"] == "no_file"
+    assert r.status_code == 400
+    assert r.json()["code"] == "no_file"
 
 
 def test_not_multipart(client, links):
     r = client.post(links["A1"], content=b"{}", headers={**JSON, "content-type": "application/json"})
-    assert r.status_code == 400 and r.json()["code"] == "not_multipart"
+    assert r.status_code == 400
+    assert r.json()["code"] == "not_multipart"
 
 
 def test_rate_limited_per_link(client, links, tmp_path, service):
@@ -67,7 +71,8 @@ def test_rate_limited_per_link(client, links, tmp_path, service):
 def test_client_file_name_is_never_a_path(client, links, tmp_path, service):
     body = upload(client, links["A1"], workbook(tmp_path / "ok.xlsx"), name="../../etc/passwd.xlsx").json()
     receipt = Store(service.config.store).receipts()[0]
-    assert receipt.original_name == "passwd.xlsx" and receipt.stored_as.startswith("files/")
+    assert receipt.original_name == "passwd.xlsx"
+    assert receipt.stored_as.startswith("files/")
     assert body["status"] == "ok"
 
 

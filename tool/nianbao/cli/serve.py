@@ -15,7 +15,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "serve", help="启动网上报送服务 / start the web intake service",
         description="启动网上报送服务：各单位通过专属链接下载模板、上传并立即看到校验结果；县政府办公室登录后查看"
-        "报送情况、审核退回、生成汇总。收件库（files/ 与 receipts.jsonl）仍是唯一依据，服务数据库放在收件库的 web/ 中。")
+        "报送情况、审核退回、生成汇总。收件库（files/ 与 receipts.jsonl）仍是唯一依据，"
+        "服务数据库放在收件库的 web/ 中。")
     p.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹 / the intake store")
     p.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv", help="单位名单 / the roster")
     p.add_argument("--year", type=int, required=True, help="报告年度 / report year")

@@ -65,7 +65,8 @@ def ensure_links(db: Database, key: bytes, codes: list[str], rotate: set[str] = 
             if gen is None or code in rotate:
                 gen = (gen or 0) + 1
                 token = link_token(key, code, gen)
-                conn.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)", (code, token_hash(token), gen, now_iso()))
+                conn.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+                             (code, token_hash(token), gen, now_iso()))
             out[code] = link_token(key, code, gen)
         return out
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from nianbao.county.store import Store
 
 from . import work
+from .verdicts import REFUSED_DIR, code_of_refused_dir, findings_of, refusal, row_of
 
 _INSERT = ("INSERT OR IGNORE INTO submissions (agency_code, sha256, place, stored_as, original_name, received_at, "
            "status, errors, warnings, findings) VALUES (:agency_code, :sha256, :place, :stored_as, :original_name, "
@@ -23,8 +24,6 @@ _INSERT = ("INSERT OR IGNORE INTO submissions (agency_code, sha256, place, store
 
 def _stores(service) -> list[tuple[str, str | None, Store]]:
     """(place, link agency code or None, store) for the intake store and every evidence store."""
-    from .service import REFUSED_DIR, code_of_refused_dir
-
     out = [("store", None, service.store)]
     refused = Path(service.config.store) / REFUSED_DIR
     if refused.is_dir():
@@ -40,8 +39,6 @@ def _missing(service) -> list[tuple[str, str | None, Store, object]]:
 
 def sync(service, pool: Executor | None = None) -> int:
     """Index every receipt the database lacks; returns how many were added."""
-    from .service import findings_of, refusal
-
     todo = _missing(service)
     if not todo:
         return 0
@@ -49,15 +46,15 @@ def sync(service, pool: Executor | None = None) -> int:
     options = service.config.check_options()
     futures = [pool.submit(work.check_upload, str(store.path_of(r)), options) for _, _, store, r in todo]
     rows = []
-    for (place, code, _store, receipt), future in zip(todo, futures):
+    for (place, code, _store, receipt), future in zip(todo, futures, strict=False):
         result = future.result()
         if place == "refused":
             entry = service.by_code.get(code)
             refused = refusal(result, entry) if entry else None
             findings = [refused] if refused else findings_of(result)
-            rows.append(service._row(code, receipt, place, "refused", findings))
+            rows.append(row_of(code, receipt, place, "refused", findings))
         else:
-            rows.append(service._row(receipt.agency_code, receipt, place, result.status, findings_of(result)))
+            rows.append(row_of(receipt.agency_code, receipt, place, result.status, findings_of(result)))
     service.db.write_now(lambda conn: conn.executemany(_INSERT, rows))
     return len(rows)
 

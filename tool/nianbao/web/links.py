@@ -14,7 +14,8 @@ def department_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/d/{token}"
 
 
-def make_links(service_db, web_dir, roster: list[RosterEntry], base_url: str, rotate: set[str] = frozenset()) -> list[dict]:
+def make_links(service_db, web_dir, roster: list[RosterEntry], base_url: str,
+               rotate: set[str] = frozenset()) -> list[dict]:
     tokens = ensure_links(service_db, link_key(web_dir), [e.code for e in roster], rotate)
     return [{"code": e.code, "name": e.name, "email": e.email or "", "url": department_url(base_url, tokens[e.code])}
             for e in roster]

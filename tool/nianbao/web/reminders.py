@@ -68,7 +68,7 @@ def reminders(service, urls: dict[str, str], sender: str) -> list[Reminder]:
 
 
 def write_eml(items: list[Reminder], folder: Path) -> list[Path]:
-    from .service import refused_dir
+    from .verdicts import refused_dir
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []

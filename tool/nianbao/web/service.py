@@ -18,17 +18,16 @@ from pathlib import Path
 
 from nianbao.check.run import CheckResult
 from nianbao.county.roster import RosterEntry, load_roster
-from nianbao.county.store import Receipt, Store
+from nianbao.county.store import Store
 from nianbao.format.spec import Format, get_format
 
 from . import work
 from .audit import record
 from .db import DB_NAME, Database, now_iso
 from .uploads import RateLimiter
+from .verdicts import REFUSED_DIR, findings_of, refusal, refused_dir, row_of
 
 WEB_DIR = "web"  # inside the store: the database, the link key, caches
-REFUSED_DIR = "refused"  # inside the store: one Store per agency for refused workbooks (evidence, never counted)
-IDENTITY_RULES = ("WRONG_YEAR", "WRONG_FORMAT")
 STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有警告", "ok": "通过"}
 VERDICT_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取", "refused": "已拒收"}
 REVIEW_LABELS = {"accepted": "已接收", "returned": "已退回"}
@@ -56,39 +55,6 @@ class ServiceConfig:
 
     def check_options(self) -> dict:
         return {"expect_year": self.year, "expect_format": self.format_id, "secret": self.secret}
-
-
-def refused_dir(code: str) -> str:
-    """A folder name for an agency code: the code itself when it is plain, else its hex."""
-    plain = code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) and len(code) <= 64
-    return code if plain else "x-" + code.encode("utf-8").hex()[:120]
-
-
-def code_of_refused_dir(name: str) -> str:
-    return bytes.fromhex(name[2:]).decode("utf-8") if name.startswith("x-") else name
-
-
-def refusal(result: CheckResult, entry: RosterEntry) -> dict | None:
-    """The finding that makes a workbook another agency's, year's or format's, or None."""
-    for f in result.findings:
-        if f.rule in IDENTITY_RULES:
-            return _finding_dict(f.rule, "error", f.message + "此文件已留存备查，不计入报送。")
-    claimed = (result.agency or {}).get("code")
-    if claimed and claimed != entry.code:
-        other = (result.agency or {}).get("name") or claimed
-        return _finding_dict("WRONG_AGENCY", "error",
-                             f"这份工作簿是“{other}”（代码 {claimed}）的模板，不是本单位“{entry.name}”（代码 {entry.code}）"
-                             "的。请使用本页面下载的本单位模板填报。此文件已留存备查，不计入报送。")
-    return None
-
-
-def _finding_dict(rule, severity, message, sheet=None, cell=None) -> dict:
-    return {"rule": rule, "severity": severity, "message": message, "sheet": sheet, "cell": cell}
-
-
-def findings_of(result: CheckResult) -> list[dict]:
-    return [_finding_dict(f.rule, f.severity, f.message, f.sheet, f.cell) for f in result.findings
-            if f.severity in ("error", "warning")]
 
 
 def _received(text: str) -> dt.datetime | None:
@@ -165,7 +131,7 @@ class Service:
 
             digest = sha256_of(path)
             receipt = next(r for r in store.receipts() if r.sha256 == digest)
-        row = self._row(entry.code, receipt, "refused" if refused else "store",
+        row = row_of(entry.code, receipt, "refused" if refused else "store",
                         "refused" if refused else result.status, [refused] if refused else findings_of(result))
 
         def write(conn):
@@ -177,14 +143,6 @@ class Service:
 
         self.db.transaction(write)
         return self.verdict(row, duplicate)
-
-    @staticmethod
-    def _row(code: str | None, receipt: Receipt, place: str, status: str, findings: list[dict]) -> dict:
-        return {"agency_code": code, "sha256": receipt.sha256, "place": place, "stored_as": receipt.stored_as,
-                "original_name": receipt.original_name, "received_at": receipt.received_at, "status": status,
-                "errors": sum(f["severity"] == "error" for f in findings),
-                "warnings": sum(f["severity"] == "warning" for f in findings),
-                "findings": json.dumps(findings, ensure_ascii=False)}
 
     @staticmethod
     def verdict(row, duplicate: bool = False) -> dict:
@@ -253,7 +211,8 @@ class Service:
             f"({','.join('?' * len(self.roster))})) ORDER BY id DESC", [e.code for e in self.roster])]
         return {"year": self.config.year, "deadline": self.deadline_text(), "format": self.config.fmt.notice,
                 "agencies": agencies, "counts": counts, "labels": STATUS_LABELS,
-                "completion": {"reported": reported, "total": total, "rate": round(reported / total, 4) if total else 0},
+                "completion": {"reported": reported, "total": total,
+                               "rate": round(reported / total, 4) if total else 0},
                 "unassigned": unassigned, "compile": self.last_compile()}
 
     def last_compile(self) -> dict | None:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from ..pages import render
+from nianbao.web.pages import render
 
 
 def wants_json(request: Request) -> bool:

@@ -7,9 +7,10 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from ..auth import agency_of_token
-from ..errors import NotFound
-from ..uploads import receive_upload
+from nianbao.web.auth import agency_of_token
+from nianbao.web.errors import NotFound
+from nianbao.web.uploads import receive_upload
+
 from . import XLSX, download, respond, wants_json
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")

@@ -9,9 +9,10 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from .. import auth
-from ..audit import entries
-from ..errors import BadRequest, Forbidden, NotFound, Unauthorized
+from nianbao.web import auth
+from nianbao.web.audit import entries
+from nianbao.web.errors import BadRequest, Forbidden, NotFound, Unauthorized
+
 from . import XLSX, download, page, respond, wants_json
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
