@@ -50,11 +50,35 @@ def _shot(driver, folder: Path, name: str) -> None:
     assert driver.save_screenshot(str(folder / f"{name}.png"))
 
 
-def _upload(driver, path: Path) -> None:
+def _click_and_wait(driver, element, done) -> None:
+    """Click, then wait until the new page satisfies done(driver): a click returns before the page loads."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(driver, 120).until(lambda d: _stale(old) and done(d))
+
+
+def _stale(element) -> bool:
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+
+
+def _has(text: str):
+    return lambda d: text in d.page_source
+
+
+def _upload(driver, path: Path, expect: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
-    driver.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.upload button"),
+                    lambda d: d.find_element(By.CSS_SELECTOR, ".verdict").text == expect)
 
 
 def test_department_flow(served, tmp_path):
@@ -73,9 +97,7 @@ def test_department_flow(served, tmp_path):
         assert "测试县第一局" in template.name
         assert openpyxl.load_workbook(template).sheetnames
 
-        _upload(driver, workbook(tmp_path / "填好的年报.xlsx", broken=True))
-        verdict = driver.find_element(By.CSS_SELECTOR, ".verdict").text
-        assert verdict == "有错误"
+        _upload(driver, workbook(tmp_path / "填好的年报.xlsx", broken=True), "有错误")
         findings = driver.find_element(By.CSS_SELECTOR, "table.findings").text
         assert "表三" in findings
         assert "错误" in findings
@@ -87,8 +109,7 @@ def test_department_flow(served, tmp_path):
         assert annotated.name == "填好的年报-批注.xlsx"
         assert "问题清单" in openpyxl.load_workbook(annotated).sheetnames
 
-        _upload(driver, workbook(tmp_path / "改好的年报.xlsx"))
-        assert driver.find_element(By.CSS_SELECTOR, ".verdict").text == "通过"
+        _upload(driver, workbook(tmp_path / "改好的年报.xlsx"), "通过")
         rows = driver.find_elements(By.CSS_SELECTOR, "section.card:last-of-type tbody tr")
         assert len(rows) == 2  # both uploads kept in the history
         _shot(driver, shots, "3-department-passed")
@@ -104,7 +125,7 @@ def test_office_flow(served, tmp_path):
         assert "/office/login" in driver.current_url
         _shot(driver, shots, "4-office-login")
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "form button").click()
+        _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form button"), _has("各单位状态"))
 
         def label(code):
             return driver.find_element(By.CSS_SELECTOR, f'tr[data-code="{code}"] .badge').text
@@ -122,10 +143,9 @@ def test_office_flow(served, tmp_path):
         assert "<script>" in driver.find_element(By.CSS_SELECTOR, 'tr[data-code="A3"]').text  # shown as text
         _shot(driver, shots, "6-office-status")
 
-        driver.find_element(By.LINK_TEXT, "测试县第二局").click()
+        _click_and_wait(driver, driver.find_element(By.LINK_TEXT, "测试县第二局"), _has("退回修改"))
         driver.find_element(By.NAME, "note").send_keys("表三收支不平，请核对后重新上传")
-        driver.find_element(By.CSS_SELECTOR, 'button[value="returned"]').click()
-        assert "已退回" in driver.page_source
+        _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, 'button[value="returned"]'), _has("已退回"))
         _shot(driver, shots, "7-office-agency-returned")
 
         driver.get(links["A2"])
@@ -134,7 +154,8 @@ def test_office_flow(served, tmp_path):
         _shot(driver, shots, "8-department-returned")
 
         driver.get(server.url + "/office")
-        driver.find_element(By.CSS_SELECTOR, 'form[action="/office/compile"] button').click()
+        _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, 'form[action="/office/compile"] button'),
+                        _has("summary.xlsx</a>"))
         link = driver.find_element(By.LINK_TEXT, "summary.xlsx")
         _shot(driver, shots, "9-office-compiled")
         before = {p.name for p in downloads.iterdir()} if downloads.exists() else set()

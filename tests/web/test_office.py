@@ -105,7 +105,8 @@ def test_every_upload_review_and_download_is_audited(office, links, tmp_path, se
     events = [e["event"] for e in office.get("/office/audit.json").json()["entries"]]
     assert {"upload", "download", "review", "login"} <= set(events)
     assert events.count("download") == 2
-    assert "上传" in office.get("/office/audit").text
+    page = office.get("/office/audit").text
+    assert "上传" in page and "县政府办公室" in page and "接收" in page and "批注副本" in page
 
 
 def test_original_download_is_the_stored_bytes(office, links, tmp_path):

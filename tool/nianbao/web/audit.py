@@ -7,9 +7,14 @@ import sqlite3
 from dataclasses import dataclass
 
 from .db import now_iso
+from .verdicts import VERDICT_LABELS
 
 EVENTS = {"upload": "上传", "review": "审核", "download": "下载", "login": "登录", "login_failed": "登录失败",
           "logout": "退出", "compile": "汇总", "template": "下载模板"}
+
+DOWNLOADS = {"original": "原件", "annotated": "批注副本", "summary.xlsx": "汇总表 summary.xlsx",
+             "summary.json": "汇总数据 summary.json", "docx": "全县年报（Word）", "html": "全县年报（网页）",
+             "md": "全县年报（Markdown）"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,33 @@ class AuditEntry:
     @property
     def label(self) -> str:
         return EVENTS.get(self.event, self.event)
+
+    @property
+    def who(self) -> str:
+        if self.actor == "office":
+            return "县政府办公室"
+        if self.actor.startswith("agency:"):
+            return f"单位（{self.actor.removeprefix('agency:')}）"
+        return self.actor  # a client address (failed login)
+
+    @property
+    def summary(self) -> str:
+        """The detail in Chinese, for the office's page (the JSON twin keeps the raw detail)."""
+        d = self.detail
+        if self.event == "upload":
+            verdict = VERDICT_LABELS.get(d.get("status"), d.get("status"))
+            again = "（内容相同，重复上传）" if d.get("duplicate") else ""
+            return f"{d.get('original_name', '')}：{verdict}{again}"
+        if self.event == "review":
+            word = "接收" if d.get("decision") == "accepted" else "退回修改"
+            return f"{word}{'：' + d['note'] if d.get('note') else ''}"
+        if self.event == "download":
+            return DOWNLOADS.get(d.get("what"), d.get("what") or "")
+        if self.event == "compile":
+            counts = d.get("counts") or {}
+            return "、".join(f"{label}{counts.get(key, 0)}" for key, label in
+                            (("ok", "通过 "), ("warning", "有警告 "), ("error", "有错误 "), ("missing", "未报送 ")))
+        return ""
 
 
 def record(conn: sqlite3.Connection, actor: str, event: str, code: str | None, sha256: str | None,

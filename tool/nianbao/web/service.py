@@ -25,11 +25,10 @@ from . import work
 from .audit import record
 from .db import DB_NAME, Database, now_iso
 from .uploads import RateLimiter
-from .verdicts import REFUSED_DIR, findings_of, refusal, refused_dir, row_of
+from .verdicts import REFUSED_DIR, VERDICT_LABELS, findings_of, refusal, refused_dir, row_of
 
 WEB_DIR = "web"  # inside the store: the database, the link key, caches
 STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有警告", "ok": "通过"}
-VERDICT_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取", "refused": "已拒收"}
 REVIEW_LABELS = {"accepted": "已接收", "returned": "已退回"}
 
 

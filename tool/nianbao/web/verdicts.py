@@ -10,6 +10,7 @@ from nianbao.county.store import Receipt
 
 REFUSED_DIR = "refused"  # inside the store: one Store per agency for refused workbooks (evidence, never counted)
 IDENTITY_RULES = ("WRONG_YEAR", "WRONG_FORMAT")
+VERDICT_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取", "refused": "已拒收"}
 
 
 def refused_dir(code: str) -> str:
