@@ -45,7 +45,7 @@ def test_status_table_changes_with_uploads(office, links, tmp_path):
     page = office.get("/office").text
     assert "通过" in page
     assert "有错误" in page
-    assert "67%" in page
+    assert "66%" in page
 
 
 def test_deadline_marks_late_submissions(tmp_path, config, service, links, client):

@@ -38,12 +38,14 @@ def refusal(result: CheckResult, entry: RosterEntry) -> dict | None:
     return None
 
 
-def _finding_dict(rule, severity, message, sheet=None, cell=None) -> dict:
-    return {"rule": rule, "severity": severity, "message": message, "sheet": sheet, "cell": cell}
+def _finding_dict(rule, severity, message, sheet=None, cell=None, place=None) -> dict:
+    """The API's finding; `place` names the cell's row and column as the table does (for people)."""
+    return {"rule": rule, "severity": severity, "message": message, "sheet": sheet, "cell": cell, "place": place}
 
 
 def findings_of(result: CheckResult) -> list[dict]:
-    return [_finding_dict(f.rule, f.severity, f.message, f.sheet, f.cell) for f in result.findings
+    return [_finding_dict(f.rule, f.severity, f.message, f.sheet, f.cell,
+                          " / ".join(x for x in (f.row_label, f.column_label) if x) or None) for f in result.findings
             if f.severity in ("error", "warning")]
 
 
