@@ -18,7 +18,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ sys.path.insert(0, str(HERE.parent / "tests" / "web"))
 CACHE = HERE / "cache" / "serve"
 YEAR = 2021
 CLIENTS = 20
-DISTINCT = 200  # distinct workbooks; later uploads re-send them (checked and answered, stored once)
+DISTINCT = 200  # filled workbooks; each upload sends one of them as new bytes (see variant)
 PASSWORD = "bench-office-password"
 
 
@@ -63,6 +62,32 @@ def corpus() -> tuple[Path, list[tuple[str, Path]]]:
     return roster, files
 
 
+def variant(data: bytes, k: int) -> bytes:
+    """The same workbook as other bytes: the document's author (docProps/core.xml) carries k.
+
+    Every upload is then a new file the store keeps (as a re-saved workbook would be), so the
+    store grows with the run instead of answering duplicates."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "docProps/core.xml":
+                mark = f"<dc:creator>nianbao {k}</dc:creator>".encode()
+                part = part.replace(b"<dc:creator>nianbao</dc:creator>", mark)
+            dst.writestr(info, part)
+    return out.getvalue()
+
+
+def uploads(files, n: int, first: int) -> list[tuple[str, str, bytes]]:
+    """n distinct uploads (code, file name, bytes) cycling over the corpus, numbered from first."""
+    blobs = [(code, path.name, path.read_bytes()) for code, path in files]
+    return [(code, name, variant(data, first + k)) for k, (code, name, data) in
+            ((k, blobs[k % len(blobs)]) for k in range(n))]
+
+
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and all its descendants (KiB)."""
     total, todo = 0, [pid]
@@ -84,23 +109,27 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def _post(http, url: str, path: Path, data: bytes) -> float:
+async def _post(http, url: str, name: str, data: bytes) -> float:
     start = time.perf_counter()
-    r = await http.post(url, files={"file": (path.name, data)}, headers={"accept": "application/json"})
+    r = await http.post(url, files={"file": (name, data)}, headers={"accept": "application/json"})
     elapsed = time.perf_counter() - start
     if r.status_code != 200 or r.json()["status"] not in ("ok", "error", "warning"):
         raise AssertionError(f"upload failed: {r.status_code} {r.text[:300]}")
     return elapsed
 
 
-async def paced(links, files, rate: float, seconds: float) -> tuple[list[float], float]:
+def _by_code(items) -> dict[str, list[tuple[str, bytes]]]:
+    by_code: dict[str, list[tuple[str, bytes]]] = {}
+    for code, name, data in items:
+        by_code.setdefault(code, []).append((name, data))
+    return by_code
+
+
+async def paced(links, items, rate: float, seconds: float) -> tuple[list[float], float]:
     """Open loop: CLIENTS clients together send `rate` uploads/s for `seconds`; latencies and achieved rate."""
     import httpx
 
-    by_code: dict[str, list[Path]] = {}
-    for code, path in files:
-        by_code.setdefault(code, []).append(path)
-    blobs = {p: p.read_bytes() for _, p in files}
+    by_code = _by_code(items)
     interval = CLIENTS / rate
     latencies: list[float] = []
     start = time.perf_counter()
@@ -114,22 +143,20 @@ async def paced(links, files, rate: float, seconds: float) -> tuple[list[float],
                 if due - start > seconds:
                     return
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                path = by_code[code][n % len(by_code[code])]
-                latencies.append(await _post(http, links[code], path, blobs[path]))
+                name, data = by_code[code][n % len(by_code[code])]
+                latencies.append(await _post(http, links[code], name, data))
                 n += 1
 
     await asyncio.gather(*(client(i, c) for i, c in enumerate(by_code)))
     return latencies, len(latencies) / (time.perf_counter() - start)
 
 
-async def closed(links, files, total: int, on_progress=None) -> tuple[list[float], float]:
-    """Closed loop: CLIENTS clients upload back to back until `total` uploads; latencies and rate."""
+async def closed(links, items, on_progress=None) -> tuple[list[float], float]:
+    """Closed loop: CLIENTS clients upload back to back until every item is sent; latencies and rate."""
     import httpx
 
-    by_code: dict[str, list[Path]] = {}
-    for code, path in files:
-        by_code.setdefault(code, []).append(path)
-    blobs = {p: p.read_bytes() for _, p in files}
+    by_code = _by_code(items)
+    total = len(items)
     latencies: list[float] = []
     counter = iter(range(total))
     start = time.perf_counter()
@@ -138,8 +165,8 @@ async def closed(links, files, total: int, on_progress=None) -> tuple[list[float
         async with httpx.AsyncClient(timeout=60) as http:
             n = 0
             for k in counter:
-                path = by_code[code][n % len(by_code[code])]
-                latencies.append(await _post(http, links[code], path, blobs[path]))
+                name, data = by_code[code][n % len(by_code[code])]
+                latencies.append(await _post(http, links[code], name, data))
                 n += 1
                 if on_progress:
                     on_progress(k + 1)
@@ -182,13 +209,15 @@ def main(argv=None) -> int:
         say("")
         say(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average at start "
             f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} (a shared machine: other work ran alongside).")
-        say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} clients in one process (httpx), "
-            f"{DISTINCT} distinct workbooks of ~30 KB.")
+        say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} clients in one process (httpx); "
+            f"{DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), every upload new bytes (stored).")
         say("")
-        asyncio.run(closed(links, files, 40))  # warm up: workers started, first workbooks stored
+        paced_items = uploads(files, int(args.rate * args.seconds) + 100, 0)
+        closed_items = uploads(files, args.uploads, len(paced_items))
+        asyncio.run(closed(links, uploads(files, 40, -1000)))  # warm up: workers started, first files stored
         rss_start = rss_kib(server.proc.pid)
 
-        lat, achieved = asyncio.run(paced(links, files, args.rate, args.seconds))
+        lat, achieved = asyncio.run(paced(links, paced_items, args.rate, args.seconds))
         ms = [x * 1000 for x in lat]
         say(f"Latency, {CLIENTS} concurrent clients offering {args.rate:g} uploads/s for {args.seconds:g} s: "
             f"{len(ms)} uploads, achieved {achieved:.1f}/s; upload → verdict p50 {pct(ms, .5):.0f} ms, "
@@ -201,7 +230,7 @@ def main(argv=None) -> int:
             if k % 250 == 0:
                 samples.append((k, rss_kib(server.proc.pid)))
 
-        lat, rate = asyncio.run(closed(links, files, args.uploads, progress))
+        lat, rate = asyncio.run(closed(links, closed_items, progress))
         ms = [x * 1000 for x in lat]
         say(f"Throughput, {CLIENTS} clients back to back, {args.uploads} uploads: {rate:.1f} uploads/s "
             f"(target ≥ 30/s: {'met' if rate >= 30 else 'NOT met'}); p50 {pct(ms, .5):.0f} ms, "
@@ -210,7 +239,6 @@ def main(argv=None) -> int:
         growth = (samples[-1][1] - samples[0][1]) / 1024 if len(samples) > 1 else 0.0
         say(f"Memory (server + check workers, RSS MiB) after warm-up {rss_start / 1024:.0f}; by uploads "
             f"{', '.join(mib)}; growth from first to last sample {growth:+.0f} MiB.")
-        statistics.mean(ms)
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)

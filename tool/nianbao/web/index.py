@@ -27,7 +27,8 @@ def _stores(service) -> list[tuple[str, str | None, Store]]:
     out = [("store", None, service.store)]
     refused = Path(service.config.store) / REFUSED_DIR
     if refused.is_dir():
-        out += [("refused", code_of_refused_dir(d.name), Store(d)) for d in sorted(refused.iterdir()) if d.is_dir()]
+        codes = [code_of_refused_dir(d.name) for d in sorted(refused.iterdir()) if d.is_dir()]
+        out += [("refused", code, service.evidence(code)) for code in codes]
     return out
 
 

@@ -24,6 +24,7 @@ from nianbao.format.spec import Format, get_format
 from . import work
 from .audit import record
 from .db import DB_NAME, Database, now_iso
+from .tailstore import TailStore
 from .uploads import RateLimiter
 from .verdicts import REFUSED_DIR, VERDICT_LABELS, findings_of, refusal, refused_dir, row_of
 
@@ -68,8 +69,9 @@ class Service:
         self.config = config
         self.roster: list[RosterEntry] = load_roster(config.roster_path)
         self.by_code = {e.code: e for e in self.roster}
-        self.store = Store(config.store)
+        self.store = TailStore(config.store)
         self.store.ensure()
+        self._evidence: dict[str, TailStore] = {}
         self.web_dir = config.store / WEB_DIR
         for sub in ("tmp", "annotated", "templates", "outputs"):
             (self.web_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -110,7 +112,10 @@ class Service:
         return await asyncio.wrap_future(self.db.serial(fn, *args))
 
     def evidence(self, code: str) -> Store:
-        return Store(self.config.store / REFUSED_DIR / refused_dir(code))
+        """The store that keeps the workbooks refused at this agency's link (evidence, never counted)."""
+        if code not in self._evidence:
+            self._evidence[code] = TailStore(self.config.store / REFUSED_DIR / refused_dir(code))
+        return self._evidence[code]
 
     # -- uploads
 
