@@ -3,6 +3,10 @@
     python benchmarks/serve.py                       # the targets below, about 3-5 minutes
     python benchmarks/serve.py --uploads 500 --seconds 10
 
+The clients send requests encoded before the run over keep-alive connections, so that they
+take little of the 2 cores (httpx clients in this process took as much CPU as the server and
+doubled the measured p95); the server reports its own time per request (Server-Timing).
+
 Targets: p95 upload → verdict ≤ 300 ms for one workbook with 20 concurrent clients on 2 cores;
 ≥ 30 uploads/s sustained; server memory (the server process and its check workers) flat over
 2,000 uploads. The real server runs in a subprocess on 127.0.0.1 on a free port; the clients
@@ -109,33 +113,73 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def _post(http, url: str, name: str, data: bytes) -> float:
-    start = time.perf_counter()
-    r = await http.post(url, files={"file": (name, data)}, headers={"accept": "application/json"})
-    elapsed = time.perf_counter() - start
-    if r.status_code != 200 or r.json()["status"] not in ("ok", "error", "warning"):
-        raise AssertionError(f"upload failed: {r.status_code} {r.text[:300]}")
-    return elapsed
+SERVER_MS: list[float] = []  # the server's own time per upload (its Server-Timing header)
+BOUNDARY = "nianbao-bench-boundary"
 
 
-def _by_code(items) -> dict[str, list[tuple[str, bytes]]]:
-    by_code: dict[str, list[tuple[str, bytes]]] = {}
+def request_bytes(url: str, name: str, data: bytes) -> bytes:
+    """One upload as the bytes a browser sends: encoded before the run, so the clients cost little CPU
+    (in real use they are the departments' own computers, not this machine's two cores)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    body = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
+    body += data + f"\r\n--{BOUNDARY}--\r\n".encode()
+    head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: application/json\r\n"
+            f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {len(body)}\r\n\r\n")
+    return head.encode() + body
+
+
+class Client:
+    """A keep-alive HTTP/1.1 connection sending prepared requests (no HTTP library on the hot path)."""
+
+    def __init__(self, url: str):
+        from urllib.parse import urlsplit
+
+        self.host, self.port = urlsplit(url).hostname, urlsplit(url).port
+        self.reader = self.writer = None
+
+    async def __aenter__(self):
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self
+
+    async def __aexit__(self, *exc):
+        self.writer.close()
+
+    async def post(self, raw: bytes) -> float:
+        import json
+
+        start = time.perf_counter()
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode("latin-1").split("\r\n")[1:] if ": " in line)
+        headers = {k.lower(): v for k, v in headers.items()}
+        body = await self.reader.readexactly(int(headers["content-length"]))
+        elapsed = time.perf_counter() - start
+        status = json.loads(body).get("status")
+        if not head.startswith(b"HTTP/1.1 200") or status not in ("ok", "error", "warning"):
+            raise AssertionError(f"upload failed: {head[:40]!r} {body[:300]!r}")
+        SERVER_MS.append(float(headers["server-timing"].split("dur=")[1]))
+        return elapsed
+
+
+def _by_code(links, items) -> dict[str, list[bytes]]:
+    by_code: dict[str, list[bytes]] = {}
     for code, name, data in items:
-        by_code.setdefault(code, []).append((name, data))
+        by_code.setdefault(code, []).append(request_bytes(links[code], name, data))
     return by_code
 
 
 async def paced(links, items, rate: float, seconds: float) -> tuple[list[float], float]:
     """Open loop: CLIENTS clients together send `rate` uploads/s for `seconds`; latencies and achieved rate."""
-    import httpx
-
-    by_code = _by_code(items)
+    by_code = _by_code(links, items)
     interval = CLIENTS / rate
     latencies: list[float] = []
     start = time.perf_counter()
 
     async def client(i, code):
-        async with httpx.AsyncClient(timeout=60) as http:
+        async with Client(links[code]) as http:
             await asyncio.sleep(interval * i / CLIENTS)  # staggered starts
             n = 0
             while True:
@@ -143,8 +187,7 @@ async def paced(links, items, rate: float, seconds: float) -> tuple[list[float],
                 if due - start > seconds:
                     return
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                name, data = by_code[code][n % len(by_code[code])]
-                latencies.append(await _post(http, links[code], name, data))
+                latencies.append(await http.post(by_code[code][n % len(by_code[code])]))
                 n += 1
 
     await asyncio.gather(*(client(i, c) for i, c in enumerate(by_code)))
@@ -153,20 +196,17 @@ async def paced(links, items, rate: float, seconds: float) -> tuple[list[float],
 
 async def closed(links, items, on_progress=None) -> tuple[list[float], float]:
     """Closed loop: CLIENTS clients upload back to back until every item is sent; latencies and rate."""
-    import httpx
-
-    by_code = _by_code(items)
+    by_code = _by_code(links, items)
     total = len(items)
     latencies: list[float] = []
     counter = iter(range(total))
     start = time.perf_counter()
 
     async def client(code):
-        async with httpx.AsyncClient(timeout=60) as http:
+        async with Client(links[code]) as http:
             n = 0
             for k in counter:
-                name, data = by_code[code][n % len(by_code[code])]
-                latencies.append(await _post(http, links[code], name, data))
+                latencies.append(await http.post(by_code[code][n % len(by_code[code])]))
                 n += 1
                 if on_progress:
                     on_progress(k + 1)
@@ -209,20 +249,23 @@ def main(argv=None) -> int:
         say("")
         say(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average at start "
             f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} (a shared machine: other work ran alongside).")
-        say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} clients in one process (httpx); "
-            f"{DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), every upload new bytes (stored).")
+        say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} keep-alive clients in one process "
+            f"sending prepared requests; {DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), every upload new bytes (stored).")
         say("")
         paced_items = uploads(files, int(args.rate * args.seconds) + 100, 0)
         closed_items = uploads(files, args.uploads, len(paced_items))
         asyncio.run(closed(links, uploads(files, 40, -1000)))  # warm up: workers started, first files stored
         rss_start = rss_kib(server.proc.pid)
 
+        SERVER_MS.clear()
         lat, achieved = asyncio.run(paced(links, paced_items, args.rate, args.seconds))
         ms = [x * 1000 for x in lat]
+        srv = list(SERVER_MS)
         say(f"Latency, {CLIENTS} concurrent clients offering {args.rate:g} uploads/s for {args.seconds:g} s: "
             f"{len(ms)} uploads, achieved {achieved:.1f}/s; upload → verdict p50 {pct(ms, .5):.0f} ms, "
             f"p95 {pct(ms, .95):.0f} ms, p99 {pct(ms, .99):.0f} ms, max {max(ms):.0f} ms "
-            f"(target p95 ≤ 300 ms: {'met' if pct(ms, .95) <= 300 else 'NOT met'}).")
+            f"(target p95 ≤ 300 ms: {'met' if pct(ms, .95) <= 300 else 'NOT met'}); inside the server "
+            f"(request received → verdict sent) p50 {pct(srv, .5):.0f} ms, p95 {pct(srv, .95):.0f} ms.")
 
         samples = []
 
