@@ -250,7 +250,8 @@ def main(argv=None) -> int:
         say(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average at start "
             f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} (a shared machine: other work ran alongside).")
         say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} keep-alive clients in one process "
-            f"sending prepared requests; {DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), every upload new bytes (stored).")
+            f"sending prepared requests; {DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), "
+            "every upload new bytes (stored).")
         say("")
         paced_items = uploads(files, int(args.rate * args.seconds) + 100, 0)
         closed_items = uploads(files, args.uploads, len(paced_items))
