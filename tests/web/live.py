@@ -22,13 +22,13 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, store: Path, roster: Path, year: int, password_file: Path, *extra: str):
+    def __init__(self, store: Path, roster: Path, year: int, password_file: Path | None, *extra: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = store.parent / f"serve-{self.port}.log"
         cmd = [sys.executable, "-m", "nianbao", "serve", "--store", str(store), "--roster", str(roster),
                "--year", str(year), "--host", "127.0.0.1", "--port", str(self.port),
-               "--office-password-file", str(password_file), *extra]
+               *(["--office-password-file", str(password_file)] if password_file else []), *extra]
         self._out = self.log.open("wb")
         self.proc = subprocess.Popen(cmd, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait()

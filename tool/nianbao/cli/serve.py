@@ -72,6 +72,7 @@ def run(args) -> int:
         try:
             auth.password_from_file(service.db, args.office_password_file)
         except (OSError, ValueError) as exc:
+            service.db.close()
             raise UsageError(str(exc)) from None
     elif not auth.has_password(service.db):
         generated = auth.new_password()
