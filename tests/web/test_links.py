@@ -45,3 +45,13 @@ def test_links_are_stable_and_rotate_replaces_one(service, capsys):
 def test_rotate_unknown_code_is_a_usage_error(service, capsys):
     assert main(["links", "--store", str(service.config.store), "--rotate", "ZZ"]) == 2
     assert "ZZ" in capsys.readouterr().err
+
+
+def test_links_before_the_service_ever_ran(tmp_path, capsys):
+    from conftest import write_roster
+
+    store = tmp_path / "new-store"
+    assert main(["links", "--store", str(store)]) == 2
+    assert "--roster" in capsys.readouterr().err
+    assert main(["links", "--store", str(store), "--roster", str(write_roster(tmp_path / "r.csv"))]) == 0
+    assert len(_rows(capsys.readouterr().out)) == 3

@@ -29,8 +29,10 @@ def run(args) -> int:
     from nianbao.web.service import WEB_DIR
 
     web_dir = args.store / WEB_DIR
-    if not args.store.is_dir():
-        raise UsageError(f"收件库 {args.store} 不存在")
+    if args.store.exists() and not args.store.is_dir():
+        raise UsageError(f"收件库 {args.store} 不是文件夹")
+    if not args.store.exists() and args.roster is None:
+        raise UsageError(f"收件库 {args.store} 不存在；第一次生成链接时请同时给出 --roster 和 --year")
     db = Database(web_dir / DB_NAME)
     try:
         roster_path = args.roster or (Path(db.get_config("roster")) if db.get_config("roster") else None)
