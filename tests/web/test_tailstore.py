@@ -15,10 +15,12 @@ def test_sees_what_any_writer_appends(tmp_path):
     paths = [workbook(tmp_path / f"{i}.xlsx", seed=i) for i in range(3)]
     tail.add(paths[0], check_file(paths[0]))
     other.add(paths[1], check_file(paths[1]))  # `nianbao collect` beside the service
-    assert tail.receipts() == other.receipts() and len(tail.receipts()) == 2
+    assert tail.receipts() == other.receipts()
+    assert len(tail.receipts()) == 2
     assert tail.add(paths[1], check_file(paths[1])) is None  # already stored by the other writer
     tail.add(paths[2], check_file(paths[2]))
-    assert tail.receipts() == other.receipts() and len(other.receipts()) == 3
+    assert tail.receipts() == other.receipts()
+    assert len(other.receipts()) == 3
 
 
 def test_a_line_being_written_is_read_once_complete(tmp_path):

@@ -80,3 +80,11 @@ def test_safe_name():
     assert uploads.safe_name('C:\\Users\\张三\\年报<1>.xlsx') == "年报_1_.xlsx"
     assert uploads.safe_name("") == "上传文件.xlsx"
     assert len(uploads.safe_name("长" * 500 + ".xlsx")) == uploads.MAX_NAME_CHARS
+
+
+def test_a_browser_refused_upload_gets_a_chinese_page_back_to_its_link(client, links):
+    r = client.post(links["A1"], content=b"x", headers={"content-type": "multipart/form-data; boundary=b",
+                                                        "content-length": str(uploads.MAX_BODY_BYTES + 1)})
+    assert r.status_code == 413
+    assert "文件过大" in r.text
+    assert f'href="{links["A1"]}"' in r.text

@@ -73,10 +73,22 @@ def error_response(request: Request | None, status: int, code: str, message: str
     as_json = wants_json(request) if json is None else json
     if as_json:
         return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
-    response = page("error.html", {"title": _TITLES.get(status, "出错了"), "message": message, "back": None}, status)
+    response = page("error.html", {"title": _TITLES.get(status, "出错了"), "message": message,
+                                   "back": _back(request, status)}, status)
     for k, v in (headers or {}).items():
         response.headers[k] = v
     return response
+
+
+def _back(request: Request | None, status: int) -> str | None:
+    """Where a person goes from an error page: the department's own page, or the office's."""
+    path = request.url.path if request is not None else ""
+    parts = path.split("/")
+    if len(parts) >= 3 and parts[1] == "d" and status != 404:
+        return f"/d/{parts[2]}"
+    if path.startswith("/office") and status not in (401, 404):
+        return "/office"
+    return None
 
 
 async def _http_error(request: Request, exc: HTTPError) -> Response:
