@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from . import journal
 from .db import now_iso
 from .verdicts import VERDICT_LABELS
 
@@ -59,9 +60,14 @@ class AuditEntry:
 
 
 def record(conn: sqlite3.Connection, actor: str, event: str, code: str | None, sha256: str | None,
-           detail: dict) -> None:
+           detail: dict, web_dir=None) -> None:
+    """Append an audit entry (on the writer thread, inside its transaction); also to the journal when given."""
+    created = now_iso()
     conn.execute("INSERT INTO audit (created_at, actor, event, agency_code, sha256, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                 (now_iso(), actor, event, code, sha256, json.dumps(detail, ensure_ascii=False)))
+                 (created, actor, event, code, sha256, json.dumps(detail, ensure_ascii=False)))
+    if web_dir is not None:
+        journal.append(web_dir, "audit", {"created_at": created, "actor": actor, "event": event, "agency_code": code,
+                                          "sha256": sha256, "detail": detail})
 
 
 def entries(db, limit: int = 500) -> list[AuditEntry]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from . import journal
 from .db import Database, now_iso
 
 LINK_KEY = "link.key"
@@ -65,12 +66,20 @@ def ensure_links(db: Database, key: bytes, codes: list[str], rotate: set[str] = 
             if gen is None or code in rotate:
                 gen = (gen or 0) + 1
                 token = link_token(key, code, gen)
+                created = now_iso()
                 conn.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                             (code, token_hash(token), gen, now_iso()))
+                             (code, token_hash(token), gen, created))
+                journal.append(db.path.parent, "link", {"agency_code": code, "generation": gen, "created_at": created})
             out[code] = link_token(key, code, gen)
         return out
 
     return db.write_now(write)
+
+
+def link_hash(folder: Path):
+    """hash(code, generation) of the link tokens made with this folder's key (for journal.restore)."""
+    key = link_key(folder)
+    return lambda code, generation: token_hash(link_token(key, code, generation))
 
 
 def agency_of_token(db: Database, token: str) -> str | None:

@@ -21,8 +21,9 @@ from nianbao.county.roster import RosterEntry, load_roster
 from nianbao.county.store import Store
 from nianbao.format.spec import Format, get_format
 
-from . import work
+from . import journal, work
 from .audit import record
+from .auth import link_hash
 from .db import DB_NAME, Database, now_iso
 from .tailstore import TailStore
 from .uploads import RateLimiter
@@ -76,6 +77,8 @@ class Service:
         for sub in ("tmp", "annotated", "templates", "outputs"):
             (self.web_dir / sub).mkdir(parents=True, exist_ok=True)
         self.db = Database(self.web_dir / DB_NAME)
+        # a new database after a lost one: links, reviews and the audit log come back from the journal
+        journal.restore(self.db, self.web_dir, link_hash(self.web_dir))
         self.db.set_config(year=config.year, format=config.format_id, roster=str(Path(config.roster_path).resolve()),
                            deadline=config.deadline.isoformat() if config.deadline else "", base_url=config.base_url)
         self.limiter = RateLimiter(**({"limit": config.rate_limit} if config.rate_limit else {}))
@@ -143,7 +146,7 @@ class Service:
                          "received_at, status, errors, warnings, findings) VALUES (:agency_code, :sha256, :place, "
                          ":stored_as, :original_name, :received_at, :status, :errors, :warnings, :findings)", row)
             record(conn, actor, "upload", entry.code, receipt.sha256,
-                   {"status": row["status"], "original_name": path.name, "duplicate": duplicate})
+                   {"status": row["status"], "original_name": path.name, "duplicate": duplicate}, self.web_dir)
 
         self.db.transaction(write)
         return self.verdict(row, duplicate)
@@ -255,9 +258,12 @@ class Service:
 
     async def review(self, code: str, sha256: str, decision: str, note: str, actor: str) -> None:
         def write(conn):
+            created = now_iso()
             conn.execute("INSERT INTO reviews (agency_code, sha256, decision, note, actor, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?)", (code, sha256, decision, note, actor, now_iso()))
-            record(conn, actor, "review", code, sha256, {"decision": decision, "note": note})
+                         "VALUES (?, ?, ?, ?, ?, ?)", (code, sha256, decision, note, actor, created))
+            journal.append(self.web_dir, "review", {"agency_code": code, "sha256": sha256, "decision": decision,
+                                                    "note": note, "actor": actor, "created_at": created})
+            record(conn, actor, "review", code, sha256, {"decision": decision, "note": note}, self.web_dir)
 
         await self.db.write(write)
 
@@ -272,7 +278,7 @@ class Service:
         def write(conn):
             conn.execute("INSERT OR REPLACE INTO config VALUES ('last_compile', ?)",
                          (json.dumps(outcome, ensure_ascii=False),))
-            record(conn, actor, "compile", None, None, {"dir": stamp, "counts": outcome["counts"]})
+            record(conn, actor, "compile", None, None, {"dir": stamp, "counts": outcome["counts"]}, self.web_dir)
 
         await self.db.write(write)
         return outcome
@@ -286,7 +292,7 @@ class Service:
 
     async def audit(self, actor: str, event: str, code: str | None = None, sha256: str | None = None,
                     **detail) -> None:
-        await self.db.write(lambda conn: record(conn, actor, event, code, sha256, detail))
+        await self.db.write(lambda conn: record(conn, actor, event, code, sha256, detail, self.web_dir))
 
     def tmp_dir(self) -> Path:
         return self.web_dir / "tmp"
