@@ -18,11 +18,15 @@ def test_rebuild_from_the_store_gives_the_same_status(office, links, tmp_path, s
     upload(office, links["A1"], workbook(tmp_path / "ok.xlsx"))
     sha = upload(office, links["A2"], workbook(tmp_path / "bad.xlsx", "A2", broken=True)).json()["receipt"]["sha256"]
     upload(office, links["A3"], workbook(tmp_path / "a1.xlsx", "A1", seed=5))  # refused: A1's workbook
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook")
+    upload(office, links["A3"], junk)  # unreadable: names no agency, counted at A3's link
     office.post("/office/review", data={"csrf": csrf_of(office), "code": "A2", "sha256": sha, "decision": "returned",
                                         "note": "请改"})
     before = _statuses(office)
     history = office.get(links["A2"] + "/status.json").json()
-    assert index.rebuild(service) == 3
+    assert before["A3"][0] == "error"
+    assert index.rebuild(service) == 4
     assert _statuses(office) == before
     assert office.get(links["A2"] + "/status.json").json() == history  # findings and the review survive
 

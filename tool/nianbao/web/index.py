@@ -2,7 +2,8 @@
 
 The store (receipts.jsonl of the intake store, and of each agency's refused-evidence store)
 is the truth. `sync` checks every receipt the database does not know yet (files collected by
-`nianbao collect`, or an upload stored just before the server was killed) and indexes it;
+`nianbao collect`, or an upload stored just before the server was killed) and indexes it
+(a file that names no agency goes to the link it came through, from the journal);
 `rebuild` empties the index and does the same for every receipt. What only the database knows
 (links, sessions, reviews, the audit log) stays; it refers to files by SHA-256.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from nianbao.county.store import Store
 
-from . import work
+from . import journal, work
 from .verdicts import REFUSED_DIR, code_of_refused_dir, findings_of, refusal, row_of
 
 _INSERT = ("INSERT OR IGNORE INTO submissions (agency_code, sha256, place, stored_as, original_name, received_at, "
@@ -46,6 +47,9 @@ def sync(service, pool: Executor | None = None) -> int:
     pool = pool or service.pool
     options = service.config.check_options()
     futures = [pool.submit(work.check_upload, str(store.path_of(r)), options) for _, _, store, r in todo]
+    # A file that names no agency (unreadable) was uploaded at some agency's link: the journal says which.
+    uploaded_at = {e["sha256"]: e["agency_code"] for e in journal.entries(service.web_dir)
+                   if e.get("kind") == "audit" and e.get("event") == "upload"}
     rows = []
     for (place, code, _store, receipt), future in zip(todo, futures, strict=False):
         result = future.result()
@@ -55,7 +59,8 @@ def sync(service, pool: Executor | None = None) -> int:
             findings = [refused] if refused else findings_of(result)
             rows.append(row_of(code, receipt, place, "refused", findings))
         else:
-            rows.append(row_of(receipt.agency_code, receipt, place, result.status, findings_of(result)))
+            code = receipt.agency_code or uploaded_at.get(receipt.sha256)
+            rows.append(row_of(code, receipt, place, result.status, findings_of(result)))
     service.db.write_now(lambda conn: conn.executemany(_INSERT, rows))
     return len(rows)
 
