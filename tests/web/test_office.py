@@ -124,3 +124,30 @@ def test_logout_ends_the_session(office):
     assert r.status_code == 303
     assert office.get("/office/status.json").status_code == 401
     json.dumps({})
+
+
+def test_compile_uses_the_previous_year(tmp_path, config, service, links, client):
+    """--previous: the office's compile checks against last year's store, like `compile --previous`."""
+    from nianbao.check.run import check_file
+    from nianbao.county.store import Store
+
+    last_year = Store(tmp_path / "store-2020")
+    old = workbook(tmp_path / "a1-2020.xlsx", year=2020)
+    last_year.add(old, check_file(old))
+    upload(client, links["A1"], workbook(tmp_path / "ok.xlsx"))
+    login(client)
+
+    def rules() -> set[str]:
+        assert client.post("/office/compile", data={"csrf": csrf_of(client)}).status_code == 200
+        summary = client.get("/office/outputs/summary.json").json()
+        return {f["rule"] for f in summary["findings"] if f["agency_code"] == "A1"}
+
+    assert "T3-4" not in rules()  # no previous year: nothing to compare with
+    service.config.previous = last_year.root
+    assert "T3-4" in rules()  # 上年结转 ≠ last year's 结转下年度 (the two workbooks are unrelated)
+    service.config.previous = tmp_path / "not-a-summary.txt"
+    service.config.previous.write_text("x")
+    r = client.post("/office/compile", data={"csrf": csrf_of(client)}, headers={"accept": "application/json"})
+    assert r.status_code == 400
+    assert r.json()["code"] == "previous"
+    assert "上一年度" in r.json()["error"]

@@ -56,6 +56,8 @@ def run(args) -> int:
     from nianbao.web.service import Service, ServiceConfig
 
     fmt = resolve_format(args.format_id, args.year)
+    if args.previous is not None and not args.previous.exists():
+        raise UsageError(f"上一年度的汇总或收件库 {args.previous} 不存在")
     base_url = (args.base_url or f"http://{args.host}:{args.port}").rstrip("/")
     config = ServiceConfig(store=args.store, roster_path=args.roster, year=args.year, format_id=fmt.id,
                            deadline=parse_deadline(args.deadline), previous=args.previous,

@@ -44,7 +44,9 @@ def compose(agency: dict, url: str, year: int, deadline: str | None, sender: str
                      "请修改后重新上传：")
         lines.append("")
         for f in errors[:MAX_FINDINGS_LISTED]:
-            where = f"「{f['sheet']}」{f['cell']}：" if f.get("sheet") and f.get("cell") else ""
+            where = f"「{f['sheet']}」{f['cell']}" if f.get("sheet") and f.get("cell") else ""
+            where += f"（{f['place']}）" if where and f.get("place") else ""
+            where += "：" if where else ""
             lines.append(f"  · {where}{f['message']}")
         if len(errors) > MAX_FINDINGS_LISTED:
             lines.append(f"  · ……另有 {len(errors) - MAX_FINDINGS_LISTED} 处，请在报送页面查看全部问题。")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.check.run import CheckResult
+from nianbao.county.previous import PreviousError
 from nianbao.county.roster import RosterEntry, load_roster
 from nianbao.county.store import Store
 from nianbao.format.spec import Format, get_format
@@ -25,6 +26,7 @@ from . import journal, work
 from .audit import record
 from .auth import link_hash
 from .db import DB_NAME, Database, now_iso
+from .errors import BadRequest
 from .tailstore import TailStore
 from .uploads import RateLimiter
 from .verdicts import REFUSED_DIR, VERDICT_LABELS, findings_of, refusal, refused_dir, row_of
@@ -271,8 +273,11 @@ class Service:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         out_dir = self.web_dir / "outputs" / stamp
         c = self.config
-        outcome = await self.run(work.compile_outputs, c.format_id, c.year, str(c.roster_path), str(c.store),
-                                 str(out_dir), str(c.previous) if c.previous else None, c.name, c.code, c.secret)
+        try:
+            outcome = await self.run(work.compile_outputs, c.format_id, c.year, str(c.roster_path), str(c.store),
+                                     str(out_dir), str(c.previous) if c.previous else None, c.name, c.code, c.secret)
+        except PreviousError as exc:  # a --previous the office must fix: said in Chinese, not a 500
+            raise BadRequest(f"无法读取上一年度数据：{exc}", code="previous") from None
         outcome.update(dir=stamp, created_at=now_iso())
 
         def write(conn):
