@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-batch
+.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-batch serve
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,16 +17,30 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/nianbao demo out
 
-# LibreOffice (tests open generated workbooks in it), CJK fonts and poppler (rendered reports).
+# LibreOffice (tests open generated workbooks in it), CJK fonts and poppler (rendered reports),
+# Debian's chromium and chromium-driver (the web service's browser tests; never a downloaded browser).
 sysdeps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# The web intake service on the demo's 2021 store and roster: prints the office URL, its password and
+# two department links; Ctrl+C stops it. Runs `make demo` first when out/ has no store yet.
+SERVE_STORE := out/2-收件库/2021
+serve: $(STAMP)
+	@test -f "$(SERVE_STORE)/receipts.jsonl" || $(BIN)/nianbao demo out >/dev/null
+	@test -s out/office-password.txt || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > out/office-password.txt
+	@echo "办公室密码 / office password: $$(cat out/office-password.txt)"
+	$(BIN)/nianbao serve --store "$(SERVE_STORE)" --roster samples/roster-luobei.csv --year 2021 \
+	  --deadline 2022-01-31 --previous out/2-收件库/2020 --name 萝北县 --code 230421 \
+	  --office-password-file out/office-password.txt
 
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -q

@@ -20,6 +20,7 @@ from . import chinese
 
 # Modules in the order `nianbao --help` lists them.
 COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "store", "compile", "render", "schema", "demo"]
+COMMAND_MODULES += ["serve", "links", "remind"]  # the web intake service (web/)
 
 
 class UsageError(Exception):

@@ -1,0 +1,97 @@
+"""nianbao serve: the web intake service — a private page per agency, the office's status and review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import UsageError
+from .common import add_format_arg, read_secret, resolve_format
+
+DEFAULT_PORT = 8000
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "serve", help="启动网上报送服务 / start the web intake service",
+        description="启动网上报送服务：各单位通过专属链接下载模板、上传并立即看到校验结果；县政府办公室登录后查看"
+        "报送情况、审核退回、生成汇总。收件库（files/ 与 receipts.jsonl）仍是唯一依据，"
+        "服务数据库放在收件库的 web/ 中。")
+    p.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹 / the intake store")
+    p.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv", help="单位名单 / the roster")
+    p.add_argument("--year", type=int, required=True, help="报告年度 / report year")
+    add_format_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）/ listen address")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"端口（默认 {DEFAULT_PORT}）/ port")
+    p.add_argument("--deadline", metavar="YYYY-MM-DD", help="报送截止日期，用于判断按时/逾期 / deadline")
+    p.add_argument("--previous", type=Path, metavar="PREV", help="上一年度的汇总或收件库（汇总时跨年度核对）")
+    p.add_argument("--name", metavar="NAME", help="汇总单位名称，如 萝北县 / the county's name for the compile")
+    p.add_argument("--code", metavar="CODE", help="汇总单位代码 / the county's code")
+    p.add_argument("--base-url", metavar="URL",
+                   help="各单位访问本服务的地址，如 https://nianbao.example.gov.cn（反向代理之后）；默认 http://HOST:PORT")
+    p.add_argument("--office-password-file", type=Path, metavar="FILE",
+                   help="办公室密码文件（第一行为密码，至少 8 个字符）/ set the office password from a file")
+    p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="校验进程数（默认 2）/ check processes")
+    p.add_argument("--rate-limit", type=int, metavar="N", help="每个链接每 10 分钟最多上传次数（默认 30）")
+    p.set_defaults(run=run)
+
+
+def parse_deadline(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"截止日期“{text}”无法识别，请写成 2022-01-31 这样的格式") from None
+
+
+def run(args) -> int:
+    import uvicorn
+
+    from nianbao.county.roster import RosterError
+    from nianbao.web import auth
+    from nianbao.web.app import create_app
+    from nianbao.web.links import make_links
+    from nianbao.web.service import Service, ServiceConfig
+
+    fmt = resolve_format(args.format_id, args.year)
+    if args.previous is not None and not args.previous.exists():
+        raise UsageError(f"上一年度的汇总或收件库 {args.previous} 不存在")
+    base_url = (args.base_url or f"http://{args.host}:{args.port}").rstrip("/")
+    config = ServiceConfig(store=args.store, roster_path=args.roster, year=args.year, format_id=fmt.id,
+                           deadline=parse_deadline(args.deadline), previous=args.previous,
+                           secret=read_secret(args.secret_file), name=args.name, code=args.code, base_url=base_url,
+                           workers=max(args.workers, 1), rate_limit=args.rate_limit)
+    try:
+        service = Service(config)
+    except RosterError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"无法使用收件库 {args.store}：{exc.strerror or exc}") from None
+    generated = None
+    if args.office_password_file is not None:
+        try:
+            auth.password_from_file(service.db, args.office_password_file)
+        except (OSError, ValueError) as exc:
+            service.db.close()
+            raise UsageError(str(exc)) from None
+    elif not auth.has_password(service.db):
+        generated = auth.new_password()
+        auth.set_password(service.db, generated)
+    links = make_links(service.db, service.web_dir, service.roster, base_url)
+    print(f"nianbao 网上报送服务：{args.year} 年度，名单 {len(service.roster)} 个单位，收件库 {args.store}", flush=True)
+    print(f"  办公室页面：{base_url}/office", flush=True)
+    if generated:
+        print(f"  办公室密码（首次启动生成，只显示这一次，请记下）：{generated}", flush=True)
+    elif args.office_password_file is not None:
+        print(f"  办公室密码：见 {args.office_password_file}", flush=True)
+    else:
+        print("  办公室密码：首次启动时已显示；忘记时用 --office-password-file 重新设置", flush=True)
+    for link in links[:2]:
+        print(f"  单位链接：{link['name']}（{link['code']}）{link['url']}", flush=True)
+    print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {args.store} -o links.csv", flush=True)
+    app = create_app(config, service=service)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True,
+                forwarded_allow_ips="127.0.0.1", server_header=False)
+    return 0
