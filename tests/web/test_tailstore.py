@@ -36,3 +36,15 @@ def test_a_line_being_written_is_read_once_complete(tmp_path):
         fh.write(whole[len(whole) // 2:])
     assert tail2.receipts() == Store(tmp_path / "s").receipts()
     assert tail.receipts() == tail2.receipts()
+
+
+def test_a_damaged_line_is_skipped_like_store_does(tmp_path):
+    """A torn line (disk full during an append) never stops the service from reading the log."""
+    tail = TailStore(tmp_path / "s")
+    first, second = (workbook(tmp_path / f"{i}.xlsx", seed=i) for i in range(2))
+    tail.add(first, check_file(first))
+    with (tmp_path / "s" / RECEIPTS).open("ab") as log:
+        log.write(b'{"sha256": "torn by a full disk\n')
+    Store(tmp_path / "s").add(second, check_file(second))
+    assert [r.sha256 for r in tail.receipts()] == [r.sha256 for r in Store(tmp_path / "s").receipts()]
+    assert len(tail.receipts()) == 2

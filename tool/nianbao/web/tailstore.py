@@ -1,17 +1,17 @@
 """The intake store as the long-running service reads it: receipts.jsonl read incrementally.
 
-county.store.Store reads the whole log on every add (to keep one copy of the same bytes);
-that is right for a command that runs once, but a service that has received 3,000 files
-would parse 3,000 lines for each upload (~100 ms measured). The log is append-only, so
+county.store.Store.receipts() parses the whole log on every call; that is right for a command
+that runs once, but a service that has received 3,000 files would parse 3,000 lines for each
+status page and upload (~100 ms measured). The log is append-only, so
 TailStore remembers what it has parsed and reads only the lines appended since, by anyone
 (the service, or `nianbao collect` run beside it). Writing stays Store's own code.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 
+from nianbao.county.receipts import parse_receipts
 from nianbao.county.store import RECEIPTS, Receipt, Store
 
 
@@ -38,8 +38,7 @@ class TailStore(Store):
                     fh.seek(self._offset)
                     data = fh.read(st.st_size - self._offset)
                 whole = data.rfind(b"\n") + 1  # a line still being written is read next time
-                for line in data[:whole].decode("utf-8").splitlines():
-                    if line.strip():
-                        self._parsed.append(Receipt(**json.loads(line)))
+                parsed, _ = parse_receipts(data[:whole])  # a damaged line is skipped, as Store.read does
+                self._parsed.extend(parsed)
                 self._offset += whole
             return list(self._parsed)
