@@ -17,7 +17,8 @@ import sys
 from nianbao.format.spec import SpecError
 
 # Modules in the order `nianbao --help` lists them.
-COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo"]
+COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "compile", "render", "schema", "demo",
+                   "import_", "audit"]
 
 
 class UsageError(Exception):

@@ -10,6 +10,7 @@ and units are findings that quote what was printed.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from nianbao.findings import Finding
@@ -210,8 +211,14 @@ def _label_variant(fmt: Format, entry: Expected, line: Line, own: str, context: 
     if official in C.fold(context).replace(" ", ""):
         return
     labels = _label_items(line)
-    printed = labels[-1].text if line.row and labels else (own or context).strip()
-    printed = printed[:40]
+    if line.row and labels:
+        printed = labels[-1].text
+    else:  # PDF and text: the stretch of the printed text that lines up with the official label
+        ctx = C.fold(context).replace(" ", "")
+        blocks = [b for b in difflib.SequenceMatcher(None, official, ctx, autojunk=False).get_matching_blocks()
+                  if b.size]
+        printed = ctx[blocks[0].b: blocks[-1].b + blocks[-1].size] if blocks else ctx
+    printed = printed[: max(40, 2 * len(official))]
     if not printed:
         return
     pos = layout(fmt).cells[entry.keys[0]]
@@ -273,6 +280,12 @@ def _read_values(fmt: Format, entry: Expected, line: Line, centres: dict, settin
                     texts[col] = (w.text, w.source)
     if entry.leaves:
         _read_group(fmt, entry, texts, why, line, out)
+        return
+    if all(t is None for t in texts):  # the whole row: one finding, not one per cell
+        for key in entry.keys:
+            out.states[key] = {"state": C.UNREADABLE, "printed": run.text.strip() if run else "", "note": why}
+            out.provenance[key] = run.source if run else line.source
+        _unreadable_finding(fmt, entry.keys[0], f"“{entry.node.label}”一行 {n} 个单元格：{why}", out)
         return
     for i, key in enumerate(entry.keys):
         _store(fmt, key, texts[i], rebuilt[i], why, out)
