@@ -88,3 +88,11 @@ def read_cell(text: str, kind: str, unit: str) -> Read:
     if number != number.to_integral_value() or "." in t:
         return Read(UNREADABLE, None, printed, why=f"件数应为整数，印为“{printed}”")
     return Read(NUMBER, int(number), printed)
+
+
+_PAGE = re.compile(r"[-—－–]*\d{1,4}[-—－–]*|第\d+页(?:共\d+页)?|\d+/\d+")
+
+
+def page_number(text: str) -> bool:
+    """A page number line as printed: “— 3 —”, “-3-”, “第 3 页 共 6 页”, “3/6”."""
+    return bool(_PAGE.fullmatch(_WS.sub("", fold(text))))

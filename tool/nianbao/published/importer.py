@@ -14,7 +14,7 @@ from nianbao.findings import Finding
 from nianbao.format.document import CONTACT_KEYS
 from nianbao.format.spec import Format, all_formats, format_for_year
 
-from .cells import label_key
+from .cells import label_key, page_number
 from .errors import ImportError_
 from .locate import Located, locate
 from .mapping import Mapped, map_tables
@@ -182,7 +182,7 @@ def _document(fmt: Format, year: int | None, title: str, raw: RawDocument, locat
         "agency": {"name": agency, "code": agency},
         "contact": {k: "" for k in CONTACT_KEYS},
         "date": _date(raw),
-        "sections": {s.key: _section_text(raw, located, s.key) for s in fmt.text_sections()},
+        "sections": _sections(fmt, raw, located, agency),
         "tables": {k: mapped.tables[k] for k in fmt.cells if k in mapped.tables},
         "cell_states": {k: mapped.states[k] for k in fmt.cells if k in mapped.states},
         "provenance": {k: mapped.provenance[k] for k in fmt.cells if k in mapped.provenance},
@@ -204,6 +204,25 @@ def _date(raw: RawDocument) -> str:
         if m:
             return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日"
     return str(raw.meta.get("发布时间") or "").split(" ")[0]
+
+
+def _sections(fmt: Format, raw: RawDocument, located: Located, agency: str) -> dict[str, str]:
+    """The narrative sections; the last one without the signature (agency, date) and page numbers after it."""
+    out = {s.key: _section_text(raw, located, s.key) for s in fmt.text_sections()}
+    last = fmt.text_sections()[-1].key
+    lines = out[last].split("\n")
+    while lines and _tail_line(lines[-1].strip(), agency):
+        lines.pop()
+    out[last] = "\n".join(lines).strip()
+    return out
+
+
+def _tail_line(text: str, agency: str) -> bool:
+    if not text or page_number(text):
+        return True
+    if _DATE.fullmatch(text.replace(" ", "")):
+        return True
+    return bool(agency) and text.replace(" ", "") in (agency, f"{agency}（盖章）", f"{agency}(盖章)")
 
 
 def _section_text(raw: RawDocument, located: Located, key: str) -> str:

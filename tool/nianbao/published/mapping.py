@@ -89,6 +89,8 @@ def _is_data(line: Line) -> bool:
         if any(C.number_like(i.text) for i in line.items):
             return True
         return len(line.items) >= 2 and C.blank_like(line.items[-1].text) and not C.blank_like(line.items[0].text)
+    if C.page_number(line.text):
+        return False
     return any(i.kind == WORD and C.number_like(i.text) for i in line.items)
 
 
@@ -208,8 +210,11 @@ def _missing_row(fmt: Format, entry: Expected, out: Mapped) -> None:
 
 def _label_variant(fmt: Format, entry: Expected, line: Line, own: str, context: str, out: Mapped) -> None:
     official = C.fold(entry.node.label).replace(" ", "")
-    if official in C.fold(context).replace(" ", ""):
+    printed_text = C.fold(context).replace(" ", "")
+    if official in printed_text:
         return
+    if not line.row and _subsequence(official, printed_text):
+        return  # PDF: a group label's characters printed between the lines of a wrapped label
     labels = _label_items(line)
     if line.row and labels:
         printed = labels[-1].text
@@ -226,6 +231,11 @@ def _label_variant(fmt: Format, entry: Expected, line: Line, own: str, context: 
                                 key=entry.keys[0], row_label=entry.node.label,
                                 message=f"行标签印为“{printed}”（{_where(line)}），与标准格式“{entry.node.label}”"
                                         "不同，已按标准格式的这一行读取。"))
+
+
+def _subsequence(needle: str, hay: str) -> bool:
+    it = iter(hay)
+    return all(ch in it for ch in needle)
 
 
 def _column_centres(lines: list[Line], assigned: dict) -> dict[tuple[int, int], list[float]]:
