@@ -42,6 +42,7 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
         unit, segments[-1] = m.group(1), segments[-1][: -len(m.group(1))]
     found: list[tuple[list[str], list[bool]]] = []
     count = [0]
+    steps = [0]  # every piece tried: the bound on work, whatever the text
 
     def pieces(seg: str, start: int, k: int, first_cell: int):
         """Every way to cut seg[start:] into k numbers."""
@@ -51,7 +52,10 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
             return
         if len(seg) - start < k:
             return
-        for end in range(start + 1, len(seg) + 1):
+        for end in range(start + 1, len(seg) - (k - 1) + 1):  # leave a character for each cell after
+            steps[0] += 1
+            if steps[0] > limit * 20:
+                raise _TooMany
             piece = seg[start:end]
             if not _PIECE.fullmatch(piece):
                 if piece[0] == "0" and end - start >= 1 and piece != "0" and not piece.startswith("0."):
@@ -63,6 +67,9 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
                 yield [piece] + rest
 
     def walk(si: int, cell: int, acc: list[str], rec: list[bool]):
+        steps[0] += 1
+        if steps[0] > limit * 20:
+            raise _TooMany
         if si == len(segments):
             if cell == n:
                 count[0] += 1
