@@ -1,4 +1,5 @@
-"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx."""
+"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx,
+or a folder of last year's published reports (PDF, web pages, Word, text: what `nianbao import` reads)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,15 @@ class Previous:
     agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
 
 
-def load_previous(path: Path, year: int) -> Previous:
-    """Documents for report year `year` (last year), by agency code, plus the county total."""
+def load_previous(path: Path, year: int, roster=None) -> Previous:
+    """Documents for report year `year` (last year), by agency code, plus the county total.
+
+    roster: this year's roster entries; published reports are matched to them by agency name."""
     path = Path(path)
     if path.is_dir() and (path / "receipts.jsonl").exists():
         return _from_store(path, year)
+    if path.is_dir() and not (path / "summary.json").exists():
+        return _from_published(path, year, roster or [])
     if path.is_dir() and (path / "summary.json").exists():
         path = path / "summary.json"
     if path.suffix.lower() == ".json" and path.is_file():
@@ -84,3 +89,37 @@ def _figures(doc: dict, path: Path) -> Figures:
     if doc.get("format") not in all_formats():
         raise PreviousError(f"上一年度汇总 {path} 中的报告格式 {doc.get('format')!r} 不被本版本识别，请升级 nianbao")
     return Figures.of(doc)
+
+
+def _from_published(path: Path, year: int, roster) -> Previous:
+    """Last year's published reports, matched to the roster by agency name (blank cells count as 0)."""
+    from nianbao.format.document import cell_states
+    from nianbao.published.audit import import_one, published_files
+
+    from .consolidate import sum_tables
+
+    files = published_files([path])
+    if not files:
+        raise PreviousError(f"{path} 中没有上一年度的收件库、summary.json，也没有已公开的年报（.pdf .html .docx .txt）")
+    by_name = {e.name: e for e in roster}
+    agencies: dict[str, Figures] = {}
+    entries = []
+    for file in files:
+        doc, _ = import_one(file)
+        if doc is None or doc.get("year") != year:
+            continue
+        entry = by_name.get(doc["agency"]["name"])
+        if entry is None:
+            continue
+        states = cell_states(doc)
+        tables = {**doc["tables"], **{k: 0 for k, s in states.items() if s == "blank"}}
+        if any(tables.get(k) is None for k in all_formats()[doc["format"]].input_keys()):
+            continue  # an unreadable cell: last year's figures are not known, nothing to compare with
+        agencies[entry.code] = Figures.of({**doc, "agency": {**doc["agency"], "code": entry.code}, "tables": tables})
+        entries.append(entry)
+    county = None
+    if agencies:
+        fmt = all_formats()[next(iter(agencies.values())).format]
+        county = sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"},
+                            (f.tables() for f in agencies.values()), entries)
+    return Previous(str(path), county, agencies)

@@ -43,7 +43,7 @@ def compile_reports(opts: CompileOptions) -> Compilation:
         submissions = gather_store(opts.store, check_options, jobs=opts.jobs)
     else:
         submissions = gather_paths(opts.paths, check_options, jobs=opts.jobs)
-    prev = load_previous(opts.previous, opts.year - 1) if opts.previous else None
+    prev = load_previous(opts.previous, opts.year - 1, opts.roster) if opts.previous else None
     name = opts.name or "汇总"
     agency = {"name": f"{name}（汇总）", "code": opts.code or "SUMMARY", "level": opts.level}
     return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency,
