@@ -21,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="REPORT.xlsx|.html",
                    help="写出核查表（每份报告一行、每个问题一行）/ write the audit as a workbook or web page")
     p.add_argument("--quiet-info", action="store_true", help="不显示提示级信息 / hide info findings")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
     p.set_defaults(run=run)
 
 
@@ -33,7 +34,7 @@ def run(args) -> int:
         raise UsageError(f"输出文件夹不存在：{args.output.parent}")
     if not published_files(args.paths):
         raise UsageError("没有找到要核查的文件（.pdf .html .docx .txt）/ no files to audit")
-    results = audit_paths(args.paths)
+    results = audit_paths(args.paths, jobs=args.jobs)
     if args.json:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -16,17 +16,18 @@ def register(sub) -> None:
         "每个文件写出一份报告数据（.json）。数字按印出的原样读取（含合计），不重新计算；空白、无法读取"
         "和由本行合计拆分出的单元格都会注明，并记录每个数字在原文中的位置。"
         " 退出码：0 全部读取且无错误；1 有错误；2 有文件无法读取或参数错误。")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="已公开的年报文件或文件夹 / published reports")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="已公开的年报文件或文件夹 / published reports")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="输出文件夹 / output folder")
-    p.add_argument("--debug", action="store_true", help="显示每一步的中间结果（行、各部分位置、行的对应）/ show each stage")
+    p.add_argument("--debug", action="store_true",
+                   help="显示每一步的中间结果（行、各部分位置、行的对应）/ show each stage")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果摘要 / print a JSON summary")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from nianbao.published.audit import published_files
-    from nianbao.published.errors import ImportError_
-    from nianbao.published.importer import import_file
 
     files = published_files(args.files)
     if not files:
@@ -37,12 +38,16 @@ def run(args) -> int:
     used: set[str] = set()
     summary = []
     status = 0
-    for path in files:
-        try:
-            imported = import_file(path)
-        except ImportError_ as exc:
-            print(f"✗ {path}：{exc.what}", file=sys.stderr)
-            summary.append({"file": str(path), "error": exc.what})
+    from nianbao.format.spec import all_formats
+    from nianbao.parallel import run_parallel
+
+    jobs = 1 if args.debug else args.jobs  # --debug prints every stage: one process keeps them
+    results = run_parallel(_import_one, files, {"keep_stages": args.debug}, jobs=jobs, label="读取",
+                           prepare=all_formats)
+    for path, imported in zip(files, results, strict=True):
+        if isinstance(imported, str):
+            print(f"✗ {path}：{imported}", file=sys.stderr)
+            summary.append({"file": str(path), "error": imported})
             status = 2
             continue
         doc = imported.document
@@ -71,6 +76,20 @@ def run(args) -> int:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         print()
     return status
+
+
+def _import_one(path, keep_stages: bool = False):
+    """The Imported, or the Chinese reason the file cannot be read (stages dropped unless kept: workers send less)."""
+    from nianbao.published.errors import ImportError_
+    from nianbao.published.importer import import_file
+
+    try:
+        imported = import_file(path)
+    except ImportError_ as exc:
+        return exc.what
+    if not keep_stages:
+        imported.stages = {}
+    return imported
 
 
 def _unique(stem: str, used: set[str]) -> str:

@@ -17,6 +17,6 @@ Sits above check (audit runs check's rules) and below county (compile --previous
 published reports); the importer itself needs only nianbao.format.
 """
 
-from .importer import ImportError_, Imported, import_file
+from .importer import Imported, ImportError_, import_file
 
 __all__ = ["ImportError_", "Imported", "import_file"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.check.run import CheckResult, _status, _stats, check_document
+from nianbao.check.run import CheckResult, _stats, _status, check_document
 from nianbao.findings import Finding
 from nianbao.format.spec import all_formats
 
@@ -68,6 +68,9 @@ def audit_documents(items: list[tuple[str, dict | None, list[Finding]]]) -> list
     return out
 
 
-def audit_paths(paths, settings: ImportSettings | None = None) -> list[CheckResult]:
+def audit_paths(paths, settings: ImportSettings | None = None, jobs: int = 1) -> list[CheckResult]:
+    from nianbao.parallel import run_parallel
+
     files = published_files(paths)
-    return audit_documents([(str(f), *import_one(f, settings)) for f in files])
+    read = run_parallel(import_one, files, {"settings": settings}, jobs=jobs, label="读取", prepare=all_formats)
+    return audit_documents([(str(f), doc, found) for f, (doc, found) in zip(files, read, strict=True)])

@@ -105,7 +105,8 @@ def build(path: Path, data: bytes, raw: RawDocument, settings: ImportSettings) -
     findings += fmt_findings
     located = locate(raw.lines, fmt)
     if not located.sections:
-        raise ImportError_(path, "没有找到年度报告的各部分标题（如“二、主动公开政府信息情况”），不像一份政府信息公开工作年度报告")
+        raise ImportError_(path, "没有找到年度报告的各部分标题（如“二、主动公开政府信息情况”），"
+                                 "不像一份政府信息公开工作年度报告")
     mapped = map_tables(fmt, raw.lines, located, settings)
     findings += mapped.findings
     doc = _document(fmt, year, title, raw, located, mapped)

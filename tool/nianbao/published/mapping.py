@@ -13,11 +13,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+import nianbao.published.cells as C
 from nianbao.findings import Finding
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, Node, Table
 
-from . import cells as C
 from .locate import Located, coverage
 from .model import CELL, RUN, TEXT, WORD, Item, Line
 from .settings import ImportSettings
@@ -48,23 +48,21 @@ class Mapped:
 def expected_rows(fmt: Format, table: Table) -> list[Expected]:
     out: list[Expected] = []
     for bi, block in enumerate(table.blocks):
-        cols = block.leaf_columns()
-
-        def keys_of(row: Node) -> tuple[str, ...]:
-            return tuple(".".join(p for p in (table.key, row.key, c.key) if p) for c in cols)
-
-        def add(node: Node, group: Node | None) -> None:
-            if node.is_leaf:
-                keys = keys_of(node)
-                out.append(Expected(table, bi, node, keys, tuple(fmt.cells[k].kind for k in keys),
-                                    tuple(fmt.cells[k].unit for k in keys), group_of=group))
-                return
-            for child in node.children:
-                add(child, node if all(c.is_leaf for c in node.children) else None)
-
         for node in block.rows:
-            add(node, None)
+            _add_rows(fmt, table, bi, block.leaf_columns(), node, None, out)
     return out
+
+
+def _add_rows(fmt: Format, table: Table, bi: int, cols: list[Node], node: Node, group: Node | None,
+              out: list[Expected]) -> None:
+    """Leaf rows in order; a leaf under a group of leaves knows its group (for a single printed group line)."""
+    if node.is_leaf:
+        keys = tuple(".".join(p for p in (table.key, node.key, c.key) if p) for c in cols)
+        out.append(Expected(table, bi, node, keys, tuple(fmt.cells[k].kind for k in keys),
+                            tuple(fmt.cells[k].unit for k in keys), group_of=group))
+        return
+    for child in node.children:
+        _add_rows(fmt, table, bi, cols, child, node if all(c.is_leaf for c in node.children) else None, out)
 
 
 def _group_entry(fmt: Format, leaf_entry: Expected, group: Node, rows: list[Expected]) -> Expected:
@@ -182,7 +180,7 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         if ri not in done:
             _missing_row(fmt, entry, out)
     centres = _column_centres(lines, assigned)
-    for li, (ri, entry) in assigned.items():
+    for li, (_, entry) in assigned.items():
         _read_values(fmt, entry, lines[li], centres, settings, out)
 
 
@@ -354,7 +352,8 @@ def _read_group(fmt: Format, entry: Expected, texts: list, why: str, line: Line,
                                    "note": f"印为一行“{entry.node.label}”，无法拆分到各子项"}
     pos = layout(fmt).cells[f"{children[0]}.{cols[0]}"]
     if zero:
-        msg = (f"“{entry.node.label}”只印了一行（{line.source}），各列均为 0，按其下 {len(children)} 个子项各为 0 读取。")
+        msg = (f"“{entry.node.label}”只印了一行（{line.source}），各列均为 0，"
+               f"按其下 {len(children)} 个子项各为 0 读取。")
         sev = "info"
     else:
         msg = (f"“{entry.node.label}”只印了一行（{line.source}），数字不全为 0，无法拆分到其下 {len(children)} 个子项，"
