@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 NUMBER = "number"
@@ -30,6 +31,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """What two labels are compared by: folded, no whitespace or quotes, “1、” as “1.”."""
     t = _WS.sub("", fold(text))

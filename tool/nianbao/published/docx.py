@@ -35,7 +35,7 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
     core = document.core_properties
     doc = RawDocument("docx", (core.title or "").strip())
     paragraphs = tables = 0
-    for el in document.element.body.iterchildren():
+    for el in _blocks(document.element.body):
         if len(doc.lines) > settings.max_lines:
             raise ImportError_(path, f"文档过长（超过 {settings.max_lines} 行），不像一份年度报告")
         if el.tag == _W + "p":
@@ -73,3 +73,12 @@ def _int(value) -> int:
         return max(1, min(int(value), 1000))
     except (TypeError, ValueError):
         return 1
+
+
+def _blocks(parent):
+    """Paragraphs and tables in order, including those inside content controls (w:sdt) and w:customXml."""
+    for el in parent.iterchildren():
+        if el.tag in (_W + "p", _W + "tbl"):
+            yield el
+        elif el.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _blocks(el if el.tag != _W + "sdt" else (el.find(_W + "sdtContent") or el))

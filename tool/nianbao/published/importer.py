@@ -44,6 +44,8 @@ def sniff(path: Path, data: bytes) -> str | None:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return None
     low = head[:512].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in data[:200_000].lower() \
             or b"<p" in low or b"<div" in low:
@@ -69,6 +71,8 @@ def read_raw(path: Path, data: bytes, settings: ImportSettings) -> RawDocument:
         from .text import read_text
 
         return read_text(path, data, settings)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportError_(path, "这是旧版 Word 97-2003（.doc）或其他 OLE 文件，请在 Word/WPS 中另存为 .docx 后再读取")
     raise ImportError_(path, "无法识别的文件类型：应为 PDF、网页（.html）、Word（.docx）或文本（.txt）")
 
 

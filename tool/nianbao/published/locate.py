@@ -51,7 +51,8 @@ def heading_of(line: Line, number: str, titles: list[str]) -> bool:
     key = label_key(line.text)
     prefix = label_key(number + "、")
     if not key.startswith(prefix) and not key.startswith(label_key(number + ".")):
-        return False
+        # printed without its number (“主动公开政府信息情况” as a heading of its own)
+        return any(key == label_key(t) for t in titles)
     rest = key[len(prefix):]
     for title in titles:
         tk = label_key(title)

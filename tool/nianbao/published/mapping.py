@@ -138,19 +138,20 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         prev_end = li + 1
         window = C.label_key(before + own)
         best: tuple[float, int, Expected] | None = None
-        for ri in range(pointer, min(len(rows), pointer + 1 + settings.lookahead)):
-            if ri in done:
-                continue
+        candidates = [ri for ri in range(pointer, min(len(rows), pointer + 1 + settings.lookahead)) if ri not in done]
+        for ri in candidates:
             entry = rows[ri]
             score = coverage(C.label_key(entry.node.label), window) if entry.node.label else 0.0
             if best is None or score > best[0]:
                 best = (score, ri, entry)
-            group = entry.group_of
-            if group is not None and (ri == 0 or rows[ri - 1].group_of is not group):
-                leaf_best = max((coverage(C.label_key(r.node.label), window) for r in rows
-                                 if r.group_of is group), default=0.0)
+        if best is not None and best[0] < settings.label_coverage:
+            # no leaf row printed: perhaps one line for a group of rows (（六）其他处理 in the 2021 format)
+            for ri in candidates:
+                entry, group = rows[ri], rows[ri].group_of
+                if group is None or (ri and rows[ri - 1].group_of is group):
+                    continue
                 g = coverage(C.label_key(group.label), window)
-                if leaf_best < settings.label_coverage <= g and g > best[0]:
+                if g >= settings.label_coverage and g > best[0]:
                     best = (g, ri, _group_entry(fmt, entry, group, rows))
         if best is None:
             _extra(table, line, own, out)
@@ -177,11 +178,28 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         if entry.node.label:
             _label_variant(fmt, entry, line, own, before + own + after, out)
     for ri, entry in enumerate(rows):
-        if ri not in done:
+        if ri not in done and not _printed_blank(fmt, entry, lines, data, out):
             _missing_row(fmt, entry, out)
     centres = _column_centres(lines, assigned)
     for li, (_, entry) in assigned.items():
         _read_values(fmt, entry, lines[li], centres, settings, out)
+
+
+def _printed_blank(fmt: Format, entry: Expected, lines: list[Line], data: list[int], out: Mapped) -> bool:
+    """PDF and text: a row whose label is printed on a line with no number at all is a row of blank cells."""
+    if not entry.node.label:
+        return False
+    want = C.label_key(entry.node.label)
+    for i, line in enumerate(lines):
+        if i in data or line.row or not any(it.kind in (TEXT, WORD) for it in line.items):
+            continue
+        if want == C.label_key(line.text) or (len(want) >= 4 and C.label_key(line.text).endswith(want)):
+            for key in entry.keys:
+                out.states[key] = {"state": C.BLANK, "printed": ""}
+                out.provenance[key] = line.source
+            out.matches.append((line.source, entry.node.label, "只印了行标签：空白"))
+            return True
+    return False
 
 
 def _where(line: Line) -> str:

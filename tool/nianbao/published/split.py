@@ -17,6 +17,7 @@ from .cells import PLACEHOLDERS, fold
 
 _PIECE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
 _UNIT = re.compile(r"(万元|元)$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class _TooMany(Exception):
 
 def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, limit: int, money: set[int]) -> Split:
     """Split `text` into n cells. sums: (total index, part indexes) the cells must satisfy."""
-    segments = fold(text).split()
+    segments = _THOUSANDS.sub("", fold(text)).split()
     if not segments:
         return Split(tuple([""] * n), tuple([False] * n), 1)
     unit = ""

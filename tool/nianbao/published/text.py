@@ -53,8 +53,21 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
     for ln, raw in enumerate(body_lines, 1):
         if not title and raw.strip() and not set(raw.strip()) <= set("=-— "):
             title = doc.title = raw.strip()[:120]
-        doc.lines += _tokenise(raw, ln, labels, headings)
+        for line in _tokenise(raw, ln, labels, headings):
+            _append(doc, line)
     return doc
+
+
+def _append(doc: RawDocument, line: Line) -> None:
+    """A line holding only digits continues the run before it (a dump with one cell per line)."""
+    last = doc.lines[-1] if doc.lines else None
+    if (last is not None and len(line.items) == 1 and line.items[0].kind == RUN and last.items
+            and last.items[-1].kind == RUN):
+        run = last.items[-1]
+        merged = Item(f"{run.text} {line.items[0].text}", run.source, RUN)
+        doc.lines[-1] = Line(last.items[:-1] + (merged,), last.source, joined=last.joined)
+        return
+    doc.lines.append(line)
 
 
 def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
