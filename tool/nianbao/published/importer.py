@@ -197,7 +197,10 @@ def _document(fmt: Format, year: int | None, title: str, raw: RawDocument, locat
 def _agency(title: str, raw: RawDocument) -> str:
     m = _YEAR.search(title)
     name = title[: m.start()] if m else ""
-    name = re.sub(r"^(关于)", "", name).strip(" -—:：")
+    name = re.sub(r"^关于|关于$", "", name.strip()).strip(" -—:：")
+    if not name and m:  # “2023年XX局政府信息公开工作年度报告”
+        after = re.match(r"\s*年?度?(.+?)政府信息公开", title[m.end():])
+        name = after.group(1).strip() if after else ""
     if not name:
         name = (raw.meta.get("发布机构") or "").strip()
     return name or "（未知单位）"
