@@ -153,3 +153,15 @@ def test_amount_printed_in_yuan_is_kept_as_printed_with_a_finding(tmp_path, doc2
 def test_cell_states(text, kind, state, value):
     read = read_cell(text, kind, "万元" if kind == "money" else "件")
     assert (read.state, read.value) == (state, value)
+
+
+def test_a_row_with_more_numbers_than_columns_is_unreadable_not_guessed(tmp_path, doc2021):
+    """An agency adds a 法人小计 column: eight numbers for seven columns are never shifted into place."""
+    html = _html(tmp_path, doc2021)
+    start = html.index("一、本年新收政府信息公开申请数量")
+    at = html.index("<td", start)
+    (tmp_path / "wide.html").write_text(html[:at] + "<td>99</td>" + html[at:], encoding="utf-8")
+    imported = import_file(tmp_path / "wide.html")
+    states = imported.document["cell_states"]
+    assert {states[f"requests.received.{c}"]["state"] for c in ("natural", "total")} == {"unreadable"}
+    assert "requests.received.natural" not in imported.document["tables"]

@@ -281,6 +281,19 @@ def _read_values(fmt: Format, entry: Expected, line: Line, centres: dict, settin
             rebuilt = list(sp.reconstructed)
     elif line.row:
         cells = [i for i in line.items if i.kind == CELL]
+        values = 0
+        for item in reversed(cells):
+            if not (C.number_like(item.text) or C.blank_like(item.text)):
+                break
+            values += 1
+        extra = cells[len(cells) - values:len(cells) - n] if values > n else []
+        if any(C.number_like(i.text) for i in extra):  # more numbers than columns: which is which is not known
+            why = f"本行印了 {values} 个数字格，应为 {n} 个（多出的列无法对应）"
+            for key in entry.keys:
+                out.states[key] = {"state": C.UNREADABLE, "printed": "", "note": why}
+                out.provenance[key] = line.source
+            _unreadable_finding(fmt, entry.keys[0], f"“{entry.node.label}”一行：{why}", out)
+            return
         tail = cells[-n:]
         if len(cells) <= n and cells and not C.blank_like(cells[0].text) and not C.number_like(cells[0].text):
             tail = cells[1:]  # the row's label and fewer value cells than columns
