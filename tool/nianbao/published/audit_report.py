@@ -32,7 +32,8 @@ def finding_rows(results: list[CheckResult]) -> list[list]:
     for r in results:
         provenance = (r.document or {}).get("provenance") or {}
         for f in r.findings:
-            rows.append([r.file, (r.agency or {}).get("name", ""), r.year or "", SEVERITY[f.severity], f.rule,
+            rows.append([Path(r.file).name if r.file else "", (r.agency or {}).get("name", ""), r.year or "",
+                         SEVERITY[f.severity], f.rule,
                          f.sheet or "", f.cell or "", f.row_label or "", f.column_label or "",
                          provenance.get(f.key, "") if f.key else "", f.message])
     return rows
@@ -61,19 +62,22 @@ def write_xlsx(results: list[CheckResult], path: Path) -> Path:
 
 
 def write_html(results: list[CheckResult], path: Path) -> Path:
-    def table(caption: str, header: list[str], rows: list[list]) -> str:
+    def table(caption: str, header: list[str], rows: list[list], cls: str) -> str:
         head = "".join(f"<th>{escape(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-        return f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return (f'<table class="{cls}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>")
 
     page = f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>年报核查结果</title>
 <style>body{{font-family:"Noto Sans CJK SC",sans-serif;margin:24px}}table{{border-collapse:collapse;margin:16px 0}}
 th,td{{border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left}}th{{background:#eee}}
-caption{{font-weight:bold;text-align:left;padding:4px 0}}</style></head><body>
+caption{{font-weight:bold;text-align:left;padding:4px 0}}th{{white-space:nowrap}}
+.findings td:nth-child(n+3):nth-child(-n+7){{white-space:nowrap}}.findings td:nth-child(8){{min-width:10em}}
+.findings td:nth-child(2),.findings td:nth-child(9),.findings td:nth-child(10){{min-width:7em}}.findings td:last-child{{min-width:24em}}</style></head><body>
 <h1>政府信息公开工作年度报告核查结果</h1>
-{table("每份报告", REPORT_HEAD, report_rows(results))}
-{table("每个问题", FINDING_HEAD, finding_rows(results))}
+{table("每份报告", REPORT_HEAD, report_rows(results), "reports")}
+{table("每个问题", FINDING_HEAD, finding_rows(results), "findings")}
 </body></html>
 """
     path.write_text(page, encoding="utf-8")
