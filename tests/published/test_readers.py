@@ -27,7 +27,7 @@ def test_scanned_pdf_without_text_layer(tmp_path):
 
 @pytest.mark.parametrize(("data", "what"), [
     (b"", "文件是空的"), (b"%PDF-1.4 truncated", "PDF"), (b"PK\x03\x04junk", "Word"),
-    (b"\x00\x01\x02" * 100, "无法识别"),
+    (b"\x00\x01\x02" * 100, "无法识别"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "另存为 .docx"),
 ])
 def test_unreadable_files_raise_a_named_chinese_error(tmp_path, data, what):
     path = tmp_path / "x.bin"
@@ -165,3 +165,22 @@ def test_a_row_with_more_numbers_than_columns_is_unreadable_not_guessed(tmp_path
     states = imported.document["cell_states"]
     assert {states[f"requests.received.{c}"]["state"] for c in ("natural", "total")} == {"unreadable"}
     assert "requests.received.natural" not in imported.document["tables"]
+
+
+def test_row_printed_with_its_label_and_no_number_is_blank(tmp_path):
+    """A text dump where 行政事业性收费 prints no figures at all: blank cells, not a missing row."""
+    text = (DATA / "pingtan-2019.txt").read_text(encoding="utf-8")
+    assert "行政事业性收费350第二十条" in text
+    (tmp_path / "p.txt").write_text(text.replace("行政事业性收费350", "行政事业性收费"), encoding="utf-8")
+    imported = import_file(tmp_path / "p.txt")
+    states = imported.document["cell_states"]
+    assert states["proactive.fees.prev_count"] == {"state": "blank", "printed": ""}
+    assert not [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
+
+
+def test_heading_printed_without_its_number(tmp_path, doc2021):
+    html = _html(tmp_path, doc2021)
+    assert html.count(">二、主动公开政府信息情况<") == 1
+    (tmp_path / "h.html").write_text(html.replace(">二、主动公开政府信息情况<", ">主动公开政府信息情况<"),
+                                     encoding="utf-8")
+    assert import_file(tmp_path / "h.html").document["tables"] == doc2021["tables"]

@@ -36,6 +36,11 @@ def test_bounded_number_of_candidates():
     assert sp.texts is None and "过多" in sp.why
 
 
+def test_thousands_separators_are_not_boundaries():
+    assert split_run("3,119 0 0 0 0 0 3,119", 7, ROW, limit=100, money=set()).texts == (
+        "3119", "0", "0", "0", "0", "0", "3119")
+
+
 def test_placeholders_are_blank_cells_and_a_money_unit_stays():
     assert split_run("/ / /", 3, [], limit=10, money=set()).texts == ("", "", "")
     assert split_run("12 3.5元", 2, [], limit=10, money={1}).texts == ("12", "3.5元")

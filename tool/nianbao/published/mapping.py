@@ -136,21 +136,28 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         nxt = next((d for d in data if d > li), len(lines))
         after = "" if line.row else " ".join(ln.text for ln in lines[li + 1:nxt])
         prev_end = li + 1
-        window = C.label_key(before + own)
         best: tuple[float, int, Expected] | None = None
         candidates = [ri for ri in range(pointer, min(len(rows), pointer + 1 + settings.lookahead)) if ri not in done]
-        for ri in candidates:
-            entry = rows[ri]
-            score = coverage(C.label_key(entry.node.label), window) if entry.node.label else 0.0
-            if best is None or score > best[0]:
-                best = (score, ri, entry)
+        # the line's own label first; the lines above it only when that is not enough (a wrapped PDF label)
+        for window in dict.fromkeys((C.label_key(own), C.label_key(before + own))):
+            if not window:
+                continue
+            for ri in candidates:
+                entry = rows[ri]
+                score = coverage(C.label_key(entry.node.label), window) if entry.node.label else 0.0
+                if best is None or score > best[0]:
+                    best = (score, ri, entry)
+            if best is not None and best[0] >= settings.label_coverage:
+                break
+        if best is None and candidates:
+            best = (0.0, candidates[0], rows[candidates[0]])
         if best is not None and best[0] < settings.label_coverage:
             # no leaf row printed: perhaps one line for a group of rows (（六）其他处理 in the 2021 format)
             for ri in candidates:
                 entry, group = rows[ri], rows[ri].group_of
                 if group is None or (ri and rows[ri - 1].group_of is group):
                     continue
-                g = coverage(C.label_key(group.label), window)
+                g = coverage(C.label_key(group.label), C.label_key(before + own))
                 if g >= settings.label_coverage and g > best[0]:
                     best = (g, ri, _group_entry(fmt, entry, group, rows))
         if best is None:
@@ -165,10 +172,6 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
             how = "按位置"
         else:
             how = f"按标签（{score:.0%}）"
-        for skipped in range(pointer, ri):
-            if skipped not in done:
-                _missing_row(fmt, rows[skipped], out)
-                done.add(skipped)
         span = len(entry.leaves) if entry.leaves else 1
         for k in range(ri, ri + span):
             done.add(k)
@@ -193,7 +196,7 @@ def _printed_blank(fmt: Format, entry: Expected, lines: list[Line], data: list[i
     for i, line in enumerate(lines):
         if i in data or line.row or not any(it.kind in (TEXT, WORD) for it in line.items):
             continue
-        if want == C.label_key(line.text) or (len(want) >= 4 and C.label_key(line.text).endswith(want)):
+        if len(want) >= 2 and want in C.label_key(line.text):
             for key in entry.keys:
                 out.states[key] = {"state": C.BLANK, "printed": ""}
                 out.provenance[key] = line.source
