@@ -184,3 +184,14 @@ def test_heading_printed_without_its_number(tmp_path, doc2021):
     (tmp_path / "h.html").write_text(html.replace(">二、主动公开政府信息情况<", ">主动公开政府信息情况<"),
                                      encoding="utf-8")
     assert import_file(tmp_path / "h.html").document["tables"] == doc2021["tables"]
+
+
+def test_fee_column_headed_in_yuan(tmp_path, doc2021):
+    html = _html(tmp_path, doc2021)
+    assert html.count("本年收费金额（单位：万元）") == 1
+    (tmp_path / "y.html").write_text(html.replace("本年收费金额（单位：万元）", "本年收费金额（单位：元）"),
+                                     encoding="utf-8")
+    imported = import_file(tmp_path / "y.html")
+    assert imported.document["tables"] == doc2021["tables"]
+    assert imported.document["cell_states"]["proactive.fees.amount"]["unit"] == "元"
+    assert [f.key for f in imported.findings if f.rule == "IMPORT_UNIT"] == ["proactive.fees.amount"]

@@ -186,6 +186,7 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
     centres = _column_centres(lines, assigned)
     for li, (_, entry) in assigned.items():
         _read_values(fmt, entry, lines[li], centres, settings, out)
+    _header_units(fmt, table, lines, out)
 
 
 def _printed_blank(fmt: Format, entry: Expected, lines: list[Line], data: list[int], out: Mapped) -> bool:
@@ -250,6 +251,23 @@ def _label_variant(fmt: Format, entry: Expected, line: Line, own: str, context: 
                                 key=entry.keys[0], row_label=entry.node.label,
                                 message=f"行标签印为“{printed}”（{_where(line)}），与标准格式“{entry.node.label}”"
                                         "不同，已按标准格式的这一行读取。"))
+
+
+def _header_units(fmt: Format, table: Table, lines: list[Line], out: Mapped) -> None:
+    """A money column whose header prints 元 where the format prints 万元 (“本年收费金额（单位：元）”)."""
+    text = C.label_key(" ".join(ln.text for ln in lines))
+    for key, cell in fmt.cells.items():
+        if cell.table != table.key or cell.kind != "money" or "万元" not in cell.column_label:
+            continue
+        printed = C.label_key(cell.column_label.replace("万元", "元"))
+        if printed not in text or key not in out.tables:
+            continue
+        out.states[key] = {**out.states.get(key, {"state": C.NUMBER}), "unit": "元"}
+        pos = layout(fmt).cells[key]
+        out.findings.append(Finding(rule="IMPORT_UNIT", severity="warning", sheet=pos.sheet, cell=pos.ref, key=key,
+                                    row_label=cell.row_label, column_label=cell.column_label,
+                                    message=f"表头印为“{cell.column_label.replace('万元', '元')}”，单位是元，而格式规定为"
+                                            f"万元；按印出的数字 {out.tables[key]} 原样读取，未换算。"))
 
 
 def _subsequence(needle: str, hay: str) -> bool:
