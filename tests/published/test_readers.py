@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import rendered
 from transcripts import DATA
@@ -195,3 +197,13 @@ def test_fee_column_headed_in_yuan(tmp_path, doc2021):
     assert imported.document["tables"] == doc2021["tables"]
     assert imported.document["cell_states"]["proactive.fees.amount"]["unit"] == "元"
     assert [f.key for f in imported.findings if f.rule == "IMPORT_UNIT"] == ["proactive.fees.amount"]
+
+
+def test_the_official_blank_template_reads_as_every_cell_blank():
+    """The 2021 notice's template as a Word file (no figures): 200 blank cells, none unreadable or missing."""
+    imported = import_file(Path(__file__).parent / "official-template-2021-blank.docx")
+    doc = imported.document
+    assert doc["format"] == "gov-info-disclosure-2021"
+    assert doc["tables"] == {}
+    assert {s["state"] for s in doc["cell_states"].values()} == {"blank"}
+    assert len(doc["cell_states"]) == 200

@@ -86,6 +86,8 @@ def _is_data(line: Line) -> bool:
     if line.row:
         if any(C.number_like(i.text) for i in line.items):
             return True
+        if len(line.items) >= 2 and all(C.blank_like(i.text) for i in line.items):
+            return True  # a row of printed-empty cells (表四 left blank); matched only to an unlabelled row
         return len(line.items) >= 2 and C.blank_like(line.items[-1].text) and not C.blank_like(line.items[0].text)
     if C.page_number(line.text):
         return False
@@ -168,6 +170,8 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
             if C.label_key(own) and rows[pointer].node.label:
                 _extra(table, line, own, out)
                 continue
+            if rows[pointer].node.label and not any(C.number_like(i.text) for i in line.items):
+                continue  # an empty spacer row: nothing printed to place
             ri, entry = pointer, rows[pointer]  # no label printed on the line: by position
             how = "按位置"
         else:
