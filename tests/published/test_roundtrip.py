@@ -52,3 +52,28 @@ def test_rendered_report_as_pdf_imports_back(tmp_path):
 def test_random_valid_documents_round_trip(tmp_path, seed, format_id, to):
     doc = valid_document(all_formats()[format_id], seed=seed)
     assert_same(doc, import_file(rendered(tmp_path, doc, to, f"r{seed}")).document)
+
+
+def test_html_printed_to_pdf_by_chromium_imports_back(tmp_path):
+    """Another PDF producer (Chromium's print to PDF of the web page): the same numbers come back."""
+    import shutil
+    import subprocess
+
+    from lo import in_ci
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if in_ci():
+            pytest.fail("chromium is required under CI but was not found on PATH")
+        pytest.skip("chromium is not installed (under CI this is a failure)")
+    for fid in FORMATS:
+        doc = valid_document(all_formats()[fid], seed=4)
+        page = rendered(tmp_path, doc, "html", fid)
+        pdf = tmp_path / f"{fid}.pdf"
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                       capture_output=True, timeout=180, check=False)
+        assert pdf.exists(), "chromium did not print the page"
+        back = import_file(pdf).document
+        assert back["tables"] == doc["tables"]
+        assert back["cell_states"] == {}
