@@ -77,3 +77,28 @@ def test_html_printed_to_pdf_by_chromium_imports_back(tmp_path):
         back = import_file(pdf).document
         assert back["tables"] == doc["tables"]
         assert back["cell_states"] == {}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), format_id=st.sampled_from(FORMATS))
+def test_crawler_dump_of_a_rendered_page_is_never_wrong(tmp_path, seed, format_id):
+    """The page's text as a crawler dumps it (cells run together): every number exact or unreadable, never wrong."""
+    import lxml.html
+
+    doc = valid_document(all_formats()[format_id], seed=seed)
+    page = lxml.html.fromstring(rendered(tmp_path, doc, "html", f"p{seed}").read_bytes())
+    for caption in page.iter("caption"):
+        caption.getparent().remove(caption)
+    title = page.findtext(".//title") or ""
+    body = "".join(page.find("body").itertext())
+    dump = tmp_path / f"p{seed}.txt"
+    dump.write_text(f"标题: {title}\n" + " ".join(body.split()), encoding="utf-8")
+    back = import_file(dump).document
+    assert back["format"] == doc["format"]
+    for key, value in doc["tables"].items():
+        if key in back["tables"]:
+            assert back["tables"][key] == value, key
+        else:
+            assert back["cell_states"][key]["state"] == "unreadable", key
+    reviews = [k for k in doc["tables"] if k.startswith("reviews.")]
+    assert len([k for k in reviews if k in back["tables"]]) in (0, len(reviews))

@@ -57,3 +57,10 @@ def test_a_decided_split_is_always_the_printed_row(parts, spaces):
         assert [int(t) for t in sp.texts] == row
     if all(spaces):
         assert sp.texts is not None  # every boundary printed: nothing to decide
+
+
+def test_a_negative_change_is_one_cell_of_a_signed_column():
+    """2019 本年增/减 printed run together: “18-2” is 18 and −2, never 1 and 8."""
+    sp = split_run("18-2", 2, [], limit=100, money=set(), signed={1})
+    assert sp.texts == ("18", "-2")
+    assert split_run("18-2", 2, [], limit=100, money=set()).texts is None

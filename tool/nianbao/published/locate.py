@@ -79,9 +79,10 @@ class Located:
 def locate(lines: list[Line], fmt: Format) -> Located:
     found: list[tuple[str, int]] = []
     i = 0
-    for key, number, titles in _headings_of(fmt):
+    heads = _headings_of(fmt)
+    for n, (key, number, titles) in enumerate(heads):
         for j in range(i, len(lines)):
-            if heading_of(lines[j], number, titles):
+            if heading_of(lines[j], number, titles) and not _in_a_list(lines, j, heads[n + 1:]):
                 found.append((key, j))
                 i = j + 1
                 break
@@ -90,6 +91,19 @@ def locate(lines: list[Line], fmt: Format) -> Located:
         end = found[n + 1][1] if n + 1 < len(found) else len(lines)
         sections[key] = (start, end)
     return Located(sections)
+
+
+def _in_a_list(lines: list[Line], j: int, later: list) -> bool:
+    """A heading named in a sentence listing the parts (“全文包括…一、总体情况；二、主动公开…”): the next
+    line with any words in it is already the following heading."""
+    if not later:
+        return False
+    for line in lines[j + 1: j + 4]:
+        if len(label_key(line.text).strip("；;，,。、.")) < 2:
+            continue
+        _, number, titles = later[0]
+        return heading_of(line, number, titles)
+    return False
 
 
 # ------------------------------------------------------------- labels for the text reader

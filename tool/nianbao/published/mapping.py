@@ -172,6 +172,9 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
                 continue
             if rows[pointer].node.label and not any(C.number_like(i.text) for i in line.items):
                 continue  # an empty spacer row: nothing printed to place
+            if rows[pointer].node.label and any(i.kind == RUN for i in line.items):
+                _extra(table, line, own, out)  # digits in a text dump with no label: never placed by position
+                continue
             ri, entry = pointer, rows[pointer]  # no label printed on the line: by position
             how = "按位置"
         else:
@@ -298,7 +301,9 @@ def _read_values(fmt: Format, entry: Expected, line: Line, centres: dict, settin
     run = next((i for i in line.items if i.kind == RUN), None)
     if run is not None:
         money = {i for i, k in enumerate(entry.kinds) if k == "money"}
-        sp = split_run(run.text, n, _sums_within(fmt, entry.keys), limit=settings.max_splits, money=money)
+        signed = {i for i, k in enumerate(entry.kinds) if k == "signed"}
+        sp = split_run(run.text, n, _sums_within(fmt, entry.keys), limit=settings.max_splits, money=money,
+                       signed=signed)
         if sp.texts is None:
             why = f"{sp.why}（印为“{run.text.strip()[:40]}”）"
         else:

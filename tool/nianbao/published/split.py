@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .cells import PLACEHOLDERS, fold
 
-_PIECE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_PIECE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
 _UNIT = re.compile(r"(万元|元)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -32,8 +32,10 @@ class _TooMany(Exception):
     pass
 
 
-def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, limit: int, money: set[int]) -> Split:
-    """Split `text` into n cells. sums: (total index, part indexes) the cells must satisfy."""
+def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, limit: int, money: set[int],
+              signed: frozenset[int] | set[int] = frozenset()) -> Split:
+    """Split `text` into n cells. sums: (total index, part indexes) the cells must satisfy;
+    money: cells that may have decimals; signed: cells that may be negative."""
     segments = _THOUSANDS.sub("", fold(text)).split()
     if not segments:
         return Split(tuple([""] * n), tuple([False] * n), 1)
@@ -59,10 +61,12 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
                 raise _TooMany
             piece = seg[start:end]
             if not _PIECE.fullmatch(piece):
-                if piece[0] == "0" and end - start >= 1 and piece != "0" and not piece.startswith("0."):
+                if piece.lstrip("-")[:1] == "0" and piece.lstrip("-") != "0" and not piece.lstrip("-").startswith("0."):
                     break  # a leading zero never becomes valid by growing
                 continue
-            if "." in piece and (first_cell + 0) not in money:
+            if "." in piece and first_cell not in money:
+                continue
+            if piece.startswith("-") and first_cell not in signed:
                 continue
             for rest in pieces(seg, end, k - 1, first_cell + 1):
                 yield [piece] + rest

@@ -15,7 +15,7 @@ from .model import RUN, TEXT, Item, Line, RawDocument
 from .settings import ImportSettings
 
 _RUN_START = set("0123456789")
-_RUN_CHARS = set("0123456789 .,/元万\t")
+_RUN_CHARS = set("0123456789 .,/元万\t-")  # “-” for a negative 本年增/减, or printed alone for blank
 
 
 def decode(data: bytes) -> str:
