@@ -175,6 +175,10 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
             if rows[pointer].node.label and any(i.kind == RUN for i in line.items):
                 _extra(table, line, own, out)  # digits in a text dump with no label: never placed by position
                 continue
+            words = [i for i in line.items if i.kind == WORD and C.number_like(i.text)]
+            if words and rows[pointer].node.label and len(words) != len(rows[pointer].keys):
+                _extra(table, line, own, out)  # a PDF line with part of a row and no label: not placed by position
+                continue
             ri, entry = pointer, rows[pointer]  # no label printed on the line: by position
             how = "按位置"
         else:
