@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/nianbao demo out
 
-# LibreOffice (tests open generated workbooks in it), CJK fonts and poppler (rendered reports).
+# LibreOffice (tests open generated workbooks in it), CJK fonts, poppler (rendered reports; reading PDFs)
+# and Chromium (prints pages to PDF: a second PDF producer for the importer tests).
 sysdeps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
