@@ -17,14 +17,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/nianbao demo out
 
-# LibreOffice (tests open generated workbooks in it), CJK fonts and poppler (rendered reports),
-# Debian's chromium and chromium-driver (the web service's browser tests; never a downloaded browser).
+# LibreOffice (tests open generated workbooks in it), CJK fonts, poppler (rendered reports; reading PDFs),
+# Debian's chromium and chromium-driver (the web service's browser tests, and a second PDF producer for the
+# importer tests; never a downloaded browser).
 sysdeps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
-	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \

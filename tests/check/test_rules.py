@@ -171,3 +171,29 @@ def test_every_covered_input_perturbed_names_its_cell(format_id):
         checked += 1
     assert checked >= 140  # every 表三/表四 input and the 规章 row
     assert base["tables"] == valid_document(fmt)["tables"]
+
+
+@pytest.mark.parametrize("format_id", FORMATS)
+def test_blank_counts_as_zero_and_unreadable_is_not_checkable(format_id):
+    """Cell states of a published report: blank = 0 (one info per table); unreadable → 无法核对, never pass/fail."""
+    fmt = all_formats()[format_id]
+    tables = valid_tables(fmt)
+    tables["requests.carry_forward.legal"] -= tables["requests.received.legal"]  # keep T3-1 with a 0 there
+    tables["requests.received.legal"] = 0
+    tables = compute_derived(fmt, tables)
+    del tables["requests.received.legal"]  # printed blank
+    findings = evaluate(fmt, tables, level="county", states={"requests.received.legal": "blank"})
+    assert [(f.rule, f.severity, f.key) for f in findings] == [("BLANK_AS_ZERO", "info", "requests.received.legal")]
+    tables["requests.received.legal"] = 0
+    tables["requests.received.total"] += 5  # broken, but one of its parts cannot be read
+    del tables["requests.received.natural"]
+    findings = evaluate(fmt, tables, level="county", states={"requests.received.natural": "unreadable"})
+    uncheckable = [f for f in findings if f.message.startswith("无法核对")]
+    assert {(f.rule, f.key) for f in uncheckable} == {("T3-2", "requests.received.total"),
+                                                      ("T3-1", "requests.received.natural")}
+    assert {f.severity for f in uncheckable} == {"warning"}
+    # the 总计 column's balance does not touch the unreadable cell: it is checked, and broken
+    assert [(f.rule, f.key, f.severity) for f in findings if f not in uncheckable] == [
+        ("T3-1", "requests.received.total", "error")]
+    plain = evaluate(fmt, tables, level="county")  # without states a missing cell is skipped, as before
+    assert [(f.rule, f.key) for f in plain] == [("T3-1", "requests.received.total")]

@@ -32,7 +32,8 @@ def test_schema_is_valid_draft_2020_12(format_id):
     assert schema["$schema"].endswith("2020-12/schema")
     assert schema["additionalProperties"] is False
     assert schema["properties"]["tables"]["additionalProperties"] is False
-    assert set(schema["properties"]["tables"]["required"]) == set(all_formats()[format_id].cells)
+    assert set(schema["then"]["properties"]["tables"]["required"]) == set(all_formats()[format_id].cells)
+    assert schema["if"] == {"not": {"required": ["cell_states"]}}  # only imported documents may leave cells out
 
 
 @pytest.mark.parametrize("format_id", FORMATS)

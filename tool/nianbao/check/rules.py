@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from nianbao.findings import Finding
-from nianbao.format.document import as_decimal, number_text
+from nianbao.format.document import as_decimal, cell_states, number_text
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, RuleInstance, Term
 
@@ -33,6 +33,7 @@ def evaluate(
     previous: dict | None = None,
     cross_year_severity: str | None = None,
     consolidated: bool = False,
+    states: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Findings for every rule instance that does not hold.
 
@@ -41,9 +42,17 @@ def evaluate(
     cross_year_severity: overrides the spec severity of cross-year rules (a warning when last
     year's figures come from a published report rather than a nianbao workbook).
     consolidated: the figures are a county summary; per-agency heuristics are skipped.
+    states: cell key → state of a report read from a published file (document.cell_states):
+    a blank cell counts as 0 (one info finding per table says which), and an instance that
+    touches an unreadable cell is reported as 无法核对 — neither passed nor broken.
     """
     prev_tables = previous.get("tables", {}) if previous else None
     out: list[Finding] = []
+    prev_states = cell_states(previous)
+    if states or prev_states:
+        tables, prev_tables, out = _with_states(fmt, tables, prev_tables, states or {}, prev_states)
+    unreadable = {k for k, s in (states or {}).items() if s == "unreadable"}
+    prev_unreadable = {k for k, s in prev_states.items() if s == "unreadable"}
     for inst, tol in _plan(fmt):
         rule = inst.rule
         if rule.cross_year and prev_tables is None:
@@ -52,6 +61,12 @@ def evaluate(
             continue
         if consolidated and not rule.consolidated:
             continue
+        if unreadable or prev_unreadable:
+            lost = [k for k in inst.keys() if k in unreadable] + \
+                   [k for k in inst.keys(prev=True) if k in prev_unreadable]
+            if lost:
+                out.append(_uncheckable(fmt, inst, lost, [k for k in inst.keys(prev=True) if k in prev_unreadable]))
+                continue
         left = _sum(inst.left, tables, prev_tables)
         right = _sum(inst.right, tables, prev_tables)
         if left is None or right is None:
@@ -129,3 +144,51 @@ def _finding(fmt: Format, inst: RuleInstance, left: Decimal, right: Decimal, sev
         actual=json_number(actual),
         cells=refs,
     )
+
+
+UNCHECKABLE = "无法核对"
+
+
+def _with_states(fmt: Format, tables: dict, prev_tables: dict | None, states: dict, prev_states: dict):
+    """Blank cells as 0 (this year's and last year's), with one info finding per table naming them."""
+    out: list[Finding] = []
+    blank = [k for k in fmt.cells if states.get(k) == "blank"]
+    if blank:
+        tables = {**tables, **{k: 0 for k in blank}}
+        lay = layout(fmt)
+        for table in fmt.tables:
+            keys = [k for k in blank if fmt.cells[k].table == table.key]
+            if not keys:
+                continue
+            refs = [lay.cells[k].ref for k in keys]
+            shown = "、".join(refs[:12]) + (f" 等 {len(refs)} 格" if len(refs) > 12 else "")
+            first = fmt.cells[keys[0]]
+            out.append(Finding(rule="BLANK_AS_ZERO", severity="info", sheet=lay.cells[keys[0]].sheet, cell=refs[0],
+                               key=keys[0], row_label=first.row_label or None, column_label=first.column_label or None,
+                               message=f"{table.heading}中 {len(keys)} 个单元格印为空白（不是 0）：{shown}；"
+                                       "核对勾稽关系时按 0 计。", cells=refs))
+    if prev_tables is not None and prev_states:
+        prev_tables = {**prev_tables, **{k: 0 for k, s in prev_states.items() if s == "blank"}}
+    return tables, prev_tables, out
+
+
+def _uncheckable(fmt: Format, inst: RuleInstance, lost: list[str], lost_prev: list[str]) -> Finding:
+    """A rule instance touching an unreadable cell: not checkable, never passed, never broken."""
+    lay = layout(fmt)
+    anchor = inst.anchor
+    pos = lay.cells[anchor]
+    cell = fmt.cells[anchor]
+    labels = "，".join(v for (_, v), (_, b) in zip(inst.labels, inst.bindings, strict=True) if v and b != "_")
+    names = []
+    for key in lost:
+        c = fmt.cells.get(key)
+        where = lay.cells[key].ref if key in lay.cells else key
+        prefix = "上一年度 " if key in lost_prev and key not in [k for k in inst.keys()] else ""
+        names.append(f"{prefix}{where}（{' / '.join(x for x in (c.row_label, c.column_label) if x) if c else key}）")
+    refs = list(dict.fromkeys(lay.cells[k].ref for k in inst.keys()))
+    return Finding(
+        rule=inst.rule.id, severity="warning",
+        message=f"{UNCHECKABLE}：{inst.rule.title}" + (f"（{labels}）" if labels else "") +
+                f"涉及无法读取的单元格 {'、'.join(names[:6])}，本项既不算通过也不算不符。",
+        sheet=pos.sheet, cell=pos.ref, key=anchor, row_label=cell.row_label or None,
+        column_label=cell.column_label or None, cells=refs)

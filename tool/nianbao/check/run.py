@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nianbao.findings import Code, Finding, finding
 from nianbao.format import schema
-from nianbao.format.document import number_text
+from nianbao.format.document import cell_states, number_text
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 from nianbao.intake.read import read_workbook
@@ -138,7 +138,8 @@ def check_document(
     agency = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
     findings += rules.evaluate(fmt, tables, level=agency.get("level"), previous=previous,
                                cross_year_severity=cross_year_severity,
-                               consolidated="consolidated" in doc or kind == "summary")
+                               consolidated="consolidated" in doc or kind == "summary",
+                               states=cell_states(doc))
     return CheckResult(file, agency or None, fmt.id, doc.get("year"), _status(findings, True), findings,
                        _stats(fmt, findings, doc), doc, kind)
 

@@ -22,7 +22,8 @@ def register(sub) -> None:
     p.add_argument("--year", type=int, required=True, help="报告年度 / report year")
     add_format_arg(p)
     p.add_argument("--previous", type=Path, metavar="PREV",
-                   help="上一年度的汇总（summary.xlsx / summary.json）或收件库 / last year's summary or store")
+                   help="上一年度的汇总（summary.xlsx / summary.json）、收件库，或上一年度已公开年报所在文件夹"
+                   "（PDF/网页/Word/文本，按单位名称对应名单）/ last year's summary, store or published reports")
     p.add_argument("--name", type=output_name, default=None, metavar="NAME",
                    help="汇总单位名称，用于汇总年报的标题和落款，如 萝北县人民政府")
     p.add_argument("--code", default=None, metavar="CODE", help="汇总单位代码，如 230421")

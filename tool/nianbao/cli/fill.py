@@ -4,6 +4,11 @@ The numbers are written as they are, even when they break the schema or the rule
 word in a number cell, an unbalanced column): fill turns any document, broken ones
 included, into the workbook a department would have returned. Only the format, year and
 agency must be usable.
+
+Totals are formulas in the workbook, so a document whose printed totals disagree with their
+parts, or that has cells printed blank or unreadable (a published report read by `nianbao
+import`), would be silently changed: fill refuses it, naming the cells, unless --recompute
+accepts the recomputed totals (and leaves blank and unreadable cells empty) on purpose.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="输出文件 / output file")
     p.add_argument("--password", help=f"工作表保护密码（默认 {DEFAULT_PASSWORD}）/ sheet protection password")
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发签名密钥 / issuer secret")
+    p.add_argument("--recompute", action="store_true",
+                   help="接受按各项重新计算的合计，空白和无法读取的单元格留空 / accept recomputed totals on purpose")
     p.set_defaults(run=run)
 
 
@@ -78,8 +85,21 @@ def run(args) -> int:
         raise UsageError(f"输出文件应以 .xlsx 结尾：{args.output}")
     if args.output.parent and not args.output.parent.is_dir():
         raise UsageError(f"输出文件夹不存在：{args.output.parent}")
+    refuse_changes(fmt, doc, args)
     options = {"document": doc, "password": args.password, "secret": read_secret(args.secret_file)}
     write_or_fail(write_template, fmt, doc["year"], agency, args.output, options)
     note = "" if fmt.covers(doc["year"]) else f"（注意：格式 {fmt.id} 本不适用于 {doc['year']} 年度）"
     print(f"已按 {args.document} 填写 {agency['name']} {doc['year']} 年度模板 → {args.output}{note}")
     return 0
+
+
+def refuse_changes(fmt, doc: dict, args) -> None:
+    """UsageError naming every cell fill would change (printed totals, blank, unreadable), unless --recompute."""
+    from nianbao.published.states import fill_problems
+
+    problems = fill_problems(fmt, doc)
+    if not problems or args.recompute:
+        return
+    shown = "\n  ".join(problems[:20]) + (f"\n  …… 共 {len(problems)} 处" if len(problems) > 20 else "")
+    raise UsageError(f"报告数据 {args.document} 填入模板会改变其内容（模板中的合计是公式），未填写：\n  {shown}\n"
+                     "如确需按各项重新计算合计（空白和无法读取的单元格留空），请加 --recompute。")

@@ -1,10 +1,12 @@
-"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx.
+"""Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx,
+or a folder of last year's published reports (PDF, web pages, Word, text: what `nianbao import` reads).
 
 With the issuer secret, last year's store is read as compile reads this year's: only reports
 the issuer MAC vouches for count, the latest verified one per agency (a forged file in last
 year's store cannot set this year's carried-over figures). A summary compiled with the secret
 is signed in a file beside it (summary.json.hmac, summary.xlsx.hmac: HMAC-SHA256 of its bytes);
-with the secret, a summary is used only when that signature verifies.
+with the secret, a summary is used only when that signature verifies. Published reports carry
+no signature: they are what the agencies themselves published.
 """
 
 from __future__ import annotations
@@ -31,12 +33,16 @@ class Previous:
     agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
 
 
-def load_previous(path: Path, year: int, secret: bytes | None = None) -> Previous:
+def load_previous(path: Path, year: int, secret: bytes | None = None, roster=None) -> Previous:
     """Documents for report year `year` (last year), by agency code, plus the county total.
-    secret: the issuer secret: it verifies the reports of last year's store, or a summary's signature file."""
+
+    secret: the issuer secret: it verifies the reports of last year's store, or a summary's signature file.
+    roster: this year's roster entries; published reports are matched to them by agency name."""
     path = Path(path)
     if path.is_dir() and (path / "receipts.jsonl").exists():
         return _from_store(path, year, secret)
+    if path.is_dir() and not (path / "summary.json").exists():
+        return _from_published(path, year, roster or [])
     if path.is_dir() and (path / "summary.json").exists():
         path = path / "summary.json"
     if path.suffix.lower() == ".xlsx" and path.is_file() and path.with_name("summary.json").exists():
@@ -130,3 +136,37 @@ def verify_summary(path: Path, secret: bytes) -> None:
     if not hmac.compare_digest(got, _summary_mac(path.read_bytes(), secret).encode("ascii")):
         raise PreviousError(f"上一年度汇总 {path} 的签名核对不通过：文件在汇总后被改动过，或不是用同一密钥汇总的。"
                             "请使用原始的汇总文件或上一年度的收件库。")
+
+
+def _from_published(path: Path, year: int, roster) -> Previous:
+    """Last year's published reports, matched to the roster by agency name (blank cells count as 0)."""
+    from nianbao.format.document import cell_states
+    from nianbao.published.audit import import_one, published_files
+
+    from .consolidate import sum_tables
+
+    files = published_files([path])
+    if not files:
+        raise PreviousError(f"{path} 中没有上一年度的收件库、summary.json，也没有已公开的年报（.pdf .html .docx .txt）")
+    by_name = {e.name: e for e in roster}
+    agencies: dict[str, Figures] = {}
+    entries = []
+    for file in files:
+        doc, _ = import_one(file)
+        if doc is None or doc.get("year") != year:
+            continue
+        entry = by_name.get(doc["agency"]["name"])
+        if entry is None:
+            continue
+        states = cell_states(doc)
+        tables = {**doc["tables"], **{k: 0 for k, s in states.items() if s == "blank"}}
+        if any(tables.get(k) is None for k in all_formats()[doc["format"]].input_keys()):
+            continue  # an unreadable cell: last year's figures are not known, nothing to compare with
+        agencies[entry.code] = Figures.of({**doc, "agency": {**doc["agency"], "code": entry.code}, "tables": tables})
+        entries.append(entry)
+    county = None
+    if agencies:
+        fmt = all_formats()[next(iter(agencies.values())).format]
+        county = sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"},
+                            (f.tables() for f in agencies.values()), entries)
+    return Previous(str(path), county, agencies)

@@ -8,10 +8,17 @@
       "sections": {"overview": "…", "problems": "…", "other": "…"},
       "tables": {"requests.received.natural": 3, …every cell key…},
       "provenance": {"requests.received.natural": "表三 依申请公开!D5", …}   (optional)
+      "cell_states": {"requests.received.legal": {"state": "blank", "printed": ""}, …}   (optional)
+      "imported": {"file": "…", "sha256": "…", "reader": "pdf", "findings": […]}       (optional)
       "consolidated": {"members": [{"code": "…", "name": "…"}, …]}          (county summaries)
     }
 
 Counts are JSON integers; money (万元) is a JSON number with at most two decimals.
+
+cell_states is written only by `nianbao import` (a published report): a cell printed blank or
+not read with confidence is left out of "tables" and has a state here (blank | unreadable);
+a number split out of run-together text is in "tables" and marked reconstructed. A document
+without cell_states has every cell, as before.
 """
 
 from __future__ import annotations
@@ -242,3 +249,11 @@ def parse_level(text: str | None) -> str | None:
 
 def level_choices() -> str:
     return "、".join(f"{aliases[1]}（{level}）" for level, aliases in LEVELS.items())
+
+
+def cell_states(doc: dict | None) -> dict[str, str]:
+    """Cell key → state (blank | unreadable | reconstructed | number) of an imported document; {} otherwise."""
+    raw = doc.get("cell_states") if isinstance(doc, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    return {k: v.get("state") for k, v in raw.items() if isinstance(v, dict) and isinstance(v.get("state"), str)}

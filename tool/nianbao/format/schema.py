@@ -63,10 +63,11 @@ def build_schema(fmt: Format) -> dict:
             "tables": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": list(fmt.cells),
                 "properties": cell_props,
             },
             "provenance": {"type": "object", "additionalProperties": {"type": "string"}},
+            "cell_states": _cell_states(fmt),
+            "imported": _IMPORTED,
             "consolidated": {
                 "type": "object",
                 "additionalProperties": False,
@@ -78,6 +79,11 @@ def build_schema(fmt: Format) -> dict:
                 },
             },
         },
+        # A document without cell states (every document nianbao writes itself) has every cell;
+        # one read from a published report leaves out the cells printed blank or unreadable and
+        # says so in cell_states (published/states.py checks that every left-out cell has one).
+        "if": {"not": {"required": ["cell_states"]}},
+        "then": {"properties": {"tables": {"required": list(fmt.cells)}}},
     }
 
 
@@ -89,6 +95,35 @@ def kind_schema(fmt: Format, kind: str) -> dict:
 
 def _json_number(value) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+# How a cell of a published report was printed, when it was not simply a number
+# (nianbao.published): blank (printed empty: not a zero), unreadable (not read with
+# confidence), reconstructed (split out of run-together text by the row's own total),
+# or a number with a note (a unit printed in the cell that is not the format's).
+CELL_STATES = ("number", "blank", "unreadable", "reconstructed")
+
+
+def _cell_states(fmt: Format) -> dict:
+    return {
+        "type": "object",
+        "propertyNames": {"enum": list(fmt.cells)},
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["state"],
+            "properties": {"state": {"enum": list(CELL_STATES)}, "printed": _TEXT, "note": _TEXT, "unit": _TEXT},
+        },
+    }
+
+
+# Where an imported document came from: the file, its hash, the reader and its settings, and
+# the findings made while reading (each a finding as check prints it).
+_IMPORTED = {
+    "type": "object",
+    "properties": {"file": _TEXT, "sha256": _TEXT, "reader": _TEXT, "title": _TEXT,
+                   "settings": {"type": "object"}, "findings": {"type": "array", "items": {"type": "object"}}},
+}
 
 
 def schema_text(fmt: Format) -> str:

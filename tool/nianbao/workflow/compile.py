@@ -66,7 +66,7 @@ def compile_reports(opts: CompileOptions) -> Compilation:
         submissions = gather_store(opts.store, check_options, jobs=opts.jobs)
     else:
         submissions = gather_paths(opts.paths, check_options, jobs=opts.jobs)
-    prev = load_previous(opts.previous, opts.year - 1, opts.secret) if opts.previous else None
+    prev = load_previous(opts.previous, opts.year - 1, opts.secret, roster=opts.roster) if opts.previous else None
     agency = {"name": opts.name or UNNAMED, "code": opts.code or "SUMMARY", "level": opts.level}
     return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency,
                        previous=prev.agencies if prev else None, previous_county=prev.county if prev else None,

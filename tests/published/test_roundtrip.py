@@ -1,0 +1,104 @@
+"""Reports nianbao renders itself import back to exactly the same document (both format versions).
+
+docx and html directly, PDF through LibreOffice; and, with hypothesis, random valid documents.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FORMATS, rendered
+from factory import valid_document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nianbao.format.spec import all_formats
+from nianbao.published import import_file
+
+
+def assert_same(doc: dict, back: dict) -> None:
+    """Everything a report prints: format, year, agency name, date, sections, every number; no states."""
+    assert back["format"] == doc["format"]
+    assert back["year"] == doc["year"]
+    assert back["agency"]["name"] == doc["agency"]["name"]
+    assert back["date"] == doc["date"]
+    assert back["sections"] == doc["sections"]
+    assert back["tables"] == doc["tables"]
+    assert back["cell_states"] == {}
+
+
+@pytest.mark.parametrize("to", ["docx", "html"])
+@pytest.mark.parametrize("format_id", FORMATS)
+def test_rendered_report_imports_back(tmp_path, format_id, to):
+    doc = valid_document(all_formats()[format_id], seed=2)
+    imported = import_file(rendered(tmp_path, doc, to))
+    assert_same(doc, imported.document)
+    assert imported.findings == []
+
+
+@pytest.mark.libreoffice
+def test_rendered_report_as_pdf_imports_back(tmp_path):
+    from lo import convert_all
+
+    docs = {fid: valid_document(all_formats()[fid], seed=2) for fid in FORMATS}
+    sources = [rendered(tmp_path, doc, "docx", fid) for fid, doc in docs.items()]
+    for fid, pdf in zip(docs, convert_all(sources, tmp_path / "pdf", to="pdf"), strict=True):
+        imported = import_file(pdf)
+        assert_same(docs[fid], imported.document)
+        assert imported.findings == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), format_id=st.sampled_from(FORMATS), to=st.sampled_from(["docx", "html"]))
+def test_random_valid_documents_round_trip(tmp_path, seed, format_id, to):
+    doc = valid_document(all_formats()[format_id], seed=seed)
+    assert_same(doc, import_file(rendered(tmp_path, doc, to, f"r{seed}")).document)
+
+
+def test_html_printed_to_pdf_by_chromium_imports_back(tmp_path):
+    """Another PDF producer (Chromium's print to PDF of the web page): the same numbers come back."""
+    import shutil
+    import subprocess
+
+    from lo import in_ci
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if in_ci():
+            pytest.fail("chromium is required under CI but was not found on PATH")
+        pytest.skip("chromium is not installed (under CI this is a failure)")
+    for fid in FORMATS:
+        doc = valid_document(all_formats()[fid], seed=4)
+        page = rendered(tmp_path, doc, "html", fid)
+        pdf = tmp_path / f"{fid}.pdf"
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                       capture_output=True, timeout=180, check=False)
+        assert pdf.exists(), "chromium did not print the page"
+        back = import_file(pdf).document
+        assert back["tables"] == doc["tables"]
+        assert back["cell_states"] == {}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), format_id=st.sampled_from(FORMATS))
+def test_crawler_dump_of_a_rendered_page_is_never_wrong(tmp_path, seed, format_id):
+    """The page's text as a crawler dumps it (cells run together): every number exact or unreadable, never wrong."""
+    import lxml.html
+
+    doc = valid_document(all_formats()[format_id], seed=seed)
+    page = lxml.html.fromstring(rendered(tmp_path, doc, "html", f"p{seed}").read_bytes())
+    for caption in page.iter("caption"):
+        caption.getparent().remove(caption)
+    title = page.findtext(".//title") or ""
+    body = "".join(page.find("body").itertext())
+    dump = tmp_path / f"p{seed}.txt"
+    dump.write_text(f"标题: {title}\n" + " ".join(body.split()), encoding="utf-8")
+    back = import_file(dump).document
+    assert back["format"] == doc["format"]
+    for key, value in doc["tables"].items():
+        if key in back["tables"]:
+            assert back["tables"][key] == value, key
+        else:
+            assert back["cell_states"][key]["state"] == "unreadable", key
+    reviews = [k for k in doc["tables"] if k.startswith("reviews.")]
+    assert len([k for k in reviews if k in back["tables"]]) in (0, len(reviews))

@@ -1,0 +1,54 @@
+"""The raw structure every reader emits: a document as lines of items, nothing interpreted yet.
+
+A table row from HTML or Word is one Line whose items are its cells — each cell once, in the
+row where it starts (a spanned cell is never copied into the rows it covers). A PDF line is
+the words on one baseline; a text dump gives label text and runs of digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Item kinds
+TEXT = "text"  # words or a paragraph
+CELL = "cell"  # a table cell (HTML, Word): its text is the whole cell, empty when printed empty
+WORD = "word"  # a PDF word with its horizontal position
+RUN = "run"  # a text dump's run of digits that may hold several cells run together
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    text: str
+    source: str  # where it is printed: 第3页 第12行, 表格2 第5行第3列, 第1行 第812字
+    kind: str = TEXT
+    x0: float | None = None  # PDF: left and right edge (pt)
+    x1: float | None = None
+    span: tuple[int, int] = (1, 1)  # rows, columns a table cell covers (at its origin only)
+
+    @property
+    def centre(self) -> float | None:
+        return None if self.x0 is None or self.x1 is None else (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    items: tuple[Item, ...]
+    source: str
+    row: bool = False  # a table row: its items are cells
+    joined: bool = False  # text dump: continues the previous line without a break
+
+    @property
+    def text(self) -> str:
+        return " ".join(i.text for i in self.items if i.text)
+
+
+@dataclass
+class RawDocument:
+    reader: str  # pdf | html | docx | text
+    title: str
+    lines: list[Line] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # published date and the like, as printed
+
+    def debug(self) -> list[str]:
+        return [f"{i:4d} {'▦' if ln.row else ' '} {ln.source}: " + " | ".join(it.text for it in ln.items)
+                for i, ln in enumerate(self.lines)]

@@ -1,0 +1,118 @@
+"""Run-together digits (`723000075` for a row of seven cells) → cells, only where the row's own totals decide.
+
+A space in the printed text is taken as a boundary between cells; between two boundaries
+every split into numbers without leading zeros is a candidate. A candidate stands only if
+it satisfies every sum rule of the spec that lies wholly within the row. Exactly one
+candidate → its cells (reconstructed where a piece of text held more than one cell);
+none or several → the row is unreadable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .cells import PLACEHOLDERS, fold
+
+_PIECE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_UNIT = re.compile(r"(万元|元)$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+@dataclass(frozen=True)
+class Split:
+    texts: tuple[str, ...] | None  # one text per cell, or None when not decided
+    reconstructed: tuple[bool, ...] = ()  # per cell: came out of a piece that held several cells
+    candidates: int = 0  # how many splits satisfied the row (0, 1 or more; capped)
+    why: str = ""
+
+
+class _TooMany(Exception):
+    pass
+
+
+def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, limit: int, money: set[int],
+              signed: frozenset[int] | set[int] = frozenset()) -> Split:
+    """Split `text` into n cells. sums: (total index, part indexes) the cells must satisfy;
+    money: cells that may have decimals; signed: cells that may be negative."""
+    segments = _THOUSANDS.sub("", fold(text)).split()
+    if not segments:
+        return Split(tuple([""] * n), tuple([False] * n), 1)
+    unit = ""
+    m = _UNIT.search(segments[-1])
+    if m and len(segments[-1]) > len(m.group(1)):
+        unit, segments[-1] = m.group(1), segments[-1][: -len(m.group(1))]
+    found: list[tuple[list[str], list[bool]]] = []
+    count = [0]
+    steps = [0]  # every piece tried: the bound on work, whatever the text
+
+    def pieces(seg: str, start: int, k: int, first_cell: int):
+        """Every way to cut seg[start:] into k numbers."""
+        if k == 0:
+            if start == len(seg):
+                yield []
+            return
+        if len(seg) - start < k:
+            return
+        for end in range(start + 1, len(seg) - (k - 1) + 1):  # leave a character for each cell after
+            steps[0] += 1
+            if steps[0] > limit * 20:
+                raise _TooMany
+            piece = seg[start:end]
+            if not _PIECE.fullmatch(piece):
+                if piece.lstrip("-")[:1] == "0" and piece.lstrip("-") != "0" and not piece.lstrip("-").startswith("0."):
+                    break  # a leading zero never becomes valid by growing
+                continue
+            if "." in piece and first_cell not in money:
+                continue
+            if piece.startswith("-") and first_cell not in signed:
+                continue
+            for rest in pieces(seg, end, k - 1, first_cell + 1):
+                yield [piece] + rest
+
+    def walk(si: int, cell: int, acc: list[str], rec: list[bool]):
+        steps[0] += 1
+        if steps[0] > limit * 20:
+            raise _TooMany
+        if si == len(segments):
+            if cell == n:
+                count[0] += 1
+                if count[0] > limit:
+                    raise _TooMany
+                if _holds(acc, sums):
+                    found.append((list(acc), list(rec)))
+            return
+        seg = segments[si]
+        remaining = len(segments) - si - 1
+        if seg in PLACEHOLDERS:
+            if cell < n:
+                walk(si + 1, cell + 1, acc + [""], rec + [False])
+            return
+        for k in range(1, min(len(seg), n - cell - remaining) + 1):
+            for cut in pieces(seg, 0, k, cell):
+                walk(si + 1, cell + k, acc + cut, rec + [k > 1] * k)
+                if len(found) > 1:
+                    return
+
+    try:
+        walk(0, 0, [], [])
+    except _TooMany:
+        return Split(None, candidates=-1, why=f"连写的数字可拆分方式过多（超过 {limit} 种）")
+    if len(found) != 1:
+        why = "连写的数字无法按本行合计唯一拆分" if found else "连写的数字找不到符合本行合计的拆分"
+        return Split(None, candidates=len(found), why=why)
+    texts, rec = found[0]
+    if unit:
+        texts[-1] += unit
+    return Split(tuple(texts), tuple(rec), 1)
+
+
+def _holds(texts: list[str], sums: list[tuple[int, tuple[int, ...]]]) -> bool:
+    for total, parts in sums:
+        try:
+            if Decimal(texts[total] or 0) != sum((Decimal(texts[p] or 0) for p in parts), Decimal(0)):
+                return False
+        except ArithmeticError:
+            return False
+    return True
