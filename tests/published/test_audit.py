@@ -11,8 +11,8 @@ import json
 
 import lxml.html
 import pytest
-from conftest import found, rendered
 from factory import valid_document
+from published_kit import found, rendered
 from transcripts import DATA
 
 from nianbao.cli import main

@@ -65,8 +65,8 @@ def test_sniff_by_content_not_name(tmp_path):
 @given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 200), st.binary(max_size=20)),
                      min_size=1, max_size=4))
 def test_mutated_docx_never_crashes(tmp_path, cuts):
-    from conftest import rendered
     from factory import valid_document
+    from published_kit import rendered
 
     from nianbao.format.spec import all_formats
 

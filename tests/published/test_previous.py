@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import rendered
 from factory import valid_document
+from published_kit import rendered
 
 from nianbao.cli import main
 from nianbao.format.document import compute_derived

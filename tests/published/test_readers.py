@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import rendered
+from published_kit import rendered
 from transcripts import DATA
 
 from nianbao.published import ImportError_, import_file

@@ -6,10 +6,10 @@ docx and html directly, PDF through LibreOffice; and, with hypothesis, random va
 from __future__ import annotations
 
 import pytest
-from conftest import FORMATS, rendered
 from factory import valid_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from published_kit import FORMATS, rendered
 
 from nianbao.format.spec import all_formats
 from nianbao.published import import_file

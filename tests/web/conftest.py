@@ -3,43 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from factory import valid_document
 from starlette.testclient import TestClient
+from web_kit import FMT, PASSWORD, YEAR, login, write_roster
 
-from nianbao.format.spec import all_formats
-from nianbao.template.write import write_template
 from nianbao.web import auth
 from nianbao.web.app import create_app
 from nianbao.web.links import make_links
 from nianbao.web.service import Service, ServiceConfig
-
-FMT = all_formats()["gov-info-disclosure-2021"]
-YEAR = 2021
-PASSWORD = "测试密码-office-1234"
-AGENCIES = [
-    {"code": "A1", "name": "测试县第一局", "level": "county"},
-    {"code": "A2", "name": "测试县第二局", "level": "county"},
-    {"code": "A3", "name": "<script>alert(1)</script>局", "level": "county"},
-]
-
-
-def workbook(path, code: str = "A1", *, broken: bool = False, year: int = YEAR, seed: int = 1):
-    """A filled workbook for a roster agency; broken breaks rule T3-1 (a sum) in 表三."""
-    agency = next(a for a in AGENCIES if a["code"] == code) if code in {a["code"] for a in AGENCIES} else \
-        {"code": code, "name": f"名单外单位{code}", "level": "county"}
-    fmt = FMT if year >= 2021 else all_formats()["gov-info-disclosure-2019"]
-    doc = valid_document(fmt, year, seed=seed, agency=agency)
-    if broken:
-        doc["tables"]["requests.carry_forward.natural"] += 1
-    write_template(fmt, year, agency, path, document=doc)
-    return path
-
-
-def write_roster(path):
-    lines = ["code,name,level,email"] + [f"{a['code']},{a['name']},{a['level']},{a['code'].lower()}@example.cn"
-                                         for a in AGENCIES]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -69,28 +39,9 @@ def client(config, service):
         yield c
 
 
-def login(client, password: str = PASSWORD):
-    r = client.post("/office/login", data={"password": password, "next": "/office"}, follow_redirects=False)
-    return r
-
-
 @pytest.fixture
 def office(client):
     assert login(client).status_code == 303
     return client
 
 
-def csrf_of(client, path: str = "/office") -> str:
-    import re
-
-    html = client.get(path).text
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
-JSON = {"accept": "application/json"}
-
-
-def upload(client, link: str, path, name: str | None = None, headers: dict | None = None):
-    with open(path, "rb") as fh:
-        return client.post(link, files={"file": (name or path.name, fh, "application/octet-stream")},
-                           headers={**JSON, **(headers or {})})

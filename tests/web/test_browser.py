@@ -12,8 +12,8 @@ import httpx
 import openpyxl
 import pytest
 from browser import chrome, wait_for_download
-from conftest import AGENCIES, PASSWORD, YEAR, workbook, write_roster
 from live import LiveServer
+from web_kit import AGENCIES, PASSWORD, YEAR, workbook, write_roster
 
 pytestmark = pytest.mark.chromium
 

@@ -6,7 +6,7 @@ import io
 import json
 
 import openpyxl
-from conftest import JSON, upload, workbook
+from web_kit import JSON, upload, workbook
 
 from nianbao.county.store import Store
 

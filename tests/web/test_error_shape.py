@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import JSON, upload, workbook
+from web_kit import JSON, upload, workbook
 
 SHAPE = {"ok", "status", "code", "error"}
 

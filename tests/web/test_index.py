@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import csrf_of, upload, workbook
+from web_kit import csrf_of, upload, workbook
 
 from nianbao.county.store import Store, collect
 from nianbao.web import index

@@ -48,7 +48,7 @@ def test_rotate_unknown_code_is_a_usage_error(service, capsys):
 
 
 def test_links_before_the_service_ever_ran(tmp_path, capsys):
-    from conftest import write_roster
+    from web_kit import write_roster
 
     store = tmp_path / "new-store"
     assert main(["links", "--store", str(store)]) == 2

@@ -9,8 +9,8 @@ import random
 
 import httpx
 import pytest
-from conftest import PASSWORD, YEAR, workbook
 from live import LiveServer
+from web_kit import PASSWORD, YEAR, workbook
 
 from nianbao.cli import main
 from nianbao.county.store import Store, collect

@@ -6,7 +6,7 @@ import io
 import json
 
 import openpyxl
-from conftest import csrf_of, login, upload, workbook
+from web_kit import csrf_of, login, upload, workbook
 
 
 def test_office_pages_need_a_login(client):

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import upload, workbook
+from web_kit import upload, workbook
 
 from nianbao.cli import main
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import JSON, csrf_of, upload, workbook
+from web_kit import JSON, csrf_of, upload, workbook
 
 from nianbao.web.auth import TOKEN_BYTES, link_token
 from nianbao.web.security import CSP
@@ -98,7 +98,7 @@ def test_names_and_notes_are_text_never_markup(office, links, tmp_path):
 
 
 def test_session_cookie_is_httponly_and_samesite(client):
-    from conftest import login
+    from web_kit import login
 
     r = login(client)
     cookie = r.headers["set-cookie"].lower()

@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import httpx
-from conftest import YEAR, write_roster
 from live import LiveServer
+from web_kit import YEAR, write_roster
 
 from nianbao.cli import main
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import workbook
+from web_kit import workbook
 
 from nianbao.check.run import check_file
 from nianbao.county.store import RECEIPTS, Store

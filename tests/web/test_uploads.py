@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import JSON, upload, workbook
+from web_kit import JSON, upload, workbook
 
 from nianbao.county.store import Store
 from nianbao.web import uploads

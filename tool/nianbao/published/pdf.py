@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import ImportError_
+from .cells import page_number
 from .model import WORD, Item, Line, RawDocument
 from .settings import ImportSettings
 
@@ -88,4 +89,10 @@ def _lines(words: list, pno: int, settings: ImportSettings) -> list[Line]:
         items = tuple(Item(t, f"{where}（x {b[0]:.0f}–{b[2]:.0f}，y {b[1]:.0f}）", WORD, x0=b[0], x1=b[2])
                       for t, b in group)
         out.append(Line(items, where))
+    # Page furniture: a page number printed alone at the foot (GB/T 9704 “— 3 —”) or the head of
+    # a page is not text; inside a section it would be read as part of the narrative.
+    while out and page_number(out[-1].text):
+        out.pop()
+    if out and page_number(out[0].text):
+        out.pop(0)
     return out
