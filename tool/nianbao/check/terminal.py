@@ -68,3 +68,21 @@ def make_console() -> Console:
 
     tty = sys.stdout.isatty()
     return Console(highlight=False, soft_wrap=not tty, width=None if tty else 160)
+
+
+def print_results(results: list[CheckResult], *, as_json: bool, show_info: bool = True) -> Console | None:
+    """Every result as --json prints it (a list of results), or as the terminal report with a total line.
+
+    Returns the console of the terminal report, for what the command adds after it (None with as_json)."""
+    if as_json:
+        import json
+        import sys
+
+        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return None
+    console = make_console()
+    for result in results:
+        print_result(console, result, show_info=show_info)
+    print_total(console, results)
+    return console

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from . import UsageError
@@ -35,16 +33,9 @@ def run(args) -> int:
     if not published_files(args.paths):
         raise UsageError("没有找到要核查的文件（.pdf .html .docx .txt）/ no files to audit")
     results = audit_paths(args.paths, jobs=args.jobs)
-    if args.json:
-        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        from nianbao.check.terminal import make_console, print_result, print_total
+    from nianbao.check.terminal import print_results
 
-        console = make_console()
-        for result in results:
-            print_result(console, result, show_info=not args.quiet_info)
-        print_total(console, results)
+    print_results(results, as_json=args.json, show_info=not args.quiet_info)
     if args.output is not None:
         from nianbao.published.audit_report import write_html, write_xlsx
 

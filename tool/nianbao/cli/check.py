@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from nianbao.parallel import run_parallel
@@ -64,19 +62,12 @@ def run(args) -> int:
         from nianbao.check.annotate import annotate_all
 
         annotate_all(results, args.annotate)
-    if args.json:
-        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        from nianbao.check.terminal import make_console, print_result, print_total
+    from nianbao.check.terminal import print_results
 
-        console = make_console()
-        for result in results:
-            print_result(console, result, show_info=not args.quiet_info)
-        print_total(console, results)
-        if args.annotate:
-            made = sum(r.annotated is not None for r in results)
-            console.print(f"批注副本 {made} 个，已写入 {args.annotate}" if made else "没有生成批注副本", highlight=False)
+    console = print_results(results, as_json=args.json, show_info=not args.quiet_info)
+    if console is not None and args.annotate:
+        made = sum(r.annotated is not None for r in results)
+        console.print(f"批注副本 {made} 个，已写入 {args.annotate}" if made else "没有生成批注副本", highlight=False)
     if any(r.status == "unreadable" for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0
