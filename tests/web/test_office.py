@@ -34,7 +34,7 @@ def test_repeated_wrong_passwords_are_rate_limited(client):
 
 def test_status_table_changes_with_uploads(office, links, tmp_path):
     data = office.get("/office/status.json").json()
-    assert data["completion"] == {"reported": 0, "total": 3, "rate": 0}
+    assert data["completion"] == {"reported": 0, "total": 3, "rate": 0, "shown": "0%"}
     assert {a["label"] for a in data["agencies"]} == {"未报送"}
     upload(office, links["A1"], workbook(tmp_path / "ok.xlsx"))
     upload(office, links["A2"], workbook(tmp_path / "bad.xlsx", "A2", broken=True))
@@ -42,10 +42,11 @@ def test_status_table_changes_with_uploads(office, links, tmp_path):
     by = {a["code"]: a for a in data["agencies"]}
     assert (by["A1"]["label"], by["A2"]["label"], by["A3"]["label"]) == ("通过", "有错误", "未报送")
     assert data["completion"]["reported"] == 2
+    assert data["completion"]["shown"] == "66.7%"  # one decimal, as compile prints it
     page = office.get("/office").text
     assert "通过" in page
     assert "有错误" in page
-    assert "66%" in page
+    assert "66.7%" in page
 
 
 def test_deadline_marks_late_submissions(tmp_path, config, service, links, client):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.check.run import CheckResult
+from nianbao.county.consolidate import percent
 from nianbao.county.previous import PreviousError
 from nianbao.county.roster import RosterEntry, load_roster
 from nianbao.county.store import Store
@@ -221,7 +222,8 @@ class Service:
         return {"year": self.config.year, "deadline": self.deadline_text(), "format": self.config.fmt.notice,
                 "agencies": agencies, "counts": counts, "labels": STATUS_LABELS,
                 "completion": {"reported": reported, "total": total,
-                               "rate": round(reported / total, 4) if total else 0},
+                               "rate": round(reported / total, 4) if total else 0,
+                               "shown": percent(reported, total)},  # as compile prints it: 16 of 18 is 88.9%
                 "unassigned": unassigned, "compile": self.last_compile()}
 
     def last_compile(self) -> dict | None:
