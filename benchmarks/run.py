@@ -2,6 +2,7 @@
 
     make bench                      # N = 100, 1000, 5000 (workbooks cached in benchmarks/cache/)
     python benchmarks/run.py --sizes 100 --repeat 3
+    python benchmarks/run.py --sizes 1000 --only floor check-j2   # selected jobs (ids: see PLAN_IDS)
 
 Every measurement runs in a fresh child process (so peak RSS is its own), `--repeat` times,
 and the median is reported. Results go to stdout and benchmarks/results.md.
@@ -198,11 +199,20 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
 
 
+# A short id per measured step of the plan, for --only.
+PLAN_IDS = {"floor (unzip+parse needed XML)": "floor", "naive openpyxl.load_workbook": "naive",
+            "nianbao check -j 1": "check-j1", "nianbao check -j 2": "check-j2",
+            "nianbao compile -j 2 (all outputs)": "compile", "nianbao template (roster of N)": "template",
+            "nianbao render (one report, docx)": "render"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--only", nargs="+", choices=sorted(set(PLAN_IDS.values())),
+                        help="run only these jobs (a shared machine: e.g. --only floor check-j2)")
     args = parser.parse_args()
     rows = []
     scratch = CACHE / "scratch"
@@ -216,6 +226,8 @@ def main() -> int:
                 ("template", "nianbao template (roster of N)", {"out": str(scratch / f"tpl{n}")})]
         if n == args.sizes[0]:
             plan.append(("render", "nianbao render (one report, docx)", {"out": str(scratch)}))
+        if args.only:
+            plan = [step for step in plan if PLAN_IDS[step[1]] in args.only]
         results = {}
         for name, label, kwargs in plan:
             repeat = args.repeat if n <= 1000 or name in ("floor", "check") else 1
@@ -223,11 +235,11 @@ def main() -> int:
             count = 1 if name == "render" else len(files)
             results[label] = (seconds, peak, count)
             print(f"  {label:38s} {seconds:8.2f} s  {count / seconds:9.1f} /s  peak {peak:6.0f} MB", flush=True)
-        floor = results["floor (unzip+parse needed XML)"][0]
-        naive = results["naive openpyxl.load_workbook"][0]
+        floor = results.get("floor (unzip+parse needed XML)", (None,))[0]
+        naive = results.get("naive openpyxl.load_workbook", (None,))[0]
         for label, (seconds, peak, count) in results.items():
-            rows.append((n, label, seconds, count / seconds, seconds / floor if count > 1 else None,
-                         seconds / naive if count > 1 else None, peak))
+            rows.append((n, label, seconds, count / seconds, seconds / floor if count > 1 and floor else None,
+                         seconds / naive if count > 1 and naive else None, peak))
     write_results(args.out, rows)
     print(f"written {args.out}")
     return 0

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
@@ -28,7 +29,8 @@ from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 
 from .normalise import normalise
-from .xlsx_raw import ENGINES, FastBook, RawBook
+from .xlsx_raw import ENGINES, BadCell, FastBook, RawBook
+from .xmlparse import BadXml, DtdRefused, StrictOpenXml
 
 
 @dataclass
@@ -73,6 +75,16 @@ _BOMB_TYPES = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"
 
 def _load_failure(exc: Exception) -> Finding:
     name = type(exc).__name__
+    if isinstance(exc, DtdRefused):
+        return finding(Code.FILE_XML_BOMB)
+    if isinstance(exc, StrictOpenXml):
+        return finding(Code.FILE_STRICT_OOXML)
+    if isinstance(exc, BadXml):
+        return finding(Code.FILE_CORRUPT, what=exc.describe())
+    if isinstance(exc, BadCell):
+        return finding(Code.FILE_CORRUPT, what=str(exc))
+    if isinstance(exc, ET.ParseError):  # the openpyxl engine meets malformed XML
+        return finding(Code.FILE_CORRUPT, what="XML 格式错误")
     chain, seen = exc, 0
     while chain is not None and seen < 10:  # openpyxl wraps defusedxml's refusal in a ValueError
         if type(chain).__name__ in _BOMB_TYPES or "amplification" in str(chain).lower():
