@@ -87,7 +87,7 @@ class Code(Enum):
                                "请在 Excel 中“另存为”→“Excel 工作簿（*.xlsx）”（普通 Excel 工作簿 .xlsx）后重新提交。")
     LAYOUT_MOVED = Detail("statutory table moved (rows or columns inserted/deleted, labels changed)", "error",
                           "「{sheet}」的版式被改动：{what}。请使用原模板重新填写，或撤销插入/删除的行列。"
-                          "本表的数字未被读取。")
+                          "为避免读错，本文件的数字均未被读取。")
     CELL_HIDDEN = Detail("input cell the clerk could not see", "warning",
                          "此单元格{how}，填表人看不到其中的值（现为 {value}）。请取消隐藏后核对。")
     CELL_MERGED = Detail("input cell covered by a merged range", "error",

@@ -28,6 +28,7 @@ from nianbao.format.document import CONTACT_KEYS, compute_derived, number_text, 
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 
+from . import sheet_layout
 from .normalise import normalise
 from .xlsx_raw import ENGINES, BadCell, FastBook, RawBook
 from .xmlparse import BadXml, DtdRefused, StrictOpenXml
@@ -143,10 +144,10 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     missing = [s for s in lay.sheets if s not in book.sheetnames]
     if missing:
         return refuse(*[finding(Code.SHEET_MISSING, sheet=s) for s in missing])
-    wanted: dict[str, set[str]] = {}
-    for pos in list(lay.cells.values()) + [f.pos for f in lay.fields.values()]:
-        wanted.setdefault(pos.sheet, set()).add(pos.ref)
-    book.load(wanted)
+    book.load({sheet: set() for sheet in lay.sheets})
+    moved = sheet_layout.moved_tables(book, lay)
+    if moved:  # the numbers are not where the layout says: read none of them
+        return refuse(*moved)
     for name in book.sheetnames:
         if name not in lay.sheets:
             if kind != "summary":  # a county summary carries its own extra sheets
@@ -156,9 +157,13 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     if secret is not None:
         findings.extend(_check_mac(meta, fmt, year, secret))
 
-    tables, provenance = _read_inputs(book, fmt, findings)
+    unseen, covered = sheet_layout.unseen_inputs(book, fmt, lay, fmt.input_keys())
+    tables, provenance = _read_inputs(book, fmt, findings, covered)
+    findings.extend(unseen)
     tables = compute_derived(fmt, tables)
     _check_derived(book, fmt, tables, findings, provenance)
+    if kind != "summary":
+        findings.extend(sheet_layout.check_sheet_formulas(book, lay))
     doc = {
         "format": fmt.id,
         "year": year,
@@ -198,10 +203,14 @@ def _cell_finding(code: Code, fmt: Format, key: str, **context) -> Finding:
                    column_label=cell.column_label or None, **context)
 
 
-def _read_inputs(book, fmt: Format, findings: list[Finding]) -> tuple[dict, dict]:
+def _read_inputs(book, fmt: Format, findings: list[Finding], covered: set[str]) -> tuple[dict, dict]:
     tables: dict = {}
     provenance: dict[str, str] = {}
     for key, sheet, ref, kind, where in _input_plan(fmt):
+        if key in covered:  # under a merged range: not shown, not read (sheet_layout names it)
+            provenance[key] = where
+            tables[key] = None
+            continue
         raw = book.value(sheet, ref)
         if isinstance(raw, str) and raw.startswith("="):
             raw = f"公式 {raw}"  # a formula typed into an input cell is not a number we can trust
@@ -226,11 +235,11 @@ def _input_plan(fmt: Format) -> tuple[tuple[str, str, str, str, str], ...]:
 
 
 @lru_cache(maxsize=None)
-def _formula_plan(fmt: Format) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
-    """(key, sheet, ref, the cells its SUM must add as "sheet!A1") of every derived cell."""
+def _formula_plan(fmt: Format) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(key, sheet, ref, the cells its SUM must add as sorted "sheet!A1", each as often as it counts)."""
     lay = layout(fmt)
     return tuple((key, lay.cells[key].sheet, lay.cells[key].ref,
-                  frozenset(f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts()))
+                  tuple(sorted(f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts())))
                  for key, inst in fmt.derived.items())
 
 
@@ -239,12 +248,13 @@ _MAX_SUM_CELLS = 1000
 
 
 @lru_cache(maxsize=4096)  # the same few formulas in every workbook of a format
-def _formula_refs(formula: str, sheet: str) -> frozenset[str] | None:
-    """The cells a =SUM(...) formula adds up, as 'sheet!A1'; None for any other formula."""
+def _formula_refs(formula: str, sheet: str) -> tuple[str, ...] | None:
+    """The cells a =SUM(...) formula adds up, as sorted 'sheet!A1', a cell named twice twice
+    (=SUM(D6:I6,D6) counts D6 twice: not the template's total); None for any other formula."""
     match = _SUM.match(formula.replace("$", ""))
     if not match:
         return None
-    refs: set[str] = set()
+    refs: list[str] = []
     for arg in match.group(1).split(","):
         arg = arg.strip()
         where = sheet
@@ -261,8 +271,10 @@ def _formula_refs(formula: str, sheet: str) -> frozenset[str] | None:
             return None  # too many cells to be any formula nianbao writes, and too many to list
         for col in range(min_col, max_col + 1):
             for row in range(min_row, max_row + 1):
-                refs.add(f"{where}!{openpyxl.utils.get_column_letter(col)}{row}")
-    return frozenset(refs)
+                refs.append(f"{where}!{openpyxl.utils.get_column_letter(col)}{row}")
+        if len(refs) > _MAX_SUM_CELLS:
+            return None
+    return tuple(sorted(refs))
 
 
 def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
@@ -290,6 +302,8 @@ def _expected_text(value) -> str:
 
 
 def _plain(value) -> object:
+    if value is None:
+        return "空白"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value

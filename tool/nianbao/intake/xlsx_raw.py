@@ -61,6 +61,7 @@ class RawBook:
     def value(self, sheet: str, ref: str): ...  # like openpyxl: formulas come back as '=…' strings
     def cached(self, sheet: str, ref: str): ...  # the stored result of a formula cell
     def view(self, sheet: str) -> SheetView: ...  # what the clerk could not see
+    def cells(self, sheet: str) -> dict[str, object]: ...  # every non-empty value (the kept corner)
     def close(self) -> None: ...
 
 
@@ -128,6 +129,12 @@ class OpenpyxlBook(RawBook):
             self._cached_book = openpyxl.load_workbook(self._cached_fh, data_only=True, read_only=True,
                                                        keep_links=False)
         return self._cached_book[sheet][ref].value
+
+    def cells(self, sheet):
+        ws = self._book[sheet]
+        return {c.coordinate: self.value(sheet, c.coordinate)
+                for row in ws.iter_rows(max_row=min(ws.max_row, KEEP_ROWS), max_col=min(ws.max_column, KEEP_COLS))
+                for c in row if c.value is not None}
 
     def view(self, sheet):
         ws = self._book[sheet]
@@ -372,6 +379,9 @@ class FastBook(RawBook):
 
     def view(self, sheet):
         return self._sheet(sheet).view
+
+    def cells(self, sheet):
+        return {ref: cell[0] for ref, cell in self._sheet(sheet).cells.items() if cell[0] is not None}
 
     def close(self):
         if self._zip is not None:
