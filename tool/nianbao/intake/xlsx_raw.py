@@ -439,6 +439,7 @@ class _SheetReader:
         if len(data) > MAX_PART_BYTES:
             raise BadXml(self.part, f"{len(data) // (1024 * 1024)} MB，超过上限")
         guard(self.part, data)
+        self.book._shared_strings  # noqa: B018 - parsed first, as openpyxl does: a broken table refuses the file
         styles = self.book._styles
         values: dict[tuple[int, int], object] = {}
         cached: dict[tuple[int, int], object] = {}
