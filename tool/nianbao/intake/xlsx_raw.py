@@ -128,6 +128,17 @@ class OpenpyxlBook(RawBook):
             self._cached_fh = open(self._path, "rb")  # noqa: SIM115 - closed in close()
             self._cached_book = openpyxl.load_workbook(self._cached_fh, data_only=True, read_only=True,
                                                        keep_links=False)
+            self._cached_rows: dict[str, list] = {}
+        if sheet not in self._cached_rows:
+            # One read-only pass per sheet (a lookup per cell would parse the sheet each time); with the
+            # bounds given, the rows are the ones a single-cell lookup finds.
+            ws = self._cached_book[sheet]
+            self._cached_rows[sheet] = [[c.value for c in row] for row in ws.iter_rows(
+                min_row=1, max_row=KEEP_ROWS, min_col=1, max_col=KEEP_COLS)]
+        row, col = coordinate_to_tuple(ref)
+        rows = self._cached_rows[sheet]
+        if row <= len(rows) and col <= len(rows[row - 1]):
+            return rows[row - 1][col - 1]
         return self._cached_book[sheet][ref].value
 
     def cells(self, sheet):
@@ -463,6 +474,8 @@ class _SheetReader:
                     for child in el:
                         if child.tag.rpartition("}")[2] == "mergeCell":
                             bounds = range_boundaries(child.get("ref"))
+                            if None in bounds or bounds[0] > bounds[2] or bounds[1] > bounds[3]:
+                                raise BadCell(f"合并区域“{child.get('ref')}”无效")  # openpyxl refuses it too
                             self.out.view.merged.append(bounds)
                     el.clear()
         except ET.ParseError as exc:
