@@ -15,6 +15,7 @@ statutory sheet is compared with what that cell holds now:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
@@ -26,6 +27,7 @@ from nianbao.format.layout import (
     NOT_APPLICABLE,
     Layout,
     col_letter,
+    layout,
 )
 from nianbao.format.spec import Format
 
@@ -46,12 +48,20 @@ def _shown(value) -> str:
     return text if len(text) <= _SHOWN_MAX else text[:_SHOWN_MAX] + "…"
 
 
+@cache
+def _label_plan(fmt: Format) -> tuple[tuple[str, tuple, tuple[tuple[str, str, tuple], ...]], ...]:
+    """Per sheet: (sheet, its labels, (ref, the label as read, the label) for each)."""
+    lay = layout(fmt)
+    return tuple((sheet, labels, tuple((f"{col_letter(c)}{r + 1}", text, (r, c, text)) for r, c, text in labels))
+                 for sheet, labels in lay.labels.items())
+
+
 def moved_tables(book: RawBook, lay: Layout) -> list[Finding]:
     """One LAYOUT_MOVED finding per statutory sheet whose labels are not where the layout puts them."""
     out = []
-    for sheet, labels in lay.labels.items():
-        wrong = [(row, col, text) for row, col, text in labels
-                 if _norm(book.value(sheet, f"{col_letter(col)}{row + 1}")) != _norm(text)]
+    for sheet, labels, plan in _label_plan(lay.fmt):
+        value = book.value
+        wrong = [label for ref, text, label in plan if value(sheet, ref) != text and _norm(value(sheet, ref)) != _norm(text)]
         if wrong:
             ref, what = _describe(book, sheet, labels, wrong)
             out.append(finding(Code.LAYOUT_MOVED, sheet=sheet, cell=ref, what=what))
@@ -147,45 +157,63 @@ def unseen_inputs(book: RawBook, fmt: Format, lay: Layout, keys: Iterable[str]) 
         by_sheet.setdefault(lay.cells[key].sheet, []).append(key)
     for sheet, sheet_keys in by_sheet.items():
         view = book.view(sheet)
-        if not (view.merged or view.hidden_rows or view.hidden_cols or view.formats):
-            continue
+        hides = {}  # (row, col) -> the merged range hiding it
+        for merge in view.merged:
+            if (merge[2] - merge[0] + 1) * (merge[3] - merge[1] + 1) > 1:
+                hides.update(((r, c), merge) for r in range(merge[1], min(merge[3], 400) + 1)
+                             for c in range(merge[0], min(merge[2], 64) + 1) if (c, r) != (merge[0], merge[1]))
         for key in sheet_keys:
             pos = lay.cells[key]
             row, col = pos.row + 1, pos.col + 1
-            where = dict(sheet=sheet, cell=pos.ref, key=key, row_label=fmt.cells[key].row_label or None,
-                         column_label=fmt.cells[key].column_label or None)
-            merge = next((m for m in view.merged if m[0] <= col <= m[2] and m[1] <= row <= m[3]
-                          and (m[0], m[1]) != (col, row)), None)
+            merge = hides.get((row, col))
             if merge is not None:
                 span = f"{get_column_letter(merge[0])}{merge[1]}:{get_column_letter(merge[2])}{merge[3]}"
                 covered.add(key)
-                out.append(finding(Code.CELL_MERGED, **where, range=span, value=_shown(book.cached(sheet, pos.ref))))
+                out.append(finding(Code.CELL_MERGED, **_where(fmt, key, pos), range=span,
+                                   value=_shown(book.cached(sheet, pos.ref))))
+                continue
+            how = _why_unseen(view, pos, row, col)
+            if how is None:
                 continue
             value = book.value(sheet, pos.ref)
-            if value is None or value == "":
-                continue
-            how = None
-            if row in view.hidden_rows:
-                how = f"所在的第 {row} 行被隐藏"
-            elif any(low <= col <= high for low, high in view.hidden_cols):
-                how = f"所在的 {pos.ref.rstrip('0123456789')} 列被隐藏"
-            elif _hides(view.formats.get(pos.ref, "General"), value):
-                how = f"的数字格式“{view.formats[pos.ref]}”不显示任何内容"
-            if how:
-                out.append(finding(Code.CELL_HIDDEN, **where, how=how, value=_shown(value), actual=_shown(value)))
+            if value is not None and value != "" and (how[1] is None or _hides(how[1], value)):
+                out.append(finding(Code.CELL_HIDDEN, **_where(fmt, key, pos), how=how[0], value=_shown(value),
+                                   actual=_shown(value)))
     return out, covered
+
+
+def _where(fmt: Format, key: str, pos) -> dict:
+    return dict(sheet=pos.sheet, cell=pos.ref, key=key, row_label=fmt.cells[key].row_label or None,
+                column_label=fmt.cells[key].column_label or None)
+
+
+def _why_unseen(view, pos, row: int, col: int) -> tuple[str, str | None] | None:
+    """(how it is hidden, the number format that hides it or None) or None when it is visible."""
+    if row in view.hidden_rows:
+        return f"所在的第 {row} 行被隐藏", None
+    if any(low <= col <= high for low, high in view.hidden_cols):
+        return f"所在的 {pos.ref.rstrip('0123456789')} 列被隐藏", None
+    code = view.formats.get(pos.ref, "General")
+    if ";" in code:
+        return f"的数字格式“{code}”不显示任何内容", code
+    return None
+
+
+@cache
+def _check_refs(fmt: Format) -> tuple[tuple[str, bool], ...]:
+    """(ref, is the result column) of every formula cell of the 校验 sheet."""
+    return tuple((f"{col_letter(col)}{check.row + 1}", col == CHECK_RESULT_COLUMN) for check in layout(fmt).checks
+                 for col in CHECK_FORMULA_COLUMNS + (CHECK_RESULT_COLUMN,))
 
 
 def check_sheet_formulas(book: RawBook, lay: Layout) -> list[Finding]:
     """Every formula cell of the 校验 sheet still a formula (the result column may say 不适用)."""
     out = []
-    for check in lay.checks:
-        for col in CHECK_FORMULA_COLUMNS + (CHECK_RESULT_COLUMN,):
-            ref = f"{col_letter(col)}{check.row + 1}"
-            value = book.value(CHECK_SHEET, ref)
-            if isinstance(value, str) and value.startswith("="):
-                continue
-            if col == CHECK_RESULT_COLUMN and value == NOT_APPLICABLE:
-                continue
-            out.append(finding(Code.CHECK_FORMULA_REPLACED, sheet=CHECK_SHEET, cell=ref, actual=_shown(value)))
+    for ref, result in _check_refs(lay.fmt):
+        value = book.value(CHECK_SHEET, ref)
+        if isinstance(value, str) and value.startswith("="):
+            continue
+        if result and value == NOT_APPLICABLE:
+            continue
+        out.append(finding(Code.CHECK_FORMULA_REPLACED, sheet=CHECK_SHEET, cell=ref, actual=_shown(value)))
     return out

@@ -19,6 +19,8 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +50,8 @@ _PROT, _MERGES, _COL, _SI, _T = NS + "sheetProtection", NS + "mergeCells", NS + 
 # million rows is still scanned (so a broken cell anywhere refuses the file, as openpyxl would)
 # but only this corner of it is kept in memory.
 KEEP_ROWS, KEEP_COLS = 400, 64
+# A sheet part up to this size is parsed into one tree (fastest); a larger one is streamed row by row.
+TREE_BYTES = 4 * 1024 * 1024
 
 
 class RawBook:
@@ -200,7 +204,12 @@ def _plain_si(si: ET.Element) -> bool:
 
 @dataclass
 class _Sheet:
-    cells: dict[str, tuple] = field(default_factory=dict)  # ref -> (value, cached), kept corner only
+    """One sheet as read: values, cached results and styles by ref (the kept corner only)."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    cached: dict[str, object] = field(default_factory=dict)
+    styles: dict[str, int] = field(default_factory=dict)
+    covered: frozenset[str] = frozenset()  # under a merged range, not its first cell: shown as nothing
     protected: bool = False
     view: SheetView = field(default_factory=SheetView)
 
@@ -219,13 +228,21 @@ class _Styles:
                 fid = int(xf.get("numFmtId", "0"))
                 self.codes.append(custom.get(fid, BUILTIN_FORMATS.get(fid, "General")))
         self.count = len(self.codes)
+        self._known: dict[str | None, int] = {None: 0}
         self.dates = {i for i, code in enumerate(self.codes) if is_date_format(code)}
         self.durations = {i for i, code in enumerate(self.codes) if is_timedelta_format(code)}
 
     def index(self, s: str | None) -> int:
         """The style a cell's s attribute names, refused as openpyxl refuses it (no such style)."""
-        if s is None:
-            return 0
+        got = self._known.get(s)
+        if got is not None:
+            return got
+        got = self._index(s)
+        if len(self._known) < 1024:
+            self._known[s] = got
+        return got
+
+    def _index(self, s: str) -> int:
         if not s:
             raise BadCell(f"单元格样式编号为空（s=\"{s}\"）")
         try:
@@ -248,6 +265,8 @@ class _Unreadable:
     ref: str | None
 
 
+_STYLES: dict[tuple[int, int], _Styles] = {}
+_PROTECTION: dict[tuple, bool] = {}
 _PLACE: dict[str, tuple[int, int, str]] = {}  # r attribute -> (row, col, canonical ref); same refs in every book
 
 
@@ -351,7 +370,16 @@ class FastBook(RawBook):
     @cached_property
     def _styles(self) -> _Styles:
         part = self._related("styles.xml")
-        return _Styles(self._xml(part) if part is not None else None)
+        if part is None:
+            return _Styles(None)
+        raw = self._read(part)
+        key = (zlib.crc32(raw), len(raw))  # the same styles part in every template: parse it once
+        got = _STYLES.get(key)
+        if got is None:
+            got = _Styles(parse(part, raw))
+            if len(_STYLES) < 64:
+                _STYLES[key] = got
+        return got
 
     @cached_property
     def _custom(self) -> dict[str, str]:
@@ -379,20 +407,21 @@ class FastBook(RawBook):
         return self._sheet(sheet).protected
 
     def value(self, sheet, ref):
-        cell = self._sheet(sheet).cells.get(ref)
-        return cell[0] if cell else None
+        got = self._sheet(sheet)
+        return None if ref in got.covered else got.values.get(ref)
 
     def cached(self, sheet, ref):
-        cell = self._sheet(sheet).cells.get(ref)
-        if cell and isinstance(cell[1], _Unreadable):
-            raise BadCell(f"公式单元格 {cell[1].ref} 保存的结果无法读取")
-        return cell[1] if cell else None
+        value = self._sheet(sheet).cached.get(ref)
+        if isinstance(value, _Unreadable):
+            raise BadCell(f"公式单元格 {value.ref} 保存的结果无法读取")
+        return value
 
     def view(self, sheet):
         return self._sheet(sheet).view
 
     def cells(self, sheet):
-        return {ref: cell[0] for ref, cell in self._sheet(sheet).cells.items() if cell[0] is not None}
+        got = self._sheet(sheet)
+        return {ref: v for ref, v in got.values.items() if v is not None and ref not in got.covered}
 
     def close(self):
         if self._zip is not None:
@@ -432,8 +461,48 @@ class FastBook(RawBook):
         return text  # str, e and any type openpyxl does not know: the text itself
 
 
+class _Formats(Mapping):
+    """A sheet's number format per cell ref, looked up from the cell's style when asked."""
+
+    def __init__(self, styles: dict[str, int], codes: list[str]):
+        self._styles = styles
+        self._codes = codes
+
+    def __getitem__(self, ref: str) -> str:
+        style = self._styles[ref]
+        code = self._codes[style] if style < len(self._codes) else "General"
+        if code == "General":
+            raise KeyError(ref)
+        return code
+
+    def __iter__(self):
+        return (ref for ref in self._styles if ref in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_COVERED: dict[tuple, frozenset[str]] = {}  # merged ranges -> the refs they hide; the same in every template
+
+
+def _covered(merged: list[tuple[int, int, int, int]]) -> frozenset[str]:
+    key = tuple(merged)
+    got = _COVERED.get(key)
+    if got is None:
+        refs = set()
+        for min_col, min_row, max_col, max_row in merged:
+            for row in range(min_row, min(max_row, KEEP_ROWS) + 1):
+                for col in range(min_col, min(max_col, KEEP_COLS) + 1):
+                    if (row, col) != (min_row, min_col):
+                        refs.add(f"{get_column_letter(col)}{row}")
+        got = frozenset(refs)
+        if len(_COVERED) < 256:
+            _COVERED[key] = got
+    return got
+
+
 class _SheetReader:
-    """One pass over a sheet part (expat, streamed), mirroring openpyxl's WorkSheetParser."""
+    """One pass over a sheet part with expat, mirroring openpyxl's WorkSheetParser."""
 
     def __init__(self, book: FastBook, part: str):
         self.book = book
@@ -443,7 +512,6 @@ class _SheetReader:
         self.col_counter = 0
         self.shared: dict[str | None, Translator] = {}
         self.claimed = 0  # rows openpyxl's read-only mode has already passed (cached values)
-        self.cached_rows: set[int] = set()
 
     def read(self) -> _Sheet:
         data = self.book._read(self.part)
@@ -451,55 +519,55 @@ class _SheetReader:
             raise BadXml(self.part, f"{len(data) // (1024 * 1024)} MB，超过上限")
         guard(self.part, data)
         self.book._shared_strings  # noqa: B018 - parsed first, as openpyxl does: a broken table refuses the file
-        styles = self.book._styles
-        values: dict[tuple[int, int], object] = {}
-        cached: dict[tuple[int, int], object] = {}
-        cell_styles: dict[tuple[int, int], int] = {}
-        covered: set[tuple[int, int]] = set()
+        self.styles = self.book._styles
+        out = self.out
         try:
-            for _event, el in ET.iterparse(io.BytesIO(data)):
-                tag = el.tag
-                if tag == _ROW:
-                    self._row(el, styles, values, cached, cell_styles)
-                    el.clear()
-                elif tag == _PROT:
-                    self.out.protected = bool(SheetProtection.from_tree(el).sheet)
-                    el.clear()
-                elif tag == _COL:
-                    low, high = int(el.get("min")), int(el.get("max", el.get("min")))
-                    if _bool(el.get("hidden")):
-                        self.out.view.hidden_cols.append((low, high))
-                    el.clear()
-                elif tag == _MERGES:
-                    for child in el:
-                        if child.tag.rpartition("}")[2] == "mergeCell":
-                            bounds = range_boundaries(child.get("ref"))
-                            if None in bounds or bounds[0] > bounds[2] or bounds[1] > bounds[3]:
-                                raise BadCell(f"合并区域“{child.get('ref')}”无效")  # openpyxl refuses it too
-                            self.out.view.merged.append(bounds)
-                    el.clear()
+            if len(data) <= TREE_BYTES:
+                root = ET.fromstring(data)
+                for el in root.iter(_PROT):
+                    self._protection(el)
+                for el in root.iter(_COL):
+                    self._col(el)
+                for el in root.iter(_MERGES):
+                    self._merges(el)
+                for el in root.iter(_ROW):
+                    self._row(el)
+            else:  # a large part is streamed, each row dropped once read: memory stays bounded
+                handlers = {_ROW: self._row, _PROT: self._protection, _COL: self._col, _MERGES: self._merges}
+                for _event, el in ET.iterparse(io.BytesIO(data)):
+                    handler = handlers.get(el.tag)
+                    if handler is not None:
+                        handler(el)
+                        el.clear()
         except ET.ParseError as exc:
             raise BadXml(self.part, exc) from None
-        for min_col, min_row, max_col, max_row in self.out.view.merged:
-            if (max_col - min_col + 1) * (max_row - min_row + 1) > KEEP_ROWS * KEEP_COLS:
-                max_row = min(max_row, KEEP_ROWS)
-                max_col = min(max_col, KEEP_COLS)
-            for row in range(min_row, max_row + 1):
-                for col in range(min_col, max_col + 1):
-                    if (row, col) != (min_row, min_col):
-                        covered.add((row, col))
-        codes = styles.codes
-        for place in set(values) | set(cached):
-            row, col = place
-            ref = f"{get_column_letter(col)}{row}"
-            value = None if place in covered else values.get(place)
-            self.out.cells[ref] = (value, cached.get(place))
-            style = cell_styles.get(place, 0)
-            if style < len(codes) and codes[style] != "General":
-                self.out.view.formats[ref] = codes[style]
-        return self.out
+        out.covered = _covered(out.view.merged)
+        out.view.formats = _Formats(out.styles, self.styles.codes)
+        return out
 
-    def _row(self, row: ET.Element, styles: _Styles, values: dict, cached: dict, cell_styles: dict) -> None:
+    def _protection(self, el: ET.Element) -> None:
+        key = tuple(el.items())  # the same few protection elements in every workbook: read each once
+        got = _PROTECTION.get(key)
+        if got is None:
+            got = bool(SheetProtection.from_tree(el).sheet)
+            if len(_PROTECTION) < 256:
+                _PROTECTION[key] = got
+        self.out.protected = got
+
+    def _col(self, el: ET.Element) -> None:
+        low, high = int(el.get("min")), int(el.get("max", el.get("min")))
+        if _bool(el.get("hidden")):
+            self.out.view.hidden_cols.append((low, high))
+
+    def _merges(self, el: ET.Element) -> None:
+        for child in el:
+            if child.tag.rpartition("}")[2] == "mergeCell":
+                bounds = range_boundaries(child.get("ref"))
+                if None in bounds or bounds[0] > bounds[2] or bounds[1] > bounds[3]:
+                    raise BadCell(f"合并区域“{child.get('ref')}”无效")  # openpyxl refuses it too
+                self.out.view.merged.append(bounds)
+
+    def _row(self, row: ET.Element) -> None:
         r = row.get("r")
         if r is not None:
             try:
@@ -518,33 +586,36 @@ class _SheetReader:
         visible_cached = idx > self.claimed  # the first row element at or past idx answers read-only
         if visible_cached:
             self.claimed = idx
+        out, index, cast_cell = self.out, self.styles.index, self.book.cast
         for c in row:
-            self._cell(c, styles, values, cached, cell_styles, visible_cached)
-
-    def _cell(self, c: ET.Element, styles: _Styles, values: dict, cached: dict, cell_styles: dict,
-              visible_cached: bool) -> None:
-        kind = c.get("t", "n")
-        r = c.get("r")
-        style = styles.index(c.get("s"))
-        if r:
-            row, col, _ref = _place(r)
-            self.col_counter = col
-        else:
-            self.col_counter += 1
-            row, col = self.row_counter, self.col_counter
-        f = c.find(_F)
-        try:
-            cast = self.book.cast(c, kind, style)
-        except (ValueError, IndexError, TypeError, OverflowError) as exc:
-            if f is None:  # openpyxl casts a formula cell's stored result only when it is asked for
-                raise BadCell(f"单元格 {r or ''} 的值无法读取（{type(exc).__name__}）") from None
-            cast = _Unreadable(r)
-        value = self._formula(f, r) if f is not None else cast
-        if row <= KEEP_ROWS and col <= KEEP_COLS:
-            values[(row, col)] = value
-            cell_styles[(row, col)] = style
-            if visible_cached:
-                cached[(row, col)] = cast
+            style = index(c.get("s"))
+            r = c.get("r")
+            if r:
+                row_no, col, ref = _place(r)
+                self.col_counter = col
+            else:
+                self.col_counter += 1
+                row_no, col = idx, self.col_counter
+                ref = f"{get_column_letter(col)}{row_no}"
+            if not len(c):  # <c r="B1" s="6"/>: a styled empty cell, whatever its type, holds nothing
+                if ref in out.values:  # a cell written twice: the later one counts, as in openpyxl
+                    out.values[ref] = None
+                    if visible_cached:
+                        out.cached[ref] = None
+                continue
+            f = c.find(_F)
+            try:
+                cast = cast_cell(c, c.get("t", "n"), style)
+            except (ValueError, IndexError, TypeError, OverflowError) as exc:
+                if f is None:  # openpyxl casts a formula cell's stored result only when it is asked for
+                    raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
+                cast = _Unreadable(r)
+            value = self._formula(f, r) if f is not None else cast
+            if row_no <= KEEP_ROWS and col <= KEEP_COLS:
+                out.values[ref] = value
+                out.styles[ref] = style
+                if visible_cached:
+                    out.cached[ref] = cast
 
     def _formula(self, f: ET.Element, coordinate: str | None) -> str:
         """openpyxl's parse_formula: shared formulas translated from their master cell."""
