@@ -15,7 +15,7 @@ statutory sheet is compared with what that cell holds now:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
@@ -157,11 +157,7 @@ def unseen_inputs(book: RawBook, fmt: Format, lay: Layout, keys: Iterable[str]) 
         by_sheet.setdefault(lay.cells[key].sheet, []).append(key)
     for sheet, sheet_keys in by_sheet.items():
         view = book.view(sheet)
-        hides = {}  # (row, col) -> the merged range hiding it
-        for merge in view.merged:
-            if (merge[2] - merge[0] + 1) * (merge[3] - merge[1] + 1) > 1:
-                hides.update(((r, c), merge) for r in range(merge[1], min(merge[3], 400) + 1)
-                             for c in range(merge[0], min(merge[2], 64) + 1) if (c, r) != (merge[0], merge[1]))
+        hides = _hidden_by_merges(tuple(view.merged))
         for key in sheet_keys:
             pos = lay.cells[key]
             row, col = pos.row + 1, pos.col + 1
@@ -180,6 +176,16 @@ def unseen_inputs(book: RawBook, fmt: Format, lay: Layout, keys: Iterable[str]) 
                 out.append(finding(Code.CELL_HIDDEN, **_where(fmt, key, pos), how=how[0], value=_shown(value),
                                    actual=_shown(value)))
     return out, covered
+
+
+@lru_cache(maxsize=256)  # the same merged ranges in every workbook of a template
+def _hidden_by_merges(merged: tuple[tuple[int, int, int, int], ...]) -> dict[tuple[int, int], tuple]:
+    """(row, col) -> the merged range that hides it (every cell of a range but its first)."""
+    hides = {}
+    for merge in merged:
+        hides.update(((r, c), merge) for r in range(merge[1], min(merge[3], 400) + 1)
+                     for c in range(merge[0], min(merge[2], 64) + 1) if (c, r) != (merge[0], merge[1]))
+    return hides
 
 
 def _where(fmt: Format, key: str, pos) -> dict:

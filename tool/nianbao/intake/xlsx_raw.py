@@ -184,7 +184,7 @@ class SharedStrings:
         self._done: dict[int, str] = {}
         for index, si in enumerate(items):
             if not _plain_si(si):
-                self._done[index] = Text.from_tree(si).content.replace("x005F_", "")
+                self._done[index] = _rich_text(si)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -196,6 +196,20 @@ class SharedStrings:
             text = (self._items[index][0].text or "").replace("x005F_", "")
             self._done[index] = text
         return text
+
+
+_RICH: dict[tuple, str] = {}  # an item's structure -> its text; templates repeat the same rich items
+
+
+def _rich_text(si: ET.Element) -> str:
+    """openpyxl's text of a rich-text (or otherwise unusual) item, computed once per distinct item."""
+    key = tuple((el.tag, el.text, el.tail, tuple(el.items())) for el in si.iter())
+    got = _RICH.get(key)
+    if got is None:
+        got = Text.from_tree(si).content.replace("x005F_", "")
+        if len(_RICH) < 4096:
+            _RICH[key] = got
+    return got
 
 
 def _plain_si(si: ET.Element) -> bool:
@@ -267,6 +281,7 @@ class _Unreadable:
 
 _STYLES: dict[tuple[int, int], _Styles] = {}
 _PROTECTION: dict[tuple, bool] = {}
+_MERGE_BOUNDS: dict[str, tuple[int, int, int, int]] = {}
 _PLACE: dict[str, tuple[int, int, str]] = {}  # r attribute -> (row, col, canonical ref); same refs in every book
 
 
@@ -407,7 +422,7 @@ class FastBook(RawBook):
         return self._sheet(sheet).protected
 
     def value(self, sheet, ref):
-        got = self._sheet(sheet)
+        got = self._sheets.get(sheet) or self._sheet(sheet)
         return None if ref in got.covered else got.values.get(ref)
 
     def cached(self, sheet, ref):
@@ -518,7 +533,7 @@ class _SheetReader:
         if len(data) > MAX_PART_BYTES:
             raise BadXml(self.part, f"{len(data) // (1024 * 1024)} MB，超过上限")
         guard(self.part, data)
-        self.book._shared_strings  # noqa: B018 - parsed first, as openpyxl does: a broken table refuses the file
+        self.strings = self.book._shared_strings  # parsed first, as openpyxl does: a broken table refuses the file
         self.styles = self.book._styles
         out = self.out
         try:
@@ -562,9 +577,14 @@ class _SheetReader:
     def _merges(self, el: ET.Element) -> None:
         for child in el:
             if child.tag.rpartition("}")[2] == "mergeCell":
-                bounds = range_boundaries(child.get("ref"))
-                if None in bounds or bounds[0] > bounds[2] or bounds[1] > bounds[3]:
-                    raise BadCell(f"合并区域“{child.get('ref')}”无效")  # openpyxl refuses it too
+                ref = child.get("ref")
+                bounds = _MERGE_BOUNDS.get(ref)
+                if bounds is None:
+                    bounds = range_boundaries(ref)
+                    if None in bounds or bounds[0] > bounds[2] or bounds[1] > bounds[3]:
+                        raise BadCell(f"合并区域“{ref}”无效")  # openpyxl refuses it too
+                    if len(_MERGE_BOUNDS) < 4096:
+                        _MERGE_BOUNDS[ref] = bounds
                 self.out.view.merged.append(bounds)
 
     def _row(self, row: ET.Element) -> None:
@@ -586,36 +606,55 @@ class _SheetReader:
         visible_cached = idx > self.claimed  # the first row element at or past idx answers read-only
         if visible_cached:
             self.claimed = idx
-        out, index, cast_cell = self.out, self.styles.index, self.book.cast
+        out, cast_cell = self.out, self.book.cast
+        known, index, dates = self.styles._known, self.styles.index, self.styles.dates
+        values, cached, styles = out.values, out.cached, out.styles
         for c in row:
-            style = index(c.get("s"))
+            s = c.get("s")
+            style = known.get(s)
+            if style is None:
+                style = index(s)
             r = c.get("r")
             if r:
-                row_no, col, ref = _place(r)
+                row_no, col, ref = _PLACE.get(r) or _place(r)
                 self.col_counter = col
             else:
                 self.col_counter += 1
                 row_no, col = idx, self.col_counter
                 ref = f"{get_column_letter(col)}{row_no}"
             if not len(c):  # <c r="B1" s="6"/>: a styled empty cell, whatever its type, holds nothing
-                if ref in out.values:  # a cell written twice: the later one counts, as in openpyxl
-                    out.values[ref] = None
+                if ref in values:  # a cell written twice: the later one counts, as in openpyxl
+                    values[ref] = None
                     if visible_cached:
-                        out.cached[ref] = None
+                        cached[ref] = None
                 continue
-            f = c.find(_F)
-            try:
-                cast = cast_cell(c, c.get("t", "n"), style)
-            except (ValueError, IndexError, TypeError, OverflowError) as exc:
-                if f is None:  # openpyxl casts a formula cell's stored result only when it is asked for
+            kind = c.get("t", "n")
+            first = c[0]
+            if len(c) == 1 and first.tag == _V and first.text and (kind == "s" or kind == "n" and style not in dates):
+                # The common plain cell (a label, a number): cast here, as cast() would.
+                try:
+                    value = self.strings[int(first.text)] if kind == "s" else _cast_number(first.text)
+                except (ValueError, IndexError) as exc:
                     raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
-                cast = _Unreadable(r)
-            value = self._formula(f, r) if f is not None else cast
+                cast = value
+            elif len(c) == 2 and first.tag == _F and not first.attrib and c[1].tag == _V and not c[1].text:
+                # The common formula cell: a plain <f> and an empty stored result (never calculated).
+                value = "=" + first.text if first.text is not None else "="
+                cast = None
+            else:
+                f = c.find(_F)
+                try:
+                    cast = cast_cell(c, kind, style)
+                except (ValueError, IndexError, TypeError, OverflowError) as exc:
+                    if f is None:  # openpyxl casts a formula cell's stored result only when it is asked for
+                        raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
+                    cast = _Unreadable(r)
+                value = self._formula(f, r) if f is not None else cast
             if row_no <= KEEP_ROWS and col <= KEEP_COLS:
-                out.values[ref] = value
-                out.styles[ref] = style
+                values[ref] = value
+                styles[ref] = style
                 if visible_cached:
-                    out.cached[ref] = cast
+                    cached[ref] = cast
 
     def _formula(self, f: ET.Element, coordinate: str | None) -> str:
         """openpyxl's parse_formula: shared formulas translated from their master cell."""
