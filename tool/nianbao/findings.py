@@ -91,7 +91,8 @@ class Code(Enum):
     CELL_HIDDEN = Detail("input cell the clerk could not see", "warning",
                          "此单元格{how}，填表人看不到其中的值（现为 {value}）。请取消隐藏后核对。")
     CELL_MERGED = Detail("input cell covered by a merged range", "error",
-                         "此单元格被合并单元格 {range} 遮住，其中的值（{value}）在表中看不到，未被读取。请取消合并后填写。")
+                         "此单元格被合并单元格 {range} 遮住，其中的值（{value}）在表中看不到，未被读取。"
+                         "请取消合并后填写。")
     CHECK_FORMULA_REPLACED = Detail("校验 sheet formula overwritten", "warning",
                                     "「校验」表的校验公式被改写为固定值 {actual}，此行显示的结果不再是实际核对结果。"
                                     "本系统会重新核对；请恢复模板或重新填报。")

@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
-
 from nianbao.findings import Code, Finding, finding
 from nianbao.format.layout import (
     CHECK_FORMULA_COLUMNS,
@@ -34,6 +32,15 @@ from nianbao.format.spec import Format
 from .xlsx_raw import RawBook
 
 _SHOWN_MAX = 30  # characters of a cell's content quoted in a message
+
+
+def _split(ref: str) -> tuple[int, int]:
+    """'D6' -> (5, 3): 0-based row and column."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]) - 1, col - 1
 
 
 def _norm(value) -> str:
@@ -61,7 +68,8 @@ def moved_tables(book: RawBook, lay: Layout) -> list[Finding]:
     out = []
     for sheet, labels, plan in _label_plan(lay.fmt):
         value = book.value
-        wrong = [label for ref, text, label in plan if value(sheet, ref) != text and _norm(value(sheet, ref)) != _norm(text)]
+        wrong = [label for ref, text, label in plan
+                 if value(sheet, ref) != text and _norm(value(sheet, ref)) != _norm(text)]
         if wrong:
             ref, what = _describe(book, sheet, labels, wrong)
             out.append(finding(Code.LAYOUT_MOVED, sheet=sheet, cell=ref, what=what))
@@ -73,8 +81,7 @@ def _describe(book: RawBook, sheet: str, labels: tuple, wrong: list) -> tuple[st
     found: dict[str, list[tuple[int, int]]] = {}
     for ref, value in book.cells(sheet).items():
         if isinstance(value, str) and value.strip():
-            row, col = coordinate_to_tuple(ref)
-            found.setdefault(_norm(value), []).append((row - 1, col - 1))
+            found.setdefault(_norm(value), []).append(_split(ref))
     wrong_set = {(r, c) for r, c, _ in wrong}
     row, col, text = wrong[0]
     ref = f"{col_letter(col)}{row + 1}"
@@ -163,7 +170,7 @@ def unseen_inputs(book: RawBook, fmt: Format, lay: Layout, keys: Iterable[str]) 
             row, col = pos.row + 1, pos.col + 1
             merge = hides.get((row, col))
             if merge is not None:
-                span = f"{get_column_letter(merge[0])}{merge[1]}:{get_column_letter(merge[2])}{merge[3]}"
+                span = f"{col_letter(merge[0] - 1)}{merge[1]}:{col_letter(merge[2] - 1)}{merge[3]}"
                 covered.add(key)
                 out.append(finding(Code.CELL_MERGED, **_where(fmt, key, pos), range=span,
                                    value=_shown(book.cached(sheet, pos.ref))))

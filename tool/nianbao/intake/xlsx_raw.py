@@ -609,6 +609,7 @@ class _SheetReader:
         out, cast_cell = self.out, self.book.cast
         known, index, dates = self.styles._known, self.styles.index, self.styles.dates
         values, cached, styles = out.values, out.cached, out.styles
+        strings, col_counter = self.strings, 0
         for c in row:
             s = c.get("s")
             style = known.get(s)
@@ -617,12 +618,13 @@ class _SheetReader:
             r = c.get("r")
             if r:
                 row_no, col, ref = _PLACE.get(r) or _place(r)
-                self.col_counter = col
+                col_counter = col
             else:
-                self.col_counter += 1
-                row_no, col = idx, self.col_counter
+                col_counter += 1
+                row_no, col = idx, col_counter
                 ref = f"{get_column_letter(col)}{row_no}"
-            if not len(c):  # <c r="B1" s="6"/>: a styled empty cell, whatever its type, holds nothing
+            n = len(c)
+            if not n:  # <c r="B1" s="6"/>: a styled empty cell, whatever its type, holds nothing
                 if ref in values:  # a cell written twice: the later one counts, as in openpyxl
                     values[ref] = None
                     if visible_cached:
@@ -630,14 +632,14 @@ class _SheetReader:
                 continue
             kind = c.get("t", "n")
             first = c[0]
-            if len(c) == 1 and first.tag == _V and first.text and (kind == "s" or kind == "n" and style not in dates):
+            if n == 1 and first.tag == _V and first.text and (kind == "s" or kind == "n" and style not in dates):
                 # The common plain cell (a label, a number): cast here, as cast() would.
                 try:
-                    value = self.strings[int(first.text)] if kind == "s" else _cast_number(first.text)
+                    value = strings[int(first.text)] if kind == "s" else _cast_number(first.text)
                 except (ValueError, IndexError) as exc:
                     raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
                 cast = value
-            elif len(c) == 2 and first.tag == _F and not first.attrib and c[1].tag == _V and not c[1].text:
+            elif n == 2 and first.tag == _F and not first.attrib and c[1].tag == _V and not c[1].text:
                 # The common formula cell: a plain <f> and an empty stored result (never calculated).
                 value = "=" + first.text if first.text is not None else "="
                 cast = None
@@ -655,6 +657,7 @@ class _SheetReader:
                 styles[ref] = style
                 if visible_cached:
                     cached[ref] = cast
+        self.col_counter = col_counter
 
     def _formula(self, f: ET.Element, coordinate: str | None) -> str:
         """openpyxl's parse_formula: shared formulas translated from their master cell."""
