@@ -206,6 +206,8 @@ def _why_unseen(view, pos, row: int, col: int) -> tuple[str, str | None] | None:
         return f"所在的第 {row} 行被隐藏", None
     if any(low <= col <= high for low, high in view.hidden_cols):
         return f"所在的 {pos.ref.rstrip('0123456789')} 列被隐藏", None
+    if not view.sectioned:
+        return None
     code = view.formats.get(pos.ref, "General")
     if ";" in code:
         return f"的数字格式“{code}”不显示任何内容", code

@@ -77,6 +77,7 @@ class SheetView:
     hidden_rows: set[int] = field(default_factory=set)  # 1-based
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # (min, max), 1-based
     formats: dict[str, str] = field(default_factory=dict)  # ref -> number format code (kept cells)
+    sectioned: bool = True  # some cell may have a format with sections (";"), so one that may show nothing
 
 
 def _formula_text(value) -> object:
@@ -182,9 +183,8 @@ class SharedStrings:
     def __init__(self, items: list[ET.Element]):
         self._items = items
         self._done: dict[int, str] = {}
-        for index, si in enumerate(items):
-            if not _plain_si(si):
-                self._done[index] = _rich_text(si)
+        for index in [i for i, si in enumerate(items) if len(si) != 1 or si[0].tag != _T or len(si[0])]:
+            self._done[index] = _rich_text(items[index])
 
     def __len__(self) -> int:
         return len(self._items)
@@ -210,10 +210,6 @@ def _rich_text(si: ET.Element) -> str:
         if len(_RICH) < 4096:
             _RICH[key] = got
     return got
-
-
-def _plain_si(si: ET.Element) -> bool:
-    return len(si) == 1 and si[0].tag == _T and not len(si[0])
 
 
 @dataclass
@@ -245,6 +241,7 @@ class _Styles:
         self._known: dict[str | None, int] = {None: 0}
         self.dates = {i for i, code in enumerate(self.codes) if is_date_format(code)}
         self.durations = {i for i, code in enumerate(self.codes) if is_timedelta_format(code)}
+        self.sectioned = any(";" in code for code in self.codes)
 
     def index(self, s: str | None) -> int:
         """The style a cell's s attribute names, refused as openpyxl refuses it (no such style)."""
@@ -342,7 +339,7 @@ class FastBook(RawBook):
         return self._zip.read(part)
 
     def _xml(self, part: str) -> ET.Element:
-        return parse(part, self._read(part))
+        return parse(part, self._read(part), screened=bool(self._parts))
 
     def _rels(self, part: str) -> dict[str, str]:
         if part not in self._rels_cache:
@@ -532,7 +529,8 @@ class _SheetReader:
         data = self.book._read(self.part)
         if len(data) > MAX_PART_BYTES:
             raise BadXml(self.part, f"{len(data) // (1024 * 1024)} MB，超过上限")
-        guard(self.part, data)
+        if not self.book._parts:  # screened parts were already proven free of any DTD (safety.screen)
+            guard(self.part, data)
         self.strings = self.book._shared_strings  # parsed first, as openpyxl does: a broken table refuses the file
         self.styles = self.book._styles
         out = self.out
@@ -558,6 +556,7 @@ class _SheetReader:
             raise BadXml(self.part, exc) from None
         out.covered = _covered(out.view.merged)
         out.view.formats = _Formats(out.styles, self.styles.codes)
+        out.view.sectioned = self.styles.sectioned
         return out
 
     def _protection(self, el: ET.Element) -> None:
