@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-batch serve
+.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-engines fuzz-batch serve
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ sysdeps:
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$$missing python3-uno"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
@@ -46,9 +47,15 @@ serve: $(STAMP)
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -q
 
-# Longer fuzz runs than `make test` does (issue 12). fuzz-batch: check, annotate and compile over
-# mutated workbooks; NIANBAO_FUZZ mutants, at most NIANBAO_FUZZ_SECONDS, seed NIANBAO_FUZZ_SEED.
-fuzz: fuzz-batch
+# Longer fuzz runs than `make test` does (issue 12).
+# fuzz-engines: both workbook readers over thousands of seeded XML-level mutants (a few hundred run in `make test`).
+# fuzz-batch: check, annotate and compile over mutated workbooks; NIANBAO_FUZZ mutants, at most
+# NIANBAO_FUZZ_SECONDS, seed NIANBAO_FUZZ_SEED.
+fuzz: fuzz-engines fuzz-batch
+
+FUZZ_EXAMPLES ?= 3000
+fuzz-engines: $(STAMP)
+	NIANBAO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/intake/test_engines_fuzz.py
 
 fuzz-batch: $(STAMP)
 	NIANBAO_FUZZ=$${NIANBAO_FUZZ:-3000} NIANBAO_FUZZ_SECONDS=$${NIANBAO_FUZZ_SECONDS:-1800} \

@@ -882,3 +882,222 @@ BATCH_CASES: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
     "broken_core_properties": (broken_core_properties, ("T3-1", "FILE_CORRUPT")),
     "styled_empty_rows": (styled_empty_rows, ("T3-1",)),
 }
+
+
+
+# -- issue 12 (reader): workbooks read as Excel shows them, and tables that moved ---------------------
+#
+# Each generator writes a filled 2021 template (tests/factory.py) and changes it at the XML level the
+# way a hostile sender or an unlucky program would. ``READ_CASES`` maps a case to (generator, the Code
+# names check_file must report — for a refusal, the one finding). Every case passes safety.screen.
+
+T2 = "表二 主动公开"
+T2_PART = "xl/worksheets/sheet3.xml"  # 封面, 正文, then 表二
+T2_D6 = 41  # 表二 D6: 行政规范性文件 · 现行有效件数, the cell the review used
+
+
+def filled_2021(d: Path, name: str = "_filled.xlsx") -> Path:
+    from factory import valid_document
+
+    from nianbao.format.spec import all_formats
+    from nianbao.template.write import write_template
+
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    doc = valid_document(fmt)
+    doc["tables"]["proactive.normative_docs.in_force"] = T2_D6
+    return write_template(fmt, doc["year"], doc["agency"], d / name, document=doc)
+
+
+def _edit_part(d: Path, name: str, part: str, edit: Callable[[str], str]) -> Path:
+    def change(member: str, data: bytes) -> bytes:
+        return edit(data.decode("utf-8")).encode("utf-8") if member == part else data
+
+    return rezip(filled_2021(d), d / name, edit=change)
+
+
+def _cell_xml(xml: str, ref: str) -> str:
+    start = xml.index(f'<c r="{ref}"')
+    return xml[start:xml.index("</c>", start) + 4]
+
+
+def unclosed_cells(d: Path) -> Path:
+    """~260 KB of <c r=…> tags that never close (the regex scan backtracked for minutes on this)."""
+    rng = random.Random(12)
+    junk = "".join(f'<c r="{get_col(rng.randrange(1, 200))}{rng.randrange(1, 99999)}" s="{rng.randrange(30)}">'
+                   f"<v>{rng.random()}</v>" for _ in range(13000))
+    return _edit_part(d, "unclosed_cells.xlsx", T2_PART, lambda x: x.replace("<sheetData>", "<sheetData>" + junk, 1))
+
+
+def unclosed_shared_strings(d: Path) -> Path:
+    rng = random.Random(13)
+    junk = "".join(f"<si><t>{rng.random()}{rng.random()}" for _ in range(9000))
+    return _edit_part(d, "unclosed_si.xlsx", "xl/sharedStrings.xml",
+                      lambda x: x.replace("</sst>", junk + "</sst>"))
+
+
+def get_col(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def comment_value(d: Path) -> Path:
+    """A second D6 inside an XML comment after the real one: Excel, LibreOffice and openpyxl show 41."""
+    return _edit_part(d, "comment_value.xlsx", T2_PART, lambda x: x.replace(
+        _cell_xml(x, "D6"), _cell_xml(x, "D6") + '<!--<c r="D6"><v>999</v></c>-->', 1))
+
+
+def comment_protection(d: Path) -> Path:
+    """Protection removed, and a <sheetProtection> left inside a comment: not protection."""
+    def edit(x: str) -> str:
+        start = x.index("<sheetProtection")
+        end = x.index("/>", start) + 2
+        return x[:start] + "<!--" + x[start:end] + "-->" + x[end:]
+
+    return _edit_part(d, "comment_protection.xlsx", T2_PART, edit)
+
+
+def cdata_value(d: Path) -> Path:
+    return _edit_part(d, "cdata.xlsx", T2_PART, lambda x: x.replace(
+        _cell_xml(x, "D6"), _cell_xml(x, "D6").replace(f"<v>{T2_D6}</v>", f"<v><![CDATA[{T2_D6}]]></v>"), 1))
+
+
+def charref_value(d: Path) -> Path:
+    refs = "".join(f"&#{ord(ch)};" for ch in str(T2_D6))
+    return _edit_part(d, "charref.xlsx", T2_PART, lambda x: x.replace(
+        _cell_xml(x, "D6"), _cell_xml(x, "D6").replace(f"<v>{T2_D6}</v>", f"<v>{refs}</v>"), 1))
+
+
+def prefixed_elements(d: Path) -> Path:
+    """Every SpreadsheetML element of 表二 written with an x: prefix bound to the right namespace."""
+    import re as _re
+
+    def edit(x: str) -> str:
+        head, body = x.split("?>", 1)
+        body = body.replace('xmlns="http://schemas', 'xmlns:x="http://schemas', 1)
+        return head + "?>" + _re.sub(r"<(/?)([A-Za-z]+)([ />])", r"<\1x:\2\3", body)
+
+    return _edit_part(d, "prefixed.xlsx", T2_PART, edit)
+
+
+def wrong_namespace_value(d: Path) -> Path:
+    """D6's <v> in a namespace that is not SpreadsheetML's: a conforming reader sees no value."""
+    return _edit_part(d, "wrong_ns.xlsx", T2_PART, lambda x: x.replace(
+        _cell_xml(x, "D6"), _cell_xml(x, "D6").replace(f"<v>{T2_D6}</v>", f'<w:v xmlns:w="urn:other">{T2_D6}</w:v>'),
+        1))
+
+
+def bad_style_index(d: Path) -> Path:
+    return _edit_part(d, "bad_style.xlsx", T2_PART, lambda x: x.replace(
+        _cell_xml(x, "D6"), _cell_xml(x, "D6").replace('s="', 's="9', 1), 1))
+
+
+def unknown_cell_type(d: Path) -> Path:
+    """t="x": not a type Excel writes; openpyxl keeps the text, so both engines read "41" as text."""
+    return _edit_part(d, "unknown_t.xlsx", T2_PART, lambda x: x.replace(
+        _cell_xml(x, "D6"), _cell_xml(x, "D6").replace('<c r="D6"', '<c r="D6" t="x"', 1), 1))
+
+
+_STRICT = {
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "http://purl.oclc.org/ooxml/spreadsheetml/main",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+
+
+def strict_open_xml(d: Path) -> Path:
+    """Saved as Excel's "Strict Open XML 电子表格": other namespace URIs for the same elements."""
+    def change(member: str, data: bytes) -> bytes:
+        if not member.endswith((".xml", ".rels")):
+            return data
+        text = data.decode("utf-8")
+        for old, new in _STRICT.items():
+            text = text.replace(old, new)
+        if member == "xl/workbook.xml":
+            text = text.replace("<workbook ", '<workbook conformance="strict" ', 1)
+        return text.encode("utf-8")
+
+    return rezip(filled_2021(d), d / "strict.xlsx", edit=change)
+
+
+def _with_openpyxl(d: Path, name: str, mutate: Callable) -> Path:
+    import openpyxl
+
+    path = filled_2021(d, name)
+    book = openpyxl.load_workbook(path)
+    mutate(book)
+    book.save(path)
+    return path
+
+
+def moved_rows(d: Path) -> Path:
+    """Row 5 of 表二 inserted, row 8 deleted (openpyxl moves cells only; see the LibreOffice test)."""
+    def mutate(book):
+        book[T2].insert_rows(5)
+        book[T2].delete_rows(8)
+
+    return _with_openpyxl(d, "moved_rows.xlsx", mutate)
+
+
+def hidden_row(d: Path) -> Path:
+    return _with_openpyxl(d, "hidden_row.xlsx", lambda b: setattr(b[T2].row_dimensions[6], "hidden", True))
+
+
+def hidden_column(d: Path) -> Path:
+    return _with_openpyxl(d, "hidden_col.xlsx", lambda b: setattr(b[T2].column_dimensions["D"], "hidden", True))
+
+
+def hiding_number_format(d: Path) -> Path:
+    return _with_openpyxl(d, "hidden_format.xlsx", lambda b: setattr(b[T2]["D6"], "number_format", ";;;"))
+
+
+def merged_over_input(d: Path) -> Path:
+    """C6:D6 merged: Excel shows C6 across both cells, D6's 41 stays in the file unseen."""
+    return _edit_part(d, "merged.xlsx", T2_PART, lambda x: x.replace(
+        '<mergeCell ref="A1:B1"/>', '<mergeCell ref="A1:B1"/><mergeCell ref="C6:D6"/>', 1))
+
+
+def sum_counts_a_cell_twice(d: Path) -> Path:
+    """A total of 表三 that adds one of its parts twice: the sheet shows it, the rules would not."""
+    return _edit_part(d, "sum_twice.xlsx", "xl/worksheets/sheet4.xml",
+                      lambda x: x.replace("<f>SUM(D6:I6)</f>", "<f>SUM(D6:I6,D6)</f>", 1))
+
+
+def sum_plus_one(d: Path) -> Path:
+    return _edit_part(d, "sum_plus_one.xlsx", "xl/worksheets/sheet4.xml",
+                      lambda x: x.replace("<f>SUM(D6:I6)</f>", "<f>SUM(D6:I6)+1</f>", 1))
+
+
+def check_formula_constant(d: Path) -> Path:
+    """A 校验 result overwritten with a ✓ typed in."""
+    def mutate(book):
+        from nianbao.format.layout import CHECK_SHEET
+
+        book[CHECK_SHEET]["H4"] = "✓"
+
+    return _with_openpyxl(d, "check_constant.xlsx", mutate)
+
+
+READ_CASES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
+    "unclosed_cells": (unclosed_cells, ["FILE_CORRUPT"]),
+    "unclosed_shared_strings": (unclosed_shared_strings, ["FILE_CORRUPT"]),
+    "comment_value": (comment_value, []),
+    "comment_protection": (comment_protection, ["PROTECTION_REMOVED"]),
+    "cdata_value": (cdata_value, []),
+    "charref_value": (charref_value, []),
+    "prefixed_elements": (prefixed_elements, []),
+    "wrong_namespace_value": (wrong_namespace_value, ["CELL_BLANK"]),
+    "bad_style_index": (bad_style_index, ["FILE_CORRUPT"]),
+    "unknown_cell_type": (unknown_cell_type, ["CELL_NORMALISED"]),
+    "strict_open_xml": (strict_open_xml, ["FILE_STRICT_OOXML"]),
+    "moved_rows": (moved_rows, ["LAYOUT_MOVED"]),
+    "hidden_row": (hidden_row, ["CELL_HIDDEN"] * 3),
+    "hidden_column": (hidden_column, ["CELL_HIDDEN"] * 2),
+    "hiding_number_format": (hiding_number_format, ["CELL_HIDDEN"]),
+    "merged_over_input": (merged_over_input, ["CELL_MERGED"]),
+    "sum_counts_a_cell_twice": (sum_counts_a_cell_twice, ["FORMULA_CHANGED"]),
+    "sum_plus_one": (sum_plus_one, ["FORMULA_CHANGED"]),
+    "check_formula_constant": (check_formula_constant, ["CHECK_FORMULA_REPLACED"]),
+}

@@ -117,6 +117,21 @@ class Code(Enum):
     ANNOTATE_TOO_BIG = Detail("workbook too large to annotate", "warning",
                               "工作簿过大（{what}），为免耗尽内存，未生成批注副本。校验结果不受影响；"
                               "请删除表格下方多余的空行或格式后另存，再重新校验。")
+    # -- the workbook read as Excel shows it (issue 12: reader)
+    FILE_STRICT_OOXML = Detail("Strict Open XML workbook", "error",
+                               "这是“Strict Open XML 电子表格”格式的工作簿，本系统不读取这种格式。"
+                               "请在 Excel 中“另存为”→“Excel 工作簿（*.xlsx）”（普通 Excel 工作簿 .xlsx）后重新提交。")
+    LAYOUT_MOVED = Detail("statutory table moved (rows or columns inserted/deleted, labels changed)", "error",
+                          "「{sheet}」的版式被改动：{what}。请使用原模板重新填写，或撤销插入/删除的行列。"
+                          "为避免读错，本文件的数字均未被读取。")
+    CELL_HIDDEN = Detail("input cell the clerk could not see", "warning",
+                         "此单元格{how}，填表人看不到其中的值（现为 {value}）。请取消隐藏后核对。")
+    CELL_MERGED = Detail("input cell covered by a merged range", "error",
+                         "此单元格被合并单元格 {range} 遮住，其中的值（{value}）在表中看不到，未被读取。"
+                         "请取消合并后填写。")
+    CHECK_FORMULA_REPLACED = Detail("校验 sheet formula overwritten", "warning",
+                                    "「校验」表的校验公式被改写为固定值 {actual}，此行显示的结果不再是实际核对结果。"
+                                    "本系统会重新核对；请恢复模板或重新填报。")
 
 
 @dataclass

@@ -18,6 +18,11 @@ from .spec import Block, Format, Node, RuleInstance, Table
 COVER_SHEET = "封面"
 TEXT_SHEET = "正文"
 CHECK_SHEET = "校验"
+# The 校验 sheet's columns that hold a formula in every check row (左边, 右边, 差额), and the result
+# column, a formula or 不适用 (template/checks.py paints them; tests/format/test_layout.py keeps both in step).
+CHECK_FORMULA_COLUMNS = (4, 5, 6)
+CHECK_RESULT_COLUMN = 7
+NOT_APPLICABLE = "不适用"
 NAME_PREFIX = "nb."  # names of templates before 2026.2 (nb.<key>); now only where a Chinese name cannot be made
 META_NAMES = ("format", "year", "agency_name", "agency_code", "agency_level", "template_version",
               "fingerprint", "hmac", "kind")
@@ -122,6 +127,18 @@ class Layout:
         # A name two cells would share, or one too long for Excel, falls back to the key.
         return {key: name if seen[name.lower()] == 1 and len(name) <= 255 else NAME_PREFIX + key
                 for key, name in names.items()}
+
+    @cached_property
+    def labels(self) -> dict[str, tuple[tuple[int, int, str], ...]]:
+        """Per statutory sheet, every label and header the template paints there: (row, col, text),
+        0-based, in reading order. The reader compares them with the sheet to find a moved table."""
+        out: dict[str, list[tuple[int, int, str]]] = {}
+        for key, grid in self.grids.items():
+            top = self.grid_origin[key]
+            for cell in grid.cells:
+                if cell.role != "value" and cell.text.strip():
+                    out.setdefault(grid.table.sheet, []).append((top + cell.row, cell.col, cell.text))
+        return {sheet: tuple(sorted(cells)) for sheet, cells in out.items()}
 
     @cached_property
     def _fingerprint(self) -> str:

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
@@ -26,8 +27,10 @@ from nianbao.format.document import CONTACT_KEYS, compute_derived, number_text, 
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 
+from . import sheet_layout
 from .normalise import normalise
-from .xlsx_raw import ENGINES, FastBook, RawBook
+from .xlsx_raw import ENGINES, BadCell, FastBook, RawBook
+from .xmlparse import BadXml, DtdRefused, StrictOpenXml
 
 
 @dataclass
@@ -72,6 +75,16 @@ _BOMB_TYPES = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"
 
 def _load_failure(exc: Exception) -> Finding:
     name = type(exc).__name__
+    if isinstance(exc, DtdRefused):
+        return finding(Code.FILE_XML_BOMB)
+    if isinstance(exc, StrictOpenXml):
+        return finding(Code.FILE_STRICT_OOXML)
+    if isinstance(exc, BadXml):
+        return finding(Code.FILE_CORRUPT, what=exc.describe())
+    if isinstance(exc, BadCell):
+        return finding(Code.FILE_CORRUPT, what=str(exc))
+    if isinstance(exc, ET.ParseError):  # the openpyxl engine meets malformed XML
+        return finding(Code.FILE_CORRUPT, what="XML 格式错误")
     chain, seen = exc, 0
     while chain is not None and seen < 10:  # openpyxl wraps defusedxml's refusal in a ValueError
         if type(chain).__name__ in _BOMB_TYPES or "amplification" in str(chain).lower():
@@ -133,10 +146,10 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     missing = [s for s in lay.sheets if s not in book.sheetnames]
     if missing:
         return refuse(*[finding(Code.SHEET_MISSING, sheet=s) for s in missing])
-    wanted: dict[str, set[str]] = {}
-    for pos in list(lay.cells.values()) + [f.pos for f in lay.fields.values()]:
-        wanted.setdefault(pos.sheet, set()).add(pos.ref)
-    book.load(wanted)
+    book.load({sheet: set() for sheet in lay.sheets})
+    moved = sheet_layout.moved_tables(book, lay)
+    if moved:  # the numbers are not where the layout says: read none of them
+        return refuse(*moved)
     for name in book.sheetnames:
         if name not in lay.sheets:
             if kind != "summary":  # a county summary carries its own extra sheets
@@ -145,9 +158,13 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
             findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
     findings.extend(mac_findings)
 
-    tables, provenance = _read_inputs(book, fmt, findings)
+    unseen, covered = sheet_layout.unseen_inputs(book, fmt, lay, fmt.input_keys())
+    tables, provenance = _read_inputs(book, fmt, findings, covered)
+    findings.extend(unseen)
     tables = compute_derived(fmt, tables)
     _check_derived(book, fmt, tables, findings, provenance)
+    if kind != "summary":
+        findings.extend(sheet_layout.check_sheet_formulas(book, lay))
     doc = {
         "format": fmt.id,
         "year": year,
@@ -177,10 +194,14 @@ def _cell_finding(code: Code, fmt: Format, key: str, **context) -> Finding:
                    column_label=cell.column_label or None, **context)
 
 
-def _read_inputs(book, fmt: Format, findings: list[Finding]) -> tuple[dict, dict]:
+def _read_inputs(book, fmt: Format, findings: list[Finding], covered: set[str]) -> tuple[dict, dict]:
     tables: dict = {}
     provenance: dict[str, str] = {}
     for key, sheet, ref, kind, where in _input_plan(fmt):
+        if key in covered:  # under a merged range: not shown, not read (sheet_layout names it)
+            provenance[key] = where
+            tables[key] = None
+            continue
         raw = book.value(sheet, ref)
         if isinstance(raw, str) and raw.startswith("="):
             raw = f"公式 {raw}"  # a formula typed into an input cell is not a number we can trust
@@ -205,11 +226,11 @@ def _input_plan(fmt: Format) -> tuple[tuple[str, str, str, str, str], ...]:
 
 
 @lru_cache(maxsize=None)
-def _formula_plan(fmt: Format) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
-    """(key, sheet, ref, the cells its SUM must add as "sheet!A1") of every derived cell."""
+def _formula_plan(fmt: Format) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(key, sheet, ref, the cells its SUM must add as sorted "sheet!A1", each as often as it counts)."""
     lay = layout(fmt)
     return tuple((key, lay.cells[key].sheet, lay.cells[key].ref,
-                  frozenset(f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts()))
+                  tuple(sorted(f"{lay.cells[p].sheet}!{lay.cells[p].ref}" for p in inst.parts())))
                  for key, inst in fmt.derived.items())
 
 
@@ -218,12 +239,13 @@ _MAX_SUM_CELLS = 1000
 
 
 @lru_cache(maxsize=4096)  # the same few formulas in every workbook of a format
-def _formula_refs(formula: str, sheet: str) -> frozenset[str] | None:
-    """The cells a =SUM(...) formula adds up, as 'sheet!A1'; None for any other formula."""
+def _formula_refs(formula: str, sheet: str) -> tuple[str, ...] | None:
+    """The cells a =SUM(...) formula adds up, as sorted 'sheet!A1', a cell named twice twice
+    (=SUM(D6:I6,D6) counts D6 twice: not the template's total); None for any other formula."""
     match = _SUM.match(formula.replace("$", ""))
     if not match:
         return None
-    refs: set[str] = set()
+    refs: list[str] = []
     for arg in match.group(1).split(","):
         arg = arg.strip()
         where = sheet
@@ -240,8 +262,10 @@ def _formula_refs(formula: str, sheet: str) -> frozenset[str] | None:
             return None  # too many cells to be any formula nianbao writes, and too many to list
         for col in range(min_col, max_col + 1):
             for row in range(min_row, max_row + 1):
-                refs.add(f"{where}!{openpyxl.utils.get_column_letter(col)}{row}")
-    return frozenset(refs)
+                refs.append(f"{where}!{openpyxl.utils.get_column_letter(col)}{row}")
+        if len(refs) > _MAX_SUM_CELLS:
+            return None
+    return tuple(sorted(refs))
 
 
 def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
@@ -269,6 +293,8 @@ def _expected_text(value) -> str:
 
 
 def _plain(value) -> object:
+    if value is None:
+        return "空白"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value

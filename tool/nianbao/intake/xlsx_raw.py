@@ -1,39 +1,57 @@
 """Two ways to get at a workbook's raw cells, with one interface, so the reader can use either.
 
 RawBook answers exactly what read.py needs: sheet names and protection, defined names,
-custom document properties, and for a cell its value, its formula and its cached result.
+custom document properties, for a cell its value, its formula and its cached result, and what
+a clerk could not see (merged, hidden rows and columns, number formats).
 
 - OpenpyxlBook: the reference, two openpyxl loads (formulas, then cached values).
-- FastBook: opens the zip once and reads only the parts and cells asked for: small parts
-  through an XML parser (defusedxml, or expat directly for parts safety.screen has proven
-  free of any DTD), sheets and shared strings with a C-speed scan that never expands
-  entities; shared strings are decoded only when a cell asks for one. It borrows openpyxl's
-  pure helpers for number formats, Excel dates and shared-formula translation so values come
-  out the same as openpyxl's; tests prove both engines give identical findings on the
-  sample corpus.
+- FastBook: opens the zip once and parses every part it reads with expat (C, through
+  ElementTree), after xmlparse.guard has refused any DTD, so what it reads is what a conforming
+  reader sees: comments ignored, CDATA and character references resolved, elements found by
+  namespace URI whatever their prefix. Cell semantics follow openpyxl's reader step by step
+  (the cell types, shared formulas, date styles, merged cells, the row order openpyxl's
+  read-only mode sees for cached values), reusing its pure helpers, so both engines give the
+  same values and findings; tests/intake/test_engines_fuzz.py proves it on mutated workbooks.
 """
 
 from __future__ import annotations
 
-import html
+import io
 import posixpath
-import re
 import zipfile
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from defusedxml import ElementTree as SafeET
+from openpyxl.cell.text import Text
 from openpyxl.formula.translate import Translator
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.utils.datetime import from_excel
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.worksheet._reader import _cast_number
+from openpyxl.worksheet.protection import SheetProtection
 
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+from .xmlparse import MAX_PART_BYTES, BadXml, StrictOpenXml, guard, parse
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS = "{" + MAIN + "}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+_ROW, _C, _V, _F, _IS = NS + "row", NS + "c", NS + "v", NS + "f", NS + "is"
+_PROT, _MERGES, _COL, _SI, _T = NS + "sheetProtection", NS + "mergeCells", NS + "col", NS + "si", NS + "t"
+
+# Cells kept per sheet: the statutory tables and the cover fit in far less; a hostile sheet of a
+# million rows is still scanned (so a broken cell anywhere refuses the file, as openpyxl would)
+# but only this corner of it is kept in memory.
+KEEP_ROWS, KEEP_COLS = 400, 64
+# A sheet part up to this size is parsed into one tree (fastest); a larger one is streamed row by row.
+TREE_BYTES = 4 * 1024 * 1024
 
 
 class RawBook:
@@ -43,10 +61,34 @@ class RawBook:
     def custom_property(self, name: str) -> str | None: ...
     def protected(self, sheet: str) -> bool: ...
     def load(self, wanted: dict[str, set[str]]) -> None:
-        """Announce every cell that will be asked for (sheet -> refs), so a sheet is parsed once."""
+        """Announce the sheets that will be asked about, so each is parsed once."""
     def value(self, sheet: str, ref: str): ...  # like openpyxl: formulas come back as '=…' strings
     def cached(self, sheet: str, ref: str): ...  # the stored result of a formula cell
+    def view(self, sheet: str) -> SheetView: ...  # what the clerk could not see
+    def cells(self, sheet: str) -> dict[str, object]: ...  # every non-empty value (the kept corner)
     def close(self) -> None: ...
+
+
+@dataclass
+class SheetView:
+    """The parts of a sheet that change what a clerk sees, beyond the cell values."""
+
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_col, min_row, max_col, max_row)
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # (min, max), 1-based
+    formats: dict[str, str] = field(default_factory=dict)  # ref -> number format code (kept cells)
+    sectioned: bool = True  # some cell may have a format with sections (";"), so one that may show nothing
+
+
+def _formula_text(value) -> object:
+    """openpyxl's array and data-table formulas as the '=…' text the fast engine gives."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    if isinstance(value, ArrayFormula):
+        return value.text if isinstance(value.text, str) else "="
+    if isinstance(value, DataTableFormula):
+        return "="
+    return value
 
 
 class OpenpyxlBook(RawBook):
@@ -54,6 +96,7 @@ class OpenpyxlBook(RawBook):
         import openpyxl
 
         self._path = path
+        refuse_strict(path)
         # A file object, so content decides, not the extension (openpyxl refuses a renamed .xlsx).
         self._fh = open(path, "rb")  # noqa: SIM115 - closed in close()
         try:
@@ -81,7 +124,7 @@ class OpenpyxlBook(RawBook):
         pass
 
     def value(self, sheet, ref):
-        return self._book[sheet][ref].value
+        return _formula_text(self._book[sheet][ref].value)
 
     def cached(self, sheet, ref):
         if self._cached_book is None:
@@ -90,7 +133,37 @@ class OpenpyxlBook(RawBook):
             self._cached_fh = open(self._path, "rb")  # noqa: SIM115 - closed in close()
             self._cached_book = openpyxl.load_workbook(self._cached_fh, data_only=True, read_only=True,
                                                        keep_links=False)
+            self._cached_rows: dict[str, list] = {}
+        if sheet not in self._cached_rows:
+            # One read-only pass per sheet (a lookup per cell would parse the sheet each time); with the
+            # bounds given, the rows are the ones a single-cell lookup finds.
+            ws = self._cached_book[sheet]
+            self._cached_rows[sheet] = [[c.value for c in row] for row in ws.iter_rows(
+                min_row=1, max_row=KEEP_ROWS, min_col=1, max_col=KEEP_COLS)]
+        row, col = coordinate_to_tuple(ref)
+        rows = self._cached_rows[sheet]
+        if row <= len(rows) and col <= len(rows[row - 1]):
+            return rows[row - 1][col - 1]
         return self._cached_book[sheet][ref].value
+
+    def cells(self, sheet):
+        ws = self._book[sheet]
+        return {c.coordinate: self.value(sheet, c.coordinate)
+                for row in ws.iter_rows(max_row=min(ws.max_row, KEEP_ROWS), max_col=min(ws.max_column, KEEP_COLS))
+                for c in row if c.value is not None}
+
+    def view(self, sheet):
+        ws = self._book[sheet]
+        out = SheetView()
+        out.merged = [r.bounds for r in ws.merged_cells.ranges]
+        out.hidden_rows = {int(r) for r, dim in ws.row_dimensions.items() if dim.hidden}
+        out.hidden_cols = [(dim.min, dim.max) for dim in ws.column_dimensions.values()
+                           if dim.hidden and dim.min is not None]
+        for row in ws.iter_rows(max_row=min(ws.max_row, KEEP_ROWS), max_col=min(ws.max_column, KEEP_COLS)):
+            for cell in row:
+                if cell.has_style and cell.number_format != "General":
+                    out.formats[cell.coordinate] = cell.number_format
+        return out
 
     def close(self):
         self._book.close()
@@ -101,36 +174,137 @@ class OpenpyxlBook(RawBook):
 
 
 class SharedStrings:
-    """The shared-string table, each item decoded the first time a cell asks for it.
+    """The shared-string table as openpyxl reads it, each item decoded the first time a cell asks.
 
-    A template holds a few hundred strings (labels, instructions) and the reader needs a
-    handful (the text answers), so decoding all of them would be most of the work."""
+    A plain item (<si><t>…</t></si>) is its text; anything else (rich-text runs, phonetic runs,
+    odd children) goes through openpyxl's own Text model, decoded at once so a malformed one
+    refuses the file as openpyxl would."""
 
-    def __init__(self, items: list[bytes], plain: bool = False):
-        self._items = items  # the raw <t> text (plain) or the raw <si> body
-        self._plain = plain
+    def __init__(self, items: list[ET.Element]):
+        self._items = items
         self._done: dict[int, str] = {}
+        for index in [i for i, si in enumerate(items) if len(si) != 1 or si[0].tag != _T or len(si[0])]:
+            self._done[index] = _rich_text(items[index])
 
     def __len__(self) -> int:
         return len(self._items)
 
     def __getitem__(self, index: int) -> str:
+        index = range(len(self._items))[index]  # IndexError past the table; negatives as a list
         text = self._done.get(index)
         if text is None:
-            raw = self._items[index]  # IndexError for an index past the table, as a list would
-            if self._plain:
-                text = _text(raw)
-            else:
-                body = _RPH.sub(b"", raw)  # East Asian phonetic runs are not cell text (as openpyxl)
-                text = "".join(_text(t.group(1)) for t in _T.finditer(body))
+            text = (self._items[index][0].text or "").replace("x005F_", "")
             self._done[index] = text
         return text
 
 
+_RICH: dict[tuple, str] = {}  # an item's structure -> its text; templates repeat the same rich items
+
+
+def _rich_text(si: ET.Element) -> str:
+    """openpyxl's text of a rich-text (or otherwise unusual) item, computed once per distinct item."""
+    key = tuple((el.tag, el.text, el.tail, tuple(el.items())) for el in si.iter())
+    got = _RICH.get(key)
+    if got is None:
+        got = Text.from_tree(si).content.replace("x005F_", "")
+        if len(_RICH) < 4096:
+            _RICH[key] = got
+    return got
+
+
+@dataclass
+class _Sheet:
+    """One sheet as read: values, cached results and styles by ref (the kept corner only)."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    cached: dict[str, object] = field(default_factory=dict)
+    styles: dict[str, int] = field(default_factory=dict)
+    covered: frozenset[str] = frozenset()  # under a merged range, not its first cell: shown as nothing
+    protected: bool = False
+    view: SheetView = field(default_factory=SheetView)
+
+
+class _Styles:
+    """cellXfs: how many there are, which are dates or durations, and each one's number format."""
+
+    def __init__(self, root: ET.Element | None):
+        custom: dict[int, str] = {}
+        self.codes: list[str] = []
+        if root is not None:
+            for n in root.iter(f"{NS}numFmt"):
+                custom[int(n.get("numFmtId"))] = n.get("formatCode", "")
+            xfs = root.find(f"{NS}cellXfs")
+            for xf in xfs if xfs is not None else []:
+                fid = int(xf.get("numFmtId", "0"))
+                self.codes.append(custom.get(fid, BUILTIN_FORMATS.get(fid, "General")))
+        self.count = len(self.codes)
+        self._known: dict[str | None, int] = {None: 0}
+        self.dates = {i for i, code in enumerate(self.codes) if is_date_format(code)}
+        self.durations = {i for i, code in enumerate(self.codes) if is_timedelta_format(code)}
+        self.sectioned = any(";" in code for code in self.codes)
+
+    def index(self, s: str | None) -> int:
+        """The style a cell's s attribute names, refused as openpyxl refuses it (no such style)."""
+        got = self._known.get(s)
+        if got is not None:
+            return got
+        got = self._index(s)
+        if len(self._known) < 1024:
+            self._known[s] = got
+        return got
+
+    def _index(self, s: str) -> int:
+        if not s:
+            raise BadCell(f"单元格样式编号为空（s=\"{s}\"）")
+        try:
+            i = int(s)
+        except ValueError:
+            raise BadCell(f"单元格样式编号“{s}”不是数字") from None
+        if not (-self.count <= i < self.count) and self.count:
+            raise BadCell(f"单元格样式编号 {i} 不存在（共 {self.count} 种样式）")
+        return i if i >= 0 else i + self.count
+
+
+class BadCell(ValueError):
+    """A cell openpyxl cannot load either: the file is refused."""
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """The stored result of a formula cell that cannot be cast: an error only when asked for."""
+
+    ref: str | None
+
+
+_STYLES: dict[tuple[int, int], _Styles] = {}
+_PROTECTION: dict[tuple, bool] = {}
+_MERGE_BOUNDS: dict[str, tuple[int, int, int, int]] = {}
+_PLACE: dict[str, tuple[int, int, str]] = {}  # r attribute -> (row, col, canonical ref); same refs in every book
+
+
+def _place(r: str) -> tuple[int, int, str]:
+    got = _PLACE.get(r)
+    if got is None:
+        try:
+            row, col = coordinate_to_tuple(r)
+        except (ValueError, KeyError, IndexError, UnboundLocalError):
+            raise BadCell(f"单元格地址“{r}”无效") from None
+        got = (row, col, f"{get_column_letter(col)}{row}") if col >= 1 else None
+        if got is None:
+            raise BadCell(f"单元格地址“{r}”无效")
+        if len(_PLACE) < 200_000:
+            _PLACE[r] = got
+    return got
+
+
+def _bool(text: str | None) -> bool:
+    """An XML boolean attribute the way openpyxl's Bool descriptor takes it."""
+    return text not in (None, "", "false", "f", "0")
+
+
 class FastBook(RawBook):
     def __init__(self, path: Path, parts: dict[str, bytes] | None = None):
-        """parts: the inflated parts safety.screen already produced (and proved free of any DTD);
-        else the zip is opened here and every XML part goes through defusedxml."""
+        """parts: the inflated parts safety.screen already produced; else the zip is opened here."""
         self._parts = parts
         self._zip = zipfile.ZipFile(path) if not parts else None
         self._rels_cache: dict[str, dict[str, str]] = {}
@@ -138,35 +312,34 @@ class FastBook(RawBook):
             self._names = set(parts) if parts else set(self._zip.namelist())
             self._workbook_part = self._main_part()
             root = self._xml(self._workbook_part)
+            if root.tag == "{" + STRICT_MAIN + "}workbook":
+                raise StrictOpenXml()
             rels = self._rels(self._workbook_part)
             self._sheet_parts: dict[str, str] = {}
-            self._states: dict[str, str] = {}
             for sheet in root.iter(f"{NS}sheet"):
-                target = rels.get(sheet.get(f"{REL_NS}id"), "")
-                self._sheet_parts[sheet.get("name")] = target
+                self._sheet_parts[sheet.get("name")] = rels.get(sheet.get(f"{REL_NS}id"), "")
             self.sheetnames = list(self._sheet_parts)
             self._defined = {dn.get("name"): (dn.text or "") for dn in root.iter(f"{NS}definedName")
                              if dn.get("localSheetId") is None}
+            pr = root.find(f"{NS}workbookPr")
+            self._epoch = CALENDAR_MAC_1904 if pr is not None and _bool(pr.get("date1904")) else WINDOWS_EPOCH
         except Exception:
             self.close()
             raise
-        self._cells: dict[str, dict[str, tuple]] = {}
-        self._protected: dict[str, bool] = {}
+        self._sheets: dict[str, _Sheet] = {}
 
     # -- package plumbing
 
     def _read(self, part: str) -> bytes:
         if self._parts:
             return self._parts[part]
+        info = self._zip.getinfo(part)
+        if info.file_size > MAX_PART_BYTES:
+            raise BadXml(part, f"解压后 {info.file_size // (1024 * 1024)} MB，超过上限")
         return self._zip.read(part)
 
-    def _xml(self, part: str):
-        data = self._read(part)
-        if self._parts and b"\0" not in data and b"<!" not in data:
-            # Screened, UTF-8/ASCII, no DTD: nothing for a hostile document to expand, so the
-            # C parser is as safe as defusedxml's pure-Python one, and ~5x faster.
-            return ET.fromstring(data)
-        return SafeET.fromstring(data, forbid_dtd=True)
+    def _xml(self, part: str) -> ET.Element:
+        return parse(part, self._read(part), screened=bool(self._parts))
 
     def _rels(self, part: str) -> dict[str, str]:
         if part not in self._rels_cache:
@@ -194,43 +367,31 @@ class FastBook(RawBook):
                 return rel.get("Target", "").lstrip("/")
         return "xl/workbook.xml"
 
-    @cached_property
-    def _shared_strings(self) -> SharedStrings:
+    def _related(self, suffix: str) -> str | None:
         rels = self._rels(self._workbook_part)
-        part = next((t for t in rels.values() if t.endswith("sharedStrings.xml")), None)
-        if part is None or part not in self._names:
-            return SharedStrings([])
-        data = _utf8(self._read(part))
-        if b"<r>" not in data and b"rPh" not in data and b"<r " not in data:
-            # Plain strings only (no rich-text runs, no phonetics): one <t> per item.
-            plain = _SI_PLAIN.findall(data)
-            if len(plain) == len(_SI_OPEN.findall(data)):  # else an odd item (<si/>…): the general way
-                return SharedStrings(plain, plain=True)
-        return SharedStrings(_SI.findall(data))
+        part = next((t for t in rels.values() if t.endswith(suffix)), None)
+        return part if part is not None and part in self._names else None
 
     @cached_property
-    def _date_styles(self) -> set[int]:
-        rels = self._rels(self._workbook_part)
-        part = next((t for t in rels.values() if t.endswith("styles.xml")), None)
-        if part is None or part not in self._names:
-            return set()
+    def _shared_strings(self) -> SharedStrings:
+        part = self._related("sharedStrings.xml")
+        if part is None:
+            return SharedStrings([])
+        return SharedStrings(list(self._xml(part).iter(_SI)))
+
+    @cached_property
+    def _styles(self) -> _Styles:
+        part = self._related("styles.xml")
+        if part is None:
+            return _Styles(None)
         raw = self._read(part)
         key = (zlib.crc32(raw), len(raw))  # the same styles part in every template: parse it once
-        cached = _DATE_STYLES.get(key)
-        if cached is not None:
-            return cached
-        root = SafeET.fromstring(raw, forbid_dtd=True)
-        custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.iter(f"{NS}numFmt")}
-        xfs = root.find(f"{NS}cellXfs")
-        out = set()
-        for i, xf in enumerate(xfs if xfs is not None else []):
-            fid = int(xf.get("numFmtId", "0"))
-            code = custom.get(fid, BUILTIN_FORMATS.get(fid, "General"))
-            if is_date_format(code):
-                out.add(i)
-        if len(_DATE_STYLES) < 64:
-            _DATE_STYLES[key] = frozenset(out)
-        return out
+        got = _STYLES.get(key)
+        if got is None:
+            got = _Styles(parse(part, raw))
+            if len(_STYLES) < 64:
+                _STYLES[key] = got
+        return got
 
     @cached_property
     def _custom(self) -> dict[str, str]:
@@ -251,222 +412,273 @@ class FastBook(RawBook):
         return self._custom.get(name)
 
     def load(self, wanted):
-        for sheet, refs in wanted.items():
-            if sheet not in self._cells:
-                self._parse_sheet(sheet, set(refs))
+        for sheet in wanted:
+            self._sheet(sheet)
 
     def protected(self, sheet):
-        if sheet not in self._protected:
-            self._parse_sheet(sheet, set(), keep_cells=False)
-        return self._protected[sheet]
+        return self._sheet(sheet).protected
 
     def value(self, sheet, ref):
-        cell = self._cell(sheet, ref)
-        return cell[0] if cell else None
+        got = self._sheets.get(sheet) or self._sheet(sheet)
+        return None if ref in got.covered else got.values.get(ref)
 
     def cached(self, sheet, ref):
-        cell = self._cell(sheet, ref)
-        return cell[1] if cell else None
+        value = self._sheet(sheet).cached.get(ref)
+        if isinstance(value, _Unreadable):
+            raise BadCell(f"公式单元格 {value.ref} 保存的结果无法读取")
+        return value
+
+    def view(self, sheet):
+        return self._sheet(sheet).view
+
+    def cells(self, sheet):
+        got = self._sheet(sheet)
+        return {ref: v for ref, v in got.values.items() if v is not None and ref not in got.covered}
 
     def close(self):
         if self._zip is not None:
             self._zip.close()
 
-    def _cell(self, sheet, ref):
-        if sheet not in self._cells:
-            self._parse_sheet(sheet, None)
-        return self._cells[sheet].get(ref)
+    def _sheet(self, sheet: str) -> _Sheet:
+        got = self._sheets.get(sheet)
+        if got is None:
+            part = self._sheet_parts[sheet]
+            got = self._sheets[sheet] = _SheetReader(self, part).read()
+        return got
 
-    def _parse_sheet(self, sheet: str, refs: set[str] | None, keep_cells: bool = True) -> None:
-        """Keep (value, cached) for the refs asked for (all cells when refs is None).
+    # -- one cell's value, as openpyxl's WorkSheetParser.parse_cell gives it
 
-        A C-speed scan of the sheet part instead of building an element tree: it looks only at
-        <c> elements and the protection flag, and it never expands entities (screening has
-        already refused any DTD). Cells are located by their r attribute, or by position when a
-        writer leaves it out, as openpyxl does.
-        """
-        data = _utf8(self._read(self._sheet_parts[sheet]))
-        prot = _PROTECTION.search(data)
-        self._protected[sheet] = bool(prot and _attr(prot.group(1), b"sheet") in (b"1", b"true"))
-        if not keep_cells:
-            return
-        content = _sheet_data(data)
-        if _every_cell_has_r(content):
-            self._cells[sheet] = self._scan_placed(content, refs)
-        else:
-            self._cells[sheet] = self._scan_rows(content, refs)
-
-    def _scan_placed(self, content: bytes, refs: set[str] | None) -> dict[str, tuple]:
-        """Every cell names its place, so empty cells (<c …/>) are skipped, and a cell in the
-        plain form Excel, WPS, LibreOffice and xlsxwriter write (r, s, t, <f>, <v>) is taken
-        apart by the scan itself; any other form goes the general way (_cell)."""
-        cells: dict[str, tuple] = {}
-        shared: dict[bytes, tuple[str, str]] = {}  # si -> (master ref, formula text)
-        for r, style, kind, formula, value, attrs, inner in _PLACED_CELL.findall(content):
-            if not r:
-                self._cell_general(attrs, inner, _attr(attrs, b"r").decode("ascii"), refs, shared, cells)
-                continue
-            ref = r.decode("ascii")
-            if refs is not None and ref not in refs:
-                continue
-            cached = self._plain_value(style, kind, value)
-            cells[ref] = ("=" + _text(formula) if formula else cached, cached)
-        return cells
-
-    def _scan_rows(self, content: bytes, refs: set[str] | None) -> dict[str, tuple]:
-        """Some cell leaves out r: walk rows and cells in order and count positions."""
-        cells: dict[str, tuple] = {}
-        shared: dict[bytes, tuple[str, str]] = {}
-        row_no, col_no, last_ref = 0, 0, "A0"
-        for m in _CELL_OR_ROW.finditer(content):
-            if m.group("row") is not None:
-                r = _attr(m.group("row"), b"r")
-                row_no = int(r) if r else row_no + 1
-                col_no = 0
-                continue
-            attrs, inner = m.group("attrs") or b"", m.group("inner") or b""
-            first = _FIRST_R.match(attrs)  # every writer seen puts r first; otherwise look it up
-            r = first.group(1) if first else _attr(attrs, b"r")
-            if r:
-                ref = r.decode("ascii")
-                col_no = -1  # known only if a later cell in this row has no r
-                last_ref = ref
-            else:
-                if col_no < 0:
-                    col_no = _column_index(last_ref)
-                col_no += 1
-                ref = f"{get_column_letter(col_no)}{row_no}"
-            self._cell_general(attrs, inner, ref, refs, shared, cells)
-        return cells
-
-    def _cell_general(self, attrs: bytes, inner: bytes, ref: str, refs: set[str] | None,
-                      shared: dict[bytes, tuple[str, str]], cells: dict[str, tuple]) -> None:
-        fm = _FORMULA.search(inner) if b"<" in inner and b"f" in inner else None
-        if fm is not None and _attr(fm.group(1), b"t") == b"shared" and fm.group(2):
-            shared[_attr(fm.group(1), b"si")] = (ref, _text(fm.group(2)))
-        if refs is not None and ref not in refs:
-            return
-        cached = self._cast(attrs, inner)
-        if fm is not None:
-            text = _text(fm.group(2)) if fm.group(2) else None
-            if not text and _attr(fm.group(1), b"t") == b"shared" and _attr(fm.group(1), b"si") in shared:
-                master, formula = shared[_attr(fm.group(1), b"si")]
-                text = Translator("=" + formula, origin=master).translate_formula(ref)[1:]
-            cells[ref] = (f"={text}" if text is not None else "=", cached)
-        else:
-            cells[ref] = (cached, cached)
-
-    def _cast(self, attrs: bytes, inner: bytes):
-        """A cell's value the way openpyxl gives it: int/float/str/bool/datetime/None."""
-        found = dict(_ATTRS.findall(attrs))
-        kind = found.get(b"t", b"n")
-        if kind == b"inlineStr":
-            node = _INLINE.search(inner)
-            return "".join(_text(t.group(1)) for t in _T.finditer(node.group(1))) if node else None
-        vm = _VALUE.search(inner)
-        if vm is None or not vm.group(1):
-            return None  # openpyxl too: an empty <v></v> (a formula never calculated) is no value
-        text = vm.group(1)
-        if kind == b"d":
-            from datetime import datetime
-
-            return datetime.fromisoformat(text.decode("ascii"))
-        return self._plain_value(found.get(b"s", b""), kind, text)
-
-    def _plain_value(self, style: bytes, kind: bytes, text: bytes):
-        """The value of <v>text</v> in a cell of type kind (n, s, str, e or b; b"" is n)."""
-        if not text:
+    def cast(self, c: ET.Element, kind: str, style: int):
+        """The value of a cell's <v> (or inline string) for type kind, without its formula."""
+        if kind == "inlineStr":
+            node = c.find(_IS)
+            return Text.from_tree(node).content if node is not None else None
+        text = c.findtext(_V, None) or None
+        if text is None:
             return None
-        if kind == b"s":
+        if kind == "n":
+            number = _cast_number(text)
+            if style in self._styles.dates:
+                try:
+                    return from_excel(number, self._epoch, timedelta=style in self._styles.durations)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
             return self._shared_strings[int(text)]
-        if kind in (b"str", b"e"):
-            return _text(text)
-        if kind == b"b":
-            return text in (b"1", b"true")
-        number = float(text) if any(ch in text for ch in b".eE") else int(text)
-        if style and int(style) in self._date_styles:
-            return from_excel(number)
-        return number
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return from_ISO8601(text)
+        return text  # str, e and any type openpyxl does not know: the text itself
 
 
-def _sheet_data(data: bytes) -> bytes:
-    """The inside of <sheetData>…</sheetData> (the first one), b"" if absent or empty."""
-    start = _SHEET_DATA_OPEN.search(data)
-    if start is None or start.group(2):
-        return b""
-    end = data.find(b"</" + start.group(1) + b"sheetData>", start.end())
-    return data[start.end():end] if end >= 0 else b""
+class _Formats(Mapping):
+    """A sheet's number format per cell ref, looked up from the cell's style when asked."""
+
+    def __init__(self, styles: dict[str, int], codes: list[str]):
+        self._styles = styles
+        self._codes = codes
+
+    def __getitem__(self, ref: str) -> str:
+        style = self._styles[ref]
+        code = self._codes[style] if style < len(self._codes) else "General"
+        if code == "General":
+            raise KeyError(ref)
+        return code
+
+    def __iter__(self):
+        return (ref for ref in self._styles if ref in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-def _every_cell_has_r(content: bytes) -> bool:
-    if b":c" not in content and content.count(b"<c") == content.count(b'<c r="'):
-        return True  # every <c is an unprefixed cell that starts with its r (the common case)
-    return _CELL_WITHOUT_R.search(content) is None
+_COVERED: dict[tuple, frozenset[str]] = {}  # merged ranges -> the refs they hide; the same in every template
 
 
-# SpreadsheetML as written by Excel, WPS, LibreOffice, xlsxwriter and openpyxl, with or without
-# a namespace prefix on the element names.
-_P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_SHEET_DATA_OPEN = re.compile(rb"<(" + _P + rb")sheetData\b[^>]*?(/?)>")
-_CELL_OR_ROW = re.compile(
-    rb"<" + _P + rb"row\b(?P<row>[^>]*?)/?>"
-    rb"|<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<inner>.*?)</" + _P + rb"c>)", re.S)
-_FILLED_CELL = rb"<" + _P + rb"c\b([^>]*?[^/>])?>(.*?)</" + _P + rb"c>"
-# A filled cell in the plain form: r, then optional s and t, an optional plain <f>, an optional <v>.
-# Anything else (shared formulas, inline strings, dates, other attributes) matches the general
-# alternative, which yields (attrs, inner) and is handled like a cell of _CELL_OR_ROW.
-_PLAIN_CELL = (rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="(n|s|str|b|e)")?>'
-               rb"(?:<f>([^<]+)</f>)?(?:<v>([^<]*)</v>)?</c>")
-_PLACED_CELL = re.compile(_PLAIN_CELL + rb"|" + _FILLED_CELL, re.S)
-_CELL_WITHOUT_R = re.compile(rb"<" + _P + rb"c\b(?![^>]*\sr=)")
-_FORMULA = re.compile(rb"<" + _P + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"f>)", re.S)
-_VALUE = re.compile(rb"<" + _P + rb"v\b[^>]*?>(.*?)</" + _P + rb"v>", re.S)
-_INLINE = re.compile(rb"<" + _P + rb"is\b[^>]*>(.*?)</" + _P + rb"is>", re.S)
-_PROTECTION = re.compile(rb"<" + _P + rb"sheetProtection\b([^>]*)>")
-_SI = re.compile(rb"<" + _P + rb"si\b[^>]*?(?:/>|>(.*?)</" + _P + rb"si>)", re.S)
-_SI_PLAIN = re.compile(rb"<" + _P + rb"si>\s*<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)\s*</" + _P + rb"si>",
-                       re.S)
-_SI_OPEN = re.compile(rb"<" + _P + rb"si\b")
-_T = re.compile(rb"<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)", re.S)
-_RPH = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
-_ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
-_FIRST_R = re.compile(rb'\s+r="([A-Z]{1,3}[0-9]{1,7})"')
-_ATTR_CACHE: dict[bytes, re.Pattern] = {}
-_DATE_STYLES: dict[tuple[int, int], frozenset[int]] = {}
+def _covered(merged: list[tuple[int, int, int, int]]) -> frozenset[str]:
+    key = tuple(merged)
+    got = _COVERED.get(key)
+    if got is None:
+        refs = set()
+        for min_col, min_row, max_col, max_row in merged:
+            for row in range(min_row, min(max_row, KEEP_ROWS) + 1):
+                for col in range(min_col, min(max_col, KEEP_COLS) + 1):
+                    if (row, col) != (min_row, min_col):
+                        refs.add(f"{get_column_letter(col)}{row}")
+        got = frozenset(refs)
+        if len(_COVERED) < 256:
+            _COVERED[key] = got
+    return got
 
 
-def _attr(attrs: bytes, name: bytes) -> bytes | None:
-    rx = _ATTR_CACHE.get(name)
-    if rx is None:
-        rx = _ATTR_CACHE[name] = re.compile(rb"(?:^|\s)" + re.escape(name) + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-    m = rx.search(attrs)
-    if m is None:
-        return None
-    return m.group(1) if m.group(1) is not None else m.group(2)
+class _SheetReader:
+    """One pass over a sheet part with expat, mirroring openpyxl's WorkSheetParser."""
+
+    def __init__(self, book: FastBook, part: str):
+        self.book = book
+        self.part = part
+        self.out = _Sheet()
+        self.row_counter = 0
+        self.col_counter = 0
+        self.shared: dict[str | None, Translator] = {}
+        self.claimed = 0  # rows openpyxl's read-only mode has already passed (cached values)
+
+    def read(self) -> _Sheet:
+        data = self.book._read(self.part)
+        if len(data) > MAX_PART_BYTES:
+            raise BadXml(self.part, f"{len(data) // (1024 * 1024)} MB，超过上限")
+        if not self.book._parts:  # screened parts were already proven free of any DTD (safety.screen)
+            guard(self.part, data)
+        self.strings = self.book._shared_strings  # parsed first, as openpyxl does: a broken table refuses the file
+        self.styles = self.book._styles
+        out = self.out
+        try:
+            if len(data) <= TREE_BYTES:
+                root = ET.fromstring(data)
+                for el in root.iter(_PROT):
+                    self._protection(el)
+                for el in root.iter(_COL):
+                    self._col(el)
+                for el in root.iter(_MERGES):
+                    self._merges(el)
+                for el in root.iter(_ROW):
+                    self._row(el)
+            else:  # a large part is streamed, each row dropped once read: memory stays bounded
+                handlers = {_ROW: self._row, _PROT: self._protection, _COL: self._col, _MERGES: self._merges}
+                for _event, el in ET.iterparse(io.BytesIO(data)):
+                    handler = handlers.get(el.tag)
+                    if handler is not None:
+                        handler(el)
+                        el.clear()
+        except ET.ParseError as exc:
+            raise BadXml(self.part, exc) from None
+        out.covered = _covered(out.view.merged)
+        out.view.formats = _Formats(out.styles, self.styles.codes)
+        out.view.sectioned = self.styles.sectioned
+        return out
+
+    def _protection(self, el: ET.Element) -> None:
+        key = tuple(el.items())  # the same few protection elements in every workbook: read each once
+        got = _PROTECTION.get(key)
+        if got is None:
+            got = bool(SheetProtection.from_tree(el).sheet)
+            if len(_PROTECTION) < 256:
+                _PROTECTION[key] = got
+        self.out.protected = got
+
+    def _col(self, el: ET.Element) -> None:
+        low, high = int(el.get("min")), int(el.get("max", el.get("min")))
+        if _bool(el.get("hidden")):
+            self.out.view.hidden_cols.append((low, high))
+
+    def _merges(self, el: ET.Element) -> None:
+        for child in el:
+            if child.tag.rpartition("}")[2] == "mergeCell":
+                ref = child.get("ref")
+                bounds = _MERGE_BOUNDS.get(ref)
+                if bounds is None:
+                    bounds = range_boundaries(ref)
+                    if None in bounds or bounds[0] > bounds[2] or bounds[1] > bounds[3]:
+                        raise BadCell(f"合并区域“{ref}”无效")  # openpyxl refuses it too
+                    if len(_MERGE_BOUNDS) < 4096:
+                        _MERGE_BOUNDS[ref] = bounds
+                self.out.view.merged.append(bounds)
+
+    def _row(self, row: ET.Element) -> None:
+        r = row.get("r")
+        if r is not None:
+            try:
+                self.row_counter = int(r)
+            except ValueError:
+                number = float(r)  # openpyxl accepts "5.0"; anything else refuses the file
+                if not number.is_integer():
+                    raise BadCell(f"行号“{r}”无效") from None
+                self.row_counter = int(number)
+        else:
+            self.row_counter += 1
+        self.col_counter = 0
+        idx = self.row_counter
+        if _bool(row.get("hidden")):
+            self.out.view.hidden_rows.add(idx)
+        visible_cached = idx > self.claimed  # the first row element at or past idx answers read-only
+        if visible_cached:
+            self.claimed = idx
+        out, cast_cell = self.out, self.book.cast
+        known, index, dates = self.styles._known, self.styles.index, self.styles.dates
+        values, cached, styles = out.values, out.cached, out.styles
+        strings, col_counter = self.strings, 0
+        for c in row:
+            s = c.get("s")
+            style = known.get(s)
+            if style is None:
+                style = index(s)
+            r = c.get("r")
+            if r:
+                row_no, col, ref = _PLACE.get(r) or _place(r)
+                col_counter = col
+            else:
+                col_counter += 1
+                row_no, col = idx, col_counter
+                ref = f"{get_column_letter(col)}{row_no}"
+            n = len(c)
+            if not n:  # <c r="B1" s="6"/>: a styled empty cell, whatever its type, holds nothing
+                if ref in values:  # a cell written twice: the later one counts, as in openpyxl
+                    values[ref] = None
+                    if visible_cached:
+                        cached[ref] = None
+                continue
+            kind = c.get("t", "n")
+            first = c[0]
+            if n == 1 and first.tag == _V and first.text and (kind == "s" or kind == "n" and style not in dates):
+                # The common plain cell (a label, a number): cast here, as cast() would.
+                try:
+                    value = strings[int(first.text)] if kind == "s" else _cast_number(first.text)
+                except (ValueError, IndexError) as exc:
+                    raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
+                cast = value
+            elif n == 2 and first.tag == _F and not first.attrib and c[1].tag == _V and not c[1].text:
+                # The common formula cell: a plain <f> and an empty stored result (never calculated).
+                value = "=" + first.text if first.text is not None else "="
+                cast = None
+            else:
+                f = c.find(_F)
+                try:
+                    cast = cast_cell(c, kind, style)
+                except (ValueError, IndexError, TypeError, OverflowError) as exc:
+                    if f is None:  # openpyxl casts a formula cell's stored result only when it is asked for
+                        raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
+                    cast = _Unreadable(r)
+                value = self._formula(f, r) if f is not None else cast
+            if row_no <= KEEP_ROWS and col <= KEEP_COLS:
+                values[ref] = value
+                styles[ref] = style
+                if visible_cached:
+                    cached[ref] = cast
+        self.col_counter = col_counter
+
+    def _formula(self, f: ET.Element, coordinate: str | None) -> str:
+        """openpyxl's parse_formula: shared formulas translated from their master cell."""
+        kind = f.get("t")
+        value = "=" + f.text if f.text is not None else "="
+        if kind == "shared":
+            idx = f.get("si")
+            if idx in self.shared:
+                try:
+                    return self.shared[idx].translate_formula(coordinate)
+                except Exception as exc:  # noqa: BLE001 - openpyxl's Translator raises what it meets
+                    raise BadCell(f"共享公式无法展开（{type(exc).__name__}）") from None
+            if value != "=":
+                self.shared[idx] = Translator(value, coordinate)
+        elif kind == "dataTable":
+            return "="
+        return value
 
 
-def _text(raw: bytes | None) -> str:
-    """Element text: UTF-8 with the five XML entities and character references resolved."""
-    if not raw:
-        return ""
-    text = raw.decode("utf-8")
-    return html.unescape(text) if "&" in text else text
-
-
-def _utf8(data: bytes) -> bytes:
-    """Parts are UTF-8 in practice; a UTF-16 part (allowed by XML) is re-encoded first."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16").encode("utf-8")
-    return data
-
-
-def _column_index(ref: str) -> int:
-    col = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        col = col * 26 + (ord(ch.upper()) - 64)
-    return col
+def refuse_strict(path: Path) -> None:
+    """Raise StrictOpenXml for a Strict Open XML workbook (the fast engine finds out by itself)."""
+    FastBook(path).close()
 
 
 ENGINES = {"fast": FastBook, "openpyxl": OpenpyxlBook}
