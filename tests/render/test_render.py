@@ -496,6 +496,21 @@ def test_cli_renders_a_summary_json_with_its_members(tmp_path):
     assert "汇总1个单位" in md and "| 1 | 萝北县教育局 | 230428-01 | 县级 |" in md
 
 
+def test_cli_says_a_county_report_without_its_narrative_is_a_draft(tmp_path, capsys):
+    """A summary.json whose county text is missing is drawn as a draft, and the command says so (exit 1)."""
+    fmt, doc = DOCS["gov-info-disclosure-2021"]
+    county = json.loads(json.dumps(doc))
+    county["agency"] = {"name": "萝北县", "code": "230428", "level": "county"}
+    county["consolidated"] = {"members": [{"code": "230428-01", "name": "萝北县教育局", "level": "county"}]}
+    county["sections"] = {key: "" for key in county["sections"]}
+    source = _write(tmp_path, {"format": fmt.id, "year": county["year"], "report": county, "agencies": []},
+                    "summary.json")
+    assert main(["render", str(source), "--to", "md", "-o", str(tmp_path / "county.md")]) == 1
+    said = capsys.readouterr().out
+    assert "已生成草稿" in said and "缺少" in said and "--narrative" in said
+    assert "草稿" in (tmp_path / "county.md").read_text(encoding="utf-8")
+
+
 def test_cli_renders_a_filled_workbook(tmp_path):
     template = pytest.importorskip("nianbao.template.write")
     fmt, doc = DOCS["gov-info-disclosure-2021"]

@@ -86,7 +86,7 @@ def run(args) -> int:
     from nianbao.format.spec import all_formats
     from nianbao.paths import atomic_output, os_error_text
     from nianbao.render import TitleTemplateError, render_document
-    from nianbao.render.report_text import make_title
+    from nianbao.render.report_text import INCOMPLETE_MARK, make_title, missing_narrative
 
     to, out = _target(args)
     if args.title_template is not None:
@@ -121,6 +121,11 @@ def run(args) -> int:
     if draft:
         print_result(console, result, show_info=False)
         print(f"已生成草稿（有 {result.errors} 个错误，每页标注“草稿（未通过校验）”，不得发布）：{out}")
+        return 1
+    missing = missing_narrative(result.document, fmt) if "consolidated" in result.document else []
+    if missing:  # a county report without its own words is drawn as a draft (render_document)
+        print(f"已生成草稿（缺少：{'；'.join(missing)}；每页标注“{INCOMPLETE_MARK}”，不得发布）：{out}\n"
+              "请用 nianbao compile 的 --narrative 或 --narrative-from 补齐后重新生成。")
         return 1
     if result.warnings:
         print(f"已生成：{out}（有 {result.warnings} 个警告，发布前请确认）")
