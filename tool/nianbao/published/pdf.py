@@ -15,8 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import ImportError_
 from .cells import page_number
+from .errors import ImportError_
 from .model import WORD, Item, Line, RawDocument
 from .settings import ImportSettings
 
