@@ -39,7 +39,7 @@ from nianbao.render.report_text import (
 )
 
 FORMATS = sorted(all_formats())
-REAL = Path("/work/shared/reference/real-reports/huaian-2024.json")
+REAL = Path(__file__).resolve().parents[1] / "published" / "data" / "huaian-2024.json"  # shared/reference copy
 AGENCY = {"name": "萝北县教育局", "code": "230421-07", "level": "county"}
 NARRATIVE = {
     "overview": "2021年，本局认真贯彻落实《条例》。\n\n（一）主动公开情况。全年主动公开政府信息120条。\n"
