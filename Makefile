@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/nianbao demo out
 
-# LibreOffice (tests open generated workbooks in it), CJK fonts, poppler (rendered reports; reading PDFs),
+# LibreOffice (tests open generated workbooks in it) and python3-uno (tests insert/delete rows through its API),
+# CJK fonts, poppler (rendered reports; reading PDFs),
 # Debian's chromium and chromium-driver (the web service's browser tests, and a second PDF producer for the
 # importer tests; never a downloaded browser).
 sysdeps:
