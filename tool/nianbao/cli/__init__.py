@@ -88,6 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use_timezone(args) -> None:
+    """A command's --timezone (cli/common.add_timezone_arg), before it writes or shows any time."""
+    if getattr(args, "timezone", None):
+        from nianbao import clock
+
+        try:
+            clock.configure(args.timezone)
+        except clock.ZoneError as exc:
+            raise UsageError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -95,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _use_timezone(args)
         return int(args.run(args) or 0)
     except UsageError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)

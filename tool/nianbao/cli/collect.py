@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import UsageError
-from .common import read_secret
+from .common import add_timezone_arg, read_secret
 
 
 def register(sub) -> None:
@@ -17,6 +17,7 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹 / files or folders")
     p.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹 / store folder")
     p.add_argument("--secret-file", type=Path, metavar="KEY", help="下发模板时使用的密钥文件 / issuer secret")
+    add_timezone_arg(p)
     p.set_defaults(run=run)
 
 

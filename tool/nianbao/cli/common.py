@@ -15,6 +15,13 @@ def add_format_arg(parser) -> None:
     parser.add_argument("--format", dest="format_id", metavar="ID", help=f"格式版本 format version: {ids}")
 
 
+def add_timezone_arg(parser, default_note: str = "Asia/Shanghai，即北京时间") -> None:
+    """--timezone ZONE: the zone every time this command writes or shows is in (nianbao/clock.py).
+    Applied by cli.main before the command runs; None leaves the default (or a recorded zone)."""
+    parser.add_argument("--timezone", metavar="时区",
+                        help=f"时区，IANA 名称（默认 {default_note}）：记录和显示的时间、截止日期的判断都按此时区")
+
+
 def level_arg(text: str) -> str:
     """--level as argparse type: 县级, county, County … (format/document.parse_level) -> county."""
     try:
@@ -79,6 +86,19 @@ def size_mb(text: str) -> float:
         raise argparse.ArgumentTypeError(f"应为以 MB 计的数字，如 20，现为 {text!r}") from None
     if not math.isfinite(value) or value <= 0 or value > 1024 * 1024:
         raise argparse.ArgumentTypeError(f"应为大于 0 的有限数字（MB），如 20，现为 {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type of a count that must be at least 1 (0, -1 and 2.5 are argument errors)."""
+    import argparse
+
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，现为 {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为至少 1 的整数，现为 {text}")
     return value
 
 

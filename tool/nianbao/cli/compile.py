@@ -7,7 +7,7 @@ from pathlib import Path
 from nianbao.format.document import level_choices
 
 from . import UsageError
-from .common import add_format_arg, expand_paths, level_arg, output_name, read_secret, resolve_format
+from .common import add_format_arg, add_timezone_arg, expand_paths, level_arg, output_name, read_secret, resolve_format
 
 
 def register(sub) -> None:
@@ -41,6 +41,7 @@ def register(sub) -> None:
     p.add_argument("--date", metavar="DATE", help="汇总年报的落款日期，如 2022-01-20 或 2022年1月20日（默认今天）")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR", help="输出文件夹 / output folder")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
+    add_timezone_arg(p)
     p.set_defaults(run=run)
 
 

@@ -1,27 +1,65 @@
-"""nianbao remind: e-mail every agency that has not reported, or whose report has errors (催报)."""
+"""nianbao remind: e-mail every agency that has not reported, or whose report has errors (催报).
+
+Exit status: 0 when every agency due got its reminder (sent, or written with --dry-run); 1 when
+one was skipped (its roster e-mail cell is empty, holds several addresses, a line break or no
+valid address: each is named with the reason) or its message failed to send; 2 could not run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from pathlib import Path
 
 from . import UsageError
+from .common import add_timezone_arg
+from .links import recorded, use_recorded_timezone
 
 
 def register(sub) -> None:
     p = sub.add_parser("remind", help="催报：给未报送或有错误的单位发邮件 / e-mail reminders",
-                       description="给名单上尚未报送、或最近一次报送有错误的单位发送催报邮件：附本单位的报送链接、截止日期"
-                       "和校验发现的问题。邮箱取自名单的 email/邮箱 列。--dry-run 只把邮件写成 .eml 文件，不发送。")
+                       description="给名单上尚未报送、或最近一次报送有错误的单位发送催报邮件：附本单位的报送链接、截止日期、"
+                       "退回意见和校验发现的问题。邮箱取自名单的 email/邮箱 列，每个单位一个邮箱；"
+                       "邮箱为空、有多个地址、有换行或格式不对的单位逐个列出并跳过，"
+                       "其他单位照常发送（此时退出码为 1）。"
+                       "--dry-run 只把邮件写成 .eml 文件，不发送。")
     p.add_argument("--store", type=Path, required=True, metavar="DIR", help="收件库文件夹（nianbao serve 使用的）")
     p.add_argument("--smtp", metavar="HOST:PORT", help="发信服务器，如 smtp.example.gov.cn:25")
     p.add_argument("--starttls", action="store_true", help="连接后启用 STARTTLS 加密")
     p.add_argument("--smtp-user", metavar="USER", help="发信账户")
     p.add_argument("--smtp-password-file", type=Path, metavar="FILE", help="发信密码文件（第一行）")
-    p.add_argument("--from", dest="sender", default="nianbao@localhost", metavar="ADDR", help="发件人地址")
+    p.add_argument("--from", dest="sender", metavar="ADDR",
+                   help="发件人：县政府办公室的邮箱（必填），如 gkb@luobei.gov.cn，"
+                   "或带名称写成 \"萝北县人民政府办公室 <gkb@luobei.gov.cn>\"")
+    p.add_argument("--from-name", metavar="NAME",
+                   help="发件人名称（默认：--from 中的名称，"
+                   "否则“nianbao serve --name 给出的名称 + 政府信息公开年报报送”）")
     p.add_argument("--dry-run", action="store_true", help="不发送，把邮件写成 .eml 文件 / write .eml files instead")
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="--dry-run 时 .eml 文件的文件夹")
-    p.add_argument("--base-url", metavar="URL", help="服务地址（默认：nianbao serve 使用的地址）")
+    p.add_argument("--base-url", metavar="URL",
+                   help="各单位访问本服务的地址，如 https://nianbao.example.gov.cn（默认：nianbao serve 记录的地址）")
+    p.add_argument("--allow-local-links", action="store_true",
+                   help="允许邮件中的链接指向本机（127.0.0.1、localhost）：只在本机试用时使用")
+    add_timezone_arg(p, "nianbao serve 使用的时区，否则 Asia/Shanghai，即北京时间")
     p.set_defaults(run=run)
+
+
+def _sender(args, county: str | None):
+    """--from (and --from-name); without a name anywhere, the county's (serve --name) 政府信息公开年报报送."""
+    from email.utils import parseaddr
+
+    from nianbao.web.reminders import BadAddress, Sender, one_line, sender_of
+
+    if not args.sender:
+        raise UsageError("请用 --from 给出发件人：县政府办公室的邮箱，如 --from gkb@luobei.gov.cn"
+                         "（也可写成 --from \"萝北县人民政府办公室 <gkb@luobei.gov.cn>\"）")
+    try:
+        sender = sender_of(args.sender, args.from_name)
+    except BadAddress as exc:
+        raise UsageError(f"--from：{exc}") from None
+    if not args.from_name and not parseaddr(args.sender)[0] and one_line(county):
+        sender = Sender(sender.address, f"{one_line(county)}政府信息公开年报报送")
+    return sender
 
 
 def _service(store: Path):
@@ -40,7 +78,7 @@ def _service(store: Path):
         deadline = get("deadline")
         config = ServiceConfig(store=store, roster_path=Path(get("roster")), year=int(get("year")),
                                format_id=get("format"), deadline=dt.date.fromisoformat(deadline) if deadline else None,
-                               base_url=get("base_url") or "http://127.0.0.1:8000", workers=0)
+                               base_url=get("base_url") or "", workers=0)
     finally:
         db.close()
     try:
@@ -50,31 +88,39 @@ def _service(store: Path):
 
 
 def run(args) -> int:
-    from nianbao.web.links import make_links
+    from nianbao import clock
+    from nianbao.county.inbox import shown
+    from nianbao.web.links import links_base_url, make_links
     from nianbao.web.reminders import reminders, send, write_eml
 
     if not args.dry_run and not args.smtp:
         raise UsageError("请用 --smtp HOST:PORT 指定发信服务器，或用 --dry-run 只生成邮件文件")
+    seen = recorded(args.store, "base_url", "timezone", "name") if args.store.is_dir() else {}
+    use_recorded_timezone(args, seen.get("timezone"))
+    sender = _sender(args, seen.get("name"))
+    try:
+        base_url = links_base_url(args.base_url, seen.get("base_url"), args.allow_local_links)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     service = _service(args.store)
     try:
-        if args.base_url:
-            service.config.base_url = args.base_url.rstrip("/")
-        urls = {x["code"]: x["url"] for x in make_links(service.db, service.web_dir, service.roster,
-                                                        service.config.base_url)}
-        items = reminders(service, urls, args.sender)
+        urls = {x["code"]: x["url"] for x in make_links(service.db, service.web_dir, service.roster, base_url)}
+        items = reminders(service, urls, sender)
     finally:
         service.db.close()
-    no_mail = [i for i in items if i.message is None]
-    for item in no_mail:
-        print(f"  ! {item.code} {item.name}：名单中没有邮箱，未能催报")
+    skipped = [i for i in items if i.message is None]
+    for item in skipped:
+        print(f"  ! {shown(item.name)}（{shown(item.code)}）：{item.problem}，未催报"
+              + (f"（名单中的邮箱：{shown(item.to)}）" if item.to else ""))
     if not items:
         print("所有单位均已报送且没有错误，无需催报。")
         return 0
     if args.dry_run:
-        folder = args.output or args.store / "web" / "reminders" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = args.output or args.store / "web" / "reminders" / clock.folder_stamp()
         written = write_eml(items, folder)
-        print(f"已生成 {len(written)} 封催报邮件（未发送）→ {folder}")
-        return 0
+        print(f"已生成 {len(written)} 封催报邮件（未发送）→ {folder}"
+              + (f"；{len(skipped)} 个单位因邮箱问题未生成，见上" if skipped else ""))
+        return 1 if skipped else 0
     host, _, port = args.smtp.rpartition(":")
     if not host or not port.isdigit():
         raise UsageError(f"--smtp 应写成 主机:端口，如 smtp.example.gov.cn:25（现为 {args.smtp}）")
@@ -84,13 +130,20 @@ def run(args) -> int:
             password = args.smtp_password_file.read_text(encoding="utf-8").splitlines()[0].strip()
         except (OSError, IndexError) as exc:
             raise UsageError(f"无法读取发信密码文件 {args.smtp_password_file}：{exc}") from None
+    if len(skipped) == len(items):
+        print(f"没有可发送的催报邮件：{len(items)} 个需要催报的单位的邮箱都有问题，见上。")
+        return 1
     try:
         outcome = send(items, host, int(port), starttls=args.starttls, user=args.smtp_user, password=password)
-    except (OSError, Exception) as exc:  # noqa: BLE001 - smtplib raises many kinds; the clerk sees one line
+    except smtplib.SMTPAuthenticationError as exc:
+        raise UsageError(f"发信服务器 {args.smtp} 拒绝登录（{exc.smtp_code}），请检查 --smtp-user 和密码文件") from None
+    except (OSError, smtplib.SMTPException) as exc:
         raise UsageError(f"无法连接发信服务器 {args.smtp}：{exc}") from None
     sent = [c for c, err in outcome.items() if err is None]
+    names = {i.code: i.name for i in items}
     for code, err in outcome.items():
         if err is not None:
-            print(f"  ✗ {code}：发送失败（{err}）")
-    print(f"已发送 {len(sent)} 封催报邮件（共 {len(items)} 个单位需要催报，{len(no_mail)} 个没有邮箱）。")
-    return 1 if len(sent) < len(items) - len(no_mail) else 0
+            print(f"  ✗ {shown(names[code])}（{shown(code)}）：发送失败（{shown(err)}）")
+    print(f"已发送 {len(sent)} 封催报邮件（共 {len(items)} 个单位需要催报，{len(skipped)} 个因邮箱问题跳过，"
+          f"{len(outcome) - len(sent)} 个发送失败）。")
+    return 1 if skipped or len(sent) < len(outcome) else 0

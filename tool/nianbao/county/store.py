@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from nianbao import clock
 from nianbao.check.run import CheckResult, check_file
 
 from .receipts import FILES, DamagedLine, Receipt, name_of, parse_receipts
@@ -182,7 +183,7 @@ class Store:
                     target.chmod(0o444)
                     _fsync_dir(target.parent)
                 agency = result.agency or {}
-                when = (received_at or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+                when = clock.stamp(received_at)  # the configured zone (北京时间 by default), with its offset
                 receipt = Receipt(
                     received_at=when, original_name=name, sha256=digest, size=size, stored_as=rel,
                     agency_code=agency.get("code") or None, agency_name=agency.get("name") or None,

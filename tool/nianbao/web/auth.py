@@ -1,8 +1,12 @@
 """Who may do what: department links (one unguessable token per agency) and the office login.
 
-Link tokens are HMAC-SHA256(link key, agency code + generation), 192 bits, so `nianbao links`
-can print the same links again from the key file while the database keeps only each token's
-SHA-256; --rotate bumps the generation, and the old link stops working at once. The office
+Link tokens are HMAC-SHA256(link key, agency code + generation), so `nianbao links` can print
+the same links again from the key file while the database keeps only each token's SHA-256;
+--rotate bumps the generation, and the old link stops working at once. A token is written for
+people who copy it from paper: 28 characters of an alphabet without 0/o, 1/l/i (31 symbols,
+28 × log2 31 = 138.7 bits), lower case, in groups of four (k7m2-x9pq-…); it is accepted in any
+case, with or without the dashes. A link printed before this form (base64, 192 bits) keeps
+opening its page until it is rotated: its hash stays in `legacy_hash` beside the new one. The office
 signs in with a password hashed by Argon2id (memory-hard); there is no default password.
 Office sessions are random tokens in an HttpOnly cookie, stored hashed, with a CSRF token each.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import time
@@ -24,7 +29,11 @@ from . import journal
 from .db import Database, now_iso
 
 LINK_KEY = "link.key"
-TOKEN_BYTES = 24  # 192 bits
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, no 1/l/i: nothing to mistake on paper
+TOKEN_CHARS = 28
+TOKEN_BITS = TOKEN_CHARS * math.log2(len(TOKEN_ALPHABET))  # 138.7
+TOKEN_GROUP = 4  # printed k7m2-x9pq-…
+LEGACY_TOKEN_BYTES = 24  # the base64 tokens of earlier versions, still accepted
 SESSION_SECONDS = 12 * 3600
 SESSION_COOKIE = "nianbao_office"
 _HASHER = PasswordHasher()  # argon2id, 64 MiB, t=3 (RFC 9106 second recommended option)
@@ -52,24 +61,51 @@ def link_key(folder: Path) -> bytes:
 
 
 def link_token(key: bytes, code: str, generation: int) -> str:
-    mac = hmac.new(key, f"{code}\n{generation}".encode(), hashlib.sha256).digest()[:TOKEN_BYTES]
+    """The link's token as printed: 28 symbols of TOKEN_ALPHABET in dashed groups of four."""
+    mac = hmac.new(key, f"readable\n{code}\n{generation}".encode(), hashlib.sha256).digest()
+    number, symbols = int.from_bytes(mac, "big"), []  # 256 bits mod 31^28: a bias below 2^-117
+    for _ in range(TOKEN_CHARS):
+        number, digit = divmod(number, len(TOKEN_ALPHABET))
+        symbols.append(TOKEN_ALPHABET[digit])
+    text = "".join(symbols)
+    return "-".join(text[i:i + TOKEN_GROUP] for i in range(0, TOKEN_CHARS, TOKEN_GROUP))
+
+
+def legacy_link_token(key: bytes, code: str, generation: int) -> str:
+    """The token earlier versions printed for the same link (base64url of 24 bytes of the MAC)."""
+    mac = hmac.new(key, f"{code}\n{generation}".encode(), hashlib.sha256).digest()[:LEGACY_TOKEN_BYTES]
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def canonical_token(text: str) -> str:
+    """A readable token as typed (any case, dashes or spaces or none) in the form its hash is kept."""
+    return "".join(ch for ch in text.strip().lower() if ch not in "- ")
+
+
+def readable_hash(key: bytes, code: str, generation: int) -> str:
+    return token_hash(canonical_token(link_token(key, code, generation)))
 
 
 def ensure_links(db: Database, key: bytes, codes: list[str], rotate: set[str] = frozenset()) -> dict[str, str]:
     """The current token of every code (created when missing, replaced when rotated)."""
     def write(conn):
-        rows = {r["agency_code"]: r["generation"] for r in conn.execute("SELECT agency_code, generation FROM links")}
+        rows = {r["agency_code"]: r for r in conn.execute("SELECT agency_code, generation, token_hash FROM links")}
         out = {}
         for code in codes:
-            gen = rows.get(code)
-            if gen is None or code in rotate:
-                gen = (gen or 0) + 1
-                token = link_token(key, code, gen)
+            row = rows.get(code)
+            if row is None or code in rotate:
+                gen = (row["generation"] if row else 0) + 1
                 created = now_iso()
-                conn.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                             (code, token_hash(token), gen, created))
-                journal.append(db.path.parent, "link", {"agency_code": code, "generation": gen, "created_at": created})
+                conn.execute("INSERT OR REPLACE INTO links (agency_code, token_hash, generation, created_at, "
+                             "legacy_hash) VALUES (?, ?, ?, ?, NULL)",
+                             (code, readable_hash(key, code, gen), gen, created))
+                journal.append(db.path.parent, "link", {"agency_code": code, "generation": gen, "created_at": created,
+                                                        "form": "readable"})
+            else:
+                gen = row["generation"]
+                if row["token_hash"] != readable_hash(key, code, gen):  # a link made before the readable form
+                    conn.execute("UPDATE links SET token_hash = ?, legacy_hash = ? WHERE agency_code = ?",
+                                 (readable_hash(key, code, gen), row["token_hash"], code))
             out[code] = link_token(key, code, gen)
         return out
 
@@ -77,15 +113,23 @@ def ensure_links(db: Database, key: bytes, codes: list[str], rotate: set[str] = 
 
 
 def link_hash(folder: Path):
-    """hash(code, generation) of the link tokens made with this folder's key (for journal.restore)."""
+    """(code, generation, form) -> (token_hash, legacy_hash) of the link made with this folder's key,
+    for journal.restore: a link journalled without form "readable" was printed in the legacy form too."""
     key = link_key(folder)
-    return lambda code, generation: token_hash(link_token(key, code, generation))
+
+    def hashes(code: str, generation: int, form: str | None) -> tuple[str, str | None]:
+        legacy = None if form == "readable" else token_hash(legacy_link_token(key, code, generation))
+        return readable_hash(key, code, generation), legacy
+
+    return hashes
 
 
 def agency_of_token(db: Database, token: str) -> str | None:
+    """The agency a link token opens: its readable form as typed, or the exact legacy token."""
     if not token or len(token) > 64:
         return None
-    row = db.one("SELECT agency_code FROM links WHERE token_hash = ?", (token_hash(token),))
+    row = db.one("SELECT agency_code FROM links WHERE token_hash = ? OR legacy_hash = ?",
+                 (token_hash(canonical_token(token)), token_hash(token)))
     return row[0] if row else None
 
 

@@ -10,11 +10,12 @@ rebuilds it from the store.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from nianbao import clock
 
 DB_NAME = "service.sqlite3"
 
@@ -68,11 +69,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             detail TEXT NOT NULL
         );
     """),
+    ("002_readable_link_tokens", """
+        -- links now print a readable token (auth.py), and the hash of a link's earlier base64 token stays
+        -- here, so links already handed out keep working until rotated
+        ALTER TABLE links ADD COLUMN legacy_hash TEXT;
+        CREATE UNIQUE INDEX links_legacy_hash ON links (legacy_hash);
+    """),
 ]
 
 
 def now_iso() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.stamp()  # in the configured zone (北京时间 by default), with its offset
 
 
 def _connect(path: Path) -> sqlite3.Connection:

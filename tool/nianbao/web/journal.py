@@ -38,7 +38,7 @@ def entries(web_dir: Path) -> list[dict]:
 def restore(db, web_dir: Path, link_hash) -> int:
     """Replay the journal into a database that has no links, reviews or audit entries; returns entries replayed.
 
-    link_hash(code, generation) gives the stored hash of that link's token (auth.py)."""
+    link_hash(code, generation, form) gives the stored hashes of that link's token (auth.py)."""
     counts = db.one("SELECT (SELECT count(*) FROM links) + (SELECT count(*) FROM reviews) + "
                     "(SELECT count(*) FROM audit)")[0]
     items = entries(web_dir)
@@ -48,9 +48,10 @@ def restore(db, web_dir: Path, link_hash) -> int:
     def write(conn):
         for e in items:
             if e["kind"] == "link":
-                conn.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                             (e["agency_code"], link_hash(e["agency_code"], e["generation"]), e["generation"],
-                              e["created_at"]))
+                readable, legacy = link_hash(e["agency_code"], e["generation"], e.get("form"))
+                conn.execute("INSERT OR REPLACE INTO links (agency_code, token_hash, generation, created_at, "
+                             "legacy_hash) VALUES (?, ?, ?, ?, ?)",
+                             (e["agency_code"], readable, e["generation"], e["created_at"], legacy))
             elif e["kind"] == "review":
                 conn.execute("INSERT INTO reviews (agency_code, sha256, decision, note, actor, created_at) "
                              "VALUES (?, ?, ?, ?, ?, ?)", (e["agency_code"], e["sha256"], e["decision"], e["note"],

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jinja2
 
+from nianbao import clock
+
 HERE = Path(__file__).resolve().parent
 STYLE = HERE / "static" / "style.css"
 
@@ -15,7 +17,7 @@ STYLE = HERE / "static" / "style.css"
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["when"] = lambda s: (s or "").replace("T", " ")[:16]
+    env.filters["when"] = clock.show  # "2022-01-26 15:40（北京时间）": every time a page shows
     return env
 
 

@@ -16,6 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao import clock
 from nianbao.check.run import CheckResult
 from nianbao.county.consolidate import percent
 from nianbao.county.previous import PreviousError
@@ -59,13 +60,6 @@ class ServiceConfig:
 
     def check_options(self) -> dict:
         return {"expect_year": self.year, "expect_format": self.format_id, "secret": self.secret}
-
-
-def _received(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
 
 
 class Service:
@@ -184,10 +178,7 @@ class Service:
         return out
 
     def on_time(self, received_at: str) -> bool | None:
-        when = _received(received_at)
-        if self.config.deadline is None or when is None:
-            return None
-        return when.date() <= self.config.deadline
+        return clock.on_time(received_at, self.config.deadline)  # the deadline's day in the configured zone
 
     def agency_status(self, entry: RosterEntry) -> dict:
         history = self.submissions(entry.code)
@@ -206,8 +197,7 @@ class Service:
                 "agency": agency, "latest": agency["history"][0] if agency["history"] else None}
 
     def deadline_text(self) -> str | None:
-        d = self.config.deadline
-        return f"{d.year}年{d.month}月{d.day}日" if d else None
+        return clock.show_date(self.config.deadline)
 
     def office_context(self) -> dict:
         agencies = [self.agency_status(e) for e in self.roster]
@@ -272,7 +262,7 @@ class Service:
         await self.db.write(write)
 
     async def compile(self, actor: str) -> dict:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
         out_dir = self.web_dir / "outputs" / stamp
         c = self.config
         try:

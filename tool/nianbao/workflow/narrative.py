@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao import clock
 from nianbao.county.consolidate import Compilation
 from nianbao.format.spec import Format
 
@@ -51,7 +52,7 @@ class CountyText:
 def chinese_date(text: str | None, today: dt.date | None = None) -> str:
     """The signature date as published (2022年1月20日); accepts 2022-01-20 too. Default: today."""
     if not text:
-        day = today or dt.date.today()
+        day = today or clock.now().date()  # today in the configured zone
         return f"{day.year}年{day.month}月{day.day}日"
     for form in _DATE_FORMS:
         match = form.match(text)
