@@ -20,7 +20,7 @@ demo: $(STAMP)
 # LibreOffice (tests open generated workbooks in it) and python3-uno (tests insert/delete rows through its API),
 # CJK fonts, poppler (rendered reports; reading PDFs),
 # Debian's chromium and chromium-driver (the web service's browser tests, and a second PDF producer for the
-# importer tests; never a downloaded browser).
+# importer tests; never a downloaded browser), zbar-tools (zbarimg reads the QR codes of the printed link sheet).
 sysdeps:
 	@missing=""; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui libreoffice-writer-nogui"; \
@@ -29,6 +29,7 @@ sysdeps:
 	/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$$missing python3-uno"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

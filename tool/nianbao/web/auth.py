@@ -128,8 +128,9 @@ def agency_of_token(db: Database, token: str) -> str | None:
     """The agency a link token opens: its readable form as typed, or the exact legacy token."""
     if not token or len(token) > 64:
         return None
-    row = db.one("SELECT agency_code FROM links WHERE token_hash = ? OR legacy_hash = ?",
-                 (token_hash(canonical_token(token)), token_hash(token)))
+    exact = token_hash(token)  # a legacy token: moved to legacy_hash when ensure_links next runs
+    row = db.one("SELECT agency_code FROM links WHERE token_hash IN (?, ?) OR legacy_hash = ?",
+                 (token_hash(canonical_token(token)), exact, exact))
     return row[0] if row else None
 
 
