@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import browser
 import lo
+import pytest
+
+from nianbao import clock
 
 
 def pytest_runtest_setup(item):
@@ -11,3 +17,23 @@ def pytest_runtest_setup(item):
         lo.require_soffice()
     if item.get_closest_marker("chromium"):
         browser.require_chromium()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_configured_zone():
+    """A command's --timezone configures the process (nianbao/clock.py): undone after each test."""
+    zone, env = clock.zone(), os.environ.get(clock.ENV)
+    yield
+    clock.configure(zone.key)
+    if env is None:
+        os.environ.pop(clock.ENV, None)
+
+
+@pytest.fixture
+def utc_server(monkeypatch):
+    """The process's local time is UTC, as on a server: nothing nianbao writes or shows may follow it."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
