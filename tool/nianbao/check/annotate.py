@@ -1,6 +1,11 @@
 """Annotated copy of a department's workbook: every finding's cell highlighted with a comment,
 plus a 问题清单 sheet that links to each cell. The original file is never touched.
 
+A copy that comes back (the department fixed the annotated copy and sent it again) is
+annotated from clean: nianbao's earlier sheet, fills and comments are taken out first
+(unannotate.py), so the office never sees a stale finding; the copy is marked (the custom
+property nianbao.annotation names its issues sheet) so the next round recognises it.
+
 annotate_all does a batch: each copy gets a name no other copy and no existing file has, and
 a workbook that cannot be annotated (too large, or one openpyxl cannot open or save) gets a
 finding on that file while the others go on.
@@ -23,6 +28,7 @@ from nianbao.paths import atomic_output, claim_unique, os_error_text
 from nianbao.template.style import LINE_PT, PAD_PT, lines_needed
 
 from .run import CheckResult
+from .unannotate import COMMENT_AUTHOR, ISSUES_SHEET, remove_annotation, set_marker
 
 # openpyxl holds every cell and row of a workbook, and takes ~1.7 s and ~25 MB per MB of XML
 # (measured on a loaded machine: 236 KB template 0.7 s; 2.2 MB 3.5 s, 77 MB; 8.1 MB 13.7 s,
@@ -30,13 +36,13 @@ from .run import CheckResult
 # padding (a million formatted empty rows is 50 MB), and the copy is refused with a finding.
 MAX_ANNOTATE_XML = 4 * 1024 * 1024
 
-ISSUES_SHEET = "问题清单"
 _FILL = {
     "error": PatternFill("solid", fgColor="FFC7CE"),
     "warning": PatternFill("solid", fgColor="FFEB9C"),
     "info": PatternFill("solid", fgColor="DDEBF7"),
 }
 _RELATED = PatternFill("solid", fgColor="FCE4D6")
+PALETTE = {fill.fgColor.rgb[-6:] for fill in (*_FILL.values(), _RELATED)}  # what unannotate.py recognises
 _HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
 _BOX = Border(*(Side("thin", color="808080"),) * 4)
 _WORD = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -86,6 +92,8 @@ def annotate(path: Path, result: CheckResult, out_dir: Path, taken: set[str] | N
 
 def _annotate(book, path: Path, result: CheckResult, out_dir: Path, taken: set[str] | None) -> Path:
     try:
+        remove_annotation(book, PALETTE, tuple(head for head, _ in ISSUE_COLUMNS),
+                          result.format if result.kind == "department" else None, result.year)
         notes: dict[tuple[str, str], list[str]] = {}
         for f in result.findings:
             if f.sheet in book.sheetnames and f.cell:
@@ -98,8 +106,10 @@ def _annotate(book, path: Path, result: CheckResult, out_dir: Path, taken: set[s
                 ws[f.cell].fill = _FILL[f.severity]
                 notes.setdefault((f.sheet, f.cell), []).append(f"【{_WORD[f.severity]} {f.rule}】{f.message}")
         for (sheet, cell), lines in notes.items():
-            comment = Comment("\n".join(lines), "nianbao")
-            comment.width, comment.height = 360, 40 + 60 * len(lines)
+            own = book[sheet][cell].comment  # the clerk's (nianbao's earlier ones are gone): kept above ours
+            text = "\n".join(([own.text.rstrip()] if own is not None and own.text.strip() else []) + lines)
+            comment = Comment(text, COMMENT_AUTHOR)
+            comment.width, comment.height = 360, 40 + 60 * len(text.splitlines())
             book[sheet][cell].comment = comment
         _issues_sheet(book, result)
         buffer = io.BytesIO()  # saved in memory (< MAX_ANNOTATE_XML), written whole: a full disk is one OSError
@@ -124,10 +134,15 @@ _TOP = 3  # rows above the first issue: title, how to use it, column headers
 _FONT = "宋体"
 
 
+def _free_name(book) -> str:
+    """问题清单, or 问题清单2 … when the clerk has a sheet of that name of their own (it stays)."""
+    names = {n.casefold() for n in book.sheetnames}
+    return next(f"{ISSUES_SHEET}{n or ''}" for n in (0, *range(2, 1000)) if f"{ISSUES_SHEET}{n or ''}" not in names)
+
+
 def _issues_sheet(book, result: CheckResult) -> None:
-    if ISSUES_SHEET in book.sheetnames:
-        del book[ISSUES_SHEET]
-    ws = book.create_sheet(ISSUES_SHEET, 0)
+    ws = book.create_sheet(_free_name(book), 0)
+    set_marker(book, ws.title)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False

@@ -95,6 +95,11 @@ def _load_failure(exc: Exception) -> Finding:
     return finding(Code.FILE_CORRUPT, what=f"{name}")
 
 
+# Set by check --annotate on its copy: the name of the 问题清单 sheet it added (check/unannotate.py). That
+# sheet, sent back with the fixed copy, is nianbao's own: no "extra sheet" finding, as for a fresh file.
+ANNOTATION_PROPERTY = identity.PROPERTY_PREFIX + "annotation"
+
+
 def _meta(book: RawBook) -> dict[str, str]:
     """Identity values from defined names, falling back to custom document properties."""
     out: dict[str, str] = {}
@@ -150,9 +155,10 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     moved = sheet_layout.moved_tables(book, lay)
     if moved:  # the numbers are not where the layout says: read none of them
         return refuse(*moved)
+    annotation = book.custom_property(ANNOTATION_PROPERTY)
     for name in book.sheetnames:
         if name not in lay.sheets:
-            if kind != "summary":  # a county summary carries its own extra sheets
+            if kind != "summary" and name != annotation:  # a county summary carries its own extra sheets
                 findings.append(finding(Code.SHEET_EXTRA, sheet=name))
         elif not book.protected(name):
             findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
