@@ -24,6 +24,7 @@ def register(sub) -> None:
 def run_verify(args) -> int:
     from rich.markup import escape
 
+    from nianbao import clock
     from nianbao.check.terminal import make_console
     from nianbao.county.inbox import shown
     from nianbao.county.store_verify import is_store, verify_store
@@ -35,11 +36,11 @@ def run_verify(args) -> int:
     console.print(f"收件库 {escape(shown(args.store))}：收件记录 {report.receipts} 条，文件 {report.files} 个。")
     sections = [
         ([d.message() for d in report.damaged], "损坏的收件记录行（已跳过，其余记录照常使用）"),
-        ([f"{r.stored_as}（{r.original_name}，收到于 {r.received_at}）" for r in report.missing],
+        ([f"{r.stored_as}（{r.original_name}，收到于 {clock.show(r.received_at)}）" for r in report.missing],
          "有收件记录但文件缺失"),
         (report.altered, "文件内容与其 SHA-256 名称不符（收到后被改动或损坏）"),
         (report.orphans, "有文件但没有收件记录（再次收取该文件即可补记）"),
-        ([f"{r.stored_as}（{r.original_name}，收到于 {r.received_at}）" for r in report.duplicates],
+        ([f"{r.stored_as}（{r.original_name}，收到于 {clock.show(r.received_at)}）" for r in report.duplicates],
          "同一文件的重复收件记录"),
         (report.strange, "files/ 中不应出现的项目（符号链接、特殊文件或名称不符）"),
     ]
