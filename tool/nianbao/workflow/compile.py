@@ -16,7 +16,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from nianbao.check.terminal import code_tag
-from nianbao.county.consolidate import Compilation, consolidate, gather_paths, gather_store, percent
+from nianbao.county.consolidate import (
+    Compilation,
+    check_for_compile,
+    consolidate,
+    gather_paths,
+    gather_store,
+    percent,
+)
+from nianbao.county.events import read_events
 from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
@@ -60,16 +68,18 @@ class CompileOptions:
     date: str | None = None  # the signature date; default today
 
 
-def compile_reports(opts: CompileOptions) -> Compilation:
+def compile_reports(opts: CompileOptions, check=check_for_compile) -> Compilation:
+    """The compilation of a store (with its arrivals and the office's decisions, events.jsonl) or of files."""
     check_options = {"expect_year": opts.year, "expect_format": opts.fmt.id, "secret": opts.secret}
+    events = []
     if opts.store is not None:
-        submissions = gather_store(opts.store, check_options, jobs=opts.jobs)
+        submissions = gather_store(opts.store, check_options, check=check, jobs=opts.jobs)
+        events = read_events(opts.store)[0]
     else:
-        submissions = gather_paths(opts.paths, check_options, jobs=opts.jobs)
+        submissions = gather_paths(opts.paths, check_options, check=check, jobs=opts.jobs)
     prev = load_previous(opts.previous, opts.year - 1, opts.secret, roster=opts.roster) if opts.previous else None
     agency = {"name": opts.name or UNNAMED, "code": opts.code or "SUMMARY", "level": opts.level}
-    return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency,
-                       previous=prev.agencies if prev else None, previous_county=prev.county if prev else None,
+    return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency, previous=prev, events=events,
                        include_errors=opts.include_errors)
 
 
