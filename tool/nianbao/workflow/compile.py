@@ -146,29 +146,30 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
         print_county_text(console, comp, text, notes)
     if comp.bugs:
         return 2
-    return 1 if any(s.status in ("error", "missing") for s in comp.statuses) else 0
+    return 1 if comp.due else 0  # work remains: a unit to remind (state.py rule 8)
 
 
 def print_compilation(console: Console, comp: Compilation) -> None:
     table = Table(title=f"{comp.agency['name']} {comp.year} 年度报送情况", show_lines=False)
-    for col in ("单位代码", "单位名称", "状态", "错误", "警告", "计入汇总"):
+    for col in ("单位代码", "单位名称", "状态", "审核", "错误", "警告", "计入汇总"):
         table.add_column(col, no_wrap=True)
     table.add_column("说明", overflow="fold")
     shown = comp.statuses
     if len(shown) > _LIST_ALL_UP_TO:  # a province-sized roster: list only the units that need attention
-        shown = [s for s in comp.statuses if s.status != "ok" or s.notes]
+        shown = [s for s in comp.statuses if s.status != "ok" or s.notes or s.review not in ("pending", "accepted")]
         table.caption = f"另有 {len(comp.statuses) - len(shown)} 个单位通过，完整名单见 summary.xlsx“报送情况”"
     for s in shown:
         style = _STYLE[s.status]
-        table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", str(s.count("error")),
-                      str(s.count("warning")), "是" if s.included else "否", escape("；".join(s.notes)))
+        table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", s.review_label,
+                      str(s.count("error")), str(s.count("warning")), "是" if s.included else "否",
+                      escape("；".join(s.notes)))
     console.print(table)
     counts = comp.counts()
     total = len(comp.statuses)
     reported = total - counts["missing"]
     console.print(f"名单 {total} 个单位：已报送 {reported}（{percent(reported, total)}），通过 {counts['ok']}，"
                   f"有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}；"
-                  f"计入汇总 {len(comp.included)} 个。")
+                  f"计入汇总 {len(comp.included)} 个" + _reviews_line(comp) + "。")
     for sub in comp.unknown:
         a = sub.result.agency or {}
         console.print(f"  [yellow]不在名单中[/yellow]：{escape(sub.original_name)}（{escape(a.get('code') or '')} "
@@ -187,6 +188,16 @@ def print_compilation(console: Console, comp: Compilation) -> None:
                       "请勿发布，并将 summary.json 反馈给维护人员。 [/bold white on red]")
         for f in comp.bugs:
             console.print(f"  [red]{escape(f.message)}[/red] [dim]{escape(code_tag(f))}[/dim]")
+
+
+def _reviews_line(comp: Compilation) -> str:
+    """（其中有错误、经审核附说明接收 1 个；已退回 2 个；仍需催报 3 个）"""
+    accepted = sum(s.review == "accepted_errors" for s in comp.statuses)
+    returned = sum(s.review == "returned" for s in comp.statuses)
+    parts = [f"有错误、经审核附说明接收 {accepted} 个" if accepted else "", f"已退回 {returned} 个" if returned else "",
+             f"仍需催报 {len(comp.due)} 个" if comp.due else ""]
+    parts = [p for p in parts if p]
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def print_county_text(console: Console, comp: Compilation, text: CountyText, notes: list[str]) -> None:
