@@ -76,8 +76,10 @@ def load_state(args, check=None) -> StoreState:
     from nianbao.county.roster import RosterError, load_roster
     from nianbao.county.state import state_of
 
+    from nianbao.county.store_verify import is_store
+
     store = args.store
-    if not (store / "receipts.jsonl").is_file():
+    if not is_store(store):
         raise UsageError(f"{store} 不是收件库（缺少 receipts.jsonl）。请先用 nianbao collect 收件，或检查路径。")
     served = served_config(store)
     roster_path = args.roster or (Path(served["roster"]) if served.get("roster") else None)

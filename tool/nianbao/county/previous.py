@@ -49,13 +49,13 @@ class Previous:
         return Path(self.source).name or self.source
 
     def document_of(self, code: str | None, name: str | None = None) -> dict | None:
-        """Last year's numbers-only report of an agency (by code; a lone report also by name), with the
-        states of a published report's cells."""
+        """Last year's numbers-only report of an agency (by code, else by name), with the states of a
+        published report's cells."""
         figures = self.agencies.get(code) if code else None
-        if figures is None and name and len(self.agencies) == 1:
-            only = next(iter(self.agencies.values()))
-            figures = only if _plain(only.agency.get("name") or "") == _plain(name) else None
-            code = next(iter(self.agencies))
+        if figures is None and name:  # not by code: by name (a renamed code, a report without one)
+            code = next((c for c, f in self.agencies.items() if _plain(f.agency.get("name") or "") == _plain(name)),
+                        None)
+            figures = self.agencies.get(code) if code else None
         if figures is None:
             return None
         doc = figures.document()
@@ -94,6 +94,33 @@ def load_previous(path: Path, year: int, secret: bytes | None = None, roster=Non
     if path.suffix.lower() == ".xlsx" and path.is_file():
         return _from_summary_xlsx(path, year)
     raise PreviousError(f"无法识别上一年度数据 {path}：应为上一年度的收件库文件夹、summary.json 或 summary.xlsx")
+
+
+def load_report(path: Path, secret: bytes | None = None) -> Previous | None:
+    """One agency's report of last year (a workbook or a report document), or None when path is a
+    store, a summary or a folder (load_previous). A report imported from a published page is
+    kind "published"."""
+    path = Path(path)
+    if path.is_dir():
+        return None
+    result = check_file(path, secret=secret)
+    if result.kind == "summary":
+        return None
+    doc = result.document
+    if doc is None:
+        raise PreviousError(f"无法读取上一年度报告 {path}：{result.findings[0].message if result.findings else ''}")
+    if isinstance(doc, dict) and "report" in doc and "agencies" in doc:
+        return None
+    from nianbao.format.document import cell_states
+
+    agency = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
+    code = agency.get("code") or agency.get("name") or path.stem
+    cells = cell_states(doc)
+    tables = {**doc.get("tables", {}), **{k: 0 for k, s in cells.items() if s == "blank"}}
+    states = {k: s for k, s in cells.items() if s == "unreadable"}
+    figures = _figures({**doc, "agency": {**agency, "code": code}, "tables": tables}, path)
+    return Previous(str(path), None, {code: figures}, "published" if cells else "nianbao",
+                    {code: states} if states else {})
 
 
 def _from_store(path: Path, year: int, secret: bytes | None = None) -> Previous:
@@ -188,8 +215,8 @@ def verify_summary(path: Path, secret: bytes) -> None:
 
 
 def _from_published(path: Path, year: int, roster) -> Previous:
-    """Last year's published reports, matched to the roster by agency name (blank cells count as 0,
-    unreadable ones stay unreadable: a rule that needs one says 无法核对)."""
+    """Last year's published reports, matched to the roster by agency name (without a roster: each by its
+    own name); blank cells count as 0, unreadable ones stay unreadable: a rule that needs one says 无法核对."""
     from nianbao.format.document import cell_states
     from nianbao.published.audit import import_one, published_files
 
@@ -204,14 +231,15 @@ def _from_published(path: Path, year: int, roster) -> Previous:
         if doc is None or doc.get("year") != year:
             continue
         entry = by_name.get(doc["agency"]["name"])
-        if entry is None:
+        if entry is None and roster:
             continue
+        code = entry.code if entry is not None else (doc["agency"].get("code") or doc["agency"]["name"])
         cells = cell_states(doc)
         tables = {**doc["tables"], **{k: 0 for k, s in cells.items() if s == "blank"}}
-        agencies[entry.code] = Figures.of({**doc, "agency": {**doc["agency"], "code": entry.code}, "tables": tables})
+        agencies[code] = Figures.of({**doc, "agency": {**doc["agency"], "code": code}, "tables": tables})
         unreadable = {k: s for k, s in cells.items() if s == "unreadable"}
         if unreadable:
-            states[entry.code] = unreadable
+            states[code] = unreadable
     previous = Previous(str(path), None, agencies, "published", states)
     whole = {c: f for c, f in agencies.items() if previous.complete(c)}
     previous.county = _county_of(whole, year, [e for e in roster if e.code in whole])

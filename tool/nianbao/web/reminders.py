@@ -26,7 +26,7 @@ def due(service) -> list[dict]:
     return [a for a in (service.agency_status(e) for e in service.roster) if a["status"] in ("missing", "error")]
 
 
-def compose(agency: dict, url: str, year: int, deadline: str | None, sender: str) -> EmailMessage:
+def compose(agency: dict, url: str | None, year: int, deadline: str | None, sender: str) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = f"【催报】请报送{year}年度政府信息公开工作年度报告（{agency['name']}）"
     msg["From"] = sender
@@ -36,6 +36,11 @@ def compose(agency: dict, url: str, year: int, deadline: str | None, sender: str
     lines = [f"{agency['name']}：", ""]
     if agency["status"] == "missing":
         lines.append(f"贵单位尚未报送{year}年度政府信息公开工作年度报告。")
+    elif agency["status"] == "returned":  # the office returned it (county/state.py): its note says what to change
+        receipt = agency["current"]["receipt"]
+        lines.append(f"贵单位报送的文件（{receipt['original_name']}，{receipt['received_at'].replace('T', ' ')[:16]} "
+                     f"收到）已被退回修改，意见：{agency['review']['note']}")
+        lines.append("请修改后重新上传。")
     else:
         current = agency["current"]
         errors = [f for f in current["findings"] if f["severity"] == "error"]
@@ -50,8 +55,11 @@ def compose(agency: dict, url: str, year: int, deadline: str | None, sender: str
             lines.append(f"  · {where}{f['message']}")
         if len(errors) > MAX_FINDINGS_LISTED:
             lines.append(f"  · ……另有 {len(errors) - MAX_FINDINGS_LISTED} 处，请在报送页面查看全部问题。")
-    lines += ["", f"报送页面（本单位专属，请勿转发）：{url}",
-              "在该页面可以下载本单位的填报模板、上传填好的文件并立即看到校验结果。"]
+    if url:
+        lines += ["", f"报送页面（本单位专属，请勿转发）：{url}",
+                  "在该页面可以下载本单位的填报模板、上传填好的文件并立即看到校验结果。"]
+    else:
+        lines += ["", "请将填好的年报模板（.xlsx）报送县政府办公室。"]
     if deadline:
         lines.append(f"报送截止日期：{deadline}。")
     lines += ["", "此邮件由年报报送系统自动发送。如有疑问请联系县政府办公室。"]
