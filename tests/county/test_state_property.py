@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_state import Office, _name, kit  # noqa: F401 - kit is the shared module fixture
+from state_kit import Office, name_of
 
 from nianbao.cli.county_args import load_state
 from nianbao.county import review
@@ -91,7 +91,7 @@ class Model:
 @settings(max_examples=60, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=steps)
-def test_every_surface_agrees_with_the_rules_after_every_step(kit, tmp_path_factory, steps):  # noqa: F811
+def test_every_surface_agrees_with_the_rules_after_every_step(kit, tmp_path_factory, steps):
     office = Office(kit, tmp_path_factory.mktemp("store") / "s")
     model = Model()
     for step in steps:
@@ -122,11 +122,11 @@ def _agree(office: Office, model: Model, kit) -> None:
     remind = load_state(args, check=kit["check"]).state  # what remind and review read
     for s in comp.statuses:
         code = s.entry.code
-        got = (s.status, _name(kit, s), s.review, s.included, s.due)
+        got = (s.status, name_of(kit, s), s.review, s.included, s.due)
         want = (model.status(code), model.current(code), model.review(code), model.included(code), model.due(code))
         assert got == want, (code, model.arrivals, model.decisions, model.previous)
         other = remind.of(code)
-        assert (other.status, _name(kit, other), other.review, other.included, other.due) == got
+        assert (other.status, name_of(kit, other), other.review, other.included, other.due) == got
     assert [s.entry.code for s in remind.due] == [s.entry.code for s in comp.due]
     assert [s.entry.code for s in comp.included] == [m.entry.code for m in comp.statuses if m.included]
 

@@ -80,7 +80,7 @@ class Code(Enum):
                                "本单位报送的全部数字与“{other}”（代码 {other_code}）报送的完全相同。"
                                "请核实是否误用或冒用了其他单位的报表。")
     WRONG_AGENCY = Detail("another agency's workbook sent at this agency's link", "error",
-                          "这份工作簿是“{other}”（代码 {other_code}）的模板，不是本单位“{name}”（代码 {code}）的，"
+                          "这份工作簿是“{other}”（代码 {other_code}）的模板，不是本单位“{own_name}”（代码 {own_code}）的，"
                           "不能作为本单位的报告。请使用本单位的模板填报。")
     PREVIOUS_MISSING = Detail("no report of this agency in last year's data", "info",
                               "上一年度数据（{source}）中没有本单位的报告，未做跨年度核对（如上年结转与上年结转下年度是否一致）。")

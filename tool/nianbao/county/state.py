@@ -316,7 +316,7 @@ def _agency(entry: RosterEntry, ups: list[Upload], fmt: Format | None, previous:
 def _not_ours(sub: Submission, entry: RosterEntry) -> Finding:
     agency = sub.result.agency or {}
     return finding(Code.WRONG_AGENCY, other=agency.get("name") or agency.get("code") or "其他单位",
-                   other_code=agency.get("code") or "", name=entry.name, code=entry.code)
+                   other_code=agency.get("code") or "", own_name=entry.name, own_code=entry.code)
 
 
 def _status(findings: list[Finding]) -> str:
