@@ -183,6 +183,13 @@ def print_compilation(console: Console, comp: Compilation) -> None:
     for sub in comp.unidentified:
         reason = sub.result.findings[0].message if sub.result.findings else ""
         console.print(f"  [magenta]无法识别[/magenta]：{escape(sub.original_name)} — {escape(reason)}")
+    bug_rules = {b.rule for b in comp.bugs}
+    county_errors = [f for f in comp.county_findings if f.severity == "error" and f.rule not in bug_rules]
+    with_errors = [s.entry.name for s in comp.included if s.status == "error"]
+    if county_errors and with_errors:  # accepted with a reason (or --include-errors): their errors are in the sum
+        console.print(f"  [yellow]注意[/yellow]：全县汇总表不满足 {len(county_errors)} 项校验规则"
+                      f"（{escape('、'.join(dict.fromkeys(f.rule for f in county_errors)))}），因为计入了有错误的报告："
+                      f"{escape('、'.join(with_errors))}。发布前请核实，详见 summary.xlsx“问题清单”。")
     if comp.bugs:
         console.print("[bold white on red] 严重：各单位报告均通过校验，但汇总数不满足校验规则。这是 nianbao 的缺陷，"
                       "请勿发布，并将 summary.json 反馈给维护人员。 [/bold white on red]")
