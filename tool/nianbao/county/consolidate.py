@@ -21,7 +21,7 @@ from nianbao.format.spec import Format
 
 from .events import Event
 from .gather import Checked, Submission, check_for_compile, gather_paths, gather_store
-from .previous import Previous
+from .last_year import Previous
 from .roster import RosterEntry
 from .state import STATUS_LABELS, AgencyState, cross_year_ids, state_of
 from .yoy import YOY_KEY, percent, yoy

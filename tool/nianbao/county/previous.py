@@ -18,59 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.check import rules
 from nianbao.check.run import check_file
 from nianbao.format.document import load_document
 from nianbao.format.figures import Figures
 from nianbao.format.spec import all_formats
 
+from .last_year import Previous, _plain
+
+__all__ = ["Previous", "PreviousError", "load_previous", "load_report", "sign_summary", "verify_summary"]
+
 
 class PreviousError(Exception):
     """Last year's source cannot be used; the message is Chinese and names the path."""
-
-
-@dataclass
-class Previous:
-    source: str
-    county: dict | None
-    agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
-    kind: str = "nianbao"  # nianbao | published
-    states: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> cell key -> state (published)
-
-    @property
-    def severity(self) -> str | None:
-        return rules.cross_year_severity(self.kind)
-
-    @property
-    def shown(self) -> str:
-        return Path(self.source).name or self.source
-
-    def document_of(self, code: str | None, name: str | None = None) -> dict | None:
-        """Last year's numbers-only report of an agency (by code, else by name), with the states of a
-        published report's cells."""
-        figures = self.agencies.get(code) if code else None
-        if figures is None and name:  # not by code: by name (a renamed code, a report without one)
-            code = next((c for c, f in self.agencies.items() if _plain(f.agency.get("name") or "") == _plain(name)),
-                        None)
-            figures = self.agencies.get(code) if code else None
-        if figures is None:
-            return None
-        doc = figures.document()
-        states = self.states.get(code)
-        if states:
-            doc["cell_states"] = {k: {"state": v} for k, v in states.items()}
-        return doc
-
-    def complete(self, code: str) -> bool:
-        """Last year's figures of this agency hold every input (none printed unreadably)."""
-        figures = self.agencies.get(code)
-        if figures is None:
-            return False
-        tables = figures.tables()
-        return all(tables.get(k) is not None for k in all_formats()[figures.format].input_keys())
 
 
 def load_previous(path: Path, year: int, secret: bytes | None = None, roster=None) -> Previous:
@@ -244,9 +205,3 @@ def _from_published(path: Path, year: int, roster) -> Previous:
     whole = {c: f for c, f in agencies.items() if previous.complete(c)}
     previous.county = _county_of(whole, year, [e for e in roster if e.code in whole])
     return previous
-
-
-def _plain(name: str) -> str:
-    from .trust import _plain as plain
-
-    return plain(name)

@@ -47,7 +47,7 @@ from nianbao.format.spec import Format, all_formats
 
 from .events import ACCEPTED, DECISIONS, EXPLAINED, RETURNED, SENT, Event, sort_time
 from .gather import Checked, Submission
-from .previous import Previous
+from .last_year import Previous
 from .roster import RosterEntry
 from .trust import duplicate_figures, rejected_note, roster_findings
 from .yoy import yoy
