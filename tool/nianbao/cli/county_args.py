@@ -75,7 +75,6 @@ def load_state(args, check=None) -> StoreState:
     from nianbao.county.previous import PreviousError, load_previous
     from nianbao.county.roster import RosterError, load_roster
     from nianbao.county.state import state_of
-
     from nianbao.county.store_verify import is_store
 
     store = args.store

@@ -22,7 +22,8 @@ def register(sub) -> None:
                        "附本单位的报送链接（如已开通网上报送）、截止日期、校验发现的问题和退回意见。"
                        "催报对象与 nianbao compile、nianbao review 的“需催报”完全一致；已接收的单位不会被催报。"
                        "邮箱取自名单的 email/邮箱 列。--dry-run 只把邮件写成 .eml 文件，不发送。"
-                       "名单、年度、截止日期默认取 nianbao serve 使用的设置，未运行过服务时请用 --roster、--year 给出。")
+                       "名单、年度、截止日期默认取 nianbao serve 使用的设置，"
+                       "未运行过服务时请用 --roster、--year 给出。")
     add_state_args(p)
     p.add_argument("--deadline", metavar="YYYY-MM-DD", help="报送截止日期（默认：nianbao serve 使用的截止日期）")
     p.add_argument("--smtp", metavar="HOST:PORT", help="发信服务器，如 smtp.example.gov.cn:25")

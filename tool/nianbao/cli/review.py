@@ -112,7 +112,8 @@ def print_agency(st) -> None:
 
     console = make_console()
     style = _STYLE[st.status]
-    console.print(f"[bold]{escape(st.entry.name)}[/bold]（{escape(st.entry.code)}）  结论：[{style}]{st.label}[/{style}]"
+    console.print(f"[bold]{escape(st.entry.name)}[/bold]（{escape(st.entry.code)}）"
+                  f"  结论：[{style}]{st.label}[/{style}]"
                   + (f"  审核：{st.review_label}" if st.review else "")
                   + f"  计入汇总：{'是' if st.included else '否'}" + ("  [red]需催报[/red]" if st.due else ""),
                   highlight=False)
@@ -139,8 +140,8 @@ def print_agency(st) -> None:
     for up in st.history:
         via = f"，经 {up.via} 的报送链接" if up.via else ""
         why = f"：{up.why}" if up.why else ""
-        console.print(f"    {escape(up.at)}  {escape(shown(up.name))}{escape(via)} — {ROLE_LABELS[up.role]}{escape(why)}",
-                      highlight=False)
+        console.print(f"    {escape(up.at)}  {escape(shown(up.name))}{escape(via)} — "
+                      f"{ROLE_LABELS[up.role]}{escape(why)}", highlight=False)
 
 
 def run_accept(args) -> int:

@@ -25,7 +25,7 @@ from nianbao.format.document import load_document
 from nianbao.format.figures import Figures
 from nianbao.format.spec import all_formats
 
-from .last_year import Previous, _plain
+from .last_year import Previous
 
 __all__ = ["Previous", "PreviousError", "load_previous", "load_report", "sign_summary", "verify_summary"]
 
