@@ -79,6 +79,11 @@ class Code(Enum):
     FIGURES_DUPLICATE = Detail("identical figures under another agency code", "warning",
                                "本单位报送的全部数字与“{other}”（代码 {other_code}）报送的完全相同。"
                                "请核实是否误用或冒用了其他单位的报表。")
+    WRONG_AGENCY = Detail("another agency's workbook sent at this agency's link", "error",
+                          "这份工作簿是“{other}”（代码 {other_code}）的模板，不是本单位“{own_name}”（代码 {own_code}）的，"
+                          "不能作为本单位的报告。请使用本单位的模板填报。")
+    PREVIOUS_MISSING = Detail("no report of this agency in last year's data", "info",
+                              "上一年度数据（{source}）中没有本单位的报告，未做跨年度核对（如上年结转与上年结转下年度是否一致）。")
     SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，不要删除工作表。")
     SHEET_EXTRA = Detail("extra sheet", "info", "工作簿中多了工作表「{sheet}」，汇总时不会读取其中内容。")
     PROTECTION_REMOVED = Detail("sheet protection removed", "warning",

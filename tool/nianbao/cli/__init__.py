@@ -19,8 +19,8 @@ from nianbao.format.spec import SpecError
 from . import chinese
 
 # Modules in the order `nianbao --help` lists them.
-COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "store", "compile", "render", "schema", "demo",
-                   "import_", "audit"]
+COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "store", "review", "compile", "render",
+                   "schema", "demo", "import_", "audit"]
 COMMAND_MODULES += ["serve", "links", "remind"]  # the web intake service (web/)
 
 

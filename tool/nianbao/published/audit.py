@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nianbao.check.rules import cross_year_severity
 from nianbao.check.run import CheckResult, _stats, _status, check_document
 from nianbao.findings import Finding
 from nianbao.format.spec import all_formats
@@ -57,7 +58,7 @@ def audit_documents(items: list[tuple[str, dict | None, list[Finding]]]) -> list
             continue
         previous = by_agency.get((doc["agency"]["name"], doc["year"] - 1))
         result = check_document(doc, previous=previous, prior_findings=found + state_findings(doc),
-                                cross_year_severity="warning", file=file)
+                                cross_year_severity=cross_year_severity("published"), file=file)
         fmt = all_formats()[doc["format"]]
         result.findings += check_narrative(fmt, doc)
         result.status = _status(result.findings, True)

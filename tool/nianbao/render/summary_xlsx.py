@@ -113,16 +113,20 @@ def _status_sheet(ws, fmts, comp: Compilation) -> None:
     rows, fills = [], []
     for i, s in enumerate(comp.statuses, start=1):
         sub = s.submission
+        arrived = s.arrived
         rows.append([i, s.entry.code, s.entry.name, s.label, s.count("error"), s.count("warning"),
-                     "是" if s.included else "否", s.entry.group or "", sub.original_name if sub else "",
-                     sub.received_at if sub else "", "；".join(s.notes)])
+                     "是" if s.included else "否", s.entry.group or "", arrived.name if arrived else "",
+                     arrived.at if arrived else "", "；".join(s.notes), s.review_label,
+                     s.decision.note if s.decision else ""])
         fills.append(_COLOURS[s.status])
     end = _table(ws, fmts, 3, ["序号", "单位代码", "单位名称", "状态", "错误", "警告", "计入汇总", "分组", "文件",
-                                "收到时间", "说明"], rows, [5, 12, 26, 8, 6, 6, 8, 10, 30, 22, 40], fills)
+                                "收到时间", "说明", "审核", "审核意见"], rows,
+                 [5, 12, 26, 8, 6, 6, 8, 10, 30, 22, 40, 14, 30], fills)
     ws.freeze_panes(4, 3)
     others = ([("不在名单中的单位报送", s) for s in comp.unknown] + [("无法识别的文件", s) for s in comp.unidentified]
               + [("被新版本取代的文件（已保留）", s) for s in comp.superseded]
-              + [("下发签名核对不通过、未采用的文件", s) for s in comp.rejected])
+              + [("下发签名核对不通过、未采用的文件", s) for s in comp.rejected]
+              + [("无法采用的文件（其他年度、格式或单位的模板，或无法读取）", s) for s in comp.unusable])
     if others:
         rows = []
         for what, sub in others:
@@ -255,19 +259,22 @@ def _issues_sheet(ws, fmts, comp: Compilation) -> None:
     ws.write_string(0, 0, f"{comp.agency['name']} {comp.year} 年度问题清单（各单位报告中发现的全部问题）", fmts(bold=True))
     rows = []
     for s in comp.statuses:
-        sub = s.submission
+        shown = s.arrived or s.latest
+        reason = s.decision.note if s.decision else ""
         for f in s.findings:
-            rows.append([s.entry.code, s.entry.name, sub.original_name if sub else "", _SEVERITY[f.severity],
+            said = s.explanation(f)
+            rows.append([s.entry.code, s.entry.name, shown.name if shown else "", _SEVERITY[f.severity],
                          f.rule, f.sheet or "", f.cell or "", " / ".join(x for x in (f.row_label, f.column_label) if x),
-                         f.message])
+                         f.message, said.note if said else "",
+                         f"{s.review_label}：{reason}" if reason and f.severity == "error" else ""])
     for f in comp.county_findings:
         rows.append([comp.agency.get("code", ""), comp.agency["name"], "（汇总）", _SEVERITY[f.severity], f.rule,
                      f.sheet or "", f.cell or "", " / ".join(x for x in (f.row_label, f.column_label) if x),
-                     f.message])
+                     f.message, "", ""])
     if not rows:
         ws.write_string(2, 0, "未发现问题。")
         return
-    end = _table(ws, fmts, 2, ["单位代码", "单位名称", "文件", "级别", "规则", "工作表", "单元格", "行 / 列", "问题说明"],
-                 rows, [12, 24, 26, 6, 16, 16, 8, 40, 80])
-    ws.autofilter(2, 0, end - 1, 8)
+    end = _table(ws, fmts, 2, ["单位代码", "单位名称", "文件", "级别", "规则", "工作表", "单元格", "行 / 列", "问题说明",
+                               "单位说明", "审核意见"], rows, [12, 24, 26, 6, 16, 16, 8, 40, 80, 40, 30])
+    ws.autofilter(2, 0, end - 1, 10)
     ws.freeze_panes(3, 2)

@@ -19,6 +19,7 @@ from pathlib import Path
 from nianbao import clock
 from nianbao.check.run import CheckResult
 from nianbao.county.consolidate import percent
+from nianbao.county.events import Event, stamp
 from nianbao.county.previous import PreviousError
 from nianbao.county.roster import RosterEntry, load_roster
 from nianbao.county.store import Store
@@ -260,6 +261,9 @@ class Service:
             record(conn, actor, "review", code, sha256, {"decision": decision, "note": note}, self.web_dir)
 
         await self.db.write(write)
+        # The store's own record of the decision, which compile, review and remind read (county/state.py).
+        # Interim bridge until the pages themselves are views of county/state.py (issue 18, phase 2).
+        self.store.append_event(Event(decision, sha256, stamp(), actor, code, note=note))
 
     async def compile(self, actor: str) -> dict:
         stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")

@@ -16,7 +16,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from nianbao.check.terminal import code_tag
-from nianbao.county.consolidate import Compilation, consolidate, gather_paths, gather_store, percent
+from nianbao.county.consolidate import (
+    Compilation,
+    check_for_compile,
+    consolidate,
+    gather_paths,
+    gather_store,
+    percent,
+)
+from nianbao.county.events import read_events
 from nianbao.county.previous import load_previous
 from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
@@ -60,16 +68,18 @@ class CompileOptions:
     date: str | None = None  # the signature date; default today
 
 
-def compile_reports(opts: CompileOptions) -> Compilation:
+def compile_reports(opts: CompileOptions, check=check_for_compile) -> Compilation:
+    """The compilation of a store (with its arrivals and the office's decisions, events.jsonl) or of files."""
     check_options = {"expect_year": opts.year, "expect_format": opts.fmt.id, "secret": opts.secret}
+    events = []
     if opts.store is not None:
-        submissions = gather_store(opts.store, check_options, jobs=opts.jobs)
+        submissions = gather_store(opts.store, check_options, check=check, jobs=opts.jobs)
+        events = read_events(opts.store)[0]
     else:
-        submissions = gather_paths(opts.paths, check_options, jobs=opts.jobs)
+        submissions = gather_paths(opts.paths, check_options, check=check, jobs=opts.jobs)
     prev = load_previous(opts.previous, opts.year - 1, opts.secret, roster=opts.roster) if opts.previous else None
     agency = {"name": opts.name or UNNAMED, "code": opts.code or "SUMMARY", "level": opts.level}
-    return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency,
-                       previous=prev.agencies if prev else None, previous_county=prev.county if prev else None,
+    return consolidate(opts.fmt, opts.year, opts.roster, submissions, agency=agency, previous=prev, events=events,
                        include_errors=opts.include_errors)
 
 
@@ -136,29 +146,30 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
         print_county_text(console, comp, text, notes)
     if comp.bugs:
         return 2
-    return 1 if any(s.status in ("error", "missing") for s in comp.statuses) else 0
+    return 1 if comp.due else 0  # work remains: a unit to remind (state.py rule 8)
 
 
 def print_compilation(console: Console, comp: Compilation) -> None:
     table = Table(title=f"{comp.agency['name']} {comp.year} 年度报送情况", show_lines=False)
-    for col in ("单位代码", "单位名称", "状态", "错误", "警告", "计入汇总"):
+    for col in ("单位代码", "单位名称", "状态", "审核", "错误", "警告", "计入汇总"):
         table.add_column(col, no_wrap=True)
     table.add_column("说明", overflow="fold")
     shown = comp.statuses
     if len(shown) > _LIST_ALL_UP_TO:  # a province-sized roster: list only the units that need attention
-        shown = [s for s in comp.statuses if s.status != "ok" or s.notes]
+        shown = [s for s in comp.statuses if s.status != "ok" or s.notes or s.review not in ("pending", "accepted")]
         table.caption = f"另有 {len(comp.statuses) - len(shown)} 个单位通过，完整名单见 summary.xlsx“报送情况”"
     for s in shown:
         style = _STYLE[s.status]
-        table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", str(s.count("error")),
-                      str(s.count("warning")), "是" if s.included else "否", escape("；".join(s.notes)))
+        table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", s.review_label,
+                      str(s.count("error")), str(s.count("warning")), "是" if s.included else "否",
+                      escape("；".join(s.notes)))
     console.print(table)
     counts = comp.counts()
     total = len(comp.statuses)
     reported = total - counts["missing"]
     console.print(f"名单 {total} 个单位：已报送 {reported}（{percent(reported, total)}），通过 {counts['ok']}，"
                   f"有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}；"
-                  f"计入汇总 {len(comp.included)} 个。")
+                  f"计入汇总 {len(comp.included)} 个" + _reviews_line(comp) + "。")
     for sub in comp.unknown:
         a = sub.result.agency or {}
         console.print(f"  [yellow]不在名单中[/yellow]：{escape(sub.original_name)}（{escape(a.get('code') or '')} "
@@ -172,11 +183,28 @@ def print_compilation(console: Console, comp: Compilation) -> None:
     for sub in comp.unidentified:
         reason = sub.result.findings[0].message if sub.result.findings else ""
         console.print(f"  [magenta]无法识别[/magenta]：{escape(sub.original_name)} — {escape(reason)}")
+    bug_rules = {b.rule for b in comp.bugs}
+    county_errors = [f for f in comp.county_findings if f.severity == "error" and f.rule not in bug_rules]
+    with_errors = [s.entry.name for s in comp.included if s.status == "error"]
+    if county_errors and with_errors:  # accepted with a reason (or --include-errors): their errors are in the sum
+        console.print(f"  [yellow]注意[/yellow]：全县汇总表不满足 {len(county_errors)} 项校验规则"
+                      f"（{escape('、'.join(dict.fromkeys(f.rule for f in county_errors)))}），因为计入了有错误的报告："
+                      f"{escape('、'.join(with_errors))}。发布前请核实，详见 summary.xlsx“问题清单”。")
     if comp.bugs:
         console.print("[bold white on red] 严重：各单位报告均通过校验，但汇总数不满足校验规则。这是 nianbao 的缺陷，"
                       "请勿发布，并将 summary.json 反馈给维护人员。 [/bold white on red]")
         for f in comp.bugs:
             console.print(f"  [red]{escape(f.message)}[/red] [dim]{escape(code_tag(f))}[/dim]")
+
+
+def _reviews_line(comp: Compilation) -> str:
+    """（其中有错误、经审核附说明接收 1 个；已退回 2 个；仍需催报 3 个）"""
+    accepted = sum(s.review == "accepted_errors" for s in comp.statuses)
+    returned = sum(s.review == "returned" for s in comp.statuses)
+    parts = [f"有错误、经审核附说明接收 {accepted} 个" if accepted else "", f"已退回 {returned} 个" if returned else "",
+             f"仍需催报 {len(comp.due)} 个" if comp.due else ""]
+    parts = [p for p in parts if p]
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def print_county_text(console: Console, comp: Compilation, text: CountyText, notes: list[str]) -> None:

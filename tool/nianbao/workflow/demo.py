@@ -141,9 +141,9 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     manifest = yaml.safe_load((samples / "inbox-2021.yaml").read_text(encoding="utf-8"))
     inbox_files = [inbox / item["file"] for item in manifest["files"]]
     stored = 0
-    for item, path in zip(manifest["files"], inbox_files):
+    for item, path in zip(manifest["files"], inbox_files, strict=True):
         when = dt.datetime.fromisoformat(item["received"]).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        stored += store_now.add(path, check_file(path), received_at=when) is not None
+        stored += store_now.receive(path, check_file(path), actor="collect", received_at=when)[1]
     console.print(f"  2020 年度：{len(store_prev.receipts())} 份；2021 年度收件箱 {len(inbox_files)} 个文件，"
                   f"新收 {stored} 份（内容重复的只收一次）")
     console.print(f"  收件库 → {escape(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
@@ -162,18 +162,21 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     for path in annotated:
         console.print(f"  {escape(str(path))}")
 
-    _step(console, 5, f"汇总 {YEAR} 年度（以 2020 年度为上年，做跨年度核对）")
     sum_dir = out / "4-汇总"
     options = CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
                              store=store_now.root, previous=store_prev.root,
                              name=COUNTY["name"], code=COUNTY["code"], narrative_from=COUNTY["narrative_from"])
+    _step(console, 5, "审核：退回要改的报告；核实单位的说明后，附理由接收（命令行：nianbao review）")
+    _review(console, compile_reports(options), store_now)
+
+    _step(console, 6, f"汇总 {YEAR} 年度（以 2020 年度为上年，做跨年度核对）")
     comp = compile_reports(options)
     text, notes = gather_county_text(comp, options)
     written = write_outputs(comp, sum_dir, text=text)
     print_compilation(console, comp)
     print_county_text(console, comp, text, notes)
 
-    _step(console, 6, "生成可公开的年度报告")
+    _step(console, 7, "生成可公开的年度报告")
     rep_dir = out / "5-年度报告"
     rep_dir.mkdir(exist_ok=True)
     # One department's report: 萝北县工业信息科技局 2020, the real published report in the samples.
@@ -193,6 +196,30 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
                   f"通过 {counts['ok']}，有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}。")
     console.print(f"  汇总表与报送情况：{escape(str(written['summary.xlsx']))}")
     console.print(f"  汇总数据：{escape(str(written['summary.json']))}")
-    console.print(f"  批注退回：{escape(str(ann_dir))}（{len(annotated)} 份）")
+    console.print(f"  批注退回：{escape(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
+                  f"（nianbao remind）")
     console.print(f"  年度报告：{escape(str(rep_dir))}，全县汇总报告在 {escape(str(sum_dir))}")
     return 0
+
+
+# The office's review in the demo (the units' own words are made up, like the samples).
+_RETURN = ("230421-03", "表二“行政规范性文件 / 现行有效件数”填了汉字“十二”，请改为阿拉伯数字 12 后重新报送。")
+_EXPLAIN = ("230421-09", "T3-1", "本年新收的 2 件申请当事人已撤回，未计入办理结果，已在报告正文中说明。")
+_ACCEPT = ("230421-09", "住建局已说明 2 件申请撤回未计入办理结果，经电话核实属实，予以接收。")
+
+
+def _review(console: Console, comp, store) -> None:
+    """Return one report, record a department's explanation and accept that report with a reason."""
+    from nianbao.county import review
+
+    states = {s.entry.code: s for s in comp.statuses}
+    st = states[_RETURN[0]]
+    review.return_(store, st, _RETURN[1], "demo:县政府办公室")
+    console.print(f"  退回 {st.entry.name}：{_RETURN[1]}")
+    st = states[_EXPLAIN[0]]
+    found = next(f for f in st.findings if f.rule == _EXPLAIN[1])
+    review.explain(store, st, found, _EXPLAIN[2], f"demo:{st.entry.name}")
+    review.accept(store, st, _ACCEPT[1], "demo:县政府办公室")
+    console.print(f"  {st.entry.name}说明：{_EXPLAIN[2]}")
+    console.print(f"  附说明接收 {st.entry.name}（{st.count('error')} 处错误）：{_ACCEPT[1]}")
+    console.print(f"  审核记录 → {escape(str(store.root / 'events.jsonl'))}")
