@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 
 
@@ -54,12 +56,13 @@ def run(args) -> int:
     text = links_csv(links)
     if args.output:
         args.output.write_text(text, encoding="utf-8", newline="")
-        print(f"已写出 {len(links)} 个单位的报送链接 → {args.output}", file=sys.stderr)
+        print(f"已写出 {len(links)} 个单位的报送链接 → {printable(args.output)}", file=sys.stderr)
     else:
-        sys.stdout.write(text.lstrip("\ufeff"))
+        # The CSV on the screen: its lines end as the terminal's do, and no name in it steers the terminal.
+        sys.stdout.write(printable(text.lstrip("\ufeff").replace("\r\n", "\n"), keep_newlines=True))
     if args.sheet:
         args.sheet.write_text(links_sheet(links, year or "", deadline), encoding="utf-8")
-        print(f"可打印的链接单 → {args.sheet}", file=sys.stderr)
+        print(f"可打印的链接单 → {printable(args.sheet)}", file=sys.stderr)
     for code in args.rotate:
-        print(f"已更换 {code} 的链接，旧链接已失效。", file=sys.stderr)
+        print(f"已更换 {printable(code)} 的链接，旧链接已失效。", file=sys.stderr)
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 
 
@@ -66,14 +68,14 @@ def run(args) -> int:
         service.db.close()
     no_mail = [i for i in items if i.message is None]
     for item in no_mail:
-        print(f"  ! {item.code} {item.name}：名单中没有邮箱，未能催报")
+        print(f"  ! {printable(item.code)} {printable(item.name)}：名单中没有邮箱，未能催报")
     if not items:
         print("所有单位均已报送且没有错误，无需催报。")
         return 0
     if args.dry_run:
         folder = args.output or args.store / "web" / "reminders" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         written = write_eml(items, folder)
-        print(f"已生成 {len(written)} 封催报邮件（未发送）→ {folder}")
+        print(f"已生成 {len(written)} 封催报邮件（未发送）→ {printable(folder)}")
         return 0
     host, _, port = args.smtp.rpartition(":")
     if not host or not port.isdigit():
@@ -91,6 +93,6 @@ def run(args) -> int:
     sent = [c for c, err in outcome.items() if err is None]
     for code, err in outcome.items():
         if err is not None:
-            print(f"  ✗ {code}：发送失败（{err}）")
+            print(f"  ✗ {printable(code)}：发送失败（{printable(err)}）")
     print(f"已发送 {len(sent)} 封催报邮件（共 {len(items)} 个单位需要催报，{len(no_mail)} 个没有邮箱）。")
     return 1 if len(sent) < len(items) - len(no_mail) else 0
