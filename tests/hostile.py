@@ -1133,7 +1133,7 @@ TERMINAL_NAMES = {  # names a file may carry that a terminal would obey (no "/" 
     "bidi": "报告\u202eslx.exe",
     "c1_csi": "c1\x9b31m红",
     "bell_del": "响\x07铃\x7f",
-    "markup": "[red]红[/red][link=http://evil.example]点我[/link]",
+    "markup": "[red]红[link=https:evil.example]点我[blink]闪",  # no "/": closing tags could not be in a file name
 }
 # What must never reach a terminal raw: C0 controls but the line feed of our own lines, DEL, C1,
 # bidi embeddings, overrides and isolates, and the line and paragraph separators.

@@ -53,13 +53,12 @@ def run(args) -> int:
         deadline = db.get_config("deadline") or None
     finally:
         db.close()
-    text = links_csv(links)
     if args.output:
-        args.output.write_text(text, encoding="utf-8", newline="")
+        args.output.write_text(links_csv(links), encoding="utf-8", newline="")
         print(f"已写出 {len(links)} 个单位的报送链接 → {printable(args.output)}", file=sys.stderr)
-    else:
-        # The CSV on the screen: its lines end as the terminal's do, and no name in it steers the terminal.
-        sys.stdout.write(printable(text.lstrip("\ufeff").replace("\r\n", "\n"), keep_newlines=True))
+    else:  # on the screen: every field printable (no name steers the terminal or breaks a line), LF line ends
+        shown = [{key: printable(value) for key, value in link.items()} for link in links]
+        sys.stdout.write(links_csv(shown).lstrip("\ufeff").replace("\r\n", "\n"))
     if args.sheet:
         args.sheet.write_text(links_sheet(links, year or "", deadline), encoding="utf-8")
         print(f"可打印的链接单 → {printable(args.sheet)}", file=sys.stderr)
