@@ -16,11 +16,13 @@ is DDE), "+", "-" or "@". Every spreadsheet and CSV nianbao writes goes through 
   as a formula: one that begins with = + - @, a tab or a carriage return (after blanks, too).
   A field that is a plain number (-5, 3.5, 230421) stays as it is, and so do numbers.
 
-Why an apostrophe and not a tab: both keep Excel and LibreOffice from evaluating the field
-(measured with LibreOffice 7.4: "'=1+1" and "\\t=1+1" import as text, "=1+1" as a formula).
-The apostrophe stays visible in the cell, which says plainly that the text was protected,
-and it survives a mail merge or a copy as a character a person can see; a leading tab is an
-invisible difference that is pasted along. Such fields are never real agency names or URLs.
+Why an apostrophe and not a tab: both keep the field from being evaluated (measured with
+LibreOffice 7.4, its default UTF-8 import: "'=1+1" shows '=1+1 and "\\t=1+1" a tab and =1+1,
+both text, while "=1+1" shows 2 and =HYPERLINK(…,"点我") a live 点我; OWASP recommends the
+apostrophe for Excel). The apostrophe stays visible in LibreOffice, which says plainly that
+the text was protected, and in a mail merge or a copy it is a character a person can see; a
+leading tab is an invisible difference that is pasted along. Such fields are never real
+agency names or URLs, so real data never carries the mark.
 """
 
 from __future__ import annotations
