@@ -1101,3 +1101,110 @@ READ_CASES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     "sum_plus_one": (sum_plus_one, ["FORMULA_CHANGED"]),
     "check_formula_constant": (check_formula_constant, ["CHECK_FORMULA_REPLACED"]),
 }
+
+
+# -- issue 19: every file the office opens is inert; bounded external programs ----------------------
+# Text chosen by someone else (an agency name, a roster row, a published report's title, a file
+# name, a sheet name) that a spreadsheet would run — a formula, a link, DDE — or a terminal would
+# obey — escape sequences, carriage returns, line breaks, bidi overrides, rich markup. And PDFs
+# of a few KB that keep poppler busy for minutes or flood its output.
+
+LIVE_TEXT = {  # what every spreadsheet and CSV nianbao writes must hold as the text it is
+    "hyperlink": '=HYPERLINK("http://evil.example/x","点我")',
+    "formula": "=1+1",
+    "plus": "+1+1",
+    "minus": "-2+3",
+    "at": "@SUM(1)",
+    "dde": "=cmd|' /C calc'!A0",
+    "array": "{=1+1}",
+    "error_value": "#N/A",
+    "url": "http://evil.example/x",
+    "blank_then_formula": " =1+1",
+    "tab_formula": "\t=1+1",
+    "cr_formula": "\r=1+1",
+    "excel_escape": "_x0041__x005F_ 编码",
+    "control": "单位\x07\x1b[2J名称",
+    "bidi": "教育局\u202exslx.exe",
+}
+TERMINAL_NAMES = {  # names a file may carry that a terminal would obey (no "/" and no NUL: valid file names)
+    "clear_screen": "\x1b[2J\x1b[H清屏",
+    "carriage_return": "好\r✓ 通过",
+    "line_break": "换\n行",
+    "bidi": "报告\u202eslx.exe",
+    "c1_csi": "c1\x9b31m红",
+    "bell_del": "响\x07铃\x7f",
+    "markup": "[red]红[link=https:evil.example]点我[blink]闪",  # no "/": closing tags could not be in a file name
+}
+# What must never reach a terminal raw: C0 controls but the line feed of our own lines, DEL, C1,
+# bidi embeddings, overrides and isolates, and the line and paragraph separators.
+RAW_CONTROL = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]"
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given objects (1 0 obj is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _pdf_stream(data: bytes, entries: str = "", *, deflated: bool = False) -> bytes:
+    if deflated:
+        data, entries = zlib.compress(data, 9), entries + " /Filter /FlateDecode"
+    return f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+_PDF_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _nested_forms(d: Path, name: str, leaf: bytes, depth: int, fan: int = 10) -> Path:
+    """One page that draws form X0, which draws X1 `fan` times, … down to X(depth-1), which draws
+    `leaf`: fan**(depth-1) leaves from a file of a few KB."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+            b"/XObject << /X0 6 0 R >> >> /Contents 5 0 R >>",
+            _PDF_FONT, _pdf_stream(b"BT /F1 12 Tf 72 770 Td (2021 annual report) Tj ET q /X0 Do Q")]
+    for k in range(depth):
+        last = k == depth - 1
+        body = leaf if last else b"q 1 0 0 1 0.1 0.1 cm /X Do Q " * fan
+        resources = "/Resources << /Font << /F1 4 0 R >> " + ("" if last else f"/XObject << /X {7 + k} 0 R >> ") + ">>"
+        objs.append(_pdf_stream(body, f"/Type /XObject /Subtype /Form /BBox [0 0 595 842] {resources}"))
+    return _write(d, name, raw_pdf(objs))
+
+
+def pdf_nested_drawings(d: Path) -> Path:
+    """4 KB: 10^7 strokes through eight levels of nested forms. Measured: pdftotext -bbox draws
+    10^6 of them in 13 s, so this one alone takes minutes."""
+    return _nested_forms(d, "nested-drawings.pdf", b"0 0 m 1 1 l S", depth=8)
+
+
+def pdf_nested_text(d: Path) -> Path:
+    """3.2 KB: 10^5 one-point characters drawn at nearly one place; poppler's text pool grows
+    quadratically (measured: 60 s and 300 MB within 10 s)."""
+    return _nested_forms(d, "nested-text.pdf", b"BT /F1 1 Tf (x) Tj ET", depth=6)
+
+
+def pdf_text_flood(d: Path, pages: int = 40) -> Path:
+    """8 KB: every page shows one deflated content stream of 160 000 words (330 KB), ~2 MB of
+    pdftotext -bbox output a page — 80 MB in all, far past what 40 pages of a report print."""
+    line = b"0 -1 Td (" + b"a " * 200 + b") Tj\n"
+    content = b"BT /F1 1 Tf 10 830 Td " + line * 800 + b"ET"
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+            _PDF_FONT, _pdf_stream(content, deflated=True)]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+             b"/Contents 4 0 R >>"] * pages
+    return _write(d, "text-flood.pdf", raw_pdf(objs))
+
+
+SLOW_PDFS: dict[str, tuple[Callable[[Path], Path], str]] = {  # case -> (generator, words of the finding)
+    "nested_drawings": (pdf_nested_drawings, "PDF 处理超时"),
+    "nested_text": (pdf_nested_text, "PDF 处理超时"),
+    "text_flood": (pdf_text_flood, "PDF 文字层过大"),
+}

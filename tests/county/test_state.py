@@ -23,7 +23,6 @@ from nianbao.county.store import Store, sha256_of
 from nianbao.format.figures import Figures
 from nianbao.workflow.compile import CompileOptions, compile_reports
 
-
 # (id, steps, expected A01: status, current, review, included, due, roles of its history newest first)
 SCENARIOS = [
     ("good-ods-good-again (issue 18 repro 2)",

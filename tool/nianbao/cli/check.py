@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nianbao.parallel import run_parallel
+from nianbao.printable import markup
 
 from . import UsageError
 from .common import add_format_arg, expand_paths, read_secret, size_mb
@@ -64,7 +65,8 @@ def run(args) -> int:
     console = print_results(results, as_json=args.json, show_info=not args.quiet_info)
     if console is not None and args.annotate:
         made = sum(r.annotated is not None for r in results)
-        console.print(f"批注副本 {made} 个，已写入 {args.annotate}" if made else "没有生成批注副本", highlight=False)
+        console.print(f"批注副本 {made} 个，已写入 {markup(args.annotate)}" if made else "没有生成批注副本",
+                      highlight=False)
     if any(r.status == "unreadable" for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

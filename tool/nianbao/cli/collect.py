@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nianbao.printable import markup, printable
+
 from . import UsageError
 from .common import add_timezone_arg, read_secret
 
@@ -24,10 +26,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from rich.markup import escape
-
+    from nianbao import clock
     from nianbao.check.terminal import make_console
-    from nianbao.county.inbox import scan, shown
+    from nianbao.county.inbox import scan
     from nianbao.county.receipts import gbk_reading
     from nianbao.county.store import Store, collect_files
 
@@ -36,43 +37,44 @@ def run(args) -> int:
     try:
         store.ensure()
     except OSError as exc:
-        raise UsageError(f"无法创建收件库 {shown(args.store)}：{exc.strerror}") from None
+        raise UsageError(f"无法创建收件库 {printable(args.store)}：{exc.strerror}") from None
     files, skipped = scan(args.paths, exclude=[args.store])
     console = make_console()
     for item in skipped:
-        console.print(f"  [yellow]! 未收取[/yellow] {escape(shown(item.path))}：{escape(item.reason)}")
+        console.print(f"  [yellow]! 未收取[/yellow] {markup(item.path)}：{markup(item.reason)}")
     if not files and not skipped:
         raise UsageError("没有找到要收取的文件 / nothing to collect")
     new = again = failed = 0
     for item in collect_files(files, store, secret=secret):
         path, result = item.path, item.result
-        name = escape(shown(path.name))
+        name = markup(path.name)
         guess = gbk_reading(path)
         if guess:
-            name += f"（文件名不是 UTF-8 编码，按 GBK 读作“{escape(guess)}”）"
+            name += f"（文件名不是 UTF-8 编码，按 GBK 读作“{markup(guess)}”）"
         agency = result.agency or {}
-        who = escape(" ".join(x for x in (agency.get("code"), agency.get("name")) if x) or "（无法识别单位）")
+        who = markup(" ".join(x for x in (agency.get("code"), agency.get("name")) if x) or "（无法识别单位）")
         if item.problem:
             failed += 1
-            console.print(f"  [red]✗ 未能收取[/red] {escape(shown(path))}：{escape(item.problem)}")
+            console.print(f"  [red]✗ 未能收取[/red] {markup(path)}：{markup(item.problem)}")
         elif item.again is not None:
             again += 1
             first = item.first
-            console.print(f"  [cyan]↻ 再次报送[/cyan] {name}  {who}  内容与 {escape(first.received_at)} 收到的 "
-                          f"{escape(shown(first.original_name))} 相同（不重复保存），记为一次新的报送，按最新报送计")
+            console.print(f"  [cyan]↻ 再次报送[/cyan] {name}  {who}  "
+                          f"内容与 {markup(clock.show(first.received_at))} 收到的 "
+                          f"{markup(first.original_name)} 相同（不重复保存），记为一次新的报送，按最新报送计")
         elif item.receipt is None:
             console.print(f"  [dim]= 已收取过（内容相同，不重复保存）[/dim] {name}  {who}")
         else:
             new += 1
             console.print(f"  [green]+ 已收取[/green] {name}  {who}  "
                           f"{result.year or ''}{'年' if result.year else ''}  校验：{result.status_label}"
-                          f"（错误 {result.errors}，警告 {result.warnings}）  → {escape(item.receipt.stored_as)}")
+                          f"（错误 {result.errors}，警告 {result.warnings}）  → {markup(item.receipt.stored_as)}")
     receipts, damaged = store.read()
     for line in damaged:
-        console.print(f"  [yellow]! {escape(line.message())}[/yellow]")
+        console.print(f"  [yellow]! {markup(line.message())}[/yellow]")
     if damaged:
         console.print("    已跳过损坏的行，其余收件记录照常使用。请运行 nianbao store verify 检查收件库。")
     console.print(f"新收取 {new} 个文件" + (f"，再次报送 {again} 个" if again else "")
-                  + f"；收件库 {escape(shown(args.store))} 共有 {len(receipts)} 条收件记录。"
+                  + f"；收件库 {markup(args.store)} 共有 {len(receipts)} 条收件记录。"
                   + (f"未收取 {len(skipped) + failed} 项（见上）。" if skipped or failed else ""))
     return 2 if failed else 0

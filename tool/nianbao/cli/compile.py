@@ -92,12 +92,11 @@ def run(args) -> int:
 
 def _report_damaged_receipts(console, store_dir: Path) -> None:
     """Damaged lines of the store's log are skipped by compile; say so, by line number."""
-    from rich.markup import escape
-
     from nianbao.county.store import Store
+    from nianbao.printable import markup
 
     damaged = Store(store_dir).damaged()
     for line in damaged:
-        console.print(f"[yellow]! {escape(line.message())}[/yellow]")
+        console.print(f"[yellow]! {markup(line.message())}[/yellow]")
     if damaged:
         console.print("  已跳过损坏的行，其余收件记录照常汇总。请运行 nianbao store verify 检查收件库。")

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from nianbao.printable import json_text, printable
+
 from . import UsageError
 
 
@@ -46,7 +48,7 @@ def run(args) -> int:
                            prepare=all_formats)
     for path, imported in zip(files, results, strict=True):
         if isinstance(imported, str):
-            print(f"✗ {path}：{imported}", file=sys.stderr)
+            print(f"✗ {printable(path)}：{printable(imported)}", file=sys.stderr)
             summary.append({"file": str(path), "error": imported})
             status = 2
             continue
@@ -63,18 +65,18 @@ def run(args) -> int:
                         "agency": doc["agency"]["name"], "numbers": len(doc["tables"]), **counts,
                         "findings": [f.to_dict() for f in imported.findings]})
         if not args.json:
-            print(f"✓ {path} → {out}：{doc['agency']['name']} {doc['year']} 年度（{doc['format']}），"
+            print(f"✓ {printable(path)} → {printable(out)}：{printable(doc['agency']['name'])} {doc['year']} 年度"
+                  f"（{doc['format']}），"
                   f"读到 {len(doc['tables'])} 个数字，空白 {counts['blank']} 格，无法读取 {counts['unreadable']} 格，"
                   f"按本行合计拆分 {counts['reconstructed']} 格")
             for f in imported.findings:
                 mark = {"error": "✗ 错误", "warning": "⚠ 警告", "info": "ℹ 提示"}[f.severity]
                 where = f"「{f.sheet}」{f.cell}：" if f.sheet and f.cell else ""
-                print(f"    {mark} {where}{f.message}")
+                print(f"    {mark} {printable(where + f.message)}")
         if args.debug:
             _debug(imported)
     if args.json:
-        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print(json_text(summary))
     return status
 
 
@@ -103,10 +105,10 @@ def _unique(stem: str, used: set[str]) -> str:
 
 def _debug(imported) -> None:
     raw, located, mapped = (imported.stages[k] for k in ("raw", "located", "mapped"))
-    print(f"  [read] {raw.reader}：{len(raw.lines)} 行，标题“{raw.title}”")
+    print(f"  [read] {raw.reader}：{len(raw.lines)} 行，标题“{printable(raw.title)}”")
     for line in raw.debug():
-        print("    " + line)
+        print("    " + printable(line))
     print("  [locate] " + "，".join(f"{k}: 第{a}–{b - 1}行" for k, (a, b) in located.sections.items()))
     print("  [map]")
     for source, label, how in mapped.matches:
-        print(f"    {source} → {label or '（唯一数据行）'} {how}")
+        print(f"    {printable(source)} → {printable(label or '（唯一数据行）')} {printable(how)}")

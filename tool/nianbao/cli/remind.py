@@ -121,7 +121,7 @@ def mail_view(st) -> dict:
 
 def run(args) -> int:
     from nianbao import clock
-    from nianbao.county.inbox import shown
+    from nianbao.printable import printable as shown
     from nianbao.web.links import links_base_url
     from nianbao.web.reminders import reminders, send, write_eml
 
@@ -151,7 +151,7 @@ def run(args) -> int:
     if args.dry_run:
         folder = args.output or args.store / "web" / "reminders" / clock.folder_stamp()
         written = write_eml(items, folder)
-        print(f"已生成 {len(written)} 封催报邮件（未发送）→ {folder}"
+        print(f"已生成 {len(written)} 封催报邮件（未发送）→ {shown(folder)}"
               + (f"；{len(skipped)} 个单位因邮箱问题未生成，见上" if skipped else ""))
         return 1 if skipped else 0
     host, _, port = args.smtp.rpartition(":")

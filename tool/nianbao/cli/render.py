@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 
 FORMS = ("docx", "html", "md")
@@ -105,7 +107,7 @@ def run(args) -> int:
     fmt = all_formats().get(result.format) if result.format else None
     if result.document is None or fmt is None:
         print_result(console, result)
-        print(f"nianbao: 无法读取报告 {args.source}，未生成。", file=sys.stderr)
+        print(f"nianbao: 无法读取报告 {printable(args.source)}，未生成。", file=sys.stderr)
         return 2
     if result.errors and not args.force:
         print_result(console, result, show_info=False)
@@ -120,15 +122,15 @@ def run(args) -> int:
         raise UsageError(os_error_text(exc)) from None
     if draft:
         print_result(console, result, show_info=False)
-        print(f"已生成草稿（有 {result.errors} 个错误，每页标注“草稿（未通过校验）”，不得发布）：{out}")
+        print(f"已生成草稿（有 {result.errors} 个错误，每页标注“草稿（未通过校验）”，不得发布）：{printable(out)}")
         return 1
     missing = missing_narrative(result.document, fmt) if "consolidated" in result.document else []
     if missing:  # a county report without its own words is drawn as a draft (render_document)
-        print(f"已生成草稿（缺少：{'；'.join(missing)}；每页标注“{INCOMPLETE_MARK}”，不得发布）：{out}\n"
+        print(f"已生成草稿（缺少：{'；'.join(missing)}；每页标注“{INCOMPLETE_MARK}”，不得发布）：{printable(out)}\n"
               "请用 nianbao compile 的 --narrative 或 --narrative-from 补齐后重新生成。")
         return 1
     if result.warnings:
-        print(f"已生成：{out}（有 {result.warnings} 个警告，发布前请确认）")
+        print(f"已生成：{printable(out)}（有 {result.warnings} 个警告，发布前请确认）")
     else:
-        print(f"已生成：{out}")
+        print(f"已生成：{printable(out)}")
     return 0

@@ -8,7 +8,7 @@ is one line of the store's events.jsonl naming who made it (cli:<login name>, or
 
 from __future__ import annotations
 
-from rich.markup import escape
+from nianbao.printable import markup, printable
 
 from . import UsageError
 from .county_args import add_state_args, load_state
@@ -72,12 +72,12 @@ def register(sub) -> None:
 def run_list(args) -> int:
     from rich.table import Table
 
+    from nianbao import clock
     from nianbao.check.terminal import make_console
-    from nianbao.county.inbox import shown
 
     ctx = load_state(args)
     console = make_console()
-    table = Table(title=f"{ctx.year} 年度报送与审核情况（{escape(shown(ctx.store))}）")
+    table = Table(title=f"{ctx.year} 年度报送与审核情况（{markup(ctx.store)}）")
     for col in ("单位代码", "单位名称", "状态", "审核", "错误", "警告", "计入汇总", "需催报"):
         table.add_column(col, no_wrap=True)
     table.add_column("当前采用的文件", overflow="fold")
@@ -86,14 +86,14 @@ def run_list(args) -> int:
         if args.due and not s.due:
             continue
         style, rstyle = _STYLE[s.status], _REVIEW_STYLE[s.review]
-        current = f"{shown(s.arrived.name)}（{s.arrived.at}）" if s.arrived else ""
-        table.add_row(escape(s.entry.code), escape(s.entry.name), f"[{style}]{s.label}[/{style}]",
+        current = f"{printable(s.arrived.name)}（{clock.show(s.arrived.at)}）" if s.arrived else ""
+        table.add_row(markup(s.entry.code), markup(s.entry.name), f"[{style}]{s.label}[/{style}]",
                       f"[{rstyle}]{s.review_label}[/{rstyle}]", str(s.count("error")), str(s.count("warning")),
-                      "是" if s.included else "否", "是" if s.due else "", escape(current), escape("；".join(s.notes)))
+                      "是" if s.included else "否", "是" if s.due else "", markup(current), markup("；".join(s.notes)))
     console.print(table)
     due = ctx.state.due
     console.print(f"名单 {len(ctx.state.agencies)} 个单位：计入汇总 {sum(s.included for s in ctx.state.agencies)} 个，"
-                  f"需催报 {len(due)} 个。查看一个单位：nianbao review show 单位代码 --store {escape(str(ctx.store))}",
+                  f"需催报 {len(due)} 个。查看一个单位：nianbao review show 单位代码 --store {markup(str(ctx.store))}",
                   highlight=False)
     return 1 if due else 0
 
@@ -106,42 +106,42 @@ def run_show(args) -> int:
 
 
 def print_agency(st) -> None:
+    from nianbao import clock
     from nianbao.check.terminal import finding_line, make_console
-    from nianbao.county.inbox import shown
     from nianbao.county.state import ROLE_LABELS
 
     console = make_console()
     style = _STYLE[st.status]
-    console.print(f"[bold]{escape(st.entry.name)}[/bold]（{escape(st.entry.code)}）"
+    console.print(f"[bold]{markup(st.entry.name)}[/bold]（{markup(st.entry.code)}）"
                   f"  结论：[{style}]{st.label}[/{style}]"
                   + (f"  审核：{st.review_label}" if st.review else "")
                   + f"  计入汇总：{'是' if st.included else '否'}" + ("  [red]需催报[/red]" if st.due else ""),
                   highlight=False)
     if st.arrived:
-        console.print(f"  当前采用：{escape(shown(st.arrived.name))}（{escape(st.arrived.at)} 收到）", highlight=False)
+        console.print(f"  当前采用：{markup(st.arrived.name)}（{clock.show(st.arrived.at)} 收到）", highlight=False)
     if st.decision:
         word = {"accepted": "接收", "returned": "退回"}[st.decision.kind]
-        console.print(f"  审核：{escape(st.decision.actor)} 于 {escape(st.decision.at)} {word}"
-                      + (f"：{escape(st.decision.note)}" if st.decision.note else ""), highlight=False)
+        console.print(f"  审核：{markup(st.decision.actor)} 于 {clock.show(st.decision.at)} {word}"
+                      + (f"：{markup(st.decision.note)}" if st.decision.note else ""), highlight=False)
     for note in st.notes:
-        console.print(f"  [yellow]注意[/yellow]：{escape(note)}", highlight=False)
+        console.print(f"  [yellow]注意[/yellow]：{markup(note)}", highlight=False)
     shown_findings = [f for f in st.findings if f.severity in ("error", "warning")]
     if shown_findings:
         console.print("  问题（编号用于 nianbao review explain）：")
     for n, f in enumerate(shown_findings, start=1):
         word = "错误" if f.severity == "error" else "警告"
-        console.print(f"    [{n}] {word} {escape(finding_line(f))} [dim]〔{escape(f.rule)}〕[/dim]", highlight=False)
+        console.print(f"    [{n}] {word} {markup(finding_line(f))} [dim]〔{markup(f.rule)}〕[/dim]", highlight=False)
         said = st.explanation(f)
         if said:
-            console.print(f"        单位说明（{escape(said.actor)}，{escape(said.at)}）：{escape(said.note)}",
+            console.print(f"        单位说明（{markup(said.actor)}，{clock.show(said.at)}）：{markup(said.note)}",
                           highlight=False)
     if st.history:
         console.print("  报送记录（最新在前）：")
     for up in st.history:
         via = f"，经 {up.via} 的报送链接" if up.via else ""
         why = f"：{up.why}" if up.why else ""
-        console.print(f"    {escape(up.at)}  {escape(shown(up.name))}{escape(via)} — "
-                      f"{ROLE_LABELS[up.role]}{escape(why)}", highlight=False)
+        console.print(f"    {clock.show(up.at)}  {markup(up.name)}{markup(via)} — "
+                      f"{ROLE_LABELS[up.role]}{markup(why)}", highlight=False)
 
 
 def run_accept(args) -> int:

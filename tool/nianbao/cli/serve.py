@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 from .common import add_format_arg, add_timezone_arg, positive_int, read_secret, resolve_format
 
@@ -108,23 +110,25 @@ def run(args) -> int:
         auth.set_password(service.db, generated)
     service.db.set_config(timezone=clock.zone().key, name=args.name or "")  # for links and remind
     links = make_links(service.db, service.web_dir, service.roster, base_url)
-    print(f"nianbao 网上报送服务：{args.year} 年度，名单 {len(service.roster)} 个单位，收件库 {args.store}", flush=True)
-    print(f"  办公室页面：{base_url}/office", flush=True)
+    print(f"nianbao 网上报送服务：{args.year} 年度，名单 {len(service.roster)} 个单位，收件库 {printable(args.store)}",
+          flush=True)
+    print(f"  办公室页面：{printable(base_url)}/office", flush=True)
     if generated:
         print(f"  办公室密码（首次启动生成，只显示这一次，请记下）：{generated}", flush=True)
     elif args.office_password_file is not None:
-        print(f"  办公室密码：见 {args.office_password_file}", flush=True)
+        print(f"  办公室密码：见 {printable(args.office_password_file)}", flush=True)
     else:
         print("  办公室密码：首次启动时已显示；忘记时用 --office-password-file 重新设置", flush=True)
     for link in links[:2]:
-        print(f"  单位链接：{link['name']}（{link['code']}）{link['url']}", flush=True)
+        print(f"  单位链接：{printable(link['name'])}（{printable(link['code'])}）{printable(link['url'])}", flush=True)
     if is_local_url(base_url):
-        print(f"  注意：链接指向本机（{base_url}），只能在这台电脑上打开。要让各单位在自己的电脑上打开，"
+        print(f"  注意：链接指向本机（{printable(base_url)}），只能在这台电脑上打开。要让各单位在自己的电脑上打开，"
               "请加 --base-url 给出各单位访问本服务的地址，如 https://nianbao.example.gov.cn", flush=True)
-        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {args.store} --base-url 对外地址 -o links.csv",
-              flush=True)
+        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {printable(args.store)} --base-url 对外地址 "
+              "-o links.csv", flush=True)
     else:
-        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {args.store} -o links.csv", flush=True)
+        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {printable(args.store)} -o links.csv",
+              flush=True)
     print(f"  时间均按{clock.zone_label()}（{clock.zone().key}）记录和显示", flush=True)
     app = create_app(config, service=service)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nianbao.printable import markup, printable
+
 from . import UsageError
 
 
@@ -26,18 +28,15 @@ _KIND_WORDS = {"sent": "报送", "accepted": "接收", "returned": "退回", "ex
 
 
 def run_verify(args) -> int:
-    from rich.markup import escape
-
     from nianbao import clock
     from nianbao.check.terminal import make_console
-    from nianbao.county.inbox import shown
     from nianbao.county.store_verify import is_store, verify_store
 
     if not is_store(args.store):
-        raise UsageError(f"{shown(args.store)} 不是收件库（缺少 receipts.jsonl 和 files/）。")
+        raise UsageError(f"{printable(args.store)} 不是收件库（缺少 receipts.jsonl 和 files/）。")
     report = verify_store(args.store)
     console = make_console()
-    console.print(f"收件库 {escape(shown(args.store))}：收件记录 {report.receipts} 条，文件 {report.files} 个，"
+    console.print(f"收件库 {markup(args.store)}：收件记录 {report.receipts} 条，文件 {report.files} 个，"
                   f"报送与审核记录 {report.events} 条。")
     sections = [
         ([d.message() for d in report.damaged], "损坏的收件记录行（已跳过，其余记录照常使用）"),
@@ -56,12 +55,12 @@ def run_verify(args) -> int:
         if items:
             console.print(f"[red]✗ {title}：{len(items)} 项[/red]")
             for item in items:
-                console.print(f"    {escape(item)}")
+                console.print(f"    {markup(item)}")
     if report.temporary:
         console.print(f"[yellow]! 中断的收件留下的临时文件 {len(report.temporary)} 个（不影响收件记录，"
                       f"确认没有正在进行的收件后可删除）：[/yellow]")
         for item in report.temporary:
-            console.print(f"    {escape(item)}")
+            console.print(f"    {markup(item)}")
     if report.ok:
         console.print("[green]✓ 收件库完整：每条收件记录都有对应文件，每个文件内容未被改动且都有记录，"
                       "报送与审核记录完好。[/green]")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nianbao.format.document import level_choices
 from nianbao.format.identity import DEFAULT_PASSWORD
+from nianbao.printable import printable
 
 from . import UsageError
 from .common import add_format_arg, read_secret, resolve_format
@@ -72,8 +73,8 @@ def run(args) -> int:
             agency = {"name": entry.name, "code": entry.code, "level": entry.level}
             path = out / template_filename(entry.code, entry.name, args.year)
             write_or_fail(write_template, fmt, args.year, agency, path, options)
-        print(f"已为名单 {args.roster} 上的 {len(roster)} 个单位生成 {args.year} 年度填报模板"
-              f"（{fmt.notice} 格式）→ {out}")
+        print(f"已为名单 {printable(args.roster)} 上的 {len(roster)} 个单位生成 {args.year} 年度填报模板"
+              f"（{fmt.notice} 格式）→ {printable(out)}")
         return 0
 
     name = args.agency.strip()
@@ -91,7 +92,7 @@ def run(args) -> int:
         raise UsageError(f"输出文件应以 .xlsx 结尾：{path}")
     _mkdir(path.parent)
     write_or_fail(write_template, fmt, args.year, agency, path, options)
-    print(f"已生成 {name} {args.year} 年度填报模板（{fmt.notice} 格式）→ {path}")
+    print(f"已生成 {printable(name)} {args.year} 年度填报模板（{fmt.notice} 格式）→ {printable(path)}")
     return 0
 
 

@@ -13,13 +13,13 @@ import io
 import math
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from nianbao.county.consolidate import STATUS_LABELS, Compilation, percent
 from nianbao.format.figures import Figures
 from nianbao.format.identity import DEFAULT_PASSWORD
 from nianbao.format.layout import BREAKDOWN_FIXED, BREAKDOWN_KEY_ROW, BREAKDOWN_SHEET, breakdown_label
+from nianbao.inert import write_cell, xlsx_workbook
 from nianbao.template.workbook import build_workbook
 
 from .xlsx_rows import DeferredRowsWorksheet
@@ -42,8 +42,7 @@ def write_summary_xlsx(comp: Compilation, path: Path, *, password: str | None = 
     # Built in memory and written whole: a full disk is then one plain OSError from our write, not
     # xlsxwriter's FileCreateError plus a half-closed zip complaining while it is collected.
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    book = xlsx_workbook(buffer)  # data is written as text, never as a formula or a link
     try:
         fmts = _Formats(book)
         status_ws = book.add_worksheet(STATUS_SHEET)
@@ -91,10 +90,7 @@ def _table(ws, fmts, top: int, headers: list[str], rows: list[list], widths: lis
         fill = fills[i - 1] if fills else None
         for col, value in enumerate(row):
             style = fmts(border=1, text_wrap=True, **({"bg_color": fill} if fill and col == 3 else {}))
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(top + i, col, value, style)
-            else:
-                ws.write_string(top + i, col, "" if value is None else str(value), style)
+            write_cell(ws, top + i, col, "" if value is None else value, style)
     return top + len(rows) + 1
 
 

@@ -4,11 +4,11 @@ sections) and one sheet per statutory table, all at the places format/layout.py 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 from nianbao.format.document import AGENCY_LEVELS
 from nianbao.format.layout import CHECK_SHEET, COVER_SHEET, TEXT_SHEET, Grid, GridCell, Layout, col_letter
 from nianbao.format.spec import Format, Table
+from nianbao.inert import write_cell
 
 from .checks import cell_ranges, status_colours, status_width, table_status_formula
 from .style import LINE_PT, PAD_PT, RowHeights, Styles, checked, lines_needed, page_setup, text_units
@@ -39,21 +39,8 @@ def _put(ws, row: int, col: int, rowspan: int, colspan: int, text: str, style) -
 
 
 def _write_value(ws, row: int, col: int, value, style) -> None:
-    """A document value as it is: numbers as numbers, anything else as text, None blank."""
-    if value is None:
-        ws.write_blank(row, col, None, style)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and _is_double(value):
-        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, style)
-    else:
-        ws.write_string(row, col, value if isinstance(value, str) else str(value), style)
-
-
-def _is_double(value: int | float | Decimal) -> bool:
-    """Whether a spreadsheet can hold the number (10^400 overflows a double: it is written as text)."""
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
+    """A document value as it is: numbers as numbers, anything else as text (never a formula), None blank."""
+    write_cell(ws, row, col, value, style)
 
 
 def agency_line(agency: dict, year: int) -> str:

@@ -24,6 +24,7 @@ from nianbao.format import identity
 from nianbao.format.document import compute_derived
 from nianbao.format.layout import CHECK_SHEET, COVER_SHEET, TEXT_SHEET, col_letter, layout
 from nianbao.format.spec import Format
+from nianbao.inert import XLSXWRITER_OPTIONS, xlsx_workbook
 
 from .checks import SUMMARY_CELL, write_check_sheet
 from .sheets import write_cover, write_table_sheet, write_text_sheet
@@ -49,7 +50,7 @@ def template_bytes(fmt: Format, year: int, agency: dict, document: dict | None, 
                    secret: bytes | None = None) -> bytes:
     """The workbook written by xlsxwriter, directly (agency as write_template normalised it)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, workbook_options())
+    workbook = xlsx_workbook(buffer, workbook_options())
     try:
         build_workbook(workbook, fmt, year, agency, document, password=password, secret=secret)
     finally:
@@ -92,9 +93,7 @@ def workbook_options() -> dict:
 WORKBOOK_OPTIONS = {
     "in_memory": True,  # no temporary files per sheet
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-    "strings_to_numbers": False,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
+    **XLSXWRITER_OPTIONS,  # data is written as text, never as a formula or a link (nianbao/inert.py)
 }
 
 

@@ -24,6 +24,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from nianbao.printable import printable
+
 from .errors import HTTPError, error_body
 from .pages import STYLE
 from .security import SecurityMiddleware
@@ -106,7 +108,7 @@ async def _login_redirect(request: Request, exc: office._LoginRedirect) -> Respo
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
-    log.exception("internal error on %s %s", request.method, request.url.path)
+    log.exception("internal error on %s %s", printable(request.method), printable(request.url.path))  # to a terminal
     return error_response(request, 500, "internal", "服务器内部错误，请稍后重试；如仍出错请联系县政府办公室。")
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from nianbao.check.terminal import code_tag
@@ -30,6 +29,7 @@ from nianbao.county.roster import RosterEntry
 from nianbao.county.summary import write_summary_json
 from nianbao.format.spec import Format
 from nianbao.paths import atomic_output
+from nianbao.printable import markup
 from nianbao.render.report_text import INCOMPLETE_MARK, INCOMPLETE_NOTE, with_missing_marked
 
 from .narrative import CountyText, county_text
@@ -141,7 +141,7 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
     print_compilation(console, comp)
     console.print("已生成：", highlight=False)
     for name, path in written.items():
-        console.print(f"  {OUTPUT_NAMES.get(name, name)}：{escape(str(path))}", highlight=False)
+        console.print(f"  {OUTPUT_NAMES.get(name, name)}：{markup(str(path))}", highlight=False)
     if opts.render:
         print_county_text(console, comp, text, notes)
     if comp.bugs:
@@ -150,7 +150,7 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
 
 
 def print_compilation(console: Console, comp: Compilation) -> None:
-    table = Table(title=f"{comp.agency['name']} {comp.year} 年度报送情况", show_lines=False)
+    table = Table(title=f"{markup(comp.agency['name'])} {comp.year} 年度报送情况", show_lines=False)
     for col in ("单位代码", "单位名称", "状态", "审核", "错误", "警告", "计入汇总"):
         table.add_column(col, no_wrap=True)
     table.add_column("说明", overflow="fold")
@@ -160,9 +160,9 @@ def print_compilation(console: Console, comp: Compilation) -> None:
         table.caption = f"另有 {len(comp.statuses) - len(shown)} 个单位通过，完整名单见 summary.xlsx“报送情况”"
     for s in shown:
         style = _STYLE[s.status]
-        table.add_row(s.entry.code, s.entry.name, f"[{style}]{s.label}[/{style}]", s.review_label,
-                      str(s.count("error")), str(s.count("warning")), "是" if s.included else "否",
-                      escape("；".join(s.notes)))
+        table.add_row(markup(s.entry.code), markup(s.entry.name), f"[{style}]{s.label}[/{style}]",
+                      markup(s.review_label), str(s.count("error")), str(s.count("warning")),
+                      "是" if s.included else "否", markup("；".join(s.notes)))
     console.print(table)
     counts = comp.counts()
     total = len(comp.statuses)
@@ -172,29 +172,27 @@ def print_compilation(console: Console, comp: Compilation) -> None:
                   f"计入汇总 {len(comp.included)} 个" + _reviews_line(comp) + "。")
     for sub in comp.unknown:
         a = sub.result.agency or {}
-        console.print(f"  [yellow]不在名单中[/yellow]：{escape(sub.original_name)}（{escape(a.get('code') or '')} "
-                      f"{escape(a.get('name') or '')}），未计入汇总。")
-    from nianbao.county.inbox import shown
-
+        console.print(f"  [yellow]不在名单中[/yellow]：{markup(sub.original_name)}（{markup(a.get('code') or '')} "
+                      f"{markup(a.get('name') or '')}），未计入汇总。")
     for sub in comp.rejected:
         a = sub.result.agency or {}
-        console.print(f"  [red]签名核对不通过[/red]：{escape(shown(sub.original_name))}（自称 {escape(a.get('code') or '')} "
-                      f"{escape(a.get('name') or '')}，收到于 {escape(sub.received_at)}），疑似冒用，未采用。")
+        console.print(f"  [red]签名核对不通过[/red]：{markup(sub.original_name)}（自称 {markup(a.get('code') or '')} "
+                      f"{markup(a.get('name') or '')}，收到于 {markup(sub.received_at)}），疑似冒用，未采用。")
     for sub in comp.unidentified:
         reason = sub.result.findings[0].message if sub.result.findings else ""
-        console.print(f"  [magenta]无法识别[/magenta]：{escape(sub.original_name)} — {escape(reason)}")
+        console.print(f"  [magenta]无法识别[/magenta]：{markup(sub.original_name)} — {markup(reason)}")
     bug_rules = {b.rule for b in comp.bugs}
     county_errors = [f for f in comp.county_findings if f.severity == "error" and f.rule not in bug_rules]
     with_errors = [s.entry.name for s in comp.included if s.status == "error"]
     if county_errors and with_errors:  # accepted with a reason (or --include-errors): their errors are in the sum
         console.print(f"  [yellow]注意[/yellow]：全县汇总表不满足 {len(county_errors)} 项校验规则"
-                      f"（{escape('、'.join(dict.fromkeys(f.rule for f in county_errors)))}），因为计入了有错误的报告："
-                      f"{escape('、'.join(with_errors))}。发布前请核实，详见 summary.xlsx“问题清单”。")
+                      f"（{markup('、'.join(dict.fromkeys(f.rule for f in county_errors)))}），因为计入了有错误的报告："
+                      f"{markup('、'.join(with_errors))}。发布前请核实，详见 summary.xlsx“问题清单”。")
     if comp.bugs:
         console.print("[bold white on red] 严重：各单位报告均通过校验，但汇总数不满足校验规则。这是 nianbao 的缺陷，"
                       "请勿发布，并将 summary.json 反馈给维护人员。 [/bold white on red]")
         for f in comp.bugs:
-            console.print(f"  [red]{escape(f.message)}[/red] [dim]{escape(code_tag(f))}[/dim]")
+            console.print(f"  [red]{markup(f.message)}[/red] [dim]{markup(code_tag(f))}[/dim]")
 
 
 def _reviews_line(comp: Compilation) -> str:
@@ -210,21 +208,21 @@ def _reviews_line(comp: Compilation) -> str:
 def print_county_text(console: Console, comp: Compilation, text: CountyText, notes: list[str]) -> None:
     """Where the county report's words came from, or what is missing and how to add it."""
     for note in notes:
-        console.print(f"  [yellow]注意[/yellow]：{escape(note)}")
+        console.print(f"  [yellow]注意[/yellow]：{markup(note)}")
     used = {}
     for key, where in text.sources.items():
         used.setdefault(where, []).append(next(s.number for s in comp.fmt.sections if s.key == key))
     for where, numbers in used.items():
-        console.print(f"  汇总年报第{'、'.join(numbers)}部分的文字取自{escape(where)}。")
+        console.print(f"  汇总年报第{'、'.join(numbers)}部分的文字取自{markup(where)}。")
     if text.complete:
-        console.print(f"  汇总年报可以发布（落款：{escape(comp.agency['name'])}，{escape(text.date)}）。")
+        console.print(f"  汇总年报可以发布（落款：{markup(comp.agency['name'])}，{markup(text.date)}）。")
         return
     console.print(f"[bold yellow]汇总年报是草稿，每页标注“{INCOMPLETE_MARK}”，不得发布。[/bold yellow]"
-                  f"缺少：{escape('；'.join(text.missing))}。")
+                  f"缺少：{markup('；'.join(text.missing))}。")
     hint = "补充办法：--narrative 文字说明文件（.docx/.md/.txt，含“一、”“五、”“六、”三部分）"
     office = next((s.entry for s in comp.statuses if "政府办公室" in s.entry.name), None)
     hint += "，或 --narrative-from 单位代码（采用该单位报送年报中的文字" + (
         f"，如 --narrative-from {office.code}（{office.name}）" if office else "，如县政府办公室") + "）"
     if any(m.startswith("汇总单位名称") for m in text.missing):
         hint += "；--name 汇总单位名称（如 萝北县人民政府）"
-    console.print(f"  {escape(hint)}；--date 落款日期（默认今天）。")
+    console.print(f"  {markup(hint)}；--date 落款日期（默认今天）。")

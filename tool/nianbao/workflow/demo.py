@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 from rich.console import Console
-from rich.markup import escape
 
 from nianbao.paths import samples_dir
+from nianbao.printable import markup
 
 YEAR = 2021
 COUNTY = {"name": "萝北县", "code": "230421", "narrative_from": "230421-01"}  # 县政府办公室 writes 一、五、六
@@ -87,12 +87,12 @@ def run_demo(out: Path, console: Console) -> int:
     inbox = samples / "inbox-2021"
     last_year = samples / "workbooks" / "2020"
     if not (roster_path.exists() and inbox.is_dir() and last_year.is_dir()):
-        console.print(f"[red]找不到样例数据（{escape(str(samples))}）。请在代码仓库中运行，或重新安装 nianbao。[/red]")
+        console.print(f"[red]找不到样例数据（{markup(str(samples))}）。请在代码仓库中运行，或重新安装 nianbao。[/red]")
         return 2
     try:
         prepare_folder(out)
     except DemoFolderError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{markup(str(exc))}[/red]")
         return 2
     before = _files_under(out)
     _write_marker(out, before)  # written first: an interrupted demo is still recognised as one
@@ -124,7 +124,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     roster = load_roster(roster_path)
     fmt = format_for_year(YEAR)
     console.print(f"[bold]nianbao 演示：{COUNTY['name']} {YEAR} 年度政府信息公开工作年度报告的收集、校验与汇总[/bold]")
-    console.print(f"名单：{escape(str(roster_path))}（{len(roster)} 个单位）；输出目录：{escape(str(out))}")
+    console.print(f"名单：{markup(str(roster_path))}（{len(roster)} 个单位）；输出目录：{markup(str(out))}")
 
     _step(console, 1, f"为名单上的每个单位生成 {YEAR} 年度填报模板（{fmt.notice} 格式）")
     tpl_dir = out / "1-模板"
@@ -132,7 +132,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     for entry in roster:
         write_template(fmt, YEAR, {"name": entry.name, "code": entry.code, "level": entry.level or "county"},
                        tpl_dir / f"{entry.code}-{entry.name}-{YEAR}年报模板.xlsx")
-    console.print(f"  已生成 {len(roster)} 份模板 → {escape(str(tpl_dir))}")
+    console.print(f"  已生成 {len(roster)} 份模板 → {markup(str(tpl_dir))}")
 
     _step(console, 2, "收件：把上一年度（2020）和本年度收到的文件原样存入收件库")
     store_prev, store_now = Store(out / "2-收件库" / "2020"), Store(out / "2-收件库" / "2021")
@@ -146,7 +146,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
         stored += store_now.receive(path, check_file(path), actor="collect", received_at=when)[1]
     console.print(f"  2020 年度：{len(store_prev.receipts())} 份；2021 年度收件箱 {len(inbox_files)} 个文件，"
                   f"新收 {stored} 份（内容重复的只收一次）")
-    console.print(f"  收件库 → {escape(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
+    console.print(f"  收件库 → {markup(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
 
     _step(console, 3, "校验本年度收件箱中的每个文件")
     results = [check_file(p, expect_year=YEAR) for p in inbox_files]
@@ -160,7 +160,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     annotated = [annotate(Path(r.file), r, ann_dir) for r in results
                  if r.status in ("error", "warning") and r.document is not None]
     for path in annotated:
-        console.print(f"  {escape(str(path))}")
+        console.print(f"  {markup(str(path))}")
 
     sum_dir = out / "4-汇总"
     options = CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
@@ -188,17 +188,18 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
             rendered.append(render_document(real.document, format_for_year(real.year), to,
                                             rep_dir / f"{name}{real.year}年政府信息公开工作年度报告.{to}"))
     for path in rendered + [written["docx"], written["html"]]:
-        console.print(f"  {escape(str(path))}")
+        console.print(f"  {markup(str(path))}")
 
     counts = comp.counts()
     console.print("\n[bold]小结[/bold]")
     console.print(f"  名单 {len(comp.statuses)} 个单位：已报送 {len(comp.statuses) - counts['missing']}，"
-                  f"通过 {counts['ok']}，有警告 {counts['warning']}，有错误 {counts['error']}，未报送 {counts['missing']}。")
-    console.print(f"  汇总表与报送情况：{escape(str(written['summary.xlsx']))}")
-    console.print(f"  汇总数据：{escape(str(written['summary.json']))}")
-    console.print(f"  批注退回：{escape(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
+                  f"通过 {counts['ok']}，有警告 {counts['warning']}，有错误 {counts['error']}，"
+                  f"未报送 {counts['missing']}。")
+    console.print(f"  汇总表与报送情况：{markup(str(written['summary.xlsx']))}")
+    console.print(f"  汇总数据：{markup(str(written['summary.json']))}")
+    console.print(f"  批注退回：{markup(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
                   f"（nianbao remind）")
-    console.print(f"  年度报告：{escape(str(rep_dir))}，全县汇总报告在 {escape(str(sum_dir))}")
+    console.print(f"  年度报告：{markup(str(rep_dir))}，全县汇总报告在 {markup(str(sum_dir))}")
     return 0
 
 
@@ -222,4 +223,4 @@ def _review(console: Console, comp, store) -> None:
     review.accept(store, st, _ACCEPT[1], "demo:县政府办公室")
     console.print(f"  {st.entry.name}说明：{_EXPLAIN[2]}")
     console.print(f"  附说明接收 {st.entry.name}（{st.count('error')} 处错误）：{_ACCEPT[1]}")
-    console.print(f"  审核记录 → {escape(str(store.root / 'events.jsonl'))}")
+    console.print(f"  审核记录 → {markup(str(store.root / 'events.jsonl'))}")
