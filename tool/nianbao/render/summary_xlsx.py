@@ -129,21 +129,21 @@ ISSUE_COLUMNS = (
 REASONS_SHOWN = 3  # the reasons a rejected file's row lists; more are counted
 
 
-def _table(ws, fmts, top: int, columns, widths: list[float], rows: list[list], fills=None,
-           heights: Heights | None = None) -> int:
-    """A bordered table of `columns` at row `top` (header) and the rows below; returns the row after it."""
+def _table(ws, fmts, top: int, columns, widths: list[float], rows: list[dict], heights: Heights,
+           fills: list[str] | None = None) -> int:
+    """A bordered table of `columns` at row `top` (header) and the rows below, each row a dict by column
+    key (a key no row has is an empty column); returns the row after the table."""
     head = fmts(bold=True, border=1, bg_color="#DDEBF7", align="center", text_wrap=True)
     for col, column in enumerate(columns):
         ws.write_string(top, col, column.header, head)
-    if heights is not None:
-        heights.row(top, [c.header for c in columns])
+    heights.row(top, [c.header for c in columns])
     for i, row in enumerate(rows, start=1):
         fill = fills[i - 1] if fills else None
-        for col, value in enumerate(row):
+        values = [row.get(c.key, "") for c in columns]
+        for col, value in enumerate(values):
             colour = {"bg_color": fill} if fill and columns[col].key == "status" else {}
             _write(ws, fmts, top + i, col, value, fmts(border=1, text_wrap=True, **colour))
-        if heights is not None:
-            heights.row(top + i, row)
+        heights.row(top + i, values)
     return top + len(rows) + 1
 
 
@@ -154,15 +154,16 @@ def _write(ws, fmts, row: int, col: int, value, style) -> None:
         ws.write_string(row, col, "" if value is None else str(value), style)
 
 
-def _status_rows(comp: Compilation) -> tuple[list[list], list[str]]:
-    rows, fills = [], []
+def _status_rows(comp: Compilation) -> list[dict]:
+    rows = []
     for i, s in enumerate(comp.statuses, start=1):
         sub = s.submission
-        rows.append([i, s.entry.code, s.entry.name, s.label, s.count("error"), s.count("warning"),
-                     "是" if s.included else "否", s.entry.group or "", sub.original_name if sub else "",
-                     shown_time(sub.received_at) if sub else "", shown_times_in(sentences(s.notes))])
-        fills.append(_COLOURS[s.status])
-    return rows, fills
+        rows.append({"index": i, "code": s.entry.code, "name": s.entry.name, "status": s.label,
+                     "errors": s.count("error"), "warnings": s.count("warning"),
+                     "included": "是" if s.included else "否", "group": s.entry.group or "",
+                     "file": sub.original_name if sub else "", "received": shown_time(sub.received_at) if sub else "",
+                     "notes": shown_times_in(sentences(s.notes))})
+    return rows
 
 
 def _other_rows(comp: Compilation) -> list[dict]:
@@ -182,10 +183,25 @@ def _other_rows(comp: Compilation) -> list[dict]:
     return rows
 
 
-def _placed(values: dict, keys: list[str], kind_col: int) -> list:
-    """An other-file row on the status table's columns: each field under its column, the kind at kind_col."""
-    return [values["kind"] if col == kind_col else values.get(key, "") if key in OTHER_FIELDS else ""
-            for col, key in enumerate(keys)]
+def _others_block(ws, fmts, top: int, columns, others: list[dict], heights: Heights) -> int:
+    """The other received files under the status table, on its columns: each field under the column of
+    its key, the kind across the columns between 单位名称 and 文件; returns the row after the block."""
+    keys = [c.key for c in columns]
+    first, last = keys.index("name") + 1, keys.index("file") - 1
+    ws.write_string(top, 0, "其他收到的文件", fmts(bold=True))
+    head = fmts(bold=True, border=1, bg_color="#DDEBF7", align="center", text_wrap=True)
+    body = fmts(border=1, text_wrap=True)
+    for r, values in enumerate([OTHER_HEADERS] + others, start=top + 1):
+        style = head if r == top + 1 else body
+        placed = [values["kind"] if col == first else values.get(key, "") if key in OTHER_FIELDS else ""
+                  for col, key in enumerate(keys)]
+        for col, value in enumerate(placed):
+            if col == first and last > first:
+                ws.merge_range(r, first, r, last, value, style)
+            elif not first < col <= last:
+                _write(ws, fmts, r, col, value, style)
+        heights.row(r, placed, spans={first: last - first + 1})
+    return top + len(others) + 2
 
 
 def _status_sheet(ws, fmts, comp: Compilation) -> None:
@@ -194,13 +210,8 @@ def _status_sheet(ws, fmts, comp: Compilation) -> None:
     reported = total - counts["missing"]
     columns = STATUS_COLUMNS
     last = len(columns) - 1
-    keys = [c.key for c in columns]
-    rows, fills = _status_rows(comp)
-    others = _other_rows(comp)
-    kind_first, kind_last = keys.index("name") + 1, keys.index("file") - 1
-    placed = [_placed(o, keys, kind_first) for o in [OTHER_HEADERS] + others]
-    widths = fit_widths(columns, rows + [[v if c != kind_first else "" for c, v in enumerate(p)] for p in placed],
-                        "landscape")
+    rows, others = _status_rows(comp), _other_rows(comp)
+    widths = fit_widths(columns, rows + others, "landscape")  # the other files' fields stand in the same columns
     set_widths(ws, widths)
     heights = Heights(widths)
     title = f"{comp.agency['name']} {comp.year} 年度政府信息公开工作年度报告报送情况"
@@ -212,24 +223,11 @@ def _status_sheet(ws, fmts, comp: Compilation) -> None:
                                                "（只汇总“通过”和“有警告”的报告）") + "。") if total else "名单为空。"
     ws.merge_range(1, 0, 1, last, line, fmts(text_wrap=True))
     heights.need(1, 0, line, colspan=last + 1)
-    _legend(ws, fmts, 2, keys.index("status"), heights)
-    end = _table(ws, fmts, 3, columns, widths, rows, fills, heights)
+    _legend(ws, fmts, 2, [c.key for c in columns].index("status"), heights)
+    end = _table(ws, fmts, 3, columns, widths, rows, heights, [_COLOURS[s.status] for s in comp.statuses])
     ws.freeze_panes(4, 3)
     if others:
-        ws.write_string(end + 1, 0, "其他收到的文件", fmts(bold=True))
-        top = end + 2
-        head = fmts(bold=True, border=1, bg_color="#DDEBF7", align="center", text_wrap=True)
-        body = fmts(border=1, text_wrap=True)
-        span = kind_last - kind_first + 1
-        for r, values in enumerate(placed):
-            style = head if r == 0 else body
-            for col, value in enumerate(values):
-                if col == kind_first and span > 1:
-                    ws.merge_range(top + r, col, top + r, kind_last, value, style)
-                elif not kind_first < col <= kind_last:
-                    _write(ws, fmts, top + r, col, value, style)
-            heights.row(top + r, values, spans={kind_first: span})
-        end = top + len(others) + 1
+        end = _others_block(ws, fmts, end + 1, columns, others, heights)
     heights.apply(ws, range(0, end))
     print_as_document(ws, orientation="landscape", last_row=end - 1, last_col=last, header_rows=(3, 3))
 
@@ -340,13 +338,13 @@ def _chart_sheet(book, ws, fmts, comp: Compilation) -> None:
     rows = []
     for s in included:
         tables = s.figures.tables()
-        rows.append([s.entry.name, tables["requests.received.total"]] + [
-            sum(v for k, v in tables.items() if k.startswith(f"requests.outcome.{prefix}.") and k.endswith(".total")
-                and k in fmt.cells) for _, prefix in _OUTCOMES])
+        rows.append({"name": s.entry.name, "received": tables["requests.received.total"]} | {
+            prefix: sum(v for k, v in tables.items() if k.startswith(f"requests.outcome.{prefix}.")
+                        and k.endswith(".total") and k in fmt.cells) for _, prefix in _OUTCOMES})
     widths = fit_widths(columns, rows, "portrait")
     set_widths(ws, widths)
     heights = Heights(widths)
-    end = _table(ws, fmts, 2, columns, widths, rows, heights=heights)
+    end = _table(ws, fmts, 2, columns, widths, rows, heights)
     table_pt = heights.apply(ws, range(2, end)) + 40  # and the title above it
     last_col = len(columns) - 1
     if not included:
@@ -415,17 +413,9 @@ _chart_titles = {_outcome_chart: "各单位政府信息公开申请办理结果�
 def _issues_sheet(ws, fmts, comp: Compilation) -> None:
     title = f"{comp.agency['name']} {comp.year} 年度问题清单（各单位报告中发现的全部问题）"
     ws.write_string(0, 0, title, fmts(bold=True))
-    rows = []
-    for s in comp.statuses:
-        sub = s.submission
-        for f in s.findings:
-            rows.append([s.entry.code, s.entry.name, sub.original_name if sub else "", _SEVERITY[f.severity],
-                         f.rule, f.sheet or "", f.cell or "", " / ".join(x for x in (f.row_label, f.column_label) if x),
-                         f.message])
-    for f in comp.county_findings:
-        rows.append([comp.agency.get("code", ""), comp.agency["name"], "（汇总）", _SEVERITY[f.severity], f.rule,
-                     f.sheet or "", f.cell or "", " / ".join(x for x in (f.row_label, f.column_label) if x),
-                     f.message])
+    rows = [_issue_row(s.entry.code, s.entry.name, s.submission.original_name if s.submission else "", f)
+            for s in comp.statuses for f in s.findings]
+    rows += [_issue_row(comp.agency.get("code", ""), comp.agency["name"], "（汇总）", f) for f in comp.county_findings]
     last_col = len(ISSUE_COLUMNS) - 1
     if not rows:
         ws.write_string(2, 0, "未发现问题。")
@@ -435,8 +425,14 @@ def _issues_sheet(ws, fmts, comp: Compilation) -> None:
     widths = fit_widths(ISSUE_COLUMNS, rows, "landscape")
     set_widths(ws, widths)
     heights = Heights(widths)
-    end = _table(ws, fmts, 2, ISSUE_COLUMNS, widths, rows, heights=heights)
+    end = _table(ws, fmts, 2, ISSUE_COLUMNS, widths, rows, heights)
     heights.apply(ws, range(2, end))
     ws.autofilter(2, 0, end - 1, last_col)
     ws.freeze_panes(3, 2)
     print_as_document(ws, orientation="landscape", last_row=end - 1, last_col=last_col, header_rows=(2, 2))
+
+
+def _issue_row(code: str, name: str, file: str, f) -> dict:
+    return {"code": code, "name": name, "file": file, "severity": _SEVERITY[f.severity], "rule": f.rule,
+            "sheet": f.sheet or "", "cell": f.cell or "",
+            "place": " / ".join(x for x in (f.row_label, f.column_label) if x), "message": f.message}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nianbao.template.style import RowHeights, page_setup, text_units
@@ -52,15 +52,17 @@ def page_units(orientation: str, columns: int) -> float:
     return (PAGE_WIDTH_PT[orientation] * PX_PER_PT - 5 * columns) / 7
 
 
-def fit_widths(columns: Sequence[Column], rows: Iterable[Sequence[object]], orientation: str) -> list[float]:
-    """Widths that hold each column's longest text (between its narrowest and widest); when they do
-    not fit across the page, the columns that wrap give way, those with most room first."""
+def fit_widths(columns: Sequence[Column], rows: Iterable[Mapping[str, object]], orientation: str) -> list[float]:
+    """Widths that hold each column's longest text (rows are dicts by column key, between the column's
+    narrowest and widest); when they do not fit across the page, the columns that wrap give way, those
+    with most room first."""
     natural = [max(c.narrowest, min(c.widest, text_units(c.header) + PAD_UNITS)) for c in columns]
     for row in rows:
-        for i, value in enumerate(row[:len(columns)]):
+        for i, column in enumerate(columns):
+            value = row.get(column.key)
             if value not in (None, ""):
                 longest = max(text_units(line) for line in str(value).split("\n"))
-                natural[i] = max(natural[i], min(columns[i].widest, longest + PAD_UNITS))
+                natural[i] = max(natural[i], min(column.widest, longest + PAD_UNITS))
     budget = page_units(orientation, len(columns))
     widths = list(natural)
     excess = sum(widths) - budget
