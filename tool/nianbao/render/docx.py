@@ -347,16 +347,24 @@ def _balanced(text: str, width_mm: float, size: Pt) -> str:
     return "\n".join(text[i:i + step] for i in range(0, len(text), step))
 
 
+GROUP_KEPT_WHOLE = 8  # rows under one label (（三）不予公开: 8) print on one page; 三、本年度办理结果 (22) may break
+
+
 def _rows_kept_with_next(grid) -> set[int]:
     """Rows that must not end a page: a block of 表二 stays whole (it may break between blocks),
-    a small table stays whole, and 表三 breaks between rows but repeats its header."""
+    a small table stays whole, and 表三 breaks between rows but repeats its header and keeps
+    each group of rows under one label (（六）其他处理 and its three rows) on one page."""
     titles = sorted(c.row for c in grid.cells if c.role == "block_title")
     if titles:
         ends = {t - 1 for t in titles} | {grid.height - 1}
         return set(range(grid.height)) - ends
     if grid.height <= 20:
         return set(range(grid.height - 1))
-    return set(range(grid.header_rows))
+    groups = [c for c in grid.cells if c.role == "rowhead" and 1 < c.rowspan <= GROUP_KEPT_WHOLE]
+    kept = {r for c in groups for r in range(c.row, c.row + c.rowspan - 1)}
+    if groups:  # the rows after the last group (（七）总计, 四、结转下年度) never start a page alone
+        kept |= set(range(max(c.row for c in groups), grid.height - 1))
+    return set(range(grid.header_rows)) | kept
 
 
 def _statutory_table(doc, view: TableView) -> None:
