@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from nianbao.format.document import AGENCY_LEVELS, as_decimal
 from nianbao.format.layout import Grid, GridCell, layout
 from nianbao.format.spec import Format, Table
-
-if TYPE_CHECKING:
-    from .contact import Contact
 
 DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"
@@ -31,6 +28,12 @@ APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
 
 _NUMERALS = "零一二三四五六七八九十"
+
+
+class ContactLine(Protocol):
+    """The public contact the opening paragraph closes with (contact.Contact)."""
+
+    def sentence(self, agency: str) -> str: ...
 
 
 class TitleTemplateError(ValueError):
@@ -250,7 +253,7 @@ def table_view(fmt: Format, table_key: str, tables: dict) -> TableView:
     return TableView(table_key, f"表{table.number} {table.title}", grid, values, unit_note(fmt, table), notes)
 
 
-def intro_paragraphs(fmt: Format, year: object, agency: str, contact: Contact | None = None) -> tuple[str, ...]:
+def intro_paragraphs(fmt: Format, year: object, agency: str, contact: ContactLine | None = None) -> tuple[str, ...]:
     """The opening paragraph: on what basis and by whom, the six parts, the statistical period and
     (given a contact) whom the public may ask, as published reports open."""
     parts = "；".join(s.heading for s in fmt.sections)
@@ -289,7 +292,7 @@ def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
 
 def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None,
                draft_mark: str | None = None, draft_note: str | None = None,
-               contact: Contact | None = None) -> ReportView:
+               contact: ContactLine | None = None) -> ReportView:
     """Everything a published report says, in order, from a report document.
 
     draft_mark / draft_note replace the default 草稿（未通过校验） wording of a draft; contact

@@ -26,6 +26,7 @@ PAGE_WIDTH_PT = {"landscape": 770.0, "portrait": 523.0}
 PAGE_HEIGHT_PT = {"landscape": 500.0, "portrait": 745.0}
 PX_PER_PT = 4 / 3
 PAD_UNITS = 1.2  # a cell's inner margins, in width units (template.style.lines_needed uses the same)
+WIDEST_CHAR = 1.9  # template.style.text_units of a CJK character: no character is wider
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,13 @@ def fit_widths(columns: Sequence[Column], rows: Iterable[Mapping[str, object]], 
     for row in rows:
         for i, column in enumerate(columns):
             value = row.get(column.key)
-            if value not in (None, ""):
-                longest = max(text_units(line) for line in str(value).split("\n"))
-                natural[i] = max(natural[i], min(column.widest, longest + PAD_UNITS))
+            if value in (None, "") or natural[i] >= column.widest:
+                continue
+            text = str(value)
+            if len(text) * WIDEST_CHAR + PAD_UNITS <= natural[i]:
+                continue  # fits whatever its characters are (measuring every cell of a province is slow)
+            longest = max(text_units(line) for line in text.split("\n"))
+            natural[i] = max(natural[i], min(column.widest, longest + PAD_UNITS))
     budget = page_units(orientation, len(columns))
     widths = list(natural)
     excess = sum(widths) - budget
@@ -97,8 +102,12 @@ class Heights(RowHeights):
     def row(self, row: int, values: Sequence[object], spans: dict[int, int] | None = None) -> None:
         spans = spans or {}
         for col, value in enumerate(values):
-            if value not in (None, ""):
-                self.need(row, col, str(value), colspan=spans.get(col, 1))
+            if value in (None, ""):
+                continue
+            text, span = str(value), spans.get(col, 1)
+            if "\n" not in text and len(text) * WIDEST_CHAR + PAD_UNITS <= sum(self.widths[col:col + span]):
+                continue  # one line whatever its characters are: the default height holds it
+            self.need(row, col, text, colspan=span)
 
 
 # -- how text and times look in print
