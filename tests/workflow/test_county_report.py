@@ -71,7 +71,7 @@ def test_narrative_from_the_offices_own_report_makes_a_publishable_report(tmp_pa
         assert INCOMPLETE_MARK not in got[form] and "草稿" not in got[form]
     assert got["header"] == ""
     lines = got["docx"].splitlines()
-    assert lines[0] == "测试县人民政府2021年政府信息公开工作年度报告"
+    assert lines[:2] == ["测试县人民政府", "2021年政府信息公开工作年度报告"]  # the title: unit, then year
     for text in (OVERVIEW, PROBLEMS, OTHER):
         for line in text.splitlines():
             assert line in lines
@@ -194,3 +194,36 @@ def test_a_real_reports_text_gives_its_sections(tmp_path):
     assert found["overview"].startswith("2020 年我局在县委、县政府的正确领导下") and len(found["overview"]) > 900
     assert "结转下年度" not in found["overview"] and "结转下年度" not in found["problems"]
     assert found["problems"].endswith("三是一些规章制度还不够完善和健全，需要进一步完善和健全。")  # its signature left out
+
+
+def test_contact_line_closes_the_opening_of_every_form(tmp_path, inbox, capsys):
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--narrative-from", "A0",
+                    "--contact", "单位=测试县人民政府办公室", "--contact", "地址=测试县人民路1号",
+                    "--contact", "邮编=154200", "--contact", "电话=0468-0000100",
+                    "--contact", "邮箱=gk@test.example") == 0
+    line = ("如对本报告有疑问，请与测试县人民政府办公室联系（地址：测试县人民路1号，邮编：154200，"
+            "电话：0468-0000100，电子邮箱：gk@test.example）。")
+    said = capsys.readouterr().out
+    assert "可以发布" in said
+    assert "--contact" not in said  # nothing to add
+    got = _texts(tmp_path)
+    opening = got["docx"].splitlines()[2]
+    assert opening.endswith(line)
+    assert "统计期限自2021年1月1日起至2021年12月31日止。" in opening
+    assert line in got["md"]
+    assert line in got["html"]
+
+
+def test_without_a_contact_the_report_is_publishable_and_compile_says_how_to_add_one(tmp_path, inbox, capsys):
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--narrative-from", "A0") == 0
+    said = capsys.readouterr().out
+    assert "可以发布" in said
+    assert "没有写联系方式" in said
+    assert "--contact 地址=" in said
+    assert "如对本报告有疑问" not in _texts(tmp_path)["docx"]
+
+
+def test_a_bad_contact_stops_compile_before_it_starts(tmp_path, inbox, capsys):
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--contact", "邮箱=不是邮箱") == 2
+    assert "不像电子邮箱" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -12,6 +12,23 @@ from . import UsageError
 FORMS = ("docx", "html", "md")
 
 
+def add_contact_arg(p) -> None:
+    """--contact KEY=VALUE, repeated: the public contact line of the report's opening paragraph."""
+    p.add_argument("--contact", action="append", metavar="键=值",
+                   help="报告开头的联系方式，可重复：--contact 地址=… --contact 邮编=… --contact 电话=… "
+                   "--contact 邮箱=…（可加 --contact 单位=…，默认为报告单位）/ the public contact line")
+
+
+def contact_arg(args):
+    """The Contact the --contact items give (None without any); a mistake is a usage error."""
+    from nianbao.render import ContactError, parse_contact
+
+    try:
+        return parse_contact(args.contact)
+    except ContactError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def register(sub) -> None:
     p = sub.add_parser(
         "render", help="生成可发布的年度报告（.docx / .html / .md）/ render the publishable report",
@@ -31,6 +48,7 @@ def register(sub) -> None:
                    help="报告有错误也生成，每页标注“草稿（未通过校验）”/ render a marked draft despite errors")
     p.add_argument("--previous", type=Path, metavar="FILE",
                    help="上一年度的报告，用于跨年度核对 / last year's report for cross-year rules")
+    add_contact_arg(p)
     p.set_defaults(run=run)
 
 
@@ -91,6 +109,7 @@ def run(args) -> int:
     from nianbao.render.report_text import INCOMPLETE_MARK, make_title, missing_narrative
 
     to, out = _target(args)
+    contact = contact_arg(args)
     if args.title_template is not None:
         try:
             make_title(args.title_template, "机构", 2021)
@@ -117,7 +136,8 @@ def run(args) -> int:
     draft = bool(result.errors)
     try:
         with atomic_output(out) as tmp:  # a full disk leaves no half-written report
-            render_document(result.document, fmt, to, tmp, draft=draft, title_template=args.title_template)
+            render_document(result.document, fmt, to, tmp, draft=draft, title_template=args.title_template,
+                            contact=contact)
     except OSError as exc:
         raise UsageError(os_error_text(exc)) from None
     if draft:
@@ -133,4 +153,10 @@ def run(args) -> int:
         print(f"已生成：{printable(out)}（有 {result.warnings} 个警告，发布前请确认）")
     else:
         print(f"已生成：{printable(out)}")
+    if contact is None:
+        print(NO_CONTACT_HINT)
     return 0
+
+
+NO_CONTACT_HINT = ("提示：报告开头没有写联系方式（公开的年报通常写明地址、邮编、电话和电子邮箱），"
+                   "可用 --contact 地址=… --contact 邮编=… --contact 电话=… --contact 邮箱=… 补充。")

@@ -2,8 +2,9 @@
 
 Takes: a report document and its Format (or a county Compilation, for the summary workbook).
 Gives: `render_document` writes .docx / .html / .md; report_text builds what the report
-says (title, opening, sections, statutory tables, signature) and docx, html and markdown
-only draw it. `summary_xlsx` writes the county summary workbook of a finished compilation.
+says (title, opening with the public contact, sections, statutory tables, signature) and
+docx, html and markdown only draw it. `summary_xlsx` writes the county summary workbook of
+a finished compilation, set up to print as a document (xlsx_print).
 
 Imports nianbao.county (the Compilation it draws), nianbao.template and nianbao.format.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from nianbao.format.spec import Format
 
+from .contact import Contact, ContactError, parse_contact
 from .report_text import (
     INCOMPLETE_MARK,
     INCOMPLETE_NOTE,
@@ -25,12 +27,12 @@ from .report_text import (
 
 FORMATS = ("docx", "html", "md")
 
-__all__ = ["FORMATS", "TitleTemplateError", "render_document"]
+__all__ = ["FORMATS", "Contact", "ContactError", "TitleTemplateError", "parse_contact", "render_document"]
 
 
 def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft: bool = False,
                     title_template: str | None = None, draft_mark: str | None = None,
-                    draft_note: str | None = None) -> Path:
+                    draft_note: str | None = None, contact: Contact | None = None) -> Path:
     """Write the report document `doc` (of format `fmt`) as `to` (docx | html | md) to `path`.
 
     draft marks every page as 草稿（未通过校验）: use it when rendering a report that has
@@ -38,7 +40,8 @@ def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft:
     and {year}; a bad template raises TitleTemplateError. draft_mark / draft_note say why
     a draft is one when it is not for errors (e.g. 草稿（内容待补充）). A consolidated (county)
     report whose own narrative (一、五、六) is missing is always drawn as such a draft: summed
-    tables never make a publishable report on their own. Returns the path written.
+    tables never make a publishable report on their own. contact: the public contact the
+    opening paragraph closes with (parse_contact makes one from --contact items). Returns the path written.
     """
     if to not in FORMATS:
         raise ValueError(f"unknown output form {to!r}; expected one of {FORMATS}")
@@ -47,7 +50,7 @@ def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft:
         doc = with_missing_marked(doc, fmt)
         draft, draft_mark, draft_note = True, INCOMPLETE_MARK, INCOMPLETE_NOTE.format(missing="；".join(missing))
     view = build_view(doc, fmt, draft=draft, title_template=title_template, draft_mark=draft_mark,
-                      draft_note=draft_note)
+                      draft_note=draft_note, contact=contact)
     path = Path(path)
     if to == "docx":
         from .docx import write_docx

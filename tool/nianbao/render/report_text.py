@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from nianbao.format.document import AGENCY_LEVELS, as_decimal
 from nianbao.format.layout import Grid, GridCell, layout
@@ -27,6 +28,12 @@ APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
 
 _NUMERALS = "零一二三四五六七八九十"
+
+
+class ContactLine(Protocol):
+    """The public contact the opening paragraph closes with (contact.Contact)."""
+
+    def sentence(self, agency: str) -> str: ...
 
 
 class TitleTemplateError(ValueError):
@@ -68,6 +75,11 @@ class ReportView:
     members: tuple[tuple[str, str, str, str], ...] = ()  # (序号, 名称, 代码, 层级) of a county summary
     draft_mark: str = DRAFT_MARK  # what a draft says on every page, and why
     draft_note: str = DRAFT_NOTE
+    title_parts: tuple[str, ...] = ()  # the title's lines: the unit, then 2021年政府信息公开工作年度报告
+
+    @property
+    def title_lines(self) -> tuple[str, ...]:
+        return self.title_parts or (self.title,)
 
 
 def missing_narrative(doc: dict, fmt: Format) -> list[str]:
@@ -130,19 +142,67 @@ def text_width_em(text: str) -> float:
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
 
 
-def title_lines(title: str, per_line: float) -> list[str]:
-    """A long title broken the way published titles are: before 政府信息公开… rather than leaving 报告 alone."""
-    if text_width_em(title) <= per_line:
-        return [title]
-    best: tuple[float, int] | None = None
-    for word in ("政府信息公开", "年度报告", "工作年度报告"):
-        at = title.find(word)
-        if at > 0 and text_width_em(title[:at]) <= per_line and text_width_em(title[at:]) <= per_line:
-            gap = abs(text_width_em(title[:at]) - text_width_em(title[at:]))
-            best = min(best, (gap, at)) if best else (gap, at)
-    if best is None:
-        return [title]  # too long for two lines: let the word processor wrap it
-    return [title[:best[1]], title[best[1]:]]
+def title_parts(title: str, agency: str) -> tuple[str, ...]:
+    """The title as printed on two lines, unit first: 萝北县人民政府 / 2021年政府信息公开工作年度报告.
+
+    A title that does not begin with the unit's name (a --title-template such as
+    “{year}年度{agency}…”) stays one part; each part is wrapped to the page by wrap_title.
+    """
+    rest = title[len(agency):].strip() if agency and title.startswith(agency) else ""
+    return (agency, rest) if rest else (title,)
+
+
+# Where a title line may break: after the name of a unit or an administrative level (萝北县 /
+# 人民政府办公室), before a word of the report's name (…工作 / 年度报告). Never inside such a word.
+_BREAK_AFTER = ("人民政府", "办公室", "办公厅", "委员会", "管理委员会", "管委会", "人民代表大会", "街道办事处",
+                "局", "厅", "委", "办", "部", "署", "院", "中心", "省", "自治区", "市", "自治州", "州", "盟",
+                "县", "自治县", "区", "旗", "镇", "乡", "街道")
+_BREAK_BEFORE = ("政府信息公开", "工作年度报告", "年度报告")
+# A one-character level inside a word (萝北县市场监督管理局: not 市/场).
+_WORDS = ("市场", "城市", "城乡", "区域", "社区", "部门", "办事", "办公", "委员", "县域", "乡村", "乡镇", "镇村",
+          "院校", "州市", "省市", "市县", "区县", "省委", "市委", "县委", "区委")
+
+
+def wrap_title(line: str, per_line: float) -> list[str]:
+    """A title line broken as GB/T 9704 asks (words whole, lines of balanced length), each line
+    at most per_line em wide: 黑龙江省鹤岗市萝北县 / 人民政府办公室. Breaks at a unit boundary
+    or before a word of the report's name; a line with no such place breaks in the middle."""
+    if text_width_em(line) <= per_line or len(line) < 2:
+        return [line]
+    cuts, strong = set(), set()
+    for word in _BREAK_AFTER:
+        ends = {m.end() for m in re.finditer(re.escape(word), line)}
+        cuts |= ends
+        strong |= ends if len(word) > 1 else set()
+    for word in _BREAK_BEFORE:
+        starts = {m.start() for m in re.finditer(re.escape(word), line)}
+        cuts |= starts
+        strong |= starts
+    inside = {i for word in _BREAK_AFTER + _BREAK_BEFORE + _WORDS for m in re.finditer(re.escape(word), line)
+              for i in range(m.start() + 1, m.end())}
+    cuts = {c for c in cuts - inside if 0 < c < len(line)}
+    fitting = [c for c in cuts if text_width_em(line[:c]) <= per_line and text_width_em(line[c:]) <= per_line]
+    if fitting:  # the most even pair, a whole unit name before a bare level (县 / 市); on a tie the
+        # shorter line first (a trapezoid, as titles are set)
+        def cost(c: int) -> tuple[float, bool]:
+            first, second = text_width_em(line[:c]), text_width_em(line[c:])
+            return abs(first - second) + (0 if c in strong else 3), first > second
+
+        cut = min(fitting, key=cost)
+        return [line[:cut], line[cut:]]
+    cut = _middle(line)
+    return wrap_title(line[:cut], per_line) + wrap_title(line[cut:], per_line)
+
+
+def _middle(line: str) -> int:
+    """The break nearest the middle, not inside a run of digits or Latin letters where there is another."""
+    half = text_width_em(line) / 2
+
+    def splits_word(i: int) -> bool:
+        return all(ch.isascii() and ch.isalnum() for ch in line[i - 1:i + 1])
+
+    places = [i for i in range(1, len(line)) if not splits_word(i)] or list(range(1, len(line)))
+    return min(places, key=lambda i: abs(text_width_em(line[:i]) - half))
 
 
 # Characters XML 1.0 (so .docx) cannot hold, and that no reader can see: C0 controls but tab and
@@ -193,13 +253,18 @@ def table_view(fmt: Format, table_key: str, tables: dict) -> TableView:
     return TableView(table_key, f"表{table.number} {table.title}", grid, values, unit_note(fmt, table), notes)
 
 
-def intro_paragraphs(fmt: Format, year: object, agency: str) -> tuple[str, ...]:
+def intro_paragraphs(fmt: Format, year: object, agency: str, contact: ContactLine | None = None) -> tuple[str, ...]:
+    """The opening paragraph: on what basis and by whom, the six parts, the statistical period and
+    (given a contact) whom the public may ask, as published reports open."""
     parts = "；".join(s.heading for s in fmt.sections)
-    period = f"{year}年1月1日至{year}年12月31日" if year is not None else "本年度1月1日至12月31日"
+    if year is not None:
+        period = f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+    else:
+        period = "本报告中所列数据的统计期限自本年度1月1日起至12月31日止。"
     return (
         f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和"
         f"《{fmt.title}》（{fmt.notice}）要求，由{agency}编制。全文包括{chinese_count(len(fmt.sections))}"
-        f"个部分：{parts}。本报告所列数据的统计期限为{period}。",
+        f"个部分：{parts}。{period}" + (contact.sentence(agency) if contact is not None else ""),
     )
 
 
@@ -226,10 +291,12 @@ def _members(doc: dict) -> tuple[tuple[str, str, str, str], ...]:
 
 
 def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: str | None = None,
-               draft_mark: str | None = None, draft_note: str | None = None) -> ReportView:
+               draft_mark: str | None = None, draft_note: str | None = None,
+               contact: ContactLine | None = None) -> ReportView:
     """Everything a published report says, in order, from a report document.
 
-    draft_mark / draft_note replace the default 草稿（未通过校验） wording of a draft.
+    draft_mark / draft_note replace the default 草稿（未通过校验） wording of a draft; contact
+    (the office's public address, telephone…) closes the opening paragraph.
     """
     agency_info = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
     agency = clean_text(agency_info.get("name") or "")
@@ -237,7 +304,7 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
     texts = doc.get("sections") if isinstance(doc.get("sections"), dict) else {}
     tables = doc.get("tables") if isinstance(doc.get("tables"), dict) else {}
     members = _members(doc)
-    intro = intro_paragraphs(fmt, year, agency)
+    intro = intro_paragraphs(fmt, year, agency, contact)
     if "consolidated" in doc:
         intro += (consolidated_sentence(agency, year, len(members)),)
     sections = []
@@ -247,9 +314,10 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
         else:
             sections.append(SectionView(section.heading, paragraphs(texts.get(section.key))))
     date = doc.get("date")
+    title = clean_text(make_title(title_template, agency, year))
     return ReportView(
         fmt=fmt, year=year if isinstance(year, int) else None,
-        title=clean_text(make_title(title_template, agency, year)),
+        title=title, title_parts=title_parts(title, agency),
         agency=agency, intro=intro, sections=tuple(sections), date=clean_text(date).strip() if date else "",
         draft=draft, members=members if len(members) <= MEMBER_LIST_MAX else (),
         draft_mark=draft_mark or DRAFT_MARK, draft_note=draft_note or DRAFT_NOTE,

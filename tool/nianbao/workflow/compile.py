@@ -30,6 +30,7 @@ from nianbao.county.summary import write_summary_json
 from nianbao.format.spec import Format
 from nianbao.paths import atomic_output
 from nianbao.printable import markup
+from nianbao.render.contact import Contact
 from nianbao.render.report_text import INCOMPLETE_MARK, INCOMPLETE_NOTE, with_missing_marked
 
 from .narrative import CountyText, county_text
@@ -66,6 +67,7 @@ class CompileOptions:
     narrative: Path | None = None  # the office's narrative file (.docx/.md/.txt with 一、五、六)
     narrative_from: str | None = None  # roster code whose filed report gives the narrative
     date: str | None = None  # the signature date; default today
+    contact: Contact | None = None  # the public contact line of the report's opening (--contact)
 
 
 def compile_reports(opts: CompileOptions, check=check_for_compile) -> Compilation:
@@ -83,6 +85,8 @@ def compile_reports(opts: CompileOptions, check=check_for_compile) -> Compilatio
                        include_errors=opts.include_errors)
 
 
+NO_CONTACT = ("汇总年报开头没有写联系方式。公开的年报通常写明公众咨询的地址、邮编、电话和电子邮箱，可用 "
+              "--contact 地址=… --contact 邮编=… --contact 电话=… --contact 邮箱=… 补充（不写也可发布）。")
 UNNAMED = "（汇总单位）"  # stands in for a missing --name; such a report is always a draft
 
 
@@ -93,8 +97,9 @@ def apply_county_text(comp: Compilation, text: CountyText) -> None:
 
 
 def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
-                  text: CountyText | None = None) -> dict[str, Path]:
-    """summary.json, summary.xlsx and (render) the county report; text: its narrative (none: a draft).
+                  text: CountyText | None = None, contact: Contact | None = None) -> dict[str, Path]:
+    """summary.json, summary.xlsx and (render) the county report; text: its narrative (none: a draft);
+    contact: the public contact its opening paragraph closes with (none: no contact line).
 
     Every output is written to a temporary file first: a failure (disk full, no permission)
     raises OSError naming the file and never leaves a partial summary.xlsx or report behind."""
@@ -110,12 +115,12 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
         from nianbao.render import render_document
 
         stem = f"{comp.agency['name']}{comp.year}年政府信息公开工作年度报告"
-        draft = {} if text.complete else {
-            "draft": True, "draft_mark": INCOMPLETE_MARK,
+        options = {"contact": contact} if text.complete else {
+            "contact": contact, "draft": True, "draft_mark": INCOMPLETE_MARK,
             "draft_note": INCOMPLETE_NOTE.format(missing="；".join(text.missing))}
         doc = comp.county if text.complete else with_missing_marked(comp.county, comp.fmt)
         for to in ("docx", "html", "md"):
-            writers[to] = (lambda c, p, to=to: render_document(doc, c.fmt, to, p, **draft), out_dir / f"{stem}.{to}")
+            writers[to] = (lambda c, p, to=to: render_document(doc, c.fmt, to, p, **options), out_dir / f"{stem}.{to}")
     written = {}
     for name, (write, path) in writers.items():
         with atomic_output(path) as tmp:
@@ -132,7 +137,7 @@ def gather_county_text(comp: Compilation, opts: CompileOptions) -> tuple[CountyT
 def run_compile(opts: CompileOptions, console: Console) -> int:
     comp = compile_reports(opts)
     text, notes = gather_county_text(comp, opts)
-    written = write_outputs(comp, opts.out_dir, opts.render, text)
+    written = write_outputs(comp, opts.out_dir, opts.render, text, opts.contact)
     if opts.secret:  # next year's --previous verifies the summaries with the same secret
         from nianbao.county.previous import sign_summary
 
@@ -144,6 +149,8 @@ def run_compile(opts: CompileOptions, console: Console) -> int:
         console.print(f"  {OUTPUT_NAMES.get(name, name)}：{markup(str(path))}", highlight=False)
     if opts.render:
         print_county_text(console, comp, text, notes)
+        if opts.contact is None:
+            console.print(f"  [yellow]注意[/yellow]：{markup(NO_CONTACT)}")
     if comp.bugs:
         return 2
     return 1 if comp.due else 0  # work remains: a unit to remind (state.py rule 8)

@@ -20,7 +20,10 @@ from nianbao.paths import samples_dir
 from nianbao.printable import markup
 
 YEAR = 2021
-COUNTY = {"name": "萝北县", "code": "230421", "narrative_from": "230421-01"}  # 县政府办公室 writes 一、五、六
+COUNTY = {"name": "萝北县人民政府", "code": "230421", "narrative_from": "230421-01"}  # 县政府办公室 writes 一、五、六
+# The county report's public contact (--contact): fictional, as samples/README.md says of every address and number.
+CONTACT = {"office": "萝北县人民政府办公室", "address": "萝北县凤翔镇政通路1号", "postcode": "154200",
+           "phone": "0468-0000100", "email": "gongkai@luobei.example"}
 MARKER = ".nianbao-demo.json"  # in OUT_DIR: this folder is a demo's output, and which files the demo wrote
 
 
@@ -109,7 +112,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     from nianbao.county.roster import load_roster
     from nianbao.county.store import Store, collect
     from nianbao.format.spec import format_for_year
-    from nianbao.render import render_document
+    from nianbao.render import Contact, render_document
     from nianbao.template.write import write_template
 
     from .compile import (
@@ -165,14 +168,15 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     sum_dir = out / "4-汇总"
     options = CompileOptions(fmt=fmt, year=YEAR, roster=roster, out_dir=sum_dir,
                              store=store_now.root, previous=store_prev.root,
-                             name=COUNTY["name"], code=COUNTY["code"], narrative_from=COUNTY["narrative_from"])
+                             name=COUNTY["name"], code=COUNTY["code"], narrative_from=COUNTY["narrative_from"],
+                             contact=Contact(**CONTACT))
     _step(console, 5, "审核：退回要改的报告；核实单位的说明后，附理由接收（命令行：nianbao review）")
     _review(console, compile_reports(options), store_now)
 
     _step(console, 6, f"汇总 {YEAR} 年度（以 2020 年度为上年，做跨年度核对）")
     comp = compile_reports(options)
     text, notes = gather_county_text(comp, options)
-    written = write_outputs(comp, sum_dir, text=text)
+    written = write_outputs(comp, sum_dir, text=text, contact=options.contact)
     print_compilation(console, comp)
     print_county_text(console, comp, text, notes)
 
