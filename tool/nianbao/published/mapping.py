@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import difflib
+
 import nianbao.published.cells as C
 from nianbao.findings import Finding
 from nianbao.format.layout import layout
@@ -151,10 +153,12 @@ def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
         prev_end = data[n - 1] + 1 if n else 0
         nxt = data[n + 1] if n + 1 < len(data) else len(lines)
         windows = [C.label_key(own)]
-        if not line.row or not C.label_key(own):
+        if not line.row:  # PDF and text: a label wrapped over the lines around the figures
             before = " ".join(ln.text for ln in lines[prev_end:i] if _label_text(ln))
             after = " ".join(ln.text for ln in lines[i + 1:nxt] if _label_text(ln))
             windows += [C.label_key(before + own), C.label_key(before + own + after)]
+        elif not C.label_key(own) and i and lines[i - 1].row and not _is_data(lines[i - 1]):
+            windows.append(C.label_key(lines[i - 1].text))  # a table row under a label-only row (rowspan)
         result.append(_Line(i, own, tuple(w for w in dict.fromkeys(windows) if w)))
     return result
 
@@ -164,14 +168,54 @@ def _label_text(line: Line) -> bool:
     return bool(line.text.strip()) and not C.sentence_why(line.text) and not C.page_number(line.text)
 
 
-def _score(label: str, windows: tuple[str, ...], threshold: float) -> float:
+_NUMBERING = ("（", "(")
+
+
+def _unnumbered(key: str) -> str:
+    """A label key without its numbering (“（一）予以公开” → “予以公开”, “1.属于国家秘密” → “属于国家秘密”)."""
+    if key[:1] in _NUMBERING and len(key) > 3 and key[2:3] in ("）", ")"):
+        return key[3:]
+    if key[:1].isdigit() and key[1:2] == ".":
+        return key[2:]
+    if key[:1] in "一二三四五六七八九" and key[1:2] == "、":
+        return key[2:]
+    return key
+
+
+def _weights(rows: list[Expected]) -> dict[str, float]:
+    """A character counts less the more of the table's row labels print it (“政府信息公开申请数量” is
+    in 一 and 二 alike; “新收” and “结转” tell them apart)."""
+    count: dict[str, int] = {}
+    for r in rows:
+        for ch in set(C.label_key(r.node.label)):
+            count[ch] = count.get(ch, 0) + 1
+    return {ch: 1 / n for ch, n in count.items()}
+
+
+def _weighted(label: str, text: str, weights: dict[str, float]) -> float:
+    """Share of the label's weight found, in order, in the text."""
+    if not label:
+        return 0.0
+    total = sum(weights.get(ch, 1.0) for ch in label)
+    if label in text:
+        return 1.0
+    sm = difflib.SequenceMatcher(None, label, text, autojunk=False)
+    got = sum(weights.get(label[b.a + k], 1.0) for b in sm.get_matching_blocks() for k in range(b.size))
+    return got / total if total else 0.0
+
+
+def _score(label: str, windows: tuple[str, ...], threshold: float, weights: dict | None = None) -> float:
     """The first window (own label first) that covers the label well enough, a borrowed label text
-    scoring less than the line's own; 0 when none does."""
+    scoring less than the line's own, a label printed without its numbering a little less; 0 when none does."""
     if not label:
         return 0.0
     key = C.label_key(label)
+    bare = _unnumbered(key)
+    weights = weights or {}
     for n, w in enumerate(windows):
-        s = coverage(key, w)
+        s = min(coverage(key, w), _weighted(key, w, weights))
+        if s < threshold and bare != key and len(bare) >= 4:
+            s = min(coverage(bare, w), _weighted(bare, w, weights)) * 0.95
         if s >= threshold:
             return s * (1 - 0.1 * n)
     return 0.0
@@ -180,7 +224,8 @@ def _score(label: str, windows: tuple[str, ...], threshold: float) -> float:
 def _align(rows: list[Expected], data: list[_Line], threshold: float):
     """The best-scoring monotone alignment of lines to rows (or to a group row standing for its leaves)."""
     n, m = len(data), len(rows)
-    score = [[_score(rows[j].node.label, d.windows, threshold) for j in range(m)] for d in data]
+    weights = _weights(rows)
+    score = [[_score(rows[j].node.label, d.windows, threshold, weights) for j in range(m)] for d in data]
     groups: dict[int, tuple[Node, int]] = {}
     for j, r in enumerate(rows):
         g = r.group_of
@@ -229,6 +274,7 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         assigned[data[di].index] = (ri, entry, f"按标签（{score:.0%}）")
         done.update(range(ri, ri + span))
     _by_position(fmt, rows, data, pairs, lines, assigned, done)
+    _by_column_group(table, rows, data, lines, assigned, done)
     for d in data:
         if d.index not in assigned:
             _extra(table, lines[d.index], out)
@@ -240,8 +286,10 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
             after = " ".join(ln.text for ln in lines[li + 1:li + 4] if _label_text(ln))
             label_variant(fmt, entry, lines[li], _own(lines[li]), before + _own(lines[li]) + after, out)
     data_index = {d.index for d in data}
+    # a row printed as its label alone is blank — unless figures are left over that could be its own
+    leftover = any(d.index not in assigned and _values(lines[d.index]) for d in data)
     for ri, entry in enumerate(rows):
-        if ri not in done and not _printed_blank(entry, lines, data_index, out):
+        if ri not in done and (leftover or not _printed_blank(entry, lines, data_index, out)):
             _missing_row(fmt, entry, out)
     centres = column_centres(lines, {li: (ri, e) for li, (ri, e, _) in assigned.items()})
     for li, (_, entry, _) in assigned.items():
@@ -272,6 +320,68 @@ def _by_position(fmt, rows, data, pairs, lines, assigned, done) -> None:
             if rows[ri].group_of is None and _fits(lines[between_lines[0].index], len(rows[ri].keys)):
                 assigned[between_lines[0].index] = (ri, rows[ri], "按位置（上下两行之间唯一的一行）")
                 done.add(ri)
+
+
+def _column_groups(table: Table, block: int) -> list[tuple[Node, int]]:
+    """The innermost column groups of a block with their first leaf index (表四: 行政复议, 未经复议直接起诉,
+    复议后起诉)."""
+    out: list[tuple[Node, int]] = []
+    index = 0
+
+    def walk(node: Node):
+        nonlocal index
+        if node.is_leaf:
+            index += 1
+            return
+        if all(c.is_leaf for c in node.children):
+            out.append((node, index))
+            index += len(node.children)
+            return
+        for c in node.children:
+            walk(c)
+
+    for node in table.blocks[block].columns:
+        walk(node)
+    return out
+
+
+def _by_column_group(table: Table, rows, data, lines, assigned, done) -> None:
+    """The unlabelled row (表四) printed as one short table per column group, each under a heading
+    naming its group (“行政诉讼（复议后起诉）”): each group's line is placed when exactly one line prints
+    that many figures under that group's name."""
+    todo = [ri for ri, r in enumerate(rows) if not r.node.label and ri not in done]
+    if not todo:
+        return
+    ri = todo[0]
+    entry = rows[ri]
+    groups = _column_groups(table, entry.block)
+    if len(groups) < 2:
+        return
+    found: dict[int, tuple[int, Node, int]] = {}
+    prev = 0
+    for d in data:
+        if d.index in assigned:
+            prev = d.index + 1
+            continue
+        context = C.label_key(" ".join(ln.text for ln in lines[prev:d.index]))
+        prev = d.index + 1
+        named = [(len(C.label_key(g.label)), g, start) for g, start in groups if C.label_key(g.label) in context]
+        if not named:
+            continue
+        _, group, start = max(named, key=lambda x: x[0])
+        if _fits(lines[d.index], len(group.children)) and not lines[d.index].row or \
+                len(_values(lines[d.index])) == len(group.children):
+            if start in {s for _, _, s in found.values()}:
+                return  # the same group twice: which line is it is not certain
+            found[d.index] = (ri, group, start)
+    if len(found) != len(groups):
+        return
+    for li, (_, group, start) in found.items():
+        n = len(group.children)
+        part = Expected(entry.table, entry.block, group, entry.keys[start:start + n], entry.kinds[start:start + n],
+                        entry.units[start:start + n])
+        assigned[li] = (ri, part, f"按位置（“{group.label}”之下的一行）")
+    done.add(ri)
 
 
 def _fits(line: Line, n: int) -> bool:

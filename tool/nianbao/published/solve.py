@@ -178,18 +178,25 @@ def narrative(figures: list[tuple[str, tuple[str, ...], int]]) -> list[Constrain
 def decide(pendings: list[Pending], constraints: list[Constraint], known: dict[str, Decimal | None]
            ) -> list[Decision]:
     """One Decision per pending row. known: printed cells (None = unreadable; blank is Decimal 0)."""
-    cell_of = {k: (pi, ci) for pi, p in enumerate(pendings) for ci, k in enumerate(p.keys)}
+    decisions: list[Decision | None] = [None] * len(pendings)
+    known = dict(known)
+    for pi, p in enumerate(pendings):  # one split only: the digits alone decide, no constraint needed
+        if len(p.options) == 1:
+            texts = p.options[0][0]
+            decisions[pi] = Decision({k: {texts[ci]} for ci, k in enumerate(p.keys)}, [], [])
+            known.update({k: p.values[0][ci] or Decimal(0) for ci, k in enumerate(p.keys)})
+    open_rows = [pi for pi in range(len(pendings)) if decisions[pi] is None]
+    cell_of = {k: (pi, ci) for pi in open_rows for ci, k in enumerate(pendings[pi].keys)}
     usable = [c for c in constraints
               if any(k in cell_of for _, k in c.terms)
               and all(k in cell_of or known.get(k) is not None for _, k in c.terms)]
-    decisions: list[Decision | None] = [None] * len(pendings)
-    for comp, cons in _components(pendings, usable, cell_of):
+    for comp, cons in _components(pendings, open_rows, usable, cell_of):
         for pi, decision in _decide_component(pendings, comp, cons, cell_of, known).items():
             decisions[pi] = decision
     return [d or Decision({}, [], []) for d in decisions]
 
 
-def _components(pendings, constraints, cell_of):
+def _components(pendings, rows, constraints, cell_of):
     parent = list(range(len(pendings)))
 
     def find(x):
@@ -204,7 +211,7 @@ def _components(pendings, constraints, cell_of):
         for v in vars_:
             parent[find(v)] = find(first)
     groups: dict[int, list[int]] = {}
-    for i in range(len(pendings)):
+    for i in rows:
         groups.setdefault(find(i), []).append(i)
     for root, members in groups.items():
         cons = [c for c in constraints if find(next(cell_of[k][0] for _, k in c.terms if k in cell_of)) == root]
