@@ -8,6 +8,7 @@ narrative against the tables. One CheckResult per file, as `check` gives.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from nianbao.check.run import CheckResult, _stats, _status, check_document
@@ -59,12 +60,32 @@ def audit_documents(items: list[tuple[str, dict | None, list[Finding]]]) -> list
         result = check_document(doc, previous=previous, prior_findings=found + state_findings(doc),
                                 cross_year_severity="warning", file=file)
         fmt = all_formats()[doc["format"]]
-        result.findings += check_narrative(fmt, doc)
+        result.findings = _blank_totals(fmt, doc, result.findings) + check_narrative(fmt, doc)
         result.status = _status(result.findings, True)
         result.stats = _stats(fmt, result.findings, doc)
         if previous is not None:
             result.stats["previous_year"] = previous["year"]
         out.append(result)
+    return out
+
+
+def _blank_totals(fmt, doc: dict, findings: list[Finding]) -> list[Finding]:
+    """A total printed blank (not filled in) is not a total printed as 0: a broken sum that involves a
+    blank total is a warning saying so, not an error stating “实际为 0”."""
+    states = doc.get("cell_states") or {}
+    blank = {k for k, s in states.items() if s.get("state") == "blank" and k in fmt.derived}
+    if not blank:
+        return findings
+    by_anchor = {(inst.rule.id, inst.anchor): inst for inst in fmt.instances}
+    out = []
+    for f in findings:
+        inst = by_anchor.get((f.rule, f.key))
+        hit = sorted(k for k in (inst.keys() if inst else []) if k in blank)
+        if f.severity == "error" and hit:
+            labels = "、".join(f"“{fmt.cells[k].row_label}/{fmt.cells[k].column_label}”" for k in hit[:3])
+            f = replace(f, severity="warning",
+                        message=f"合计格{labels}印为空白（没有填写），无法按印出的数字核对：{f.message}")
+        out.append(f)
     return out
 
 

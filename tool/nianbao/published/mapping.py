@@ -14,9 +14,8 @@ lines left over, label variants, units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import difflib
+from dataclasses import dataclass, field
 
 import nianbao.published.cells as C
 from nianbao.findings import Finding
@@ -153,10 +152,12 @@ def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
         prev_end = data[n - 1] + 1 if n else 0
         nxt = data[n + 1] if n + 1 < len(data) else len(lines)
         windows = [C.label_key(own)]
-        if not line.row:  # PDF and text: a label wrapped over the lines around the figures
+        if not line.row:  # a label wrapped over the lines above the figures (text), or around them (PDF)
             before = " ".join(ln.text for ln in lines[prev_end:i] if _label_text(ln))
-            after = " ".join(ln.text for ln in lines[i + 1:nxt] if _label_text(ln))
-            windows += [C.label_key(before + own), C.label_key(before + own + after)]
+            windows.append(C.label_key(before + own))
+            if any(it.kind == WORD for it in line.items):
+                after = " ".join(ln.text for ln in lines[i + 1:nxt] if _label_text(ln))
+                windows.append(C.label_key(before + own + after))
         elif not C.label_key(own) and i and lines[i - 1].row and not _is_data(lines[i - 1]):
             windows.append(C.label_key(lines[i - 1].text))  # a table row under a label-only row (rowspan)
         result.append(_Line(i, own, tuple(w for w in dict.fromkeys(windows) if w)))

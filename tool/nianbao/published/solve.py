@@ -380,10 +380,15 @@ def _drop_row(pendings, comp, tier1, cell_of, known) -> dict[int, Decision]:
     out = {}
     names = [pendings[pi].label for pi in culprits]
     for pi in comp:
-        if pi in culprits:  # only what its digits alone say (every split agrees), never fitted to the others
-            own = _cells(pendings, [{pi: oi} for oi in range(len(pendings[pi].options))]).get(pi, [])
+        if pi in culprits:  # only what the row itself says (its digits, its own total), never fitted to the others
+            keys = set(pendings[pi].keys)
+            inside = [c for c in tier1 if all(k in keys for _, k in c.terms)]
+            fits = _solve(pendings, [pi], inside, cell_of, known) or [{pi: oi} for oi in
+                                                                     range(len(pendings[pi].options))]
+            own = _cells(pendings, fits).get(pi, [])
             decided = {k: own[ci] for ci, k in enumerate(pendings[pi].keys) if own and len(own[ci]) == 1}
-            out[pi] = Decision(decided, [], [], why + "；印错的可能是“" + "”或“".join(names[:4]) + "”一行")
+            out[pi] = Decision(decided, [c.name for c in inside], [],
+                               why + "；印错的可能是“" + "”或“".join(names[:4]) + "”一行")
         else:
             sets = cells.get(pi, [set() for _ in pendings[pi].keys])
             out[pi] = Decision({k: sets[ci] for ci, k in enumerate(pendings[pi].keys)},

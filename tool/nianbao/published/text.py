@@ -82,15 +82,22 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
 
 
 def _page_furniture(lines: list[str], i: int) -> bool:
-    """A page number printed on a line of its own: with dashes or 第…页 anywhere, a bare number only
-    next to a form feed (a page break in pdftotext output)."""
+    """A page number printed on a line of its own: with dashes on both sides or 第…页 anywhere; a bare
+    number only as a page's last line, matching the page's number (pdftotext ends a page with a form feed)."""
     t = lines[i].replace("\f", "").strip()
     if not t or not page_number(t):
         return False
+    dashes = "-—－–"
+    if t[0] in dashes or t[-1] in dashes:
+        return t[0] in dashes and t[-1] in dashes  # “- 3 -”; “-8” alone is a negative 本年增/减
     if not t.isdigit():
         return True
-    near = [lines[j] for j in (i - 1, i, i + 1) if 0 <= j < len(lines)]
-    return any("\f" in x for x in near)
+    # a bare number: only the last line of a page (the next line starts with a form feed) whose value
+    # fits the page's place in the file (a cover page may go unnumbered)
+    if i + 1 >= len(lines) or not lines[i + 1].startswith("\f"):
+        return False
+    page = sum(x.count("\f") for x in lines[: i + 1]) + 1
+    return page - 2 <= int(t) <= page + 1
 
 
 def _unmark(raw: str) -> str:
@@ -170,7 +177,7 @@ def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
                 i += len(match)  # a row label inside a sentence: sentence text
                 continue
             sentence_before = plain < i and sentence_why(folded[plain:i])
-            if plain < i:
+            if raw[plain:i].strip():
                 items.append(Item(raw[plain:i], f"第{ln}行 第{plain + 1}字", TEXT))
             if is_heading or is_row or sentence_before:
                 flush()  # a table's labels start a line of their own, apart from the sentence before them
@@ -180,14 +187,15 @@ def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
             i += len(match)
             plain = i
             continue
-        if folded[i] in _RUN_START:
+        negative = folded[i] in "-－" and i + 1 < n and folded[i + 1] in _RUN_START and _left_boundary(folded, i, plain)
+        if folded[i] in _RUN_START or negative:  # a negative 本年增/减 printed alone: “-8”
             j = i
             while j < n and folded[j] in _RUN_CHARS and not (j > i and _label_at(folded, j, labels)):
                 j += 1
             if not _run_stands_alone(folded, i, j, plain):
                 i = j  # a figure inside a sentence (“共收到申请3条”): sentence text
                 continue
-            if plain < i:
+            if raw[plain:i].strip():
                 items.append(Item(raw[plain:i], f"第{ln}行 第{plain + 1}字", TEXT))
             items.append(Item(raw[i:j], f"第{ln}行 第{i + 1}字", RUN))
             flush()
