@@ -59,15 +59,16 @@ def test_sentences_before_the_tables_are_never_rows(tmp_path, doc2021):
     text = text.replace("三、收到和处理政府信息公开申请情况\n",
                         "三、收到和处理政府信息公开申请情况\n2024年，共收到政府信息公开申请3条。\n"
                         "（本列数据的勾稽关系为：第一项加第二项之和，\n")
-    text = text.replace("二、主动公开政府信息情况\n", "二、主动公开政府信息情况\n本年制发规范性文件类11条\n规章 共 2 件\n")
+    text = text.replace("二、主动公开政府信息情况\n",
+                        "二、主动公开政府信息情况\n本年制发规范性文件类11条\n规章 共 2 件\n")
     imported = _import_text(tmp_path, text, "s.txt")
     assert imported.document["tables"] == doc2021["tables"]
 
 
 def test_sentences_in_a_crawler_dump_are_never_rows(tmp_path):
     """In a dump everything is one line: a row label or figures inside a sentence stay sentence text."""
-    text = PINGTAN.replace("三、收到和处理政府信息公开申请情况", "三、收到和处理政府信息公开申请情况2019年，共收到政府信息公开申请3条。"
-                                                        "其中规范性文件类11条。", 1)
+    heading = "三、收到和处理政府信息公开申请情况"
+    text = PINGTAN.replace(heading, heading + "2019年，共收到政府信息公开申请3条。其中规范性文件类11条。", 1)
     assert text != PINGTAN
     before = import_file(DATA / "pingtan-2019.txt").document
     after = _import_text(tmp_path, text, "p.txt").document

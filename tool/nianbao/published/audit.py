@@ -36,10 +36,10 @@ def published_files(paths) -> list[Path]:
     return out
 
 
-def import_one(path, settings: ImportSettings | None = None):
+def import_one(path, settings: ImportSettings | None = None, previous: dict | None = None):
     """(document, import findings) or (None, [the reason it could not be read])."""
     try:
-        imported = import_file(path, settings)
+        imported = import_file(path, settings, previous=previous)
     except ImportError_ as exc:
         return None, [Finding(rule="IMPORT_FAILED", severity="error", message=f"无法读取：{exc.what}。")]
     return imported.document, imported.findings
@@ -94,4 +94,28 @@ def audit_paths(paths, settings: ImportSettings | None = None, jobs: int = 1) ->
 
     files = published_files(paths)
     read = run_parallel(import_one, files, {"settings": settings}, jobs=jobs, label="读取", prepare=all_formats)
+    read = with_previous_years(files, read, settings)
     return audit_documents([(str(f), doc, found) for f, (doc, found) in zip(files, read, strict=True)])
+
+
+def previous_index(docs) -> dict[tuple[str, int], dict]:
+    out: dict[tuple[str, int], dict] = {}
+    for doc in docs:
+        if doc is not None:
+            out.setdefault((doc["agency"]["name"], doc["year"]), doc)
+    return out
+
+
+def with_previous_years(files, read, settings=None, previous: dict | None = None):
+    """Read again, with last year's report as one more constraint, each report that has unreadable cells
+    and whose agency's previous year is in the run (or in `previous`): run-together digits it leaves
+    ambiguous may be decided by T3-4 (this year's 上年结转 = last year's 结转下年度)."""
+    index = {**(previous or {}), **previous_index(doc for doc, _ in read)}
+    out = list(read)
+    for n, (path, (doc, _)) in enumerate(zip(files, read, strict=True)):
+        if doc is None or not any(s.get("state") == "unreadable" for s in (doc.get("cell_states") or {}).values()):
+            continue
+        prev = index.get((doc["agency"]["name"], doc["year"] - 1))
+        if prev is not None:
+            out[n] = import_one(path, settings, prev)
+    return out

@@ -275,3 +275,9 @@ def row_label_set() -> frozenset[str]:
 def known_label_keys() -> frozenset[str]:
     """The label key of every label any format prints (headings, titles, row and column labels)."""
     return frozenset(label_key(x) for x in _labels()[0])
+
+
+@cache
+def row_label_keys() -> frozenset[str]:
+    """The label key of every statutory row label of any format."""
+    return frozenset(label_key(x) for x in _labels()[2])

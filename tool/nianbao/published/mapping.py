@@ -22,7 +22,7 @@ from nianbao.findings import Finding
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, Node, Table
 
-from .locate import Located, coverage, known_label_keys
+from .locate import Located, coverage, known_label_keys, row_label_keys
 from .model import CELL, RUN, TEXT, WORD, Item, Line
 from .settings import ImportSettings
 from .values import Pending, column_centres, header_units, label_variant, read_row
@@ -153,7 +153,8 @@ def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
         nxt = data[n + 1] if n + 1 < len(data) else len(lines)
         windows = [C.label_key(own)]
         if not line.row:  # a label wrapped over the lines above the figures (text), or around them (PDF)
-            before = " ".join(ln.text for ln in lines[prev_end:i] if _label_text(ln))
+            start = max([k for k in range(prev_end, i) if _whole_label(lines[k])], default=prev_end)
+            before = " ".join(ln.text for ln in lines[start:i] if _label_text(ln))
             windows.append(C.label_key(before + own))
             if any(it.kind == WORD for it in line.items):
                 after = " ".join(ln.text for ln in lines[i + 1:nxt] if _label_text(ln))
@@ -162,6 +163,11 @@ def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
             windows.append(C.label_key(lines[i - 1].text))  # a table row under a label-only row (rowspan)
         result.append(_Line(i, own, tuple(w for w in dict.fromkeys(windows) if w)))
     return result
+
+
+def _whole_label(line: Line) -> bool:
+    """A line that prints a whole statutory row label: the label text above a data line starts there."""
+    return any(C.label_key(it.text) in row_label_keys() for it in line.items)
 
 
 def _label_text(line: Line) -> bool:
@@ -406,11 +412,28 @@ def _printed_blank(entry: Expected, lines: list[Line], data: set[int], out: Mapp
             continue
         key = C.label_key(line.text)
         alone = any(C.label_key(it.text) == want for it in line.items)
-        if alone or (want in key and 2 * len(want) >= len(key) and not C.sentence_why(line.text)):
+        if (alone or (want in key and 2 * len(want) >= len(key) and not C.sentence_why(line.text))) \
+                and not _text_follows(lines, i, want):
             for k in entry.keys:
                 out.states[k] = {"state": C.BLANK, "printed": ""}
                 out.provenance[k] = line.source
             out.matches.append((line.source, entry.node.label, "只印了行标签：空白"))
+            return True
+    return False
+
+
+def _text_follows(lines: list[Line], i: int, want: str) -> bool:
+    """Something other than labels and placeholders is printed after the label before the next label or
+    figures (“十”, “见附件”): the row is not printed empty, it is printed unreadable."""
+    known = known_label_keys()
+    items = list(lines[i].items)
+    at = next((n for n, it in enumerate(items) if C.label_key(it.text) == want), len(items) - 1)
+    following = items[at + 1:] + [it for line in lines[i + 1:i + 40] for it in line.items]
+    for it in following:  # up to the next label or figure
+        key = C.label_key(it.text)
+        if key in known or it.kind in (RUN, WORD) and C.number_like(it.text):
+            return False
+        if not C.blank_like(it.text):
             return True
     return False
 
