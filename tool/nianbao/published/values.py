@@ -40,6 +40,9 @@ def _row_texts(entry, line: Line, centres: dict):
     texts: list[tuple[str, str, tuple] | None] = [None] * n
     if line.row:
         cells = [i for i in line.items if i.kind == CELL]
+        if not line.source.startswith("表格"):  # a pipe row of text: empty cells past the row's end are the
+            while len(cells) > n + 1 and not cells[-1].text.strip():  # header's width, not cells of it
+                cells.pop()
         values = 0
         for item in reversed(cells):
             if not (C.number_like(item.text) or C.blank_like(item.text) or item.marks):
