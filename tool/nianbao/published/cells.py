@@ -39,6 +39,7 @@ def label_key(text: str) -> str:
     return t.replace("“", "").replace("”", "").replace('"', "").replace("‘", "").replace("’", "")
 
 
+@lru_cache(maxsize=16384)
 def number_like(text: str) -> bool:
     """A printed number, possibly with a unit (PDF words, HTML cells); placeholders are not."""
     t = _WS.sub("", fold(text)).replace(",", "")
@@ -49,6 +50,7 @@ def number_like(text: str) -> bool:
     return bool(_NUMBER_RX.fullmatch(t))
 
 
+@lru_cache(maxsize=16384)
 def blank_like(text: str) -> bool:
     return _WS.sub("", fold(text)) in PLACEHOLDERS
 
@@ -135,6 +137,7 @@ _SENTENCE_WORDS = ("收到", "共计", "共有", "共收", "办结", "答复", "
 MAX_LABEL_CHARS = 64  # the longest statutory label has 39 characters
 
 
+@lru_cache(maxsize=16384)
 def sentence_why(text: str) -> str | None:
     """Why a printed text is a sentence and not a table label (None when it may be a label)."""
     t = fold(text)
@@ -155,6 +158,7 @@ def sentence_why(text: str) -> str | None:
 _PAGE = re.compile(r"[-—－–]*\d{1,4}[-—－–]*|第\d+页(?:共\d+页)?|\d+/\d+")
 
 
+@lru_cache(maxsize=16384)
 def page_number(text: str) -> bool:
     """A page number line as printed: “— 3 —”, “-3-”, “第 3 页 共 6 页”, “3/6”."""
     return bool(_PAGE.fullmatch(_WS.sub("", fold(text))))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import nianbao.published.cells as C
 from nianbao.findings import Finding
@@ -189,40 +190,74 @@ def _unnumbered(key: str) -> str:
     return key
 
 
-def _weights(rows: list[Expected]) -> dict[str, float]:
+class _Weights(dict):
+    """Character weights of one table's row labels; hashed by identity (one object per table)."""
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+
+_WEIGHTS: dict[int, _Weights] = {}
+
+
+def _weights(rows: list[Expected]) -> _Weights:
     """A character counts less the more of the table's row labels print it (“政府信息公开申请数量” is
-    in 一 and 二 alike; “新收” and “结转” tell them apart)."""
+    in 一 and 二 alike; “新收” and “结转” tell them apart). One object per table, kept."""
+    table = rows[0].table if rows else None
+    if id(table) in _WEIGHTS:
+        return _WEIGHTS[id(table)]
     count: dict[str, int] = {}
     for r in rows:
         for ch in set(C.label_key(r.node.label)):
             count[ch] = count.get(ch, 0) + 1
-    return {ch: 1 / n for ch, n in count.items()}
+    out = _Weights((ch, 1 / n) for ch, n in count.items())
+    if table is not None:
+        _WEIGHTS[id(table)] = out
+    return out
 
 
-def _weighted(label: str, text: str, weights: dict[str, float]) -> float:
-    """Share of the label's weight found, in order, in the text."""
+@lru_cache(maxsize=4096)
+def _charset(text: str) -> frozenset[str]:
+    return frozenset(text)
+
+
+@lru_cache(maxsize=65536)
+def _match(label: str, text: str, weights: _Weights, floor: float = 0.0) -> float:
+    """Share of the label found, in order, in the text: the smaller of the plain share of its characters
+    and the share of their weight (a cheap bound first: most labels share too few characters to match)."""
     if not label:
         return 0.0
-    total = sum(weights.get(ch, 1.0) for ch in label)
     if label in text:
         return 1.0
+    present = _charset(text)
+    if sum(1 for ch in label if ch in present) < floor * len(label):
+        return 0.0  # not even the characters are there: below the floor whatever their order
+    w = weights
     sm = difflib.SequenceMatcher(None, label, text, autojunk=False)
-    got = sum(weights.get(label[b.a + k], 1.0) for b in sm.get_matching_blocks() for k in range(b.size))
-    return got / total if total else 0.0
+    found = [label[b.a + k] for b in sm.get_matching_blocks() for k in range(b.size)]
+    total = sum(w.get(ch, 1.0) for ch in label)
+    weighted = sum(w.get(ch, 1.0) for ch in found) / total if total else 0.0
+    return min(len(found) / len(label), weighted)
 
 
-def _score(label: str, windows: tuple[str, ...], threshold: float, weights: dict | None = None) -> float:
+@lru_cache(maxsize=1024)
+def _keys(label: str) -> tuple[str, str]:
+    key = C.label_key(label)
+    return key, _unnumbered(key)
+
+
+def _score(label: str, windows: tuple[str, ...], threshold: float, weights: _Weights) -> float:
     """The first window (own label first) that covers the label well enough, a borrowed label text
     scoring less than the line's own, a label printed without its numbering a little less; 0 when none does."""
     if not label:
         return 0.0
-    key = C.label_key(label)
-    bare = _unnumbered(key)
-    weights = weights or {}
+    key, bare = _keys(label)
     for n, w in enumerate(windows):
-        s = min(coverage(key, w), _weighted(key, w, weights))
+        s = _match(key, w, weights, threshold)
         if s < threshold and bare != key and len(bare) >= 4:
-            s = min(coverage(bare, w), _weighted(bare, w, weights)) * 0.95
+            s = _match(bare, w, weights, threshold) * 0.95
         if s >= threshold:
             return s * (1 - 0.1 * n)
     return 0.0
@@ -238,7 +273,7 @@ def _align(rows: list[Expected], data: list[_Line], threshold: float):
         g = r.group_of
         if g is not None and (j == 0 or rows[j - 1].group_of is not g):
             groups[j] = (g, sum(1 for x in rows if x.group_of is g))
-    gscore = {(i, j): _score(g.label, d.windows, threshold) for i, d in enumerate(data) for j, (g, _) in groups.items()}
+    gscore = {(i, j): _score(g.label, d.windows, threshold, weights) for i, d in enumerate(data) for j, (g, _) in groups.items()}
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
