@@ -23,7 +23,7 @@ from nianbao.findings import Finding
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, Node, Table
 
-from .locate import Located, coverage, known_label_keys, row_label_keys
+from .locate import Located, known_label_keys, row_label_keys
 from .model import CELL, RUN, TEXT, WORD, Item, Line
 from .settings import ImportSettings
 from .values import Pending, column_centres, header_units, label_variant, read_row
@@ -273,7 +273,8 @@ def _align(rows: list[Expected], data: list[_Line], threshold: float):
         g = r.group_of
         if g is not None and (j == 0 or rows[j - 1].group_of is not g):
             groups[j] = (g, sum(1 for x in rows if x.group_of is g))
-    gscore = {(i, j): _score(g.label, d.windows, threshold, weights) for i, d in enumerate(data) for j, (g, _) in groups.items()}
+    gscore = {(i, j): _score(g.label, d.windows, threshold, weights)
+              for i, d in enumerate(data) for j, (g, _) in groups.items()}
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
