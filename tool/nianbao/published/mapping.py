@@ -275,7 +275,6 @@ def _align(rows: list[Expected], data: list[_Line], threshold: float):
             groups[j] = (g, sum(1 for x in rows if x.group_of is g))
     gscore = {(i, j): _score(g.label, d.windows, threshold, weights)
               for i, d in enumerate(data) for j, (g, _) in groups.items()}
-              for i, d in enumerate(data) for j, (g, _) in groups.items()}
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
