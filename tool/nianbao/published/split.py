@@ -16,6 +16,7 @@ from decimal import Decimal
 from .cells import PLACEHOLDERS, fold
 
 _PIECE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_LAST_PIECE = re.compile(r"(?:0|[1-9]\d*)\.\d{1,6}")
 _UNIT = re.compile(r"(万元|元)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -63,7 +64,9 @@ def candidates(text: str, n: int, *, limit: int, money: set[int],
             if steps[0] > limit * 20:
                 raise _TooMany
             piece = seg[start:end]
-            if not _PIECE.fullmatch(piece):
+            if end == len(seg) and _LAST_PIECE.fullmatch(piece) and "." in piece:
+                pass  # a money figure ending its segment: its decimals as printed (“24252.311082”)
+            elif not _PIECE.fullmatch(piece):
                 if piece.lstrip("-")[:1] == "0" and piece.lstrip("-") != "0" and not piece.lstrip("-").startswith("0."):
                     break  # a leading zero never becomes valid by growing
                 continue
