@@ -194,3 +194,12 @@ def test_audit_names_a_file_it_cannot_read_and_goes_on(tmp_path, capsys):
     assert main(["audit", str(tmp_path), str(DATA / "huaian-2024.pdf")]) == 2
     out = capsys.readouterr().out
     assert "文件是空的" in out and "不像一份政府信息公开工作年度报告" in out and "淮安市人民政府" in out
+
+
+def test_a_total_printed_blank_is_a_violation_that_says_so(tmp_path):
+    """一、本年新收 总计 left empty while its parts are not 0: T3-2 is broken (blank counts as 0), and the
+    finding says the total was not filled in rather than that 0 was printed."""
+    result = _audit_one(tmp_path, "blank.html", _edit_cell(SHUYANG, "一、本年新收", 7, ""))
+    (f,) = [f for f in result.findings if (f.rule, f.key) == ("T3-2", "requests.received.total")]
+    assert f.severity == "error"
+    assert "印为空白" in f.message

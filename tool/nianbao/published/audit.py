@@ -70,8 +70,8 @@ def audit_documents(items: list[tuple[str, dict | None, list[Finding]]]) -> list
 
 
 def _blank_totals(fmt, doc: dict, findings: list[Finding]) -> list[Finding]:
-    """A total printed blank (not filled in) is not a total printed as 0: a broken sum that involves a
-    blank total is a warning saying so, not an error stating “实际为 0”."""
+    """A broken sum that involves a total printed blank says so: the total was left empty (a blank
+    counts as 0 for the rules, and the sum does not hold), not that “0” was printed."""
     states = doc.get("cell_states") or {}
     blank = {k for k, s in states.items() if s.get("state") == "blank" and k in fmt.derived}
     if not blank:
@@ -81,10 +81,9 @@ def _blank_totals(fmt, doc: dict, findings: list[Finding]) -> list[Finding]:
     for f in findings:
         inst = by_anchor.get((f.rule, f.key))
         hit = sorted(k for k in (inst.keys() if inst else []) if k in blank)
-        if f.severity == "error" and hit:
+        if f.severity != "info" and hit:
             labels = "、".join(f"“{fmt.cells[k].row_label}/{fmt.cells[k].column_label}”" for k in hit[:3])
-            f = replace(f, severity="warning",
-                        message=f"合计格{labels}印为空白（没有填写），无法按印出的数字核对：{f.message}")
+            f = replace(f, message=f"合计格{labels}印为空白（没有填写），按空白为 0 核对不成立：{f.message}")
         out.append(f)
     return out
 
