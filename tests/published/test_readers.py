@@ -208,3 +208,22 @@ def test_the_official_blank_template_is_said_to_be_a_blank_template():
     with pytest.raises(ImportError_) as exc:
         import_file(Path(__file__).parent / "official-template-2021-blank.docx")
     assert exc.value.what.startswith("空白模板，没有数字")
+
+
+def test_a_pdf_word_across_two_columns_is_never_put_in_one():
+    """Two figures of a PDF row printed so close that poppler joins them into one word (“126”): the word
+    covers two columns' centres, so the row is unreadable rather than 126 in the nearest column."""
+    from nianbao.format.spec import all_formats
+    from nianbao.published.mapping import expected_rows
+    from nianbao.published.model import WORD, Item, Line
+    from nianbao.published.values import _row_texts
+
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    entry = expected_rows(fmt, fmt.table("proactive"))[0]  # 规章: three columns
+    centres = {(entry.block, 3): [100.0, 150.0, 200.0]}
+    ok = Line((Item("规章", "p", WORD, 10, 40), Item("1", "p", WORD, 98, 102), Item("26", "p", WORD, 196, 204)), "p")
+    texts, _ = _row_texts(entry, ok, centres)
+    assert [t[0] for t in texts] == ["1", "", "26"]
+    joined = Line((Item("规章", "p", WORD, 10, 40), Item("126", "p", WORD, 140, 206)), "p")
+    texts, why = _row_texts(entry, joined, centres)
+    assert texts is None and "两列" in why
