@@ -306,10 +306,35 @@ def _align(rows: list[Expected], data: list[_Line], threshold: float):
     return pairs
 
 
+def _align_blocks(table: Table, rows: list[Expected], data: list[_Line], threshold: float):
+    """Rows are aligned in order within a block; the blocks of 表二 (each a small table of its own under
+    its 第二十条 title) may be printed in any order, so each block is aligned on the lines left by the others,
+    the block that matches best first."""
+    if len(table.blocks) == 1:
+        return _align(rows, data, threshold)
+    pairs: list[tuple[int, int, float, int]] = []
+    used: set[int] = set()
+    todo = list(range(len(table.blocks)))
+    while todo:
+        best = None
+        for bi in todo:
+            idx = [ri for ri, r in enumerate(rows) if r.block == bi]
+            free = [di for di in range(len(data)) if di not in used]
+            got = _align([rows[ri] for ri in idx], [data[di] for di in free], threshold)
+            total = sum(score for _, _, score, _ in got)
+            if best is None or total > best[0]:
+                best = (total, bi, [(free[d], idx[r], score, span) for d, r, score, span in got])
+        _, bi, got = best
+        pairs += got
+        used.update(d for d, _, _, _ in got)
+        todo.remove(bi)
+    return sorted(pairs)
+
+
 def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSettings, out: Mapped) -> None:
     rows = expected_rows(fmt, table)
     data = _data_lines(lines, out)
-    pairs = _align(rows, data, settings.label_coverage)
+    pairs = _align_blocks(table, rows, data, settings.label_coverage)
     assigned: dict[int, tuple[int, Expected, str]] = {}  # region line index -> (row index, entry, how)
     done: set[int] = set()
     for di, ri, score, span in pairs:

@@ -234,6 +234,9 @@ def _run_stands_alone(folded: str, i: int, j: int, plain: int) -> bool:
     space or a short label-like text (a label printed differently), and not followed by a 量词."""
     if not _after_label_like(folded, i, plain):
         return False
+    run = folded[i:j].rstrip()
+    if run.endswith(".") and j < len(folded) and not folded[j].isspace():
+        return False  # a list number (“2.其他法律…” cut from its label), not a figure
     return not (j < len(folded) and folded[j] in _SENTENCE_UNIT)
 
 

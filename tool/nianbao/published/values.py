@@ -54,10 +54,11 @@ def _row_texts(entry, line: Line, centres: dict):
         tail = cells[-n:]
         if len(cells) <= n and cells and not C.blank_like(cells[0].text) and not C.number_like(cells[0].text):
             tail = cells[1:]  # the row's label and fewer value cells than columns
-        offset = n - len(tail)
+        if len(tail) < n:  # which columns the printed cells are is not known: never shifted into place
+            return None, f"本行只印了 {len(tail)} 个数字格，应为 {n} 个，无法确定各是哪一列"
         for i, item in enumerate(tail):
-            texts[offset + i] = (item.text, item.source, item.marks)
-        return texts, (f"本行只印了 {len(tail)} 个数字格，应为 {n} 个" if offset else "")
+            texts[i] = (item.text, item.source, item.marks)
+        return texts, ""
     words = [i for i in line.items if i.kind == WORD and C.number_like(i.text)]
     if len(words) == n:
         return [(w.text, w.source, ()) for w in words], ""
