@@ -159,6 +159,8 @@ def _debug(imported) -> None:
     for line in raw.debug():
         print("    " + line)
     print("  [locate] " + "，".join(f"{k}: 第{a}–{b - 1}行" for k, (a, b) in located.sections.items()))
+    print("  [tables] " + "，".join(f"{k}: 第{a}–{b - 1}行 {located.how.get(k, '')}"
+                                    for k, (a, b) in located.tables.items()))
     print("  [map]")
     for source, label, how in mapped.matches:
         print(f"    {source} → {label or '（唯一数据行）'} {how}")
