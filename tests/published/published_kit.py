@@ -58,3 +58,15 @@ def text_report(doc: dict, style: str = "pipe", outer: bool = True, title: str |
                 values = [number_text(doc["tables"][k]) for k in entry.keys]
                 row(([entry.node.label] if entry.node.label else []) + values)
     return "\n".join(out) + "\n"
+
+
+def assert_never_wrong(doc: dict, back: dict) -> int:
+    """Every cell of `back` is the number `doc` printed or unreadable; returns how many were read."""
+    read = 0
+    for key, value in doc["tables"].items():
+        if key in back["tables"]:
+            assert back["tables"][key] == value, key
+            read += 1
+        else:
+            assert back["cell_states"][key]["state"] == "unreadable", key
+    return read

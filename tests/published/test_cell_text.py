@@ -17,7 +17,7 @@ from factory import valid_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from published_kit import rendered
+from published_kit import assert_never_wrong, rendered
 
 from nianbao.format.spec import all_formats
 from nianbao.published import import_file
@@ -137,6 +137,11 @@ def _docx_with_run(tmp_path, doc, make) -> bytes:
                 p.remove(r)
             make(p, w)
             break
+    return _rezip(src, root)
+
+
+def _rezip(src: zipfile.ZipFile, root) -> bytes:
+    """The package with word/document.xml replaced by root."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for item in src.infolist():
@@ -218,9 +223,33 @@ def test_random_pages_with_hidden_and_struck_figures_are_never_wrong(tmp_path, s
                 td.append(node)
     path = tmp_path / f"s{seed}.html"
     path.write_bytes(lxml.html.tostring(root))
-    back = import_file(path).document
-    for key, value in doc["tables"].items():
-        if key in back["tables"]:
-            assert back["tables"][key] == value, key
-        else:
-            assert back["cell_states"][key]["state"] == "unreadable", key
+    assert_never_wrong(doc, import_file(path).document)
+
+
+_RUN_VARIANTS = [  # (extra run text, its properties, whether the cell still reads as the true number)
+    ("7", (("vanish", None),), True),
+    ("2", (("vertAlign", "superscript"),), False),
+    ("9", (("strike", None),), False),
+    ("3", (("dstrike", None),), False),
+]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), picks=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3)),
+                                                    min_size=1, max_size=10))
+def test_random_word_reports_with_hidden_and_struck_runs_are_never_wrong(tmp_path, seed, picks):
+    """A random valid report as Word with a hidden, struck or raised run added to random number cells:
+    every cell is the true number (hidden runs dropped) or unreadable, never another number."""
+    doc = valid_document(all_formats()["gov-info-disclosure-2021"], seed=seed)
+    data = rendered(tmp_path, doc, "docx", f"w{seed}").read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(src.read("word/document.xml"))
+    w = f"{{{_W}}}"
+    cells = [tc for tc in root.iter(w + "tc")
+             if "".join(t.text or "" for t in tc.iter(w + "t")).strip().isdigit()]
+    for at, variant in {at % len(cells): v for at, v in picks}.items():
+        text, props, _ = _RUN_VARIANTS[variant]
+        _run(cells[at].find(w + "p"), w, text, *props)
+    path = tmp_path / f"w{seed}.docx"
+    path.write_bytes(_rezip(src, root))
+    assert_never_wrong(doc, import_file(path).document)

@@ -14,7 +14,7 @@ import pytest
 from factory import valid_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from published_kit import FORMATS, text_report
+from published_kit import FORMATS, assert_never_wrong, text_report
 from transcripts import DATA
 
 from nianbao.format.spec import all_formats
@@ -27,18 +27,6 @@ def _import_text(tmp_path, text: str, name: str = "r.md"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return import_file(path)
-
-
-def assert_never_wrong(doc: dict, back: dict) -> int:
-    """Every cell is the printed number or unreadable; returns how many were read."""
-    read = 0
-    for key, value in doc["tables"].items():
-        if key in back["tables"]:
-            assert back["tables"][key] == value, key
-            read += 1
-        else:
-            assert back["cell_states"][key]["state"] == "unreadable", key
-    return read
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
