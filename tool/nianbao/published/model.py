@@ -24,6 +24,7 @@ class Item:
     x0: float | None = None  # PDF: left and right edge (pt)
     x1: float | None = None
     span: tuple[int, int] = (1, 1)  # rows, columns a table cell covers (at its origin only)
+    marks: tuple[str, ...] = ()  # what makes the visible text ambiguous: 删除线, 上标, 下标 (HTML, Word)
 
     @property
     def centre(self) -> float | None:
