@@ -27,6 +27,7 @@ from nianbao.cli import main
 from nianbao.format.document import as_decimal, compute_derived, new_document
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
+from nianbao.format.statements import draft as draft_words
 from nianbao.render import render_document
 from nianbao.render.report_text import (
     DRAFT_MARK,
@@ -438,12 +439,23 @@ def test_docx_opens_in_libreoffice_with_every_heading_and_label(rendered, tmp_pa
         assert "\ufffd" not in raw and "□" not in raw
         wanted = [doc["agency"]["name"], doc["date"], "中华人民共和国政府信息公开条例"]
         wanted += [s.heading for s in fmt.sections]
-        wanted += [c.text for g in layout(fmt).grids.values() for c in g.cells if c.text]
+        wanted += [c.text for g in layout(fmt).grids.values() for c in g.cells if c.text and c.rowspan == 1]
         wanted += [_expected(fmt, doc, "requests.outcome.total.total"), _expected(fmt, doc, "proactive.fees.amount")
                    if "proactive.fees.amount" in fmt.cells else _expected(fmt, doc, "proactive.procurement.amount")]
         for label in wanted:
             assert re.sub(r"\s+", "", label) in text, (name, label)
+        for words in draft_words(fmt, doc["tables"]).values():  # sections 二–四 open with their figures in words
+            assert words in re.sub(r"—\d+—", "", text), (name, words)  # (a page number where it breaks)
+        # A label merged down several rows (三、本年度办理结果) prints in part on each page a table spans.
+        for label in [c.text for g in layout(fmt).grids.values() for c in g.cells if c.text and c.rowspan > 1]:
+            assert _in_order(re.sub(r"\s+", "", label), text), (name, label)
         assert f"{doc['year']}年1月1日至{doc['year']}年12月31日" in text
+
+
+def _in_order(label: str, text: str) -> bool:
+    """Every character of label in text, in order (a label split by a page break)."""
+    rest = iter(text)
+    return all(ch in rest for ch in label)
 
 
 # ---------------------------------------------------------------- command line

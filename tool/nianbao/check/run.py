@@ -22,6 +22,7 @@ from nianbao.format.spec import Format, all_formats
 from nianbao.intake.read import read_workbook
 
 from . import rules
+from .narrative import check_narrative
 
 STATUS_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
 
@@ -140,6 +141,7 @@ def check_document(
                                cross_year_severity=cross_year_severity,
                                consolidated="consolidated" in doc or kind == "summary",
                                states=cell_states(doc))
+    findings += check_narrative(fmt, doc)
     return CheckResult(file, agency or None, fmt.id, doc.get("year"), _status(findings, True), findings,
                        _stats(fmt, findings, doc), doc, kind)
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.check.run import CheckResult, _stats, _status, check_document
+from nianbao.check.run import CheckResult, _stats, check_document
 from nianbao.findings import Finding
 from nianbao.format.spec import all_formats
 
 from .errors import ImportError_
 from .importer import READERS, import_file
-from .narrative import check_narrative
 from .settings import ImportSettings
 from .states import state_findings
 
@@ -58,10 +57,6 @@ def audit_documents(items: list[tuple[str, dict | None, list[Finding]]]) -> list
         previous = by_agency.get((doc["agency"]["name"], doc["year"] - 1))
         result = check_document(doc, previous=previous, prior_findings=found + state_findings(doc),
                                 cross_year_severity="warning", file=file)
-        fmt = all_formats()[doc["format"]]
-        result.findings += check_narrative(fmt, doc)
-        result.status = _status(result.findings, True)
-        result.stats = _stats(fmt, result.findings, doc)
         if previous is not None:
             result.stats["previous_year"] = previous["year"]
         out.append(result)
