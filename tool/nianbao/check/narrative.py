@@ -28,7 +28,7 @@ from nianbao.format.layout import layout
 from nianbao.format.spec import Format
 from nianbao.format.statements import PLACE, Said, Sentence, draft_sentence, figure_text, figure_value
 
-NUMBER = r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+NUMBER = r"(?P<n>-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"
 _GAP = "[^。；;，,\\d]"  # what may stand between a generic pattern's words and its figure
 
 
@@ -127,6 +127,7 @@ class Claim:
     start: int
     end: int
     stated: Decimal
+    figure: tuple[int, int] | None  # where the figure itself is in the sentence (None: words for 0)
 
 
 def claims(fmt: Format, text: str):
@@ -145,8 +146,11 @@ def claims(fmt: Format, text: str):
                         continue
                     if wording.avoid and any(ch in said for ch in wording.avoid):
                         continue
-                    stated = Decimal(0) if wording.zero else Decimal(m.group("n").replace(",", ""))
-                    yield Claim(wording, sentence, m.start(), m.end(), stated)
+                    if wording.zero:
+                        yield Claim(wording, sentence, m.start(), m.end(), Decimal(0), None)
+                    else:
+                        stated = Decimal(m.group("n").replace(",", ""))
+                        yield Claim(wording, sentence, m.start(), m.end(), stated, m.span("n"))
 
 
 def _topic_spans(fmt: Format, sentence: str) -> dict[int, list[tuple[int, int]]]:

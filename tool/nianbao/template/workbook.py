@@ -115,7 +115,7 @@ def build_workbook(workbook, fmt: Format, year: int, agency: dict, document: dic
     sheets = {name: workbook.add_worksheet(name, worksheet_class=PlainFormulaWorksheet) for name in lay.sheets}
     summary_ref = f"'{CHECK_SHEET}'!{col_letter(SUMMARY_CELL[1])}{SUMMARY_CELL[0] + 1}"
     write_cover(sheets[COVER_SHEET], st, fmt, lay, year, agency, document, summary_ref)
-    write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document)
+    write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document, derived_values)
     for table in fmt.tables:
         write_table_sheet(sheets[table.sheet], st, fmt, lay, table, year, agency, values, derived_values)
     write_check_sheet(sheets[CHECK_SHEET], st, fmt, lay, agency.get("level"))
