@@ -31,6 +31,7 @@ class Previous:
     source: str
     county: dict | None
     agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
+    published: bool = False  # read from published reports (a cross-year mismatch is then a warning)
 
 
 def load_previous(path: Path, year: int, secret: bytes | None = None, roster=None) -> Previous:
@@ -169,4 +170,4 @@ def _from_published(path: Path, year: int, roster) -> Previous:
         fmt = all_formats()[next(iter(agencies.values())).format]
         county = sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"},
                             (f.tables() for f in agencies.values()), entries)
-    return Previous(str(path), county, agencies)
+    return Previous(str(path), county, agencies, published=True)

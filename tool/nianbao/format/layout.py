@@ -25,7 +25,7 @@ CHECK_RESULT_COLUMN = 7
 NOT_APPLICABLE = "不适用"
 NAME_PREFIX = "nb."  # names of templates before 2026.2 (nb.<key>); now only where a Chinese name cannot be made
 META_NAMES = ("format", "year", "agency_name", "agency_code", "agency_level", "template_version",
-              "fingerprint", "hmac", "kind")
+              "fingerprint", "hmac", "kind", "previous")
 
 
 def col_letter(col: int) -> str:

@@ -343,7 +343,8 @@ def _cell_style(st: Styles, cell: GridCell):
 
 
 def write_table_sheet(ws, st: Styles, fmt: Format, lay: Layout, table: Table, year: int, agency: dict,
-                      values: dict, derived_values: dict) -> None:
+                      values: dict, derived_values: dict, check_rows=None) -> None:
+    """check_rows: every row of the 校验 sheet, when it has more than the format's (last year's figures)."""
     grid = lay.grids[table.key]
     top = lay.grid_origin[table.key]
     widths = column_widths(grid)
@@ -354,7 +355,7 @@ def write_table_sheet(ws, st: Styles, fmt: Format, lay: Layout, table: Table, ye
     split = _status_start(widths)
     _put(ws, 0, 0, 1, split, table.heading, st.heading())
     _put(ws, 0, split, 1, grid.width - split, "", st.status())
-    ws.write_formula(0, split, table_status_formula(fmt, lay, table.sheet), st.status(), "")
+    ws.write_formula(0, split, table_status_formula(fmt, lay, table.sheet, check_rows), st.status(), "")
     status_colours(ws, st, f"{_a1(0, split)}")
     heights.need(0, 0, table.heading, colspan=split, size=13, minimum=30)
     line = agency_line(agency, year) + _unit_note(fmt, table)

@@ -66,7 +66,9 @@ class CompileOptions:
 
 
 def compile_reports(opts: CompileOptions) -> Compilation:
-    check_options = {"expect_year": opts.year, "expect_format": opts.fmt.id, "secret": opts.secret}
+    # Last year's figures a template carries stand in for --previous only where compile has none.
+    check_options = {"expect_year": opts.year, "expect_format": opts.fmt.id, "secret": opts.secret,
+                     "carried": opts.previous is None}
     if opts.store is not None:
         submissions = gather_store(opts.store, check_options, jobs=opts.jobs)
     else:
