@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from nianbao.check.narrative import check_narrative, claims, narrative_rules, sentences
 from nianbao.check.run import check_document
 from nianbao.format.document import compute_derived
+from nianbao.format.drafting import draft, figure_value
 from nianbao.format.layout import layout
 from nianbao.format.spec import all_formats
-from nianbao.format.statements import draft, figure_value
 
 FORMATS = sorted(all_formats().values(), key=lambda f: f.id)
 F21 = all_formats()["gov-info-disclosure-2021"]

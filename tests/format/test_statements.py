@@ -10,8 +10,8 @@ from factory import valid_tables
 from test_spec import _broken
 
 from nianbao.format.document import compute_derived
+from nianbao.format.drafting import draft, draft_section, figure_text
 from nianbao.format.spec import SpecError, all_formats, load_spec
-from nianbao.format.statements import draft, draft_section, figure_text
 
 F19, F21 = (all_formats()[f"gov-info-disclosure-{y}"] for y in (2019, 2021))
 

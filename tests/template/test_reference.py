@@ -15,9 +15,9 @@ from test_libreoffice import _fill_with_openpyxl
 
 from nianbao.check.narrative import check_narrative
 from nianbao.format.document import compute_derived
+from nianbao.format.drafting import draft_section
 from nianbao.format.layout import TEXT_SHEET, layout
 from nianbao.format.spec import all_formats
-from nianbao.format.statements import draft_section
 from nianbao.intake.read import read_workbook
 from nianbao.template.reference import MAX_FORMULA, pending_text, reference_formula
 from nianbao.template.write import write_template

@@ -24,9 +24,10 @@ from functools import lru_cache
 
 from nianbao.findings import Finding
 from nianbao.format.document import as_decimal
+from nianbao.format.drafting import draft_sentence, figure_text, figure_value
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format
-from nianbao.format.statements import PLACE, Said, Sentence, draft_sentence, figure_text, figure_value
+from nianbao.format.statements import PLACE, Said, Sentence
 
 NUMBER = r"(?P<n>-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"
 _GAP = "[^。；;，,\\d]"  # what may stand between a generic pattern's words and its figure

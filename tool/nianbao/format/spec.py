@@ -21,6 +21,8 @@ from jsonschema import Draft202012Validator
 
 from nianbao.paths import formats_dir
 
+from .statements import StatementError, build_statements
+
 OPS = ("==", "<=", ">=", "<", ">")
 
 
@@ -350,9 +352,10 @@ def _build(raw: dict) -> Format:
         _build_rule(fmt, r, f"rules[{ri}] ({r['id']})")
     _check_acyclic(fmt)
     if raw.get("statements"):
-        from .statements import build_statements
-
-        fmt.statements = build_statements(fmt, raw["statements"], _pattern_keys)
+        try:
+            fmt.statements = build_statements(fmt, raw["statements"], _pattern_keys)
+        except StatementError as exc:
+            raise SpecError(str(exc)) from None
     return fmt
 
 

@@ -2,7 +2,9 @@
 
 A data line is matched to the next expected row whose official label it covers best
 (`coverage` of the label's characters, at least `label_coverage`, looking at most
-`lookahead` rows ahead); a line with no label text takes the next row by position. A
+`lookahead` rows ahead); a line with no label text takes the next row by position. A table is
+read from its header on: text above it (“本年度制发行政规范性文件 14 件，废止 10 件……”, a report's
+figures in words) is not; nor is such running text elsewhere, whose numbers carry their units. A
 single printed line for a group of rows (（六）其他处理 in the 2021 format) maps when it
 prints 0 and is unreadable otherwise. Rows not found, lines left over, label variants
 and units are findings that quote what was printed.
@@ -11,11 +13,12 @@ and units are findings that quote what was printed.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import nianbao.published.cells as C
 from nianbao.findings import Finding
-from nianbao.format.layout import layout
+from nianbao.format.layout import layout, table_grid
 from nianbao.format.spec import Format, Node, Table
 
 from .locate import Located, coverage
@@ -94,6 +97,45 @@ def _is_data(line: Line) -> bool:
     return any(i.kind == WORD and C.number_like(i.text) for i in line.items)
 
 
+_UNIT_WORD = re.compile(r"^(?:件|项|个|万元)(?:$|[，。；、,;）)])")
+
+
+def _running_text(lines: list[Line], index: int) -> bool:
+    """A line of a sentence stating figures, not a table row: one of its numbers is followed by its unit
+    and punctuation (“14”, “件，废止”), on the line or at the start of the next (a PDF wraps sentences)."""
+    line = lines[index]
+    if line.row:
+        return False
+    items = list(line.items)
+    following = lines[index + 1].items[:1] if index + 1 < len(lines) and not lines[index + 1].row else []
+    for item, after in zip(items, items[1:] + list(following)):
+        if item.kind == WORD and C.number_like(item.text) and after.kind == WORD and _UNIT_WORD.match(after.text):
+            return True
+    return False
+
+
+def _header_fragments(table: Table) -> tuple[str, ...]:
+    """The label keys of a table's column headers, corner note and block titles: what a table repeats
+    at the top of every page it runs onto."""
+    grid = table_grid(table)
+    return tuple(C.label_key(c.text) for c in grid.cells if c.role in ("colhead", "corner", "block_title") and c.text)
+
+
+def _header_line(line: Line, fragments: tuple[str, ...]) -> bool:
+    """A line of the table's header (“第二十条第（一）项”, or “自然 社会 法律” printed again after a page
+    break): every item a piece of a header. It is no part of a row's label."""
+    keys = [C.label_key(i.text) for i in line.items]
+    return bool(keys) and all(k and any(k in f for f in fragments) for k in keys)
+
+
+def _table_starts(line: Line, fragments: tuple[str, ...]) -> bool:
+    """The first line of a table: one of its items is a whole header label (第二十条第（一）项, 申请人情况,
+    行政复议), and no number is on the line."""
+    if any(C.number_like(i.text) or i.kind == RUN for i in line.items):
+        return False
+    return any(C.label_key(i.text) in fragments for i in line.items)
+
+
 def _label_items(line: Line) -> list[Item]:
     if line.row:
         items = list(line.items)
@@ -126,7 +168,10 @@ def _missing_table(fmt: Format, table: Table, out: Mapped) -> None:
 
 def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSettings, out: Mapped) -> None:
     rows = expected_rows(fmt, table)
-    data = [i for i, ln in enumerate(lines) if _is_data(ln)]
+    header = _header_fragments(table)
+    # The table starts at its header: text above it (the figures in words) is not read for rows.
+    lines = lines[next((i for i, ln in enumerate(lines) if _table_starts(ln, header)), 0):]
+    data = [i for i, ln in enumerate(lines) if _is_data(ln) and not _running_text(lines, i)]
     assigned: dict[int, tuple[int, Expected]] = {}  # line index -> (row index, entry)
     done: set[int] = set()
     pointer = 0
@@ -134,14 +179,16 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
     for li in data:
         line = lines[li]
         own = " ".join(i.text for i in _label_items(line))
-        before = "" if line.row else " ".join(ln.text for ln in lines[prev_end:li] if not _is_data(ln))
+        before = "" if line.row else " ".join(ln.text for ln in lines[prev_end:li]
+                                              if not _is_data(ln) and not _header_line(ln, header))
         nxt = next((d for d in data if d > li), len(lines))
         after = "" if line.row else " ".join(ln.text for ln in lines[li + 1:nxt])
         prev_end = li + 1
         best: tuple[float, int, Expected] | None = None
         candidates = [ri for ri in range(pointer, min(len(rows), pointer + 1 + settings.lookahead)) if ri not in done]
-        # the line's own label first; the lines above it only when that is not enough (a wrapped PDF label)
-        for window in dict.fromkeys((C.label_key(own), C.label_key(before + own))):
+        # the line's own label first; the lines above it only when that is not enough (a wrapped PDF label),
+        # then those below it too (a PDF prints a row's numbers level with the middle of its wrapped label)
+        for window in dict.fromkeys((C.label_key(own), C.label_key(before + own), C.label_key(before + own + after))):
             if not window:
                 continue
             for ri in candidates:

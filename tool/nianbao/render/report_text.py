@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from nianbao.format.document import AGENCY_LEVELS, as_decimal
+from nianbao.format.drafting import draft_section
 from nianbao.format.layout import Grid, GridCell, layout
 from nianbao.format.spec import Format, Table
-from nianbao.format.statements import draft_section
 
 DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"

@@ -9,9 +9,10 @@ CONCAT, LET, LAMBDA). Until every number of the section is filled in it says so 
 
 from __future__ import annotations
 
+from nianbao.format.drafting import draft_section
 from nianbao.format.layout import Layout
 from nianbao.format.spec import Format
-from nianbao.format.statements import END, PLACE, Listing, Said, Sentence, draft_section
+from nianbao.format.statements import END, PLACE, Listing, Said, Sentence
 
 from .checks import cell_ranges, input_leaves
 

@@ -7,6 +7,7 @@ import math
 from decimal import Decimal
 
 from nianbao.format.document import AGENCY_LEVELS
+from nianbao.format.drafting import draft_section
 from nianbao.format.layout import (
     CHECK_SHEET,
     COVER_SHEET,
@@ -18,7 +19,6 @@ from nianbao.format.layout import (
     reference_heading_row,
 )
 from nianbao.format.spec import Format, Table
-from nianbao.format.statements import draft_section
 
 from .checks import cell_ranges, status_colours, status_width, table_status_formula
 from .reference import reference_formula, reference_text
