@@ -135,7 +135,10 @@ def claims(fmt: Format, text: str):
     """Every figure the text states in a wording the format knows, sentence by sentence."""
     for sentence in sentences(text):
         spans = _topic_spans(fmt, sentence)
+        figures = any(ch.isdigit() for ch in sentence)
         for wording in wordings(fmt):
+            if not (figures or wording.zero):
+                continue  # no figure in the sentence: only words for 0 can be read in it
             if wording.scoped:
                 where = spans.get(id(wording.sentence), ())
             else:
@@ -271,7 +274,8 @@ def _finding(fmt: Format, section_key: str, contradiction: Contradiction, tables
         wrong.append(f"{w.what}正文为 {stated} {w.unit}，表中为 {figure_text(value, w.kind)} {w.unit}"
                      f"（{_cells_text(lay, w.keys)}）")
     drafted = fix(fmt, tables, contradiction).removesuffix("。")
-    message = (f"正文“{section.heading}”说“{quoted}”，与表格不符：{'；'.join(wrong)}。请改正正文中的数字"
+    message = (f"正文“{section.heading}”说“{quoted}”，与表格不符：{'；'.join(wrong)}。"
+               "请核对：表格填错的，改正表格；正文写错的，改正正文中的数字"
                + (f"，或改用按表格生成的表述：“{drafted}”。" if drafted else "。"))
     keys = list(dict.fromkeys(k for claim, _ in found for k in claim.wording.keys))
     return Finding(

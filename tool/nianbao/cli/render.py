@@ -118,7 +118,7 @@ def run(args) -> int:
     if contradictions and not args.force:
         print_result(console, result, show_info=False)
         print(f"nianbao: 报告正文有 {len(contradictions)} 处所述数字与表格不一致（见上），未生成。"
-              "请改正正文中的数字，或改用提示中按表格生成的表述，然后重试；"
+              "请改正正文或表格（或改用提示中按表格生成的表述），然后重试；"
               f"如只需核对用的草稿，可加 --force（每页将标注“{CONTRADICTION_MARK}”）。", file=sys.stderr)
         return 1
     draft = bool(result.errors)

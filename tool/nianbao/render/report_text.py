@@ -26,7 +26,7 @@ INCOMPLETE_MARK = "草稿（内容待补充）"  # a county report still lacking
 INCOMPLETE_NOTE = "本报告缺少：{missing}。补齐后重新运行 nianbao compile 即可生成可发布的报告；本稿不得发布。"
 CONTRADICTION_MARK = "草稿（正文与表格不一致）"  # its words state figures its tables contradict
 CONTRADICTION_NOTE = ("本报告正文有 {count} 处所述数字与表格不一致（{where}），仅供核对，不得发布。"
-                      "请改正正文中的数字，或改用按表格生成的表述后重新生成。")
+                      "请改正正文或表格，或改用按表格生成的表述后重新生成。")
 MISSING_TEXT = "【待补充：{heading}】"  # in a draft only, where a section's text is missing
 APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
