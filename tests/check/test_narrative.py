@@ -131,3 +131,11 @@ def test_every_figure_the_drafted_sentences_state_is_read_back_and_a_changed_one
         found = check_narrative(fmt, {"format": fmt.id, "tables": tables, "sections": {}}, texts={section: wrong})
         wrong_cell = layout(fmt).cells[claim.wording.keys[0]].qualified.replace("$", "")
         assert any(wrong_cell in f.cells for f in found), (wrong, claim.wording.keys)
+
+
+def test_hostile_text_is_read_in_bounded_pieces():
+    """A megabyte of topic words and figures without a full stop: read piece by piece, never a hang."""
+    doc = _doc(F21, "新收申请1件，行政复议规章废止2件" * 40_000)
+    found = check_narrative(F21, doc)
+    assert 0 < len(found) <= 30 and all(len(f.message) < 2000 for f in found)
+    assert max(len(s) for s in sentences("甲" * 5000)) <= 600

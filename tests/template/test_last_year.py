@@ -51,7 +51,8 @@ def test_what_a_template_carries_is_read_back_exactly():
     assert prefilled(F21, carried) == {f"requests.carried_over.{c}": {"natural": 3, "legal": 1}.get(c, 0)
                                        for c in COLUMNS}  # inputs only: the 总计 column is a formula
     for bad in ("", "2020|x|nianbao|1,2", "二〇二〇|x|nianbao|" + ",".join("1" * 9), "2020|x|forged|" + "," * 8,
-                "2020|x|nianbao|" + ",".join(["NaN"] * 9)):
+                "2020|x|nianbao|" + ",".join(["NaN"] * 9), "2020|x|nianbao|" + ",".join(["1e999"] * 9),
+                "2020|x|nianbao|" + ",".join(["9" * 400] * 9)):
         assert decode_previous(F21, bad) is None, bad
 
 

@@ -72,15 +72,24 @@ GENERIC = (  # (rule, pattern, cells, the figure's name, a word the match needs,
      ("reviews.litigation_direct.total", "reviews.litigation_after_review.total"), "行政诉讼总计", "", ""),
 )
 _SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]?")
+MAX_FINDINGS = 30  # a text contradicting its tables more often than this is one to rewrite, not to list
+MAX_SENTENCE = 600  # characters: real sentences stating figures are under 300 (淮安 2024's longest)
 _WIDE_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def sentences(text: str):
     """The sentences of a text, all whitespace removed first: a published PDF breaks lines inside a
     sentence and even inside a figure (“答\n复 3050 件”). A sentence ends at 。！？; ；stays inside,
-    so “制发规章0件；制发行政规范性文件5件，废止3件” keeps its topics in view."""
+    so “制发规章0件；制发行政规范性文件5件，废止3件” keeps its topics in view. Text without full stops
+    (a list, or a hostile file) is read in pieces of at most MAX_SENTENCE characters."""
     for m in _SENTENCE.finditer(flatten(text)):
-        yield m.group(0)
+        sentence = m.group(0)
+        while len(sentence) > MAX_SENTENCE:
+            cut = sentence.rfind("；", 0, MAX_SENTENCE) + 1 or MAX_SENTENCE
+            yield sentence[:cut]
+            sentence = sentence[cut:]
+        if sentence:
+            yield sentence
 
 
 def flatten(text: str) -> str:
@@ -170,8 +179,13 @@ def _topic_spans(fmt: Format, sentence: str) -> dict[int, list[tuple[int, int]]]
                     start = sentence.find(topic, start + 1)
     found.sort(key=lambda item: item[0])
     spans: dict[int, list[tuple[int, int]]] = {}
-    for i, (start, statement) in enumerate(found):
-        end = next((pos for pos, other in found[i + 1:] if other is not statement), len(sentence))
+    end = len(sentence)  # from the right: where the next occurrence of another statement's topic is
+    for i in range(len(found) - 1, -1, -1):
+        start, statement = found[i]
+        if i + 1 < len(found) and found[i + 1][1] is not statement:
+            end = found[i + 1][0]
+        if i and found[i - 1][1] is statement:
+            continue  # within the stretch of the same statement's earlier topic word
         spans.setdefault(id(statement), []).append((start, end))
     return spans
 
@@ -221,7 +235,7 @@ def check_narrative(fmt: Format, doc: dict, texts: dict[str, str] | None = None)
     for section_key, text in texts.items():
         if isinstance(text, str) and text.strip():
             out += [_finding(fmt, section_key, c, tables) for c in contradictions(fmt, tables, text)]
-    return out
+    return out[:MAX_FINDINGS]
 
 
 def narrative_rules(fmt: Format) -> frozenset[str]:

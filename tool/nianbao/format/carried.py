@@ -105,7 +105,9 @@ def _number(value) -> bool:
 
 
 def _value(text: str) -> int | float:
+    if len(text) > 20:  # no figure of any kind has more digits (kinds: in the spec)
+        raise ValueError(text)
     number = Decimal(text.strip())
-    if not number.is_finite():
+    if not number.is_finite() or abs(number) >= 10 ** 15:
         raise ValueError(text)
     return int(number) if number == number.to_integral_value() else float(number)
