@@ -108,7 +108,7 @@ def _running_text(lines: list[Line], index: int) -> bool:
         return False
     items = list(line.items)
     following = lines[index + 1].items[:1] if index + 1 < len(lines) and not lines[index + 1].row else []
-    for item, after in zip(items, items[1:] + list(following)):
+    for item, after in zip(items, items[1:] + list(following), strict=False):
         if item.kind == WORD and C.number_like(item.text) and after.kind == WORD and _UNIT_WORD.match(after.text):
             return True
     return False
