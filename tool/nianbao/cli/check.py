@@ -15,7 +15,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "check",
         help="校验填好的年报工作簿 / check filled workbooks",
-        description="校验填好的年报工作簿（或报告数据 .json），逐个单元格指出问题。"
+        description="校验填好的年报工作簿（或报告数据 .json），逐个单元格指出问题，并核对正文所述数字与表格是否一致。"
+        "下发时写入了上一年度数字的模板（template --previous），未给 --previous 时按这些数字做跨年度核对。"
         " 退出码：0 无错误；1 有错误；2 有文件无法读取或参数错误。",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹 / files or folders")

@@ -34,7 +34,8 @@ def register(sub) -> None:
         "render", help="生成可发布的年度报告（.docx / .html / .md）/ render the publishable report",
         description="把报告数据（.json）、填好的年报工作簿（.xlsx）或县级汇总（summary.json / summary.xlsx）"
         "生成为可直接发布的年度报告：标题、导语、六个部分、三张法定表格（官方版式）和落款。"
-        "报告有错误时拒绝生成，除非加 --force（此时每页标注“草稿（未通过校验）”）。"
+        "第二、三、四部分在表格前写明按表格生成的数字表述。"
+        "报告有错误、或正文所述数字与表格不一致时拒绝生成，除非加 --force（此时每页标注“草稿”）。"
         " 退出码：0 已生成且无错误；1 有错误（未生成，或按 --force 生成了草稿）；2 无法读取或参数错误。",
     )
     p.add_argument("source", type=Path, metavar="SOURCE",
@@ -45,7 +46,7 @@ def register(sub) -> None:
     p.add_argument("--title-template", metavar="TEXT",
                    help="标题格式，可用 {agency} 和 {year}（默认 “{agency}{year}年政府信息公开工作年度报告”）")
     p.add_argument("--force", action="store_true",
-                   help="报告有错误也生成，每页标注“草稿（未通过校验）”/ render a marked draft despite errors")
+                   help="报告有错误或正文与表格不一致也生成，每页标注“草稿” / render a marked draft despite errors")
     p.add_argument("--previous", type=Path, metavar="FILE",
                    help="上一年度的报告，用于跨年度核对 / last year's report for cross-year rules")
     add_contact_arg(p)
@@ -102,11 +103,12 @@ def _load(source: Path, previous: dict | None):
 def run(args) -> int:
     from rich.console import Console
 
+    from nianbao.check.narrative import narrative_rules
     from nianbao.check.terminal import print_result
     from nianbao.format.spec import all_formats
     from nianbao.paths import atomic_output, os_error_text
     from nianbao.render import TitleTemplateError, render_document
-    from nianbao.render.report_text import INCOMPLETE_MARK, make_title, missing_narrative
+    from nianbao.render.report_text import CONTRADICTION_MARK, INCOMPLETE_MARK, make_title, missing_narrative
 
     to, out = _target(args)
     contact = contact_arg(args)
@@ -133,6 +135,13 @@ def run(args) -> int:
         print(f"nianbao: 报告有 {result.errors} 个错误，未生成。请改正后重试；"
               "如只需核对用的草稿，可加 --force（每页将标注“草稿（未通过校验）”）。", file=sys.stderr)
         return 1
+    contradictions = [f for f in result.findings if f.rule in narrative_rules(fmt)]
+    if contradictions and not args.force:
+        print_result(console, result, show_info=False)
+        print(f"nianbao: 报告正文有 {len(contradictions)} 处所述数字与表格不一致（见上），未生成。"
+              "请改正正文或表格（或改用提示中按表格生成的表述），然后重试；"
+              f"如只需核对用的草稿，可加 --force（每页将标注“{CONTRADICTION_MARK}”）。", file=sys.stderr)
+        return 1
     draft = bool(result.errors)
     try:
         with atomic_output(out) as tmp:  # a full disk leaves no half-written report
@@ -143,6 +152,11 @@ def run(args) -> int:
     if draft:
         print_result(console, result, show_info=False)
         print(f"已生成草稿（有 {result.errors} 个错误，每页标注“草稿（未通过校验）”，不得发布）：{printable(out)}")
+        return 1
+    if contradictions:
+        print_result(console, result, show_info=False)
+        print(f"已生成草稿（正文有 {len(contradictions)} 处与表格不一致，"
+              f"每页标注“{CONTRADICTION_MARK}”，不得发布）：{out}")
         return 1
     missing = missing_narrative(result.document, fmt) if "consolidated" in result.document else []
     if missing:  # a county report without its own words is drawn as a draft (render_document)

@@ -23,6 +23,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from nianbao.findings import Code, Finding, finding
 from nianbao.format import identity
+from nianbao.format.carried import Carried, decode_previous
 from nianbao.format.document import CONTACT_KEYS, compute_derived, number_text, to_json_number
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
@@ -42,6 +43,7 @@ class ReadResult:
     kind: str = "department"  # or "summary" for a compiled county workbook
     agency: dict | None = None  # from the identity metadata, even when the rest is not read
     year: int | None = None
+    carried: Carried | None = None  # last year's figures the template was issued with (template --previous)
 
 
 def read_workbook(
@@ -182,7 +184,8 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
         "provenance": provenance,
     }
     _read_text(book, fmt, doc, findings if kind != "summary" else [])  # a summary has no filler to ask
-    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year)
+    carried = decode_previous(fmt, meta.get("previous")) if kind != "summary" else None
+    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year, carried=carried)
 
 
 def warm_up(fmt: Format) -> None:

@@ -18,7 +18,6 @@ from nianbao.format.spec import all_formats
 
 from .errors import ImportError_
 from .importer import READERS, import_file
-from .narrative import check_narrative
 from .settings import ImportSettings
 from .states import state_findings
 
@@ -61,7 +60,7 @@ def audit_documents(items: list[tuple[str, dict | None, list[Finding]]]) -> list
         result = check_document(doc, previous=previous, prior_findings=found + state_findings(doc),
                                 cross_year_severity=cross_year_severity("published"), file=file)
         fmt = all_formats()[doc["format"]]
-        result.findings = _blank_totals(fmt, doc, result.findings) + check_narrative(fmt, doc)
+        result.findings = _blank_totals(fmt, doc, result.findings)  # check_document ran the narrative rules
         result.status = _status(result.findings, True)
         result.stats = _stats(fmt, result.findings, doc)
         if previous is not None:

@@ -150,26 +150,21 @@ def _name(fmt: Format, inst) -> str:
     return f"{inst.rule.id}（{where}）" if where else inst.rule.id
 
 
-def narrative_figures(fmt: Format, sections: dict[str, str]) -> list[tuple[str, tuple[str, ...], int]]:
-    """(sentence, cell keys, stated figure) for every figure sentence of the narrative.
-
-    The one place the importer uses narrative.py's figure extraction (its claims move to a
-    lower stage: re-point this import when they do)."""
-    from .narrative import CLAIMS, sentences
+def narrative_figures(fmt: Format, sections: dict[str, str]) -> list[tuple[str, tuple[str, ...], Decimal]]:
+    """(sentence, cell keys, stated figure) for every figure sentence of the narrative, read by the
+    same claims the narrative check uses (check/narrative.py, from the format's statements)."""
+    from nianbao.check.narrative import claims
 
     text = "\n".join(v for v in sections.values() if isinstance(v, str))
     out = []
-    for sentence in sentences(text):
-        for claim in CLAIMS:
-            if not all(k in fmt.cells for k in claim.keys):
-                continue
-            for m in claim.pattern.finditer(sentence):
-                if not claim.needs or claim.needs in m.group(0):
-                    out.append((sentence, claim.keys, int(m.group("n"))))
+    for claim in claims(fmt, text):
+        keys = tuple(claim.wording.keys)
+        if keys and all(k in fmt.cells for k in keys):
+            out.append((claim.sentence, keys, claim.stated))
     return out
 
 
-def narrative(figures: list[tuple[str, tuple[str, ...], int]]) -> list[Constraint]:
+def narrative(figures: list[tuple[str, tuple[str, ...], Decimal]]) -> list[Constraint]:
     """Tier 2: a figure the narrative states (“共收到…申请26件”) equals the sum of the cells it names."""
     return [Constraint(f"正文“{sentence[:40]}”", tuple((1, k) for k in keys), Decimal(-stated), tier=2)
             for sentence, keys, stated in figures]

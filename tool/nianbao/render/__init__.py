@@ -16,14 +16,7 @@ from pathlib import Path
 from nianbao.format.spec import Format
 
 from .contact import Contact, ContactError, parse_contact
-from .report_text import (
-    INCOMPLETE_MARK,
-    INCOMPLETE_NOTE,
-    TitleTemplateError,
-    build_view,
-    missing_narrative,
-    with_missing_marked,
-)
+from .report_text import TitleTemplateError, build_view, draft_reason, with_missing_marked
 
 FORMATS = ("docx", "html", "md")
 
@@ -38,17 +31,19 @@ def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft:
     draft marks every page as 草稿（未通过校验）: use it when rendering a report that has
     error findings (the CLI only does so with --force). title_template may use {agency}
     and {year}; a bad template raises TitleTemplateError. draft_mark / draft_note say why
-    a draft is one when it is not for errors (e.g. 草稿（内容待补充）). A consolidated (county)
-    report whose own narrative (一、五、六) is missing is always drawn as such a draft: summed
-    tables never make a publishable report on their own. contact: the public contact the
-    opening paragraph closes with (parse_contact makes one from --contact items). Returns the path written.
+    a draft is one when it is not for errors (e.g. 草稿（内容待补充）). A report that
+    report_text.draft_reason() refuses is always drawn as such a draft: a consolidated (county)
+    report whose own narrative (一、五、六) is missing — summed tables never make a publishable
+    report on their own — and any report whose words contradict its tables. contact: the public
+    contact the opening paragraph closes with (parse_contact makes one from --contact items).
+    Returns the path written.
     """
     if to not in FORMATS:
         raise ValueError(f"unknown output form {to!r}; expected one of {FORMATS}")
-    missing = missing_narrative(doc, fmt) if not draft and "consolidated" in doc else []
-    if missing:
-        doc = with_missing_marked(doc, fmt)
-        draft, draft_mark, draft_note = True, INCOMPLETE_MARK, INCOMPLETE_NOTE.format(missing="；".join(missing))
+    reason = None if draft else draft_reason(doc, fmt)
+    if reason is not None:
+        doc = with_missing_marked(doc, fmt) if "consolidated" in doc else doc
+        draft, (draft_mark, draft_note) = True, reason
     view = build_view(doc, fmt, draft=draft, title_template=title_template, draft_mark=draft_mark,
                       draft_note=draft_note, contact=contact)
     path = Path(path)

@@ -1,10 +1,11 @@
 """The wording and content of a published report, shared by the .docx, .html and .md writers.
 
 build_view() turns a report document into a ReportView: the title, the opening
-paragraph, the six sections in order (narrative paragraphs or a statutory table with
-its official merged layout and formatted values), the signature, and for a county
-summary the list of member units. The writers only draw a view, so the three forms
-always say the same thing.
+paragraph, the six sections in order (narrative paragraphs, or for 二、三、四 the figures
+in words drafted from the tables — format/statements.py — and the statutory table with its
+official merged layout and formatted values), the signature, and for a county summary the
+list of member units. The writers only draw a view, so the three forms always say the same
+thing. draft_reason() says why a report must not be published as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from nianbao.format.document import AGENCY_LEVELS, as_decimal
+from nianbao.format.drafting import draft_section
 from nianbao.format.layout import Grid, GridCell, layout
 from nianbao.format.spec import Format, Table
 
@@ -23,6 +25,9 @@ DRAFT_MARK = "草稿（未通过校验）"
 DRAFT_NOTE = "本报告存在未通过校验的错误，仅供核对，不得作为正式年度报告发布。"
 INCOMPLETE_MARK = "草稿（内容待补充）"  # a county report still lacking its own narrative
 INCOMPLETE_NOTE = "本报告缺少：{missing}。补齐后重新运行 nianbao compile 即可生成可发布的报告；本稿不得发布。"
+CONTRADICTION_MARK = "草稿（正文与表格不一致）"  # its words state figures its tables contradict
+CONTRADICTION_NOTE = ("本报告正文有 {count} 处所述数字与表格不一致（{where}），仅供核对，不得发布。"
+                      "请改正正文或表格，或改用按表格生成的表述后重新生成。")
 MISSING_TEXT = "【待补充：{heading}】"  # in a draft only, where a section's text is missing
 APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
@@ -86,6 +91,23 @@ def missing_narrative(doc: dict, fmt: Format) -> list[str]:
     """Headings of the text sections (一、五、六) that say nothing."""
     texts = doc.get("sections") if isinstance(doc.get("sections"), dict) else {}
     return [s.heading for s in fmt.text_sections() if not paragraphs(texts.get(s.key))]
+
+
+def draft_reason(doc: dict, fmt: Format) -> tuple[str, str] | None:
+    """Why a report cannot be published as it is — (the mark on every page, the note) — or None.
+
+    A county report without its own words (一、五、六); any report whose words state a figure its
+    tables contradict (what `nianbao audit` of the published report would flag, rule X1/T4-3)."""
+    from nianbao.check.narrative import check_narrative
+
+    missing = missing_narrative(doc, fmt) if "consolidated" in doc else []
+    if missing:
+        return INCOMPLETE_MARK, INCOMPLETE_NOTE.format(missing="；".join(missing))
+    found = check_narrative(fmt, doc)
+    if found:
+        where = "、".join(dict.fromkeys(f.row_label for f in found if f.row_label))
+        return CONTRADICTION_MARK, CONTRADICTION_NOTE.format(count=len(found), where=where)
+    return None
 
 
 def with_missing_marked(doc: dict, fmt: Format) -> dict:
@@ -309,8 +331,9 @@ def build_view(doc: dict, fmt: Format, *, draft: bool = False, title_template: s
         intro += (consolidated_sentence(agency, year, len(members)),)
     sections = []
     for section in fmt.sections:
-        if section.table:
-            sections.append(SectionView(section.heading, table=table_view(fmt, section.table, tables)))
+        if section.table:  # the figures in words, drafted from the table, open the section
+            words = paragraphs(draft_section(fmt, section.key, tables))
+            sections.append(SectionView(section.heading, words, table=table_view(fmt, section.table, tables)))
         else:
             sections.append(SectionView(section.heading, paragraphs(texts.get(section.key))))
     date = doc.get("date")

@@ -2,8 +2,11 @@
 
 The county report takes its title and signature from the name given (--name), its narrative
 (sections 一、五、六) from the office's sources (see narrative.py) and its date from --date
-(default: today). Whatever is missing makes it a draft, marked 草稿（内容待补充） on every
-page, and the clerk is told what to add.
+(default: today); sections 二–四 open with the figures in words drafted from the county tables.
+Whatever is missing makes it a draft, marked 草稿（内容待补充） on every page, and the clerk is
+told what to add. A sentence of the narrative that the county tables contradict makes it a draft
+too (草稿（正文与表格不一致）): the clerk is told which sentence states which figure, and gets
+a suggested narrative file with the drafted sentences in their place.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from nianbao.printable import markup
 from nianbao.render.contact import Contact
 from nianbao.render.report_text import INCOMPLETE_MARK, INCOMPLETE_NOTE, with_missing_marked
 
-from .narrative import CountyText, county_text
+from .narrative import CountyText, county_text, suggested_text
 
 _STYLE = {"missing": "magenta", "error": "red", "warning": "yellow", "ok": "green"}
 _LIST_ALL_UP_TO = 60
@@ -45,7 +48,9 @@ OUTPUT_NAMES = {  # what write_outputs writes, as the clerk reads it
     "md": "全县年度报告（纯文本 Markdown）",
     "summary.json.hmac": "汇总数据的签名（下一年度用同一密钥核对）",
     "summary.xlsx.hmac": "汇总表的签名（下一年度用同一密钥核对）",
+    "suggestion": "文字说明建议稿（正文与汇总表不一致的句子已换成按表格生成的表述，核对后用 --narrative 重新汇总）",
 }
+SUGGESTION_NAME = "文字说明（建议稿）.md"
 
 
 @dataclass
@@ -72,7 +77,9 @@ class CompileOptions:
 
 def compile_reports(opts: CompileOptions, check=check_for_compile) -> Compilation:
     """The compilation of a store (with its arrivals and the office's decisions, events.jsonl) or of files."""
-    check_options = {"expect_year": opts.year, "expect_format": opts.fmt.id, "secret": opts.secret}
+    # Last year's figures a template carries stand in for --previous only where compile has none.
+    check_options = {"expect_year": opts.year, "expect_format": opts.fmt.id, "secret": opts.secret,
+                     "carried": opts.previous is None}
     events = []
     if opts.store is not None:
         submissions = gather_store(opts.store, check_options, check=check, jobs=opts.jobs)
@@ -106,6 +113,9 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
     if text is None:
         text, _ = county_text(comp, named=comp.agency["name"] != UNNAMED)
     apply_county_text(comp, text)
+    from nianbao.check.narrative import check_narrative
+
+    text.contradictions = check_narrative(comp.fmt, comp.county)
     from nianbao.render.summary_xlsx import write_summary_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -121,6 +131,9 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
         doc = comp.county if text.complete else with_missing_marked(comp.county, comp.fmt)
         for to in ("docx", "html", "md"):
             writers[to] = (lambda c, p, to=to: render_document(doc, c.fmt, to, p, **options), out_dir / f"{stem}.{to}")
+    suggestion = suggested_text(comp.fmt, comp.county["tables"], text.sections) if text.contradictions else None
+    if render and suggestion:
+        writers["suggestion"] = (lambda c, p: p.write_text(suggestion, encoding="utf-8"), out_dir / SUGGESTION_NAME)
     written = {}
     for name, (write, path) in writers.items():
         with atomic_output(path) as tmp:
@@ -212,6 +225,21 @@ def _reviews_line(comp: Compilation) -> str:
     return f"（{'；'.join(parts)}）" if parts else ""
 
 
+def print_contradictions(console: Console, comp: Compilation, text: CountyText) -> None:
+    """Which sentences of the county text state figures the county tables contradict, and the fix."""
+    from nianbao.render.report_text import CONTRADICTION_MARK
+
+    console.print(f"[bold yellow]汇总年报是草稿，每页标注“{CONTRADICTION_MARK}”，不得发布：正文有 "
+                  f"{len(text.contradictions)} 处所述数字与汇总表不一致。[/bold yellow]")
+    keys = {s.heading: s.key for s in comp.fmt.sections}
+    for f in text.contradictions:
+        source = text.sources.get(keys.get(f.row_label or "", ""))
+        origin = f"（这段文字取自{source}）" if source else ""
+        console.print(f"  [yellow]⚠[/yellow] {markup(f.message + origin)} [dim]{markup(code_tag(f))}[/dim]")
+    console.print(f"  修改办法：在文字说明文件中改正这些句子（或直接采用输出目录中的“{SUGGESTION_NAME}”，"
+                  "其中这些句子已换成按汇总表生成的表述），再用 --narrative 该文件重新汇总。")
+
+
 def print_county_text(console: Console, comp: Compilation, text: CountyText, notes: list[str]) -> None:
     """Where the county report's words came from, or what is missing and how to add it."""
     for note in notes:
@@ -221,8 +249,12 @@ def print_county_text(console: Console, comp: Compilation, text: CountyText, not
         used.setdefault(where, []).append(next(s.number for s in comp.fmt.sections if s.key == key))
     for where, numbers in used.items():
         console.print(f"  汇总年报第{'、'.join(numbers)}部分的文字取自{markup(where)}。")
-    if text.complete:
+    if text.publishable:
         console.print(f"  汇总年报可以发布（落款：{markup(comp.agency['name'])}，{markup(text.date)}）。")
+        return
+    if text.contradictions:
+        print_contradictions(console, comp, text)
+    if text.complete:
         return
     console.print(f"[bold yellow]汇总年报是草稿，每页标注“{INCOMPLETE_MARK}”，不得发布。[/bold yellow]"
                   f"缺少：{markup('；'.join(text.missing))}。")

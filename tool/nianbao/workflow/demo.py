@@ -179,6 +179,13 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     written = write_outputs(comp, sum_dir, text=text, contact=options.contact)
     print_compilation(console, comp)
     print_county_text(console, comp, text, notes)
+    if text.contradictions and "suggestion" in written:
+        # The office's own report states the office's figures; the county's text must state the county's.
+        console.print(f"  演示：县政府办公室核对“{markup(written['suggestion'].name)}”后，用 --narrative 重新汇总：")
+        options.narrative = written["suggestion"]
+        text, notes = gather_county_text(comp, options)
+        written = write_outputs(comp, sum_dir, text=text)
+        print_county_text(console, comp, text, notes)
 
     _step(console, 7, "生成可公开的年度报告")
     rep_dir = out / "5-年度报告"

@@ -9,6 +9,14 @@ A compiled county report sums the members' tables, but its narrative (总体情�
 
 A section found in neither is missing: the report is then a draft, marked on every page,
 and compile names what is missing. A publishable county report never carries a placeholder.
+
+Nor does it carry a figure its tables contradict. Text taken from the office's own report states
+the office's figures (“全年新收政府信息公开申请7件”) under county tables of 98: compile reads the
+county text against the county tables (check/narrative.py, what `audit` of the published report
+does), keeps the report a draft while a sentence contradicts them, names each sentence and
+figure, and writes a suggestion — the same text with each such sentence replaced by the one
+drafted from the county tables — for the office to review and pass back as --narrative. The
+office's words are never changed silently: the suggestion is a separate file.
 """
 
 from __future__ import annotations
@@ -20,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao import clock
+from nianbao.check.narrative import contradictions, fix, flatten
 from nianbao.county.consolidate import Compilation
+from nianbao.findings import Finding
 from nianbao.format.spec import Format
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a narrative of a few thousand characters; 2 MB is far beyond any real one
@@ -43,10 +53,15 @@ class CountyText:
     sources: dict[str, str] = field(default_factory=dict)  # text section key -> where it came from
     date: str = ""
     missing: list[str] = field(default_factory=list)  # Chinese, e.g. “一、总体情况”
+    contradictions: list[Finding] = field(default_factory=list)  # its sentences the county tables contradict
 
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    @property
+    def publishable(self) -> bool:
+        return not self.missing and not self.contradictions
 
 
 def chinese_date(text: str | None, today: dt.date | None = None) -> str:
@@ -209,3 +224,32 @@ def county_text(comp: Compilation, *, narrative: Path | None = None, narrative_f
         text.missing.append("汇总单位名称（--name，用于标题和落款）")
     text.missing += [section.heading for section in wanted if section.key not in text.sections]
     return text, notes
+
+
+def suggested_text(fmt: Format, tables: dict, sections: dict[str, str]) -> str | None:
+    """The county text as a narrative file (headings 一、五、六) with every sentence the tables
+    contradict replaced by the sentences drafted from them; None when nothing contradicts them.
+
+    Only lines holding such a sentence are rewritten (their spaces dropped, as the check reads them);
+    every other line is kept as it was written."""
+    out: list[str] = []
+    changed = False
+    for section in fmt.text_sections():
+        out.append(section.heading)
+        for line in sections.get(section.key, "").splitlines():
+            by_sentence: dict[str, list[str]] = {}
+            for contradiction in contradictions(fmt, tables, line):
+                drafted = fix(fmt, tables, contradiction) or f"【请核对：{contradiction.sentence}】"
+                replacements = by_sentence.setdefault(contradiction.sentence, [])
+                if drafted not in replacements:
+                    replacements.append(drafted)
+            if not by_sentence:
+                out.append(line)
+                continue
+            flat = flatten(line)
+            for sentence, replacements in by_sentence.items():
+                flat = flat.replace(sentence, "".join(replacements), 1)
+            out.append(flat)
+            changed = True
+        out.append("")
+    return "\n".join(out).rstrip() + "\n" if changed else None
