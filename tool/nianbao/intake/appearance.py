@@ -263,9 +263,9 @@ def judge(value, counted, base: lk.Look, palette: lk.Palette, *, rules: tuple[Ru
         ok = applies(rule, value, ref)
         if ok is False:
             continue
-        note = "（在条件格式生效时）" if ok is None else "（条件格式）"
+        note = "，在条件格式生效时" if ok is None else "，由条件格式设置"
         if not rule.show_value:
-            variants.append((base, False, "数据条或图标集隐藏了数值" + note))
+            variants.append((base, False, "数据条或图标集不显示数值" + note))
         elif rule.scale:
             for colour in rule.scale:
                 variants.append((lk.Look(base.number_format, base.font, lk.Fill("solid", colour), base.horizontal),
