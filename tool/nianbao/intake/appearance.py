@@ -272,12 +272,10 @@ def judge(value, counted, base: lk.Look, palette: lk.Palette, *, rules: tuple[Ru
                                  True, "色阶" + note))
         else:
             variants.append((lk.overlay(base, rule.look), True, note))
-    worst: Verdict | None = None
-    for look, shown_at_all, note in variants:
-        verdict = _judge_one(value, counted, look, palette, shown_at_all, note, runs, show_zeros)
-        if verdict is not None and (worst is None or (verdict.severity == "error" and worst.severity != "error")):
-            worst = verdict
-    return worst
+    verdicts = [v for look, shown_at_all, note in variants
+                if (v := _judge_one(value, counted, look, palette, shown_at_all, note, runs, show_zeros)) is not None]
+    # The worst; among equals the first by text, so the rules' order in the file does not matter.
+    return min(verdicts, key=lambda v: (v.severity != "error", v.why, v.shown), default=None)
 
 
 def _judge_one(value, counted, look: lk.Look, palette: lk.Palette, shown_at_all: bool, note: str,

@@ -693,8 +693,8 @@ class FastBook(RawBook):
             for rule in cf:
                 if rule.tag != NS + "cfRule" or len(out) >= MAX_RULES:
                     continue
-                dxf_id = _index_attr(rule, "dxfId") if rule.get("dxfId") is not None else -1
-                out.append(rules_from(rule, ranges, dxfs[dxf_id] if 0 <= dxf_id < len(dxfs) else lk.Look()))
+                dxf = rule.get("dxfId")
+                out.append(rules_from(rule, ranges, dxfs[int(dxf)] if dxf is not None else lk.Look()))
         return tuple(out)
 
     def geometry(self, sheet):
@@ -856,6 +856,14 @@ class _SheetReader:
     def _cond(self, el: ET.Element) -> None:
         if len(self.out.cond) < MAX_RULES:
             self.out.cond.append(el)
+        count = len(self.styles.dxfs)
+        for rule in el:
+            dxf = rule.get("dxfId")
+            if rule.tag == NS + "cfRule" and dxf is not None:  # openpyxl looks each one up on loading
+                try:
+                    range(count)[int(dxf)]
+                except (ValueError, IndexError):
+                    raise BadCell(f"条件格式引用的样式 {dxf} 不存在（共 {count} 种）") from None
 
     def _view(self, el: ET.Element) -> None:
         if el.get("showZeros") is not None:
