@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from nianbao.findings import Code, Finding, finding
 from nianbao.format.layout import Layout
@@ -41,6 +42,7 @@ _SHOWN_MAX = 30
 # ------------------------------------------------------------------------------- sheets
 
 
+@lru_cache(maxsize=1024)
 def fold_name(name: str) -> str:
     """A sheet name as a person reads a tab: NFKC, no whitespace or invisible characters, case folded."""
     text = unicodedata.normalize("NFKC", name)
@@ -399,8 +401,19 @@ def overlay_finding(o: Overlay, where: dict, value_text: str) -> Finding:
     return finding(Code.CELL_DRAWN_OVER, **where, what=label, value=value_text, actual=label)
 
 
-def applicable(rules: tuple[Rule, ...], row: int, col: int) -> tuple[Rule, ...]:
-    return tuple(r for r in rules if r.covers(row, col))
+def rules_by_cell(rules: tuple[Rule, ...], cells: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[Rule, ...]]:
+    """(row, col) of the given cells -> the rules that cover it (most sheets: none of them)."""
+    out: dict[tuple[int, int], list[Rule]] = {}
+    for rule in rules:
+        for c0, r0, c1, r1 in rule.ranges:
+            if (c1 - c0 + 1) * (r1 - r0 + 1) <= len(cells):
+                hits = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) in cells]
+            else:
+                hits = [(r, c) for r, c in cells if c0 <= c <= c1 and r0 <= r <= r1]
+            for hit in hits:
+                if rule not in out.setdefault(hit, []):
+                    out[hit].append(rule)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) -> list[Finding]:
@@ -420,27 +433,29 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) ->
         show_zeros = book.show_zeros(sheet)
         plain = book.plain_looks(sheet)  # refs whose style is one the template gave an input
         geometry = book.geometry(sheet) if overlays else None
+        at = rules_by_cell(rules, {(lay.cells[k].row + 1, lay.cells[k].col + 1) for k in sheet_keys}) if rules else {}
+        if not (at or overlays or comments) and show_zeros:  # the usual sheet: judge only odd styles and text
+            sheet_keys = [k for k in sheet_keys if lay.cells[k].ref not in plain or type(values.get(k)) is str]
         for key in sheet_keys:
             pos = lay.cells[key]
             ref = pos.ref
             value = values.get(key)
             if value is None:
                 continue
-            value_text = _value_text(value)
-            cell_rules = applicable(rules, pos.row + 1, pos.col + 1) if rules else ()
+            cell_rules = at.get((pos.row + 1, pos.col + 1), ()) if at else ()
             runs = book.runs(sheet, ref) if isinstance(value, str) else None
-            if ref not in plain or cell_rules or runs or not show_zeros:
+            if cell_rules or runs or not show_zeros or ref not in plain:
                 verdict = judge(value, counted.get(key), book.look(sheet, ref), palette, rules=cell_rules, ref=ref,
                                 runs=runs, show_zeros=show_zeros)
                 if verdict is not None:
-                    out.append(cell_finding(verdict, where(key), value_text))
+                    out.append(cell_finding(verdict, where(key), _value_text(value)))
             if overlays:
                 box = geometry.cell_box(pos.row + 1, pos.col + 1)
                 for o in overlays:
                     if o.overlaps(box):
-                        out.append(overlay_finding(o, where(key), value_text))
+                        out.append(overlay_finding(o, where(key), _value_text(value)))
                         break
-            text = comments.get(ref)
+            text = comments.get(ref) if comments else None
             if text is not None:
                 out.append(finding(Code.CELL_COMMENT, **where(key), text=_clip(" ".join(text.split())) or "（空）"))
     return out

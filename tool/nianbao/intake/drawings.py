@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 from .appearance import Overlay
-from .look import local
+from .look import local, number
 
 EMU_PER_POINT = 12700
 MAX_SHAPES = 2000  # shapes read per drawing part; a sheet with more is judged on these
@@ -54,7 +54,7 @@ class Geometry:
     """Column widths (characters) and row heights (points) of one sheet, as positions in points."""
 
     cols: list[tuple[int, int, float | None, bool]] = field(default_factory=list)  # (min, max, width, hidden)
-    rows: dict[int, tuple[float | None, bool]] = field(default_factory=dict)  # row -> (height, hidden)
+    rows: dict[int, tuple[str | float | None, bool]] = field(default_factory=dict)  # row -> (height, hidden)
     default_width: float = 8.43
     default_height: float = 15.0
     zero_height: bool = False
@@ -65,8 +65,14 @@ class Geometry:
                 return 0.0 if hidden else _width_points(width if width is not None else self.default_width)
         return _width_points(self.default_width)
 
-    def row_points(self, row: int) -> float:
+    def _height(self, row: int) -> tuple[float | None, bool]:
         height, hidden = self.rows.get(row, (None, False))
+        if isinstance(height, str):
+            height = _size(height)
+        return height, hidden
+
+    def row_points(self, row: int) -> float:
+        height, hidden = self._height(row)
         if hidden or (self.zero_height and height is None):
             return 0.0
         return height if height is not None else self.default_height
@@ -85,7 +91,8 @@ class Geometry:
     def row_top(self, row: int) -> float:
         row = max(1, min(row, 1_048_576))
         total = self.default_height * (row - 1) if not self.zero_height else 0.0
-        for r, (height, hidden) in self.rows.items():
+        for r in self.rows:
+            height, hidden = self._height(r)
             if r < row:
                 base = 0.0 if self.zero_height else self.default_height
                 total += (0.0 if hidden else (height if height is not None else base)) - base
@@ -98,6 +105,11 @@ class Geometry:
     def point(self, col0: int, col_off: float, row0: int, row_off: float) -> tuple[float, float]:
         """A DrawingML marker (0-based cell, offsets in points) as points from the corner."""
         return self.col_left(col0 + 1) + col_off, self.row_top(row0 + 1) + row_off
+
+
+def _size(text: str | None) -> float | None:
+    value = number(text)
+    return value if value is not None and value >= 0 else None
 
 
 def _width_points(chars: float) -> float:

@@ -21,7 +21,7 @@ import posixpath
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -48,6 +48,7 @@ STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 _ROW, _C, _V, _F, _IS = NS + "row", NS + "c", NS + "v", NS + "f", NS + "is"
 _CF, _SHEET_VIEW, _FORMAT_PR = NS + "conditionalFormatting", NS + "sheetView", NS + "sheetFormatPr"
+_SHEET_VIEWS = NS + "sheetViews"
 _DRAWING, _LEGACY = NS + "drawing", NS + "legacyDrawing"
 MAX_RULES = 512  # conditional-format elements and rules read per sheet
 _PROT, _MERGES, _COL, _SI, _T = NS + "sheetProtection", NS + "mergeCells", NS + "col", NS + "si", NS + "t"
@@ -310,7 +311,9 @@ class SharedStrings:
         index = range(len(self._items))[index]  # IndexError past the table; negatives as a list
         text = self._done.get(index)
         if text is None:
-            text = decode_escapes(self._items[index][0].text or "")
+            text = self._items[index][0].text or ""
+            if "_x" in text:
+                text = decode_escapes(text)
             self._done[index] = text
         return text
 
@@ -451,6 +454,7 @@ class _Styles:
         return i if i >= 0 else i + self.count
 
 
+@lru_cache(maxsize=1024)  # the same few ranges in every workbook
 def parse_sqref(sqref: str | None) -> tuple[tuple[int, int, int, int], ...]:
     """A conditional format's ranges, (min_col, min_row, max_col, max_row) each; unreadable parts skipped."""
     out = []
@@ -488,6 +492,9 @@ class _Unreadable:
 
 
 _STYLES: dict[tuple[int, int], _Styles] = {}
+_THEMES: dict[tuple[int, int], tuple[str, ...]] = {}
+
+
 _PROTECTION: dict[tuple, bool] = {}
 _MERGE_BOUNDS: dict[str, tuple[int, int, int, int]] = {}
 _PLACE: dict[str, tuple[int, int, str]] = {}  # r attribute -> (row, col, canonical ref); same refs in every book
@@ -626,9 +633,27 @@ class FastBook(RawBook):
     def _palette(self) -> lk.Palette:
         part = self._related("theme1.xml") or next((t for t in self._rels(self._workbook_part).values()
                                                     if "/theme/" in "/" + t and t in self._names), None)
-        theme = lk.theme_colours(self._read(part)) if part is not None else lk.DEFAULT_THEME
+        theme = self._theme(part) if part is not None else lk.DEFAULT_THEME
         custom = self._styles.custom_palette
         return lk.Palette(theme, custom) if custom else lk.Palette(theme)
+
+    def _theme(self, part: str) -> tuple[str, ...]:
+        """A theme's colours, read once per distinct part (known by the zip's CRC before inflating it)."""
+        if self._zip is not None:
+            info = self._zip.getinfo(part)
+            key = (info.CRC, info.file_size)
+            if key in _THEMES:
+                return _THEMES[key]
+            raw = self._read(part)
+        else:
+            raw = self._read(part)
+            key = (zlib.crc32(raw), len(raw))
+            if key in _THEMES:
+                return _THEMES[key]
+        got = lk.theme_colours(raw)
+        if len(_THEMES) < 64:
+            _THEMES[key] = got
+        return got
 
     # -- RawBook
 
@@ -680,7 +705,8 @@ class FastBook(RawBook):
         return looks[style] if style < len(looks) else looks[0]
 
     def plain_looks(self, sheet):
-        return _PlainRefs(self._sheet(sheet).styles, self._styles.plain(self._palette))
+        plain_styles = self._styles.plain(self._palette)
+        return {ref for ref, style in self._sheet(sheet).styles.items() if style in plain_styles}
 
     def conditional_rules(self, sheet):
         got = self._sheet(sheet)
@@ -770,17 +796,6 @@ class FastBook(RawBook):
         return text  # str, e and any type openpyxl does not know: the text itself
 
 
-class _PlainRefs:
-    """`ref in it`: the cell's style is one whose look shows any value plainly."""
-
-    def __init__(self, styles: dict[str, int], plain_styles: frozenset[int]):
-        self._styles = styles
-        self._plain = plain_styles
-
-    def __contains__(self, ref: str) -> bool:
-        return self._styles.get(ref, 0) in self._plain
-
-
 _COVERED: dict[tuple, frozenset[str]] = {}  # merged ranges -> the refs they hide; the same in every template
 
 
@@ -832,12 +847,14 @@ class _SheetReader:
                     self._merges(el)
                 for el in root.iter(_ROW):
                     self._row(el)
-                for tag, handler in self._looks.items():
-                    for el in root.iter(tag):
+                looks = self._looks
+                for el in root:  # what only changes a cell's look sits at the top of the sheet
+                    handler = looks.get(el.tag)
+                    if handler is not None:
                         handler(el)
             else:  # a large part is streamed, each row dropped once read: memory stays bounded
                 handlers = {_ROW: self._row, _PROT: self._protection, _COL: self._col, _MERGES: self._merges,
-                            **self._looks}
+                            **self._looks}  # (streamed: found at any depth; a sheet this large is hostile anyway)
                 for _event, el in ET.iterparse(io.BytesIO(data)):
                     handler = handlers.get(el.tag)
                     if handler is not None:
@@ -850,8 +867,16 @@ class _SheetReader:
 
     @property
     def _looks(self) -> dict:
-        return {_CF: self._cond, _SHEET_VIEW: self._view, _FORMAT_PR: self._format_pr, _DRAWING: self._drawing,
+        """Handlers of the <worksheet> children that change only how cells look (read where the schema
+        puts them, as LibreOffice does; openpyxl would take a conditional format from anywhere)."""
+        return {_CF: self._cond, _SHEET_VIEWS: self._views, _FORMAT_PR: self._format_pr, _DRAWING: self._drawing,
                 _LEGACY: self._drawing}
+
+    def _views(self, el: ET.Element) -> None:
+        for view in el:
+            if view.tag == _SHEET_VIEW:
+                self._view(view)
+                break  # the first view is the one a workbook opens with
 
     def _cond(self, el: ET.Element) -> None:
         if len(self.out.cond) < MAX_RULES:
@@ -930,7 +955,7 @@ class _SheetReader:
             self.out.view.hidden_rows.add(idx)
         height = row.get("ht")
         if (height is not None or hidden) and idx <= KEEP_ROWS:
-            self.out.geometry.rows[idx] = (_number(height), hidden)
+            self.out.geometry.rows[idx] = (height, hidden)  # parsed when a drawing needs it
         visible_cached = idx > self.claimed  # the first row element at or past idx answers read-only
         if visible_cached:
             self.claimed = idx
