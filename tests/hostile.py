@@ -1645,3 +1645,20 @@ APPEARANCE_CASES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     "total_stale": (total_stale, ["FORMULA_STALE"]),
     "show_zeros_off": (show_zeros_off, [S] * 3),  # B5, C5, D5 hold 0
 }
+
+
+def zero_height_row(d: Path) -> Path:
+    """Row 6 of 表二 given a height of 0 (not "hidden"): B6, C6, D6 cannot be seen."""
+    return _with_parts(d, "zero-height.xlsx", sheet_edit=lambda x: x.replace('<row r="6" spans="1:4" ht="18.75"',
+                                                                              '<row r="6" spans="1:4" ht="0"', 1))
+
+
+def zero_width_column(d: Path) -> Path:
+    """Column D of 表二 given a width of 0."""
+    return _with_parts(d, "zero-width.xlsx", sheet_edit=lambda x: x.replace(
+        '<col min="2" max="4" width="26" customWidth="1"/>',
+        '<col min="2" max="3" width="26" customWidth="1"/><col min="4" max="4" width="0" customWidth="1"/>', 1))
+
+
+APPEARANCE_CASES["zero_height_row"] = (zero_height_row, ["CELL_HIDDEN"] * 3)
+APPEARANCE_CASES["zero_width_column"] = (zero_width_column, ["CELL_HIDDEN"] * 2)

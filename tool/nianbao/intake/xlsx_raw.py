@@ -51,6 +51,7 @@ _CF, _SHEET_VIEW, _FORMAT_PR = NS + "conditionalFormatting", NS + "sheetView", N
 _SHEET_VIEWS = NS + "sheetViews"
 _DRAWING, _LEGACY = NS + "drawing", NS + "legacyDrawing"
 MAX_RULES = 512  # conditional-format elements and rules read per sheet
+THIN = 0.1  # a row height (points) or column width (characters) below this shows nothing
 _PROT, _MERGES, _COL, _SI, _T = NS + "sheetProtection", NS + "mergeCells", NS + "col", NS + "si", NS + "t"
 
 # Cells kept per sheet: the statutory tables and the cover fit in far less; a hostile sheet of a
@@ -214,9 +215,11 @@ class OpenpyxlBook(RawBook):
         ws = self._book[sheet]
         out = SheetView()
         out.merged = [r.bounds for r in ws.merged_cells.ranges]
-        out.hidden_rows = {int(r) for r, dim in ws.row_dimensions.items() if dim.hidden}
+        # hidden, or so thin that nothing shows (a height or width of 0: LibreOffice hides them too)
+        out.hidden_rows = {int(r) for r, dim in ws.row_dimensions.items()
+                           if dim.hidden or (dim.ht is not None and dim.ht < THIN)}
         out.hidden_cols = [(dim.min, dim.max) for dim in ws.column_dimensions.values()
-                           if dim.hidden and dim.min is not None]
+                           if (dim.hidden or (dim.width is not None and dim.width < THIN)) and dim.min is not None]
         return out
 
     def close(self):
@@ -918,10 +921,11 @@ class _SheetReader:
 
     def _col(self, el: ET.Element) -> None:
         low, high = int(el.get("min")), int(el.get("max", el.get("min")))
-        if _bool(el.get("hidden")):
+        width = lk.number(el.get("width"))
+        if _bool(el.get("hidden")) or (width is not None and width < THIN):
             self.out.view.hidden_cols.append((low, high))
         if len(self.out.geometry.cols) < 1024:
-            self.out.geometry.cols.append((low, high, _number(el.get("width")), _bool(el.get("hidden"))))
+            self.out.geometry.cols.append((low, high, width, _bool(el.get("hidden"))))
 
     def _merges(self, el: ET.Element) -> None:
         for child in el:
@@ -951,9 +955,10 @@ class _SheetReader:
         self.col_counter = 0
         idx = self.row_counter
         hidden = _bool(row.get("hidden"))
-        if hidden:
-            self.out.view.hidden_rows.add(idx)
         height = row.get("ht")
+        thin = height is not None and (size := lk.number(height)) is not None and size < THIN
+        if hidden or thin:
+            self.out.view.hidden_rows.add(idx)
         if (height is not None or hidden) and idx <= KEEP_ROWS:
             self.out.geometry.rows[idx] = (height, hidden)  # parsed when a drawing needs it
         visible_cached = idx > self.claimed  # the first row element at or past idx answers read-only
