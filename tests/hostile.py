@@ -1662,3 +1662,42 @@ def zero_width_column(d: Path) -> Path:
 
 APPEARANCE_CASES["zero_height_row"] = (zero_height_row, ["CELL_HIDDEN"] * 3)
 APPEARANCE_CASES["zero_width_column"] = (zero_width_column, ["CELL_HIDDEN"] * 2)
+
+
+def narrow_column(d: Path) -> Path:
+    """Column D of 表二 one character wide: 41 does not fit and shows as ###."""
+    return _with_parts(d, "narrow-column.xlsx", sheet_edit=lambda x: x.replace(
+        '<col min="2" max="4" width="26" customWidth="1"/>',
+        '<col min="2" max="3" width="26" customWidth="1"/><col min="4" max="4" width="1.5" customWidth="1"/>', 1))
+
+
+APPEARANCE_CASES["narrow_column"] = (narrow_column, [S])  # D5's 0 fits (LibreOffice shows it), D6's 41 does not
+
+
+def cond_x14_icon_set(d: Path) -> Path:
+    """An Excel 2010 conditional format (in the sheet's extLst, which openpyxl drops): an icon set of
+    three stars that hides the value, over D6."""
+    ext = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+           '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+           '<x14:cfRule type="iconSet" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
+           '<x14:iconSet iconSet="3Stars" showValue="0" custom="0"><x14:cfvo type="percent"><xm:f>0</xm:f></x14:cfvo>'
+           '<x14:cfvo type="percent"><xm:f>33</xm:f></x14:cfvo><x14:cfvo type="percent"><xm:f>67</xm:f></x14:cfvo>'
+           "</x14:iconSet></x14:cfRule><xm:sqref>D6</xm:sqref></x14:conditionalFormatting>"
+           "</x14:conditionalFormattings></ext></extLst>")
+    return _with_parts(d, "cond-x14.xlsx", sheet_edit=lambda x: x.replace("</worksheet>", ext + "</worksheet>"))
+
+
+def cond_x14_white(d: Path) -> Path:
+    """An Excel 2010 expression rule with its own inline style: the figure in the fill's colour."""
+    ext = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+           '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+           '<x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000002}"><xm:f>TRUE</xm:f>'
+           '<x14:dxf><font><color rgb="FFFFF2CC"/></font></x14:dxf></x14:cfRule><xm:sqref>D6</xm:sqref>'
+           "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>")
+    return _with_parts(d, "cond-x14-white.xlsx", sheet_edit=lambda x: x.replace("</worksheet>", ext + "</worksheet>"))
+
+
+APPEARANCE_CASES["cond_x14_icon_set"] = (cond_x14_icon_set, [S])
+APPEARANCE_CASES["cond_x14_white"] = (cond_x14_white, [S])

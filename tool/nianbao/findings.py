@@ -133,7 +133,7 @@ class Code(Enum):
                          "请取消合并后填写。")
     # -- what the clerk sees is what is counted (issue 19: appearance)
     SHEET_HIDDEN = Detail("statutory sheet hidden", "error",
-                          "法定表格「{sheet}」被{how}，填表人和审核人看不到其中的数字，但汇总会读取它们。"
+                          "工作表「{sheet}」被{how}，填表人和审核人看不到其中的内容，但汇总会读取它们。"
                           "请取消隐藏后核对，或使用原模板重新填报。")
     SHEET_LOOKALIKE = Detail("sheet whose name looks like a statutory sheet's", "error",
                              "工作表「{sheet}」与法定表格「{real}」看起来同名（{how}）{hidden}。汇总只读取「{real}」，"

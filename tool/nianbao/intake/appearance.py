@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from nianbao.findings import Code, Finding, finding
-from nianbao.format.layout import Layout
+from nianbao.format.layout import Layout, layout
 
 from . import look as lk
 from .numfmt import display
@@ -55,10 +55,11 @@ def sheet_findings(states: dict[str, str], lay: Layout) -> tuple[list[Finding], 
     (which are then not also reported as merely extra)."""
     out: list[Finding] = []
     statutory = {fold_name(s): s for s in lay.sheets}
+    read = _read_sheets(lay.fmt)
     lookalikes: set[str] = set()
     for name, state in states.items():
         if name in lay.sheets:
-            if state in ("hidden", "veryHidden"):
+            if state in ("hidden", "veryHidden") and name in read:  # (the 校验 sheet's results are recomputed)
                 how = "深度隐藏（veryHidden，在 Excel 的“取消隐藏”中也看不到）" if state == "veryHidden" else "隐藏"
                 out.append(finding(Code.SHEET_HIDDEN, sheet=name, how=how))
             continue
@@ -72,6 +73,13 @@ def sheet_findings(states: dict[str, str], lay: Layout) -> tuple[list[Finding], 
         out.append(finding(Code.SHEET_LOOKALIKE, sheet=name, real=real, how=_name_difference(name, real),
                            hidden=hidden))
     return out, lookalikes
+
+
+@lru_cache(maxsize=16)
+def _read_sheets(fmt) -> frozenset[str]:
+    """The sheets whose cells nianbao reads: every input cell's and every text field's."""
+    lay = layout(fmt)
+    return frozenset({pos.sheet for pos in lay.cells.values()} | {f.pos.sheet for f in lay.fields.values()})
 
 
 def _name_difference(name: str, real: str) -> str:
@@ -113,7 +121,7 @@ MAX_RULES = 512  # rules read per sheet; a sheet with more is judged on these
 def rules_from(element, ranges: tuple, dxf: lk.Look) -> Rule:
     """A <cfRule> element (raw or rebuilt by openpyxl) with its differential style."""
     kind = element.get("type", "")
-    formulas = tuple((f.text or "") for f in element if lk.local(f.tag) == "formula")[:3]
+    formulas = tuple((f.text or "") for f in element if lk.local(f.tag) in ("formula", "f"))[:3]  # f: x14
     show, scale = True, ()
     for child in element:
         name = lk.local(child.tag)
@@ -255,7 +263,8 @@ def _same(a: Decimal | None, b) -> bool:
 
 
 def judge(value, counted, base: lk.Look, palette: lk.Palette, *, rules: tuple[Rule, ...] = (), ref: str = "",
-          runs: tuple[tuple[str, lk.Font], ...] | None = None, show_zeros: bool = True) -> Verdict | None:
+          runs: tuple[tuple[str, lk.Font], ...] | None = None, show_zeros: bool = True,
+          width: float | None = None) -> Verdict | None:
     """The worst of what the cell shows under its own look and under each conditional format that may
     apply; None when it shows what is counted, plainly."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -275,13 +284,14 @@ def judge(value, counted, base: lk.Look, palette: lk.Palette, *, rules: tuple[Ru
         else:
             variants.append((lk.overlay(base, rule.look), True, note))
     verdicts = [v for look, shown_at_all, note in variants
-                if (v := _judge_one(value, counted, look, palette, shown_at_all, note, runs, show_zeros)) is not None]
+                if (v := _judge_one(value, counted, look, palette, shown_at_all, note, runs, show_zeros, width))
+                is not None]
     # The worst; among equals the first by text, so the rules' order in the file does not matter.
     return min(verdicts, key=lambda v: (v.severity != "error", v.why, v.shown), default=None)
 
 
 def _judge_one(value, counted, look: lk.Look, palette: lk.Palette, shown_at_all: bool, note: str,
-               runs, show_zeros: bool) -> Verdict | None:
+               runs, show_zeros: bool, width: float | None = None) -> Verdict | None:
     if not shown_at_all:
         return Verdict("error", "", note)
     shown = display(look.number_format or "General", value)
@@ -312,6 +322,9 @@ def _judge_one(value, counted, look: lk.Look, palette: lk.Palette, shown_at_all:
     if not show_zeros and _same(Decimal(0), value) and not isinstance(value, str):
         text = ""
         why.append("工作表设置为不显示零值")
+    if width is not None and text and not isinstance(value, str) and _too_wide(text, paint.size, width):
+        text = "###"
+        why.append(f"列宽只有 {width:g} 个字符，放不下这个数")
     if look.horizontal == "fill" and text:
         text = text * 3
         why.append("对齐方式为“填充”，数字被重复显示")
@@ -348,6 +361,11 @@ def plain(look: lk.Look, palette: lk.Palette) -> bool:
     paint = lk.painted(look, palette)
     return (paint.contrast >= lk.HARD_TO_READ and paint.size >= lk.SMALL_POINTS and not paint.strike
             and paint.font_name.casefold() not in lk.SYMBOL_FONTS)
+
+
+def _too_wide(text: str, size: float, width: float) -> bool:
+    """A number that does not fit its column is shown as ### (a digit of 11 pt is about one character)."""
+    return len(text) * max(size, 1.0) / 11.0 > max(width - 0.5, 0.0)
 
 
 def _hex(rgb) -> str:
@@ -434,7 +452,8 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) ->
         plain = book.plain_looks(sheet)  # refs whose style is one the template gave an input
         geometry = book.geometry(sheet) if overlays else None
         at = rules_by_cell(rules, {(lay.cells[k].row + 1, lay.cells[k].col + 1) for k in sheet_keys}) if rules else {}
-        if not (at or overlays or comments) and show_zeros:  # the usual sheet: judge only odd styles and text
+        narrow = _narrow_columns(book.geometry(sheet), {lay.cells[k].col + 1 for k in sheet_keys})
+        if not (at or overlays or comments or narrow) and show_zeros:  # the usual sheet: odd styles and text only
             sheet_keys = [k for k in sheet_keys if lay.cells[k].ref not in plain or type(values.get(k)) is str]
         for key in sheet_keys:
             pos = lay.cells[key]
@@ -444,9 +463,10 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) ->
                 continue
             cell_rules = at.get((pos.row + 1, pos.col + 1), ()) if at else ()
             runs = book.runs(sheet, ref) if isinstance(value, str) else None
-            if cell_rules or runs or not show_zeros or ref not in plain:
+            width = narrow.get(pos.col + 1) if narrow else None
+            if cell_rules or runs or not show_zeros or ref not in plain or width is not None:
                 verdict = judge(value, counted.get(key), book.look(sheet, ref), palette, rules=cell_rules, ref=ref,
-                                runs=runs, show_zeros=show_zeros)
+                                runs=runs, show_zeros=show_zeros, width=width)
                 if verdict is not None:
                     out.append(cell_finding(verdict, where(key), _value_text(value)))
             if overlays:
@@ -458,6 +478,18 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) ->
             text = comments.get(ref) if comments else None
             if text is not None:
                 out.append(finding(Code.CELL_COMMENT, **where(key), text=_clip(" ".join(text.split())) or "（空）"))
+    return out
+
+
+NARROW = 12.0  # characters: a column narrower than this may be too narrow for a figure (the template's are 26)
+
+
+def _narrow_columns(geometry, cols: set[int]) -> dict[int, float]:
+    """Input columns narrower than NARROW characters, with their widths."""
+    out = {}
+    for low, high, width, hidden in geometry.cols:
+        if width is not None and 0.5 <= width < NARROW and not hidden:  # (narrower: hidden, sheet_layout says so)
+            out.update({c: width for c in cols if low <= c <= high})
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -48,10 +49,14 @@ STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 _ROW, _C, _V, _F, _IS = NS + "row", NS + "c", NS + "v", NS + "f", NS + "is"
 _CF, _SHEET_VIEW, _FORMAT_PR = NS + "conditionalFormatting", NS + "sheetView", NS + "sheetFormatPr"
-_SHEET_VIEWS = NS + "sheetViews"
+_SHEET_VIEWS, _EXT_LST = NS + "sheetViews", NS + "extLst"
+_X14_CF = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}conditionalFormatting"
+_XM_SQREF = "{http://schemas.microsoft.com/office/excel/2006/main}sqref"
 _DRAWING, _LEGACY = NS + "drawing", NS + "legacyDrawing"
 MAX_RULES = 512  # conditional-format elements and rules read per sheet
-THIN = 0.1  # a row height (points) or column width (characters) below this shows nothing
+# A row lower than this (points) or a column narrower than this (characters) shows nothing of a figure:
+# LibreOffice clips 10 pt digits in a 3 pt row to a sliver.
+THIN_ROW, THIN_COL = 3.0, 0.5
 _PROT, _MERGES, _COL, _SI, _T = NS + "sheetProtection", NS + "mergeCells", NS + "col", NS + "si", NS + "t"
 
 # Cells kept per sheet: the statutory tables and the cover fit in far less; a hostile sheet of a
@@ -136,7 +141,9 @@ def _load(fh, **options):
 
     reader = Reader(fh, read_only=options.get("read_only", False), keep_vba=False,
                     data_only=options.get("data_only", False), keep_links=False)
-    reader.read()
+    with warnings.catch_warnings():  # what openpyxl drops (extLst, drawings) is read through the package
+        warnings.simplefilter("ignore", UserWarning)
+        reader.read()
     return reader.wb
 
 
@@ -217,9 +224,9 @@ class OpenpyxlBook(RawBook):
         out.merged = [r.bounds for r in ws.merged_cells.ranges]
         # hidden, or so thin that nothing shows (a height or width of 0: LibreOffice hides them too)
         out.hidden_rows = {int(r) for r, dim in ws.row_dimensions.items()
-                           if dim.hidden or (dim.ht is not None and dim.ht < THIN)}
+                           if dim.hidden or (dim.ht is not None and dim.ht < THIN_ROW)}
         out.hidden_cols = [(dim.min, dim.max) for dim in ws.column_dimensions.values()
-                           if (dim.hidden or (dim.width is not None and dim.width < THIN)) and dim.min is not None]
+                           if (dim.hidden or (dim.width is not None and dim.width < THIN_COL)) and dim.min is not None]
         return out
 
     def close(self):
@@ -270,7 +277,7 @@ class OpenpyxlBook(RawBook):
                     break
                 dxf = lk.differential(rule.dxf.to_tree()) if rule.dxf is not None else lk.Look()
                 out.append(rules_from(rule.to_tree(), ranges, dxf))
-        return tuple(out)
+        return tuple(out + self._package.x14_rules(sheet))  # openpyxl drops the sheet's extLst
 
     def geometry(self, sheet):
         return self._package.geometry(sheet)
@@ -376,6 +383,7 @@ class _Sheet:
     string_index: dict[str, int] = field(default_factory=dict)  # ref -> shared string index (kept corner)
     inline: dict[str, ET.Element] = field(default_factory=dict)  # ref -> <is> of an inline string
     cond: list[ET.Element] = field(default_factory=list)  # <conditionalFormatting>
+    cond_x14: list[ET.Element] = field(default_factory=list)  # Excel 2010's, in <extLst> (openpyxl drops them)
     geometry: Geometry = field(default_factory=Geometry)
     show_zeros: bool = True
     drawing_ids: list[str] = field(default_factory=list)  # r:id of <drawing> and <legacyDrawing>
@@ -711,10 +719,23 @@ class FastBook(RawBook):
         plain_styles = self._styles.plain(self._palette)
         return {ref for ref, style in self._sheet(sheet).styles.items() if style in plain_styles}
 
+    def x14_rules(self, sheet) -> list[Rule]:
+        """Excel 2010's conditional formats (in the sheet's extLst), each rule with its own inline style."""
+        out = []
+        for cf in self._sheet(sheet).cond_x14:
+            sqref = cf.find(_XM_SQREF)
+            ranges = parse_sqref(sqref.text if sqref is not None else None)
+            for rule in cf:
+                if rule.tag.rpartition("}")[2] != "cfRule" or len(out) >= MAX_RULES:
+                    continue
+                dxf = next((c for c in rule if c.tag.rpartition("}")[2] == "dxf"), None)
+                out.append(rules_from(rule, ranges, lk.differential(dxf)))
+        return out
+
     def conditional_rules(self, sheet):
         got = self._sheet(sheet)
         if not got.cond:
-            return ()
+            return tuple(self.x14_rules(sheet)) if got.cond_x14 else ()
         dxfs = self._styles.dxfs
         out = []
         for cf in got.cond:
@@ -724,7 +745,7 @@ class FastBook(RawBook):
                     continue
                 dxf = rule.get("dxfId")
                 out.append(rules_from(rule, ranges, dxfs[int(dxf)] if dxf is not None else lk.Look()))
-        return tuple(out)
+        return tuple(out + self.x14_rules(sheet))
 
     def geometry(self, sheet):
         return self._sheet(sheet).geometry
@@ -873,7 +894,12 @@ class _SheetReader:
         """Handlers of the <worksheet> children that change only how cells look (read where the schema
         puts them, as LibreOffice does; openpyxl would take a conditional format from anywhere)."""
         return {_CF: self._cond, _SHEET_VIEWS: self._views, _FORMAT_PR: self._format_pr, _DRAWING: self._drawing,
-                _LEGACY: self._drawing}
+                _LEGACY: self._drawing, _EXT_LST: self._extensions}
+
+    def _extensions(self, el: ET.Element) -> None:
+        for cf in el.iter(_X14_CF):
+            if len(self.out.cond_x14) < MAX_RULES:
+                self.out.cond_x14.append(cf)
 
     def _views(self, el: ET.Element) -> None:
         for view in el:
@@ -922,7 +948,7 @@ class _SheetReader:
     def _col(self, el: ET.Element) -> None:
         low, high = int(el.get("min")), int(el.get("max", el.get("min")))
         width = lk.number(el.get("width"))
-        if _bool(el.get("hidden")) or (width is not None and width < THIN):
+        if _bool(el.get("hidden")) or (width is not None and width < THIN_COL):
             self.out.view.hidden_cols.append((low, high))
         if len(self.out.geometry.cols) < 1024:
             self.out.geometry.cols.append((low, high, width, _bool(el.get("hidden"))))
@@ -956,7 +982,7 @@ class _SheetReader:
         idx = self.row_counter
         hidden = _bool(row.get("hidden"))
         height = row.get("ht")
-        thin = height is not None and (size := lk.number(height)) is not None and size < THIN
+        thin = height is not None and (size := lk.number(height)) is not None and size < THIN_ROW
         if hidden or thin:
             self.out.view.hidden_rows.add(idx)
         if (height is not None or hidden) and idx <= KEEP_ROWS:
