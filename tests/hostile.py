@@ -1701,3 +1701,13 @@ def cond_x14_white(d: Path) -> Path:
 
 APPEARANCE_CASES["cond_x14_icon_set"] = (cond_x14_icon_set, [S])
 APPEARANCE_CASES["cond_x14_white"] = (cond_x14_white, [S])
+
+
+def rich_text_symbol_run(d: Path) -> Path:
+    """The text "41" in runs "4" and "1", the second in Wingdings (a run names its font with rFont)."""
+    return restyled(d, "rich-symbol-run.xlsx",
+                    cell_xml='<c r="{ref}"{s} t="inlineStr"><is><r><t>4</t></r>'
+                             '<r><rPr><rFont val="Wingdings"/><sz val="10"/></rPr><t>1</t></r></is></c>')
+
+
+APPEARANCE_CASES["rich_text_symbol_run"] = (rich_text_symbol_run, ["CELL_NORMALISED", S])

@@ -292,6 +292,8 @@ def judge(value, counted, base: lk.Look, palette: lk.Palette, *, rules: tuple[Ru
 
 def _judge_one(value, counted, look: lk.Look, palette: lk.Palette, shown_at_all: bool, note: str,
                runs, show_zeros: bool, width: float | None = None) -> Verdict | None:
+    if counted is None:
+        return None  # not counted (text that is no number): the cell's own finding says so
     if not shown_at_all:
         return Verdict("error", "", note)
     shown = display(look.number_format or "General", value)
@@ -311,9 +313,11 @@ def _judge_one(value, counted, look: lk.Look, palette: lk.Palette, shown_at_all:
         visible = []
         for text_run, run_font in runs:
             run_look = lk.Look(look.number_format, lk.Font(run_font.colour or look.font.colour,
-                                                         run_font.size or look.font.size, look.font.name), look.fill)
+                                                         run_font.size or look.font.size,
+                                                         run_font.name or look.font.name), look.fill)
             run_paint = lk.painted(run_look, palette)
-            if run_paint.contrast >= lk.INVISIBLE and run_paint.size >= lk.TINY_POINTS:
+            if (run_paint.contrast >= lk.INVISIBLE and run_paint.size >= lk.TINY_POINTS
+                    and run_paint.font_name.casefold() not in lk.SYMBOL_FONTS):
                 visible.append(text_run)
         seen = "".join(visible)
         if seen != "".join(t for t, _ in runs):
@@ -330,8 +334,6 @@ def _judge_one(value, counted, look: lk.Look, palette: lk.Palette, shown_at_all:
         why.append("对齐方式为“填充”，数字被重复显示")
     if shown.date:
         why.append(f"数字格式“{_clip(look.number_format)}”按日期或时间显示")
-    if counted is None:
-        return None  # not counted (blank, text): nothing shown differs from a count
     strict = _strict_number(text)
     if _same(strict, counted) and not why and not shown.dbnum:
         if paint.contrast < lk.HARD_TO_READ:

@@ -223,6 +223,8 @@ def font(el: ET.Element | None) -> Font:
         return Font()
     size = _child(el, "sz")
     name = _child(el, "name")
+    if name is None:
+        name = _child(el, "rFont")  # a rich-text run's font
     strike = _child(el, "strike")
     return Font(colour=colour_ref(_child(el, "color")), size=number(size.get("val")) if size is not None else None,
                 name=name.get("val") if name is not None else None,
