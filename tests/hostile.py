@@ -1711,3 +1711,11 @@ def rich_text_symbol_run(d: Path) -> Path:
 
 
 APPEARANCE_CASES["rich_text_symbol_run"] = (rich_text_symbol_run, ["CELL_NORMALISED", S])
+
+
+def total_hidden_by_format(d: Path) -> Path:
+    """表三's J6 total, right and up to date, under the number format ";;;": the sheet shows no total."""
+    return restyled(d, "total-format.xlsx", ref="J6", part=T3_PART, numfmt=";;;")
+
+
+APPEARANCE_CASES["total_hidden_by_format"] = (total_hidden_by_format, [S])

@@ -361,8 +361,20 @@ def plain(look: lk.Look, palette: lk.Palette) -> bool:
     if (look.number_format or "General") not in SAFE_FORMATS or look.horizontal == "fill":
         return False
     paint = lk.painted(look, palette)
-    return (paint.contrast >= lk.HARD_TO_READ and paint.size >= lk.SMALL_POINTS and not paint.strike
+    return (paint.contrast >= lk.HARD_TO_READ and lk.SMALL_POINTS <= paint.size <= PLAIN_MAX_POINTS
+            and not paint.strike
             and paint.font_name.casefold() not in lk.SYMBOL_FONTS)
+
+
+PLAIN_MAX_POINTS = 16.0  # a plain style's largest font (the template's is 10 pt)
+
+
+def _widest(value) -> str:
+    """The longest text a plain style (SAFE_FORMATS) can make of a value."""
+    try:
+        return format(Decimal(str(value)), ",.2f") if not isinstance(value, str) else value
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 def _too_wide(text: str, size: float, width: float) -> bool:
@@ -436,25 +448,45 @@ def rules_by_cell(rules: tuple[Rule, ...], cells: set[tuple[int, int]]) -> dict[
     return {k: tuple(v) for k, v in out.items()}
 
 
-def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) -> list[Finding]:
-    """Findings for every input cell whose appearance differs from what is counted.
+@dataclass(frozen=True)
+class _SheetLooks:
+    """What is read once per sheet to judge its cells."""
 
-    values: key -> the raw cell value; counted: key -> the number nianbao counts (None: not counted);
-    where: key -> the finding's location fields."""
+    rules: tuple
+    overlays: list
+    comments: dict
+    show_zeros: bool
+    plain: object  # `ref in plain`: the cell's style shows any value plainly
+    geometry: object
+
+
+def _sheet_looks(book, sheet: str, cache: dict | None) -> _SheetLooks:
+    got = cache.get(sheet) if cache is not None else None
+    if got is None:
+        got = _SheetLooks(book.conditional_rules(sheet), book.overlays(sheet), book.comments(sheet),
+                          book.show_zeros(sheet), book.plain_looks(sheet), book.geometry(sheet))
+        if cache is not None:
+            cache[sheet] = got
+    return got
+
+
+def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where, cache: dict | None = None
+                 ) -> list[Finding]:
+    """Findings for every cell of `keys` whose appearance differs from what is counted.
+
+    values: key -> the cell's value; counted: key -> the number nianbao counts (None: not counted);
+    where: key -> the finding's location fields; cache: shared between calls on the same book."""
     out: list[Finding] = []
     palette = book.palette()
     by_sheet: dict[str, list[str]] = {}
     for key in keys:
         by_sheet.setdefault(lay.cells[key].sheet, []).append(key)
     for sheet, sheet_keys in by_sheet.items():
-        rules = book.conditional_rules(sheet)
-        overlays = book.overlays(sheet)
-        comments = book.comments(sheet)
-        show_zeros = book.show_zeros(sheet)
-        plain = book.plain_looks(sheet)  # refs whose style is one the template gave an input
-        geometry = book.geometry(sheet) if overlays else None
+        looks = _sheet_looks(book, sheet, cache)
+        rules, overlays, comments, show_zeros = looks.rules, looks.overlays, looks.comments, looks.show_zeros
+        plain, geometry = looks.plain, looks.geometry
         at = rules_by_cell(rules, {(lay.cells[k].row + 1, lay.cells[k].col + 1) for k in sheet_keys}) if rules else {}
-        narrow = _narrow_columns(book.geometry(sheet), {lay.cells[k].col + 1 for k in sheet_keys})
+        narrow = _narrow_columns(geometry, {lay.cells[k].col + 1 for k in sheet_keys})
         if not (at or overlays or comments or narrow) and show_zeros:  # the usual sheet: odd styles and text only
             sheet_keys = [k for k in sheet_keys if lay.cells[k].ref not in plain or type(values.get(k)) is str]
         for key in sheet_keys:
@@ -466,6 +498,8 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where) ->
             cell_rules = at.get((pos.row + 1, pos.col + 1), ()) if at else ()
             runs = book.runs(sheet, ref) if isinstance(value, str) else None
             width = narrow.get(pos.col + 1) if narrow else None
+            if width is not None and ref in plain and not _too_wide(_widest(value), PLAIN_MAX_POINTS, width):
+                width = None  # fits however a plain style writes it
             if cell_rules or runs or not show_zeros or ref not in plain or width is not None:
                 verdict = judge(value, counted.get(key), book.look(sheet, ref), palette, rules=cell_rules, ref=ref,
                                 runs=runs, show_zeros=show_zeros, width=width)

@@ -163,10 +163,11 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     unseen, covered = sheet_layout.unseen_inputs(book, fmt, lay, fmt.input_keys())
     tables, provenance, raw = _read_inputs(book, fmt, findings, covered)
     findings.extend(unseen)
+    looks: dict = {}  # what each sheet's cells are judged against, read once for inputs and totals
     findings.extend(appearance.judge_inputs(book, lay, [k for k in fmt.input_keys() if k not in covered], raw,
-                                            tables, lambda key: sheet_layout.where(fmt, key, lay.cells[key])))
+                                            tables, lambda key: sheet_layout.where(fmt, key, lay.cells[key]), looks))
     tables = compute_derived(fmt, tables)
-    _check_derived(book, fmt, tables, findings, provenance)
+    _check_derived(book, fmt, tables, findings, provenance, looks)
     if kind != "summary":
         findings.extend(sheet_layout.check_sheet_formulas(book, lay))
     doc = {
@@ -274,7 +275,11 @@ def _formula_refs(formula: str, sheet: str) -> tuple[str, ...] | None:
     return tuple(sorted(refs))
 
 
-def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
+def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict,
+                   looks: dict | None = None) -> None:
+    """Every total is the template's formula and shows its recomputed value; what it shows is judged
+    like an input cell's (a number format, a colour or a text box can hide a right total too)."""
+    shown_right: dict[str, object] = {}
     for key, sheet, ref, want in _formula_plan(fmt):
         provenance[key] = f"{sheet}!{ref}"
         content = book.value(sheet, ref)
@@ -288,12 +293,17 @@ def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Find
                                           expected=_expected_text(expected)))
             continue
         shown = book.cached(sheet, ref)
-        if expected is None or shown is None or shown == "":
-            continue  # nothing to compare, or never calculated (every application computes it on opening)
+        if expected is None:
+            continue  # nothing to compare
+        if shown is None or shown == "":
+            shown_right[key] = expected  # never calculated: every application computes it on opening
+            continue
         if isinstance(shown, (int, float)) and not isinstance(shown, bool):
             if abs(float(shown) - float(expected)) > 0.005:
                 findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=number_text(shown),
                                               expected=_expected_text(expected)))
+            else:
+                shown_right[key] = shown
             continue
         # A stored result that is not a number (text, an error value, TRUE, a date): what the sheet shows.
         text = appearance.shown_text(_plain(shown) if not isinstance(shown, bool) else ("TRUE" if shown else "FALSE"))
@@ -304,6 +314,9 @@ def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Find
         else:
             findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=f"“{text}”",
                                           expected=_expected_text(expected)))
+    lay = layout(fmt)
+    findings.extend(appearance.judge_inputs(book, lay, list(shown_right), shown_right, tables,
+                                            lambda key: sheet_layout.where(fmt, key, lay.cells[key]), looks))
 
 
 def _expected_text(value) -> str:

@@ -380,7 +380,7 @@ class _Sheet:
     protected: bool = False
     view: SheetView = field(default_factory=SheetView)
     # -- appearance (kept raw; judged only when asked)
-    string_index: dict[str, int] = field(default_factory=dict)  # ref -> shared string index (kept corner)
+    string_index: dict[str, int] = field(default_factory=dict)  # ref -> a rich shared string's index (kept corner)
     inline: dict[str, ET.Element] = field(default_factory=dict)  # ref -> <is> of an inline string
     cond: list[ET.Element] = field(default_factory=list)  # <conditionalFormatting>
     cond_x14: list[ET.Element] = field(default_factory=list)  # Excel 2010's, in <extLst> (openpyxl drops them)
@@ -530,6 +530,19 @@ def _number(text: str | None) -> float | None:
     """A size attribute (a width, a height): a number from 0, else None."""
     value = lk.number(text)
     return value if value is not None and value >= 0 else None
+
+
+_THIN: dict[str, bool] = {}  # a row's ht attribute -> too low to show anything; the same few in every sheet
+
+
+def _thin_row(height: str) -> bool:
+    got = _THIN.get(height)
+    if got is None:
+        size = lk.number(height)
+        got = size is not None and size < THIN_ROW
+        if len(_THIN) < 4096:
+            _THIN[height] = got
+    return got
 
 
 def _bool(text: str | None) -> bool:
@@ -980,10 +993,10 @@ class _SheetReader:
             self.row_counter += 1
         self.col_counter = 0
         idx = self.row_counter
-        hidden = _bool(row.get("hidden"))
+        hidden = row.get("hidden")
+        hidden = hidden is not None and _bool(hidden)
         height = row.get("ht")
-        thin = height is not None and (size := lk.number(height)) is not None and size < THIN_ROW
-        if hidden or thin:
+        if hidden or (height is not None and _thin_row(height)):
             self.out.view.hidden_rows.add(idx)
         if (height is not None or hidden) and idx <= KEEP_ROWS:
             self.out.geometry.rows[idx] = (height, hidden)  # parsed when a drawing needs it
@@ -994,6 +1007,7 @@ class _SheetReader:
         known, index, dates = self.styles._known, self.styles.index, self.styles.dates
         values, cached, styles = out.values, out.cached, out.styles
         strings, col_counter = self.strings, 0
+        rich, string_index = strings.rich, out.string_index
         for c in row:
             s = c.get("s")
             style = known.get(s)
@@ -1019,12 +1033,16 @@ class _SheetReader:
             if n == 1 and first.tag == _V and first.text and (kind == "s" or kind == "n" and style not in dates):
                 # The common plain cell (a label, a number): cast here, as cast() would.
                 try:
-                    value = strings[int(first.text)] if kind == "s" else _cast_number(first.text)
+                    if kind == "s":
+                        item = int(first.text)
+                        value = strings[item]
+                        if item in rich and row_no <= KEEP_ROWS and col <= KEEP_COLS:  # its runs may hide text
+                            string_index[ref] = item
+                    else:
+                        value = _cast_number(first.text)
                 except (ValueError, IndexError) as exc:
                     raise BadCell(f"单元格 {r or ref} 的值无法读取（{type(exc).__name__}）") from None
                 cast = value
-                if kind == "s" and row_no <= KEEP_ROWS and col <= KEEP_COLS:
-                    out.string_index[ref] = int(first.text)
             elif n == 2 and first.tag == _F and not first.attrib and c[1].tag == _V and not c[1].text:
                 # The common formula cell: a plain <f> and an empty stored result (never calculated).
                 value = "=" + first.text if first.text is not None else "="
@@ -1041,8 +1059,8 @@ class _SheetReader:
                 if f is None and row_no <= KEEP_ROWS and col <= KEEP_COLS:
                     if kind == "inlineStr" and c.find(_IS) is not None:
                         out.inline[ref] = c.find(_IS)
-                    elif kind == "s" and isinstance(cast, str):
-                        out.string_index[ref] = int(c.findtext(_V))
+                    elif kind == "s" and isinstance(cast, str) and int(c.findtext(_V)) in rich:
+                        string_index[ref] = int(c.findtext(_V))
             if row_no <= KEEP_ROWS and col <= KEEP_COLS:
                 values[ref] = value
                 styles[ref] = style
