@@ -44,20 +44,35 @@ def imported():
 
 
 def test_the_corpus_is_there_and_varied():
-    assert len(ENTRIES) >= 30
-    assert len({e.meta["agency"] for e in ENTRIES}) >= 10
+    assert len(ENTRIES) >= 48
+    assert len({e.meta["agency"] for e in ENTRIES}) >= 25
     assert {e.meta["format"] for e in ENTRIES} == {"2019", "2021"}
-    assert len({e.meta["province"] for e in ENTRIES}) >= 3
-    assert len(TRANSCRIBED) >= 10
+    assert len({e.meta["province"] for e in ENTRIES}) >= 12
+    levels = " ".join(e.meta["level"] for e in ENTRIES)
+    for level in ("township", "county department", "province department", "prefecture"):
+        assert level in levels, level
+    assert len(TRANSCRIBED) >= 48
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
 def test_stored_copy_is_unchanged_and_has_its_source(entry):
     """A report is kept as its source stored it: same bytes as when it was collected, with its address."""
-    assert hashlib.sha256(entry.file.read_bytes()).hexdigest() == entry.meta["sha256"]
+    data = entry.file.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == entry.meta["sha256"]
     source = entry.meta["source"]
-    for key in ("url", "repo", "path"):
-        assert source[key], key
+    assert source["url"]
+    copy = entry.meta.get("stored_copy") or {"kind": "repository", "truncated": False}
+    if copy["kind"] == "repository":
+        for key in ("repo", "path"):
+            assert source[key], key
+    else:  # the search tool's stored page text, answered from its beginning and cut at 2000 bytes
+        assert copy["kind"] == "pages"
+        assert source["via"]
+        assert source["query"]
+        if copy["truncated"]:
+            assert 1998 <= len(data) <= 2000  # the cut falls on a character boundary
+        else:
+            assert len(data) < 2000
     for key in ("agency", "level", "province", "year", "format", "layout"):
         assert entry.meta[key], key
 
@@ -74,6 +89,24 @@ def test_transcription_covers_every_cell_and_records_its_violations(entry):
     recorded = truth["consistency"]["violations"]
     assert sorted(f"{rule} {key}" for rule, key in true_violations(truth)) == recorded
     assert truth["consistency"]["has_inconsistency"] == bool(recorded)
+
+
+SAME_REPORT = [e for e in TRANSCRIBED if e.meta.get("same_report_as")]
+
+
+@pytest.mark.parametrize("entry", SAME_REPORT, ids=lambda e: e.name)
+def test_two_copies_of_one_report_agree_cell_by_cell(entry):
+    """A second copy of a report (its HTML page, a page of its PDF) is transcribed on its own: where both
+    copies determine a cell, they say the same."""
+    other = entry.meta["same_report_as"]
+    if other.endswith(".json"):
+        theirs = expected(json.loads((entry.folder / other).read_text(encoding="utf-8")))
+    else:
+        theirs = expected(next(e for e in TRANSCRIBED if e.name == other).truth)
+    mine = expected(entry.truth)
+    both = [k for k in mine if "undetermined" not in (mine[k].state, theirs[k].state)]
+    assert len(both) >= 50
+    assert {k: (mine[k].state, mine[k].value) for k in both} == {k: (theirs[k].state, theirs[k].value) for k in both}
 
 
 @pytest.mark.parametrize("entry", TRANSCRIBED, ids=lambda e: e.name)
