@@ -214,24 +214,37 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     return 0
 
 
-# The office's review in the demo (the units' own words are made up, like the samples).
-_RETURN = ("230421-03", "表二“行政规范性文件 / 现行有效件数”填了汉字“十二”，请改为阿拉伯数字 12 后重新报送。")
-_EXPLAIN = ("230421-09", "T3-1", "本年新收的 2 件申请当事人已撤回，未计入办理结果，已在报告正文中说明。")
-_ACCEPT = ("230421-09", "住建局已说明 2 件申请撤回未计入办理结果，经电话核实属实，予以接收。")
+# The office's review in the demo (the units' own words are made up, like the samples). Table errors
+# are returned to be corrected: counted, they would break the county tables, and the county report
+# could not be published. A cross-year difference the department explains — last year's report was
+# wrong and has been corrected — is accepted with the office's reason.
+_RETURNS = (
+    ("230421-03", "表二“行政规范性文件 / 现行有效件数”填了汉字“十二”，请改为阿拉伯数字 12 后重新报送。"),
+    ("230421-09", "表三“本年新收 / 自然人”填为 18 件，正文写的是 16 件，“自然人”“总计”两列一+二=三+四 都相差 2 件。"
+                  "请核对改正后重新报送。"),
+)
+_EXPLAIN = ("230421-12", "T3-4", "去年年报结转数有误，已于 2 月更正：2020 年 12 月 30 日收到的 1 件申请 "
+                                 "2021 年 1 月 8 日才答复，2020 年度报告误计为当年办结，结转下年度应为 1 件。")
+_ACCEPT = ("230421-12", "已核对市场监管局 2021 年 2 月更正后重新发布的 2020 年度报告，结转下年度为 1 件，"
+                        "与本年上年结转一致，予以接收。")
 
 
 def _review(console: Console, comp, store) -> None:
-    """Return one report, record a department's explanation and accept that report with a reason."""
+    """Return the reports with table errors; record a department's explanation of a cross-year
+    finding and accept that report with the office's reason."""
     from nianbao.county import review
 
     states = {s.entry.code: s for s in comp.statuses}
-    st = states[_RETURN[0]]
-    review.return_(store, st, _RETURN[1], "demo:县政府办公室")
-    console.print(f"  退回 {st.entry.name}：{_RETURN[1]}")
+    for code, note in _RETURNS:
+        st = states[code]
+        review.return_(store, st, note, "demo:县政府办公室")
+        console.print(f"  退回 {st.entry.name}：{note}")
     st = states[_EXPLAIN[0]]
-    found = next(f for f in st.findings if f.rule == _EXPLAIN[1])
-    review.explain(store, st, found, _EXPLAIN[2], f"demo:{st.entry.name}")
+    explained = [f for f in st.findings if f.rule == _EXPLAIN[1]]
+    for found in explained:  # one explanation per finding: the 自然人 column and the 总计
+        review.explain(store, st, found, _EXPLAIN[2], f"demo:{st.entry.name}")
+    console.print(f"  {st.entry.name}对 {len(explained)} 处{_EXPLAIN[1]}（本年上年结转与 2020 年度报告的结转下年度"
+                  f"不一致）的说明：{_EXPLAIN[2]}")
     review.accept(store, st, _ACCEPT[1], "demo:县政府办公室")
-    console.print(f"  {st.entry.name}说明：{_EXPLAIN[2]}")
     console.print(f"  附说明接收 {st.entry.name}（{st.count('error')} 处错误）：{_ACCEPT[1]}")
     console.print(f"  审核记录 → {markup(str(store.root / 'events.jsonl'))}")
