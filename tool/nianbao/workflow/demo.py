@@ -109,6 +109,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     from nianbao.check.annotate import annotate
     from nianbao.check.run import check_file
     from nianbao.check.terminal import print_result, print_total
+    from nianbao.county.previous import load_previous
     from nianbao.county.roster import load_roster
     from nianbao.county.store import Store, collect
     from nianbao.format.spec import format_for_year
@@ -151,13 +152,14 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
                   f"新收 {stored} 份（内容重复的只收一次）")
     console.print(f"  收件库 → {markup(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
 
-    _step(console, 3, "校验本年度收件箱中的每个文件")
-    results = [check_file(p, expect_year=YEAR) for p in inbox_files]
+    _step(console, 3, "校验本年度收件箱中的每个文件（与各单位 2020 年度报告做跨年度核对，与汇总时相同）")
+    last = load_previous(store_prev.root, YEAR - 1, roster=roster)
+    results = [_check_against(p, last) for p in inbox_files]
     for result in results:
         print_result(console, result, show_info=False)
     print_total(console, results)
 
-    _step(console, 4, "为有问题的文件生成带批注的副本，退回给单位修改")
+    _step(console, 4, "为有问题的文件生成带批注的副本，发给单位改正或说明")
     ann_dir = out / "3-批注退回"
     ann_dir.mkdir(exist_ok=True)
     annotated = [annotate(Path(r.file), r, ann_dir) for r in results
@@ -208,10 +210,26 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
                   f"未报送 {counts['missing']}。")
     console.print(f"  汇总表与报送情况：{markup(str(written['summary.xlsx']))}")
     console.print(f"  汇总数据：{markup(str(written['summary.json']))}")
-    console.print(f"  批注退回：{markup(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
+    console.print(f"  带批注的副本：{markup(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
                   f"（nianbao remind）")
     console.print(f"  年度报告：{markup(str(rep_dir))}，全县汇总报告在 {markup(str(sum_dir))}")
     return 0
+
+
+def _check_against(path: Path, last):
+    """A file's check as compile judges it (county/state.py rule 1): with the cross-year rules against
+    its agency's report of last year, so a department sees last year's figure when it sends the file."""
+    from nianbao.check.run import check_file
+    from nianbao.county.state import cross_year
+    from nianbao.format.figures import Figures
+
+    result = check_file(path, expect_year=YEAR)
+    if result.document is not None and result.year == YEAR:  # last year's template: its year is the finding
+        agency = result.agency or {}
+        for found in cross_year(Figures.of(result.document), last, agency.get("code"), agency.get("name")):
+            if found.severity != "info":  # Y-1 and the like: compile's, not the clerk's
+                result.add(found)
+    return result
 
 
 # The office's review in the demo (the units' own words are made up, like the samples). Table errors
@@ -243,8 +261,8 @@ def _review(console: Console, comp, store) -> None:
     explained = [f for f in st.findings if f.rule == _EXPLAIN[1]]
     for found in explained:  # one explanation per finding: the 自然人 column and the 总计
         review.explain(store, st, found, _EXPLAIN[2], f"demo:{st.entry.name}")
-    console.print(f"  {st.entry.name}对 {len(explained)} 处{_EXPLAIN[1]}（本年上年结转与 2020 年度报告的结转下年度"
-                  f"不一致）的说明：{_EXPLAIN[2]}")
+    console.print(f"  {st.entry.name}说明 {len(explained)} 处 {_EXPLAIN[1]}（本年“上年结转”与 2020 年度报告的"
+                  f"“结转下年度”不一致）：{_EXPLAIN[2]}")
     review.accept(store, st, _ACCEPT[1], "demo:县政府办公室")
     console.print(f"  附说明接收 {st.entry.name}（{st.count('error')} 处错误）：{_ACCEPT[1]}")
     console.print(f"  审核记录 → {markup(str(store.root / 'events.jsonl'))}")
