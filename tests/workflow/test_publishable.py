@@ -119,8 +119,7 @@ def test_an_accepted_t3_1_report_keeps_the_county_report_a_draft_that_names_it(c
     assert code == 0  # nothing left to chase: a draft is not a unit to remind
     assert "可以发布" not in said
     assert f"汇总年报是草稿，每页标注“{COUNTY_ERRORS_MARK}”，不得发布" in said
-    assert "全县汇总表不满足2项校验规则" in said
-    assert "T3-1「表三依申请公开」D6" in said
+    assert "全县汇总表有2处不满足校验规则（T3-1：「表三依申请公开」D6、J6）" in said
     assert "计入了有错误的报告：测试县第2局（已接收（附说明）；接收理由：单位说明已核实）" in said
     assert "nianbaoreviewreturnA2--note修改意见" in said  # what to do, with the command
     marks = _marks(county)
@@ -136,6 +135,8 @@ def test_an_accepted_t3_1_report_keeps_the_county_report_a_draft_that_names_it(c
     # `render` of that summary refuses it too: the same verdict
     assert main(["render", str(county["out"] / "summary.json"), "-o", str(county["out"] / "again.md")]) == 1
     assert not (county["out"] / "again.md").exists()
+    assert main(["render", str(county["out"] / "summary.json"), "-o", str(county["out"] / "again.md"), "--force"]) == 1
+    assert COUNTY_ERRORS_MARK in (county["out"] / "again.md").read_text(encoding="utf-8")  # and says why
     capsys.readouterr()
     # Returned instead, as a careful office would: not counted, and the county report is publishable.
     assert main(["review", "return", "A2", "--note", "一+二=三+四 不成立，请改正后重新报送", *_state(county)]) == 0
@@ -253,3 +254,19 @@ def test_what_render_calls_publishable_passes_audit_and_what_audit_flags_is_a_dr
     flagged = [f for f in result.findings if f.severity == "error"]
     assert bool(flagged) == broken, [f.message for f in result.findings]
     assert header.startswith(COUNTY_ERRORS_MARK) == broken
+
+
+def test_the_draft_names_only_the_reports_that_break_the_county_tables(county, capsys):
+    """A2 (T3-1) and A3 (T3-4, explained) both accepted with errors: only A2's errors break the county's own
+    tables, so only A2 is named on the pages; A3's cross-year difference is shown and does not block."""
+    prev = ("--previous", str(county["last"]))
+    for code, why in (("A2", "单位说明已核实"), ("A3", REASON)):
+        assert main(["review", "accept", code, "--reason", why, *_state(county, *prev)]) == 0
+    capsys.readouterr()
+    _, said = _compile(county, capsys, *prev)
+    assert f"汇总年报是草稿，每页标注“{COUNTY_ERRORS_MARK}”" in said
+    assert "计入了有错误的报告：测试县第2局（" in said
+    assert "注意（跨年度）" in said
+    mark = _marks(county)["docx"]
+    assert "测试县第2局，附说明接收" in mark
+    assert "测试县第3局" not in mark

@@ -29,7 +29,8 @@ def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft:
     """Write the report document `doc` (of format `fmt`) as `to` (docx | html | md) to `path`.
 
     draft marks every page as 草稿（未通过校验）: use it when rendering a report that has
-    error findings (the CLI only does so with --force). title_template may use {agency}
+    error findings (the CLI only does so with --force); where draft_reason() knows why, the
+    pages say that instead. title_template may use {agency}
     and {year}; a bad template raises TitleTemplateError. draft_mark / draft_note say why
     a draft is one when it is not for errors (e.g. 草稿（内容待补充）). A report that
     report_text.draft_reason() refuses is always drawn as such a draft, with its reason: tables
@@ -42,8 +43,8 @@ def render_document(doc: dict, fmt: Format, to: str, path: str | Path, *, draft:
     """
     if to not in FORMATS:
         raise ValueError(f"unknown output form {to!r}; expected one of {FORMATS}")
-    reason = None if draft else draft_reason(doc, fmt)
-    if reason is not None:
+    reason = None if draft_mark else draft_reason(doc, fmt)  # a caller's own mark stands (compile's)
+    if reason is not None:  # a draft asked for (render --force) says why, as every other draft does
         draft, draft_mark, draft_note = True, reason.mark, reason.note
     if draft and "consolidated" in doc:
         doc = with_missing_marked(doc, fmt)

@@ -149,10 +149,10 @@ def draft_reason(doc: dict, fmt: Format, *, missing: Sequence[str] = (), causes:
         rules = "、".join(dict.fromkeys(f.rule for f in errors))
         if county:
             named = "、".join(causes[:5]) + (f"等 {len(causes)} 个单位" if len(causes) > 5 else "")
-            why = (f"因为计入了有错误的报告（{named}）。请退回这些报告，待单位改正后重新报送再汇总，或请单位改正后"
-                   "重新报送。") if causes else "请核对计入汇总的各单位报告。"
+            why = (f"因计入了有错误的报告（{named}），请退回、待单位改正后重新汇总。" if causes
+                   else "请核对计入汇总的各单位报告。")
             reasons.append(DraftReason("errors", COUNTY_ERRORS_MARK,
-                                       f"全县汇总表不满足 {len(errors)} 项校验规则（{rules}），{why}", errors))
+                                       f"全县汇总表有 {len(errors)} 处不满足校验规则（{rules}），{why}", errors))
         else:
             reasons.append(DraftReason("errors", DRAFT_MARK,
                                        f"报告的表格有 {len(errors)} 处错误（{rules}），请改正后重新生成。", errors))

@@ -155,8 +155,10 @@ def write_outputs(comp: Compilation, out_dir: Path, render: bool = True,
 def judge_county_report(comp: Compilation, text: CountyText) -> Draft | None:
     """Whether the county report with these words may be published (report_text.draft_reason, the one
     place that decides it), kept on `text`; the counted reports with errors are named as the cause."""
+    cross = cross_year_ids(comp.fmt)
+    in_year = [f for f in comp.county_findings if f.severity == "error" and f.rule not in cross]
     text.draft = draft_reason(comp.county, comp.fmt, missing=text.missing,
-                              causes=[_counted_label(s) for s in counted_with_errors(comp)])
+                              causes=[_counted_label(s) for s in counted_with_errors(comp, in_year)])
     text.judged = True
     said = text.draft.of("contradictions") if text.draft else None
     text.contradictions = list(said.findings) if said else []
@@ -174,8 +176,8 @@ def counted_with_errors(comp: Compilation, findings: list[Finding] | None = None
 
 
 def _counted_label(s: AgencyState) -> str:
-    how = s.review_label if s.review == "accepted_errors" else "按 --include-errors 计入"
-    return f"{s.entry.name}，{how}"
+    """萝北县住房和城乡建设局，附说明接收 — as the draft's note on every page names it."""
+    return f"{s.entry.name}，{'附说明接收' if s.review == 'accepted_errors' else '按 --include-errors 计入'}"
 
 
 def gather_county_text(comp: Compilation, opts: CompileOptions) -> tuple[CountyText, list[str]]:
@@ -254,7 +256,7 @@ def _print_county_findings(console: Console, comp: Compilation) -> None:
     in_year = [f for f in comp.county_findings if f.severity == "error" and f.rule not in cross]
     if in_year:
         names = "、".join(s.entry.name for s in counted_with_errors(comp, in_year))
-        console.print(f"  [yellow]注意[/yellow]：全县汇总表不满足 {len(in_year)} 项校验规则"
+        console.print(f"  [yellow]注意[/yellow]：全县汇总表有 {len(in_year)} 处不满足校验规则"
                       f"（{markup('、'.join(dict.fromkeys(f.rule for f in in_year)))}），因为计入了有错误的报告："
                       f"{markup(names)}。这样的汇总年报不能发布（见下），详见 summary.xlsx“问题清单”。")
     groups: dict[tuple, list[Finding]] = {}  # one line per rule and the counted reports behind it
@@ -325,8 +327,12 @@ def print_county_text(console: Console, comp: Compilation, text: CountyText, not
 
 def _print_errors(console: Console, comp: Compilation, text: CountyText, reason: DraftReason) -> None:
     """The county tables break a rule: which counted reports carry the errors, and how to get them out."""
-    places = "、".join(dict.fromkeys(f"{f.rule} {f.where}" for f in reason.findings))
-    console.print(f"  [red]✗[/red] 全县汇总表不满足 {len(reason.findings)} 项校验规则：{markup(places)}。")
+    by_rule: dict[str, list[str]] = {}
+    for f in reason.findings:
+        by_rule.setdefault(f.rule, []).append(f.where)
+    places = "；".join(f"{rule}：{'、'.join(_short_places(where))}" if any(where) else rule
+                      for rule, where in by_rule.items())
+    console.print(f"  [red]✗[/red] 全县汇总表有 {len(reason.findings)} 处不满足校验规则（{markup(places)}）。")
     behind = counted_with_errors(comp, list(reason.findings))
     accepted = [s for s in behind if s.review == "accepted_errors"]
     forced = [s for s in behind if s.review != "accepted_errors"]
@@ -340,6 +346,16 @@ def _print_errors(console: Console, comp: Compilation, text: CountyText, reason:
     if forced:
         console.print(f"    {markup('、'.join(s.entry.name for s in forced))} 是按 --include-errors 计入的："
                       "去掉该选项重新汇总即不计入；或请单位改正后重新报送。")
+
+
+def _short_places(where: list[str]) -> list[str]:
+    """「表三 依申请公开」D6, 「表三 依申请公开」J6 -> 「表三 依申请公开」D6, J6: each sheet named once."""
+    out, sheet = [], None
+    for place in dict.fromkeys(w for w in where if w):
+        name, _, cell = place.rpartition("」")
+        out.append(cell if name and name == sheet else place)
+        sheet = name or sheet
+    return out
 
 
 def _own(s: AgencyState, reason: DraftReason) -> Finding:
