@@ -4,6 +4,10 @@ back through import to exactly the compiled figures — as Word, as a web page a
 The demo takes 一、五、六 from the 县政府办公室's own report, whose 总体情况 states the office's own
 figures (7 applications) under county tables of 98: compile flags it, keeps that report a draft and
 writes a suggestion; the demo compiles again with the suggestion, as the office would after reading it.
+
+Its review is an office's: reports with table errors are returned (counted, they would break the county
+tables), and 市场监管局's cross-year difference, explained (last year's report was wrong and has been
+corrected), is accepted with a reason; the county's own T3-4 against last year is shown, not blocking.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from nianbao.format.drafting import draft
 from nianbao.format.spec import all_formats
 from nianbao.published.audit import audit_paths
 from nianbao.published.importer import import_file
-from nianbao.render.report_text import CONTRADICTION_MARK
+from nianbao.render.report_text import CONTRADICTION_MARK, draft_reason
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +46,32 @@ def test_the_demo_flags_the_offices_figures_then_publishes_the_reviewed_text(dem
     assert f"本年度共新收政府信息公开申请{county['tables']['requests.received.total']}件" in suggestion
     assert county["sections"]["overview"] == suggestion.split("五、")[0].split("\n", 1)[1].strip()
     assert CONTRADICTION_MARK not in _report(folder, "md").read_text(encoding="utf-8")
+
+
+def test_the_demo_returns_table_errors_and_accepts_an_explained_cross_year_difference(demo):
+    folder, county = demo
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    agencies = {a["code"]: a for a in summary["agencies"]}
+    for code in ("230421-03", "230421-09"):  # 教育局 “十二”, 住建局 T3-1: returned, not counted, chased
+        a = agencies[code]
+        assert (a["review"], a["included"], a["due"]) == ("returned", False, True)
+        assert a["decision"]["note"]
+    market = agencies["230421-12"]  # 市场监管局: last year's 结转下年度 was wrong, corrected in February
+    assert (market["status"], market["review"], market["included"], market["due"]) == (
+        "error", "accepted_errors", True, False)
+    own = [f for f in summary["findings"] if f["agency_code"] == "230421-12"]
+    assert [f["rule"] for f in own] == ["T3-4", "T3-4"]
+    assert all(f["explanation"]["text"].startswith("去年年报结转数有误，已于 2 月更正") for f in own)
+    assert not any(a["status"] == "error" and a["included"] for a in summary["agencies"] if a["code"] != "230421-12")
+    fmt = all_formats()[county["format"]]
+    assert draft_reason(county, fmt) is None  # the one verdict: publishable
+    assert [f["rule"] for f in summary["county_findings"] if f["severity"] == "error"] == ["T3-4", "T3-4"]
+    for f in summary["county_findings"]:  # the county's 上年结转 against 2020's: 市场监管局's, explained and accepted
+        if f["rule"] == "T3-4":
+            (cause,) = f["causes"]
+            assert (cause["agency_code"], cause["review"]) == ("230421-12", "accepted_errors")
+            assert cause["explanation"] == own[0]["explanation"]["text"]
+            assert cause["reason"] == market["decision"]["note"]
 
 
 def test_the_county_report_passes_nianbaos_own_audit_and_imports_back_exactly(demo):

@@ -62,6 +62,18 @@ class Compilation:
     def counts(self) -> dict[str, int]:
         return {k: sum(s.status == k for s in self.statuses) for k in STATUS_LABELS}
 
+    def causes(self, f: Finding) -> list[tuple[AgencyState, Finding]]:
+        """The counted reports behind a county finding (error or warning), each with its own finding:
+        those breaking the same rule at the same cell, else the same rule anywhere. Every rule is
+        linear, so a county total breaks a rule only where some counted report breaks it."""
+        if f.severity not in ("error", "warning"):
+            return []
+        for same in (lambda g: g.rule == f.rule and g.key == f.key, lambda g: g.rule == f.rule):
+            found = [(s, next(g for g in s.findings if same(g))) for s in self.included if any(map(same, s.findings))]
+            if found:
+                return found
+        return []
+
 
 def consolidate(
     fmt: Format,

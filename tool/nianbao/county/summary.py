@@ -64,6 +64,19 @@ def _findings(comp: Compilation) -> Iterator[dict]:
                            explanation={"text": said.note, "actor": said.actor, "at": said.at} if said else None)
 
 
+def _county_finding(comp: Compilation, f: Finding) -> dict:
+    """A finding of the county tables, with the counted reports behind it: each one's review, the
+    department's explanation of its own finding and the office's reason (Compilation.causes)."""
+    causes = []
+    for s, own in comp.causes(f):
+        said = s.explanation(own)
+        causes.append({"agency_code": s.entry.code, "agency_name": s.entry.name, "review": s.review or None,
+                       "review_label": s.review_label or None, "finding_key": finding_key(own),
+                       "explanation": said.note if said else None,
+                       "reason": s.decision.note if s.decision is not None and s.decision.note else None})
+    return {**f.to_dict(), "causes": causes}
+
+
 def summary_data(comp: Compilation) -> dict:
     """summary.json's content. The two lists that grow with the roster (agencies, findings) are
     generators, so that each item exists only while it is written."""
@@ -84,7 +97,7 @@ def summary_data(comp: Compilation) -> dict:
         "rejected": [_sub(s) for s in comp.rejected],  # failed the issuer's signature check, never counted
         "unusable": [_sub(s) for s in comp.unusable],  # a roster agency's, but another year/format/agency's
         "findings": _findings(comp),
-        "county_findings": [f.to_dict() for f in comp.county_findings],
+        "county_findings": [_county_finding(comp, f) for f in comp.county_findings],
         "bugs": [f.to_dict() for f in comp.bugs],
     }
 

@@ -5,16 +5,19 @@ paragraph, the six sections in order (narrative paragraphs, or for 二、三、�
 in words drafted from the tables — format/statements.py — and the statutory table with its
 official merged layout and formatted values), the signature, and for a county summary the
 list of member units. The writers only draw a view, so the three forms always say the same
-thing. draft_reason() says why a report must not be published as it is.
+thing. draft_reason() says why a report must not be published as it is: the one place that
+decides it, for `render`, `compile` and everything that draws a report.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from nianbao.findings import Finding
 from nianbao.format.document import AGENCY_LEVELS, as_decimal
 from nianbao.format.drafting import draft_section
 from nianbao.format.layout import Grid, GridCell, layout
@@ -24,10 +27,9 @@ DEFAULT_TITLE = "{agency}{year}年政府信息公开工作年度报告"
 DRAFT_MARK = "草稿（未通过校验）"
 DRAFT_NOTE = "本报告存在未通过校验的错误，仅供核对，不得作为正式年度报告发布。"
 INCOMPLETE_MARK = "草稿（内容待补充）"  # a county report still lacking its own narrative
-INCOMPLETE_NOTE = "本报告缺少：{missing}。补齐后重新运行 nianbao compile 即可生成可发布的报告；本稿不得发布。"
 CONTRADICTION_MARK = "草稿（正文与表格不一致）"  # its words state figures its tables contradict
-CONTRADICTION_NOTE = ("本报告正文有 {count} 处所述数字与表格不一致（{where}），仅供核对，不得发布。"
-                      "请改正正文或表格，或改用按表格生成的表述后重新生成。")
+COUNTY_ERRORS_MARK = "草稿（汇总表未通过校验）"  # the county tables break a rule: reports with errors were counted
+DRAFT_LEAD = "本稿仅供核对，不得发布。"  # every draft_reason() note opens with it, then says why and what to do
 MISSING_TEXT = "【待补充：{heading}】"  # in a draft only, where a section's text is missing
 APPENDIX_HEADING = "附件：汇总单位名单"
 MEMBER_COLUMNS = ("序号", "单位名称", "单位代码", "层级")
@@ -93,21 +95,78 @@ def missing_narrative(doc: dict, fmt: Format) -> list[str]:
     return [s.heading for s in fmt.text_sections() if not paragraphs(texts.get(s.key))]
 
 
-def draft_reason(doc: dict, fmt: Format) -> tuple[str, str] | None:
-    """Why a report cannot be published as it is — (the mark on every page, the note) — or None.
+@dataclass(frozen=True)
+class DraftReason:
+    """One reason a report must not be published: its kind, the mark it puts on every page, and one
+    sentence saying what is wrong and what to do."""
 
-    A county report without its own words (一、五、六); any report whose words state a figure its
-    tables contradict (what `nianbao audit` of the published report would flag, rule X1/T4-3)."""
-    from nianbao.check.narrative import check_narrative
+    kind: str  # errors | incomplete | contradictions
+    mark: str
+    text: str
+    findings: tuple[Finding, ...] = ()
 
-    missing = missing_narrative(doc, fmt) if "consolidated" in doc else []
-    if missing:
-        return INCOMPLETE_MARK, INCOMPLETE_NOTE.format(missing="；".join(missing))
-    found = check_narrative(fmt, doc)
-    if found:
-        where = "、".join(dict.fromkeys(f.row_label for f in found if f.row_label))
-        return CONTRADICTION_MARK, CONTRADICTION_NOTE.format(count=len(found), where=where)
-    return None
+
+@dataclass(frozen=True)
+class Draft:
+    """Why a report must not be published as it is: every reason, the first one marking the pages."""
+
+    reasons: tuple[DraftReason, ...]
+
+    @property
+    def mark(self) -> str:
+        return self.reasons[0].mark
+
+    @property
+    def note(self) -> str:
+        return DRAFT_LEAD + "".join(r.text for r in self.reasons)
+
+    def of(self, kind: str) -> DraftReason | None:
+        return next((r for r in self.reasons if r.kind == kind), None)
+
+
+def draft_reason(doc: dict, fmt: Format, *, missing: Sequence[str] = (), causes: Sequence[str] = (),
+                 findings: Sequence[Finding] | None = None) -> Draft | None:
+    """Why a report cannot be published as it is, or None: what `nianbao audit` of the published report
+    alone would flag, and what a county report lacks. The one place that decides “publishable”.
+
+    - errors: its tables break a rule (a county's, when reports with errors were counted — accepted
+      with a reason, or --include-errors; `causes` names them for the note);
+    - incomplete: a county report without its own words (一、五、六), or `missing` (e.g. its name);
+    - contradictions: its words state a figure its tables contradict (X1/T4-3).
+    Warnings on the tables do not block (the office confirms them, as `render` asks); nor do the
+    cross-year rules, which need last year's report and which an audit of this report alone never sees.
+    findings: the report's check findings when the caller has them (default: checked here).
+    """
+    from nianbao.check.narrative import narrative_rules
+    from nianbao.check.run import check_document
+
+    county = "consolidated" in doc
+    if findings is None:
+        findings = check_document(doc, kind="summary" if county else "department").findings
+    reasons = []
+    errors = tuple(f for f in findings if f.severity == "error")
+    if errors:
+        rules = "、".join(dict.fromkeys(f.rule for f in errors))
+        if county:
+            named = "、".join(causes[:5]) + (f"等 {len(causes)} 个单位" if len(causes) > 5 else "")
+            why = (f"因计入了有错误的报告（{named}），请退回、待单位改正后重新汇总。" if causes
+                   else "请核对计入汇总的各单位报告。")
+            reasons.append(DraftReason("errors", COUNTY_ERRORS_MARK,
+                                       f"全县汇总表有 {len(errors)} 处不满足校验规则（{rules}），{why}", errors))
+        else:
+            reasons.append(DraftReason("errors", DRAFT_MARK,
+                                       f"报告的表格有 {len(errors)} 处错误（{rules}），请改正后重新生成。", errors))
+    lacking = list(dict.fromkeys([*missing, *(missing_narrative(doc, fmt) if county else [])]))
+    if lacking:
+        reasons.append(DraftReason("incomplete", INCOMPLETE_MARK,
+                                   f"缺少：{'；'.join(lacking)}。补齐后重新运行 nianbao compile。"))
+    said = tuple(f for f in findings if f.rule in narrative_rules(fmt))
+    if said:
+        where = "、".join(dict.fromkeys(f.row_label for f in said if f.row_label))
+        reasons.append(DraftReason("contradictions", CONTRADICTION_MARK,
+                                   f"正文有 {len(said)} 处所述数字与表格不一致（{where}），请改正正文或表格，"
+                                   "或改用按表格生成的表述后重新生成。", said))
+    return Draft(tuple(reasons)) if reasons else None
 
 
 def with_missing_marked(doc: dict, fmt: Format) -> dict:

@@ -416,7 +416,7 @@ def _issues_sheet(ws, fmts, comp: Compilation) -> None:
     title = f"{comp.agency['name']} {comp.year} 年度问题清单（各单位报告中发现的全部问题）"
     ws.write_string(0, 0, title, fmts(bold=True))
     rows = [_agency_issue_row(s, f) for s in comp.statuses for f in s.findings]
-    rows += [_issue_row(comp.agency.get("code", ""), comp.agency["name"], "（汇总）", f) for f in comp.county_findings]
+    rows += [_county_issue_row(comp, f) for f in comp.county_findings]
     last_col = len(ISSUE_COLUMNS) - 1
     if not rows:
         ws.write_string(2, 0, "未发现问题。")
@@ -442,6 +442,18 @@ def _agency_issue_row(s, f) -> dict:
     reason = s.decision.note if s.decision else ""
     row["explained"] = said.note if said else ""
     row["review"] = f"{s.review_label}：{reason}" if reason and f.severity == "error" else ""
+    return row
+
+
+def _county_issue_row(comp: Compilation, f) -> dict:
+    """A finding of the county tables, with the explanations and the office's reasons of the counted
+    reports behind it (an accepted report's T3-4 carried into the county's 上年结转)."""
+    row = _issue_row(comp.agency.get("code", ""), comp.agency["name"], "（汇总）", f)
+    causes = comp.causes(f)
+    said = [(s, s.explanation(own)) for s, own in causes]
+    row["explained"] = "；".join(f"{s.entry.name}：{e.note}" for s, e in said if e is not None)
+    row["review"] = "；".join(f"{s.entry.name} {s.review_label}：{s.decision.note}" for s, _ in causes
+                             if s.decision is not None and s.decision.note)
     return row
 
 

@@ -109,6 +109,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
     from nianbao.check.annotate import annotate
     from nianbao.check.run import check_file
     from nianbao.check.terminal import print_result, print_total
+    from nianbao.county.previous import load_previous
     from nianbao.county.roster import load_roster
     from nianbao.county.store import Store, collect
     from nianbao.format.spec import format_for_year
@@ -151,13 +152,14 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
                   f"新收 {stored} 份（内容重复的只收一次）")
     console.print(f"  收件库 → {markup(str(out / '2-收件库'))}（每个文件按 SHA-256 保存，收件记录见 receipts.jsonl）")
 
-    _step(console, 3, "校验本年度收件箱中的每个文件")
-    results = [check_file(p, expect_year=YEAR) for p in inbox_files]
+    _step(console, 3, "校验本年度收件箱中的每个文件（与各单位 2020 年度报告做跨年度核对，与汇总时相同）")
+    last = load_previous(store_prev.root, YEAR - 1, roster=roster)
+    results = [_check_against(p, last) for p in inbox_files]
     for result in results:
         print_result(console, result, show_info=False)
     print_total(console, results)
 
-    _step(console, 4, "为有问题的文件生成带批注的副本，退回给单位修改")
+    _step(console, 4, "为有问题的文件生成带批注的副本，发给单位改正或说明")
     ann_dir = out / "3-批注退回"
     ann_dir.mkdir(exist_ok=True)
     annotated = [annotate(Path(r.file), r, ann_dir) for r in results
@@ -208,30 +210,59 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
                   f"未报送 {counts['missing']}。")
     console.print(f"  汇总表与报送情况：{markup(str(written['summary.xlsx']))}")
     console.print(f"  汇总数据：{markup(str(written['summary.json']))}")
-    console.print(f"  批注退回：{markup(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
+    console.print(f"  带批注的副本：{markup(str(ann_dir))}（{len(annotated)} 份）；需催报 {len(comp.due)} 个单位"
                   f"（nianbao remind）")
     console.print(f"  年度报告：{markup(str(rep_dir))}，全县汇总报告在 {markup(str(sum_dir))}")
     return 0
 
 
-# The office's review in the demo (the units' own words are made up, like the samples).
-_RETURN = ("230421-03", "表二“行政规范性文件 / 现行有效件数”填了汉字“十二”，请改为阿拉伯数字 12 后重新报送。")
-_EXPLAIN = ("230421-09", "T3-1", "本年新收的 2 件申请当事人已撤回，未计入办理结果，已在报告正文中说明。")
-_ACCEPT = ("230421-09", "住建局已说明 2 件申请撤回未计入办理结果，经电话核实属实，予以接收。")
+def _check_against(path: Path, last):
+    """A file's check as compile judges it (county/state.py rule 1): with the cross-year rules against
+    its agency's report of last year, so a department sees last year's figure when it sends the file."""
+    from nianbao.check.run import check_file
+    from nianbao.county.state import cross_year
+    from nianbao.format.figures import Figures
+
+    result = check_file(path, expect_year=YEAR)
+    if result.document is not None and result.year == YEAR:  # last year's template: its year is the finding
+        agency = result.agency or {}
+        for found in cross_year(Figures.of(result.document), last, agency.get("code"), agency.get("name")):
+            if found.severity != "info":  # Y-1 and the like: compile's, not the clerk's
+                result.add(found)
+    return result
+
+
+# The office's review in the demo (the units' own words are made up, like the samples). Table errors
+# are returned to be corrected: counted, they would break the county tables, and the county report
+# could not be published. A cross-year difference the department explains — last year's report was
+# wrong and has been corrected — is accepted with the office's reason.
+_RETURNS = (
+    ("230421-03", "表二“行政规范性文件 / 现行有效件数”填了汉字“十二”，请改为阿拉伯数字 12 后重新报送。"),
+    ("230421-09", "表三“本年新收 / 自然人”填为 18 件，正文写的是 16 件，“自然人”“总计”两列一+二=三+四 都相差 2 件。"
+                  "请核对改正后重新报送。"),
+)
+_EXPLAIN = ("230421-12", "T3-4", "去年年报结转数有误，已于 2 月更正：2020 年 12 月 30 日收到的 1 件申请 "
+                                 "2021 年 1 月 8 日才答复，2020 年度报告误计为当年办结，结转下年度应为 1 件。")
+_ACCEPT = ("230421-12", "已核对市场监管局 2021 年 2 月更正后重新发布的 2020 年度报告，结转下年度为 1 件，"
+                        "与本年上年结转一致，予以接收。")
 
 
 def _review(console: Console, comp, store) -> None:
-    """Return one report, record a department's explanation and accept that report with a reason."""
+    """Return the reports with table errors; record a department's explanation of a cross-year
+    finding and accept that report with the office's reason."""
     from nianbao.county import review
 
     states = {s.entry.code: s for s in comp.statuses}
-    st = states[_RETURN[0]]
-    review.return_(store, st, _RETURN[1], "demo:县政府办公室")
-    console.print(f"  退回 {st.entry.name}：{_RETURN[1]}")
+    for code, note in _RETURNS:
+        st = states[code]
+        review.return_(store, st, note, "demo:县政府办公室")
+        console.print(f"  退回 {st.entry.name}：{note}")
     st = states[_EXPLAIN[0]]
-    found = next(f for f in st.findings if f.rule == _EXPLAIN[1])
-    review.explain(store, st, found, _EXPLAIN[2], f"demo:{st.entry.name}")
+    explained = [f for f in st.findings if f.rule == _EXPLAIN[1]]
+    for found in explained:  # one explanation per finding: the 自然人 column and the 总计
+        review.explain(store, st, found, _EXPLAIN[2], f"demo:{st.entry.name}")
+    console.print(f"  {st.entry.name}说明 {len(explained)} 处 {_EXPLAIN[1]}（本年“上年结转”与 2020 年度报告的"
+                  f"“结转下年度”不一致）：{_EXPLAIN[2]}")
     review.accept(store, st, _ACCEPT[1], "demo:县政府办公室")
-    console.print(f"  {st.entry.name}说明：{_EXPLAIN[2]}")
     console.print(f"  附说明接收 {st.entry.name}（{st.count('error')} 处错误）：{_ACCEPT[1]}")
     console.print(f"  审核记录 → {markup(str(store.root / 'events.jsonl'))}")

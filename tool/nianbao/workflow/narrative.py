@@ -32,6 +32,7 @@ from nianbao.check.narrative import contradictions, fix, flatten
 from nianbao.county.consolidate import Compilation
 from nianbao.findings import Finding
 from nianbao.format.spec import Format
+from nianbao.render.report_text import Draft
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a narrative of a few thousand characters; 2 MB is far beyond any real one
 MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -47,13 +48,17 @@ class NarrativeError(Exception):
 
 @dataclass
 class CountyText:
-    """What the county report says in its own words, where each part came from, and what is missing."""
+    """What the county report says in its own words, where each part came from, and what is missing;
+    once compile has judged the report it carries (render/report_text.draft_reason, the one place that
+    decides it), whether it is publishable and why not."""
 
     sections: dict[str, str] = field(default_factory=dict)  # text section key -> text
     sources: dict[str, str] = field(default_factory=dict)  # text section key -> where it came from
     date: str = ""
     missing: list[str] = field(default_factory=list)  # Chinese, e.g. “一、总体情况”
     contradictions: list[Finding] = field(default_factory=list)  # its sentences the county tables contradict
+    draft: Draft | None = None  # why the county report is a draft (set when judged)
+    judged: bool = False  # draft_reason has been asked about the report these words are in
 
     @property
     def complete(self) -> bool:
@@ -61,7 +66,8 @@ class CountyText:
 
     @property
     def publishable(self) -> bool:
-        return not self.missing and not self.contradictions
+        """Only a judged report is ever publishable: nothing that audit of it would flag, nothing missing."""
+        return self.judged and self.draft is None
 
 
 def chinese_date(text: str | None, today: dt.date | None = None) -> str:
