@@ -23,6 +23,7 @@ from nianbao.format.spec import all_formats
 from nianbao.published.audit import audit_paths
 from nianbao.published.importer import import_file
 from nianbao.render.report_text import CONTRADICTION_MARK, draft_reason
+from nianbao.workflow.demo import CONTACT
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,12 @@ def test_the_county_report_as_libreoffices_pdf_passes_audit_and_imports_back(dem
     (result,) = audit_paths([pdf])
     assert [f for f in result.findings if f.severity != "info"] == [], [f.message for f in result.findings]
     assert import_file(pdf).document["tables"] == county["tables"]
+
+
+def test_the_published_county_report_closes_its_opening_with_the_public_contact(demo):
+    """The demo's last compile (the reviewed text) keeps --contact: a published report names where to ask."""
+    folder, _ = demo
+    for suffix in ("md", "html"):
+        text = _report(folder, suffix).read_text(encoding="utf-8")
+        for value in CONTACT.values():
+            assert value in text, (suffix, value)

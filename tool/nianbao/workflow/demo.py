@@ -186,7 +186,7 @@ def _run_steps(out: Path, console: Console, samples: Path, roster_path: Path, in
         console.print(f"  演示：县政府办公室核对“{markup(written['suggestion'].name)}”后，用 --narrative 重新汇总：")
         options.narrative = written["suggestion"]
         text, notes = gather_county_text(comp, options)
-        written = write_outputs(comp, sum_dir, text=text)
+        written = write_outputs(comp, sum_dir, text=text, contact=options.contact)
         print_county_text(console, comp, text, notes)
 
     _step(console, 7, "生成可公开的年度报告")
