@@ -25,6 +25,7 @@ from nianbao.format.spec import Format, Node, Table
 
 from .locate import Located, known_label_keys, row_label_keys
 from .model import CELL, RUN, TEXT, WORD, Item, Line
+from .prose import running_why
 from .settings import ImportSettings
 from .values import Pending, column_centres, header_units, label_variant, read_row
 
@@ -141,7 +142,7 @@ def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
             continue
         known = known_label_keys()
         residual = " ".join(i.text for i in label_items(line) if C.label_key(i.text) not in known)
-        why = C.sentence_why(residual)
+        why = C.sentence_why(residual) or running_why(lines, i)
         if why:
             out.matches.append((line.source, "", f"是句子（{why}），不当作表格行"))
             continue
@@ -360,9 +361,28 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         if ri not in done and (leftover or not _printed_blank(entry, lines, data_index, out)):
             _missing_row(fmt, entry, out)
     centres = column_centres(lines, {li: (ri, e) for li, (ri, e, _) in assigned.items()})
+    padded = _padded(lines, assigned)
     for li, (_, entry, _) in assigned.items():
-        read_row(fmt, entry, lines[li], centres, settings, out)
+        read_row(fmt, entry, lines[li], centres, settings, out, padded)
     header_units(fmt, table, lines, out)
+
+
+def _padded(lines: list[Line], assigned: dict) -> bool:
+    """A converter's pipe table that pads its rows with empty cells: some row prints every one of its
+    figures and then empty cells. In such a table a row's trailing empty cell is padding, not a cell
+    printed empty (shanghai-kw-2024: “| 四、结转… | 1 | 0 | 0 | 0 | 0 | 0 |  |” lost its 总计)."""
+    for li, (_, entry, _) in assigned.items():
+        line = lines[li]
+        if not line.row or line.source.startswith("表格"):
+            continue
+        cells = [i.text for i in line.items]
+        end = len(cells)
+        while end and not cells[end - 1].strip():
+            end -= 1
+        n = len(entry.keys)
+        if end < len(cells) and end >= n and all(C.number_like(t) for t in cells[end - n:end]):
+            return True
+    return False
 
 
 def _by_position(fmt, rows, data, pairs, lines, assigned, done) -> None:

@@ -17,6 +17,7 @@ form feed) are dropped. Every item's source is its line and character in the fil
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .cells import fold, page_number, sentence_why
 from .errors import ImportError_
@@ -69,14 +70,15 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
             in_header = False
         if _page_furniture(physical, ln - 1):
             continue
+        shown = visible(raw)
         if not doc.title and raw.strip() and not set(raw.strip()) <= set("=-— #"):
-            doc.title = _MD_MARK.sub("", raw).strip()[:120]
-        row = _table_row(raw, ln)
+            doc.title = shown.text.strip()[:120]
+        row = _table_row(shown, ln)
         if row is not None:
             if row.items:
                 doc.lines.append(row)
             continue
-        for line in _tokenise(_unmark(raw), ln, labels, headings):
+        for line in _tokenise(shown, ln, labels, headings):
             _append(doc, line)
     return doc
 
@@ -100,31 +102,69 @@ def _page_furniture(lines: list[str], i: int) -> bool:
     return page - 2 <= int(t) <= page + 1
 
 
-def _unmark(raw: str) -> str:
-    """Markdown heading, quote and list marks blanked out (same length: positions stay the file's)."""
+@dataclass(frozen=True)
+class Visible:
+    """A physical line as a markdown reader shows it, with each character's column in the file."""
+
+    text: str
+    cols: tuple[int, ...]  # text[k] is printed at column cols[k] (0-based) of the file's line
+    escaped: frozenset[int]  # positions of characters printed with a backslash (`\\|` is no cell boundary)
+
+    def at(self, k: int) -> int:
+        """The file's 1-based column of text position k."""
+        return (self.cols[k] if k < len(self.cols) else (self.cols[-1] + 1 if self.cols else 0)) + 1
+
+
+_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def visible(raw: str) -> Visible:
+    """A markdown backslash escape (`\\-5`, `1\\.`, `\\|`) is the character it escapes; bold marks `**`,
+    a lone emphasis `*` and a heading, quote or list mark at the line's start are not printed; a form feed
+    is a space. Crawler dumps and pdftotext output have none of these, so they read as before."""
     m = _MD_MARK.match(raw)
-    if m:
-        raw = " " * m.end() + raw[m.end():]
-    return raw.replace("**", "  ").replace("\f", " ")
+    i = m.end() if m else 0
+    chars: list[str] = []
+    cols: list[int] = []
+    escaped: set[int] = set()
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\" and i + 1 < len(raw) and raw[i + 1] in _ESCAPABLE:
+            escaped.add(len(chars))
+            chars.append(raw[i + 1])
+            cols.append(i + 1)
+            i += 2
+            continue
+        if ch == "*":
+            i += 1
+            continue
+        chars.append(" " if ch == "\f" else ch)
+        cols.append(i)
+        i += 1
+    return Visible("".join(chars), tuple(cols), frozenset(escaped))
 
 
-def _table_row(raw: str, ln: int) -> Line | None:
+def _table_row(line: Visible, ln: int) -> Line | None:
     """A pipe/markdown or tab-separated table row → a row of cells; a separator row → an empty Line;
     anything else → None."""
-    if not any(p in raw for p in _PIPES) and raw.count("\t") < 2:
+    raw = line.text
+    pipes = [k for k, ch in enumerate(raw) if ch in _PIPES and k not in line.escaped]
+    if not pipes and raw.count("\t") < 2:
         return None
     if _MD_SEPARATOR.fullmatch(raw):
         return Line((), f"第{ln}行", row=True)
-    folded = raw.replace("｜", "|")
-    sep = "|" if folded.count("|") >= 2 or folded.strip().startswith("|") else "\t"
-    if sep == "\t" and raw.count("\t") < 2:
+    if len(pipes) >= 2 or (pipes and raw[:pipes[0]].strip() == ""):
+        cuts = pipes
+    elif raw.count("\t") >= 2:
+        cuts = [k for k, ch in enumerate(raw) if ch == "\t"]
+    else:
         return None
     parts: list[tuple[int, str]] = []
     start = 0
-    for piece in folded.split(sep):
-        parts.append((start, piece))
-        start += len(piece) + 1
-    if sep == "|":  # the outer pipes: an empty piece before the first and after the last
+    for cut in [*cuts, len(raw)]:
+        parts.append((start, raw[start:cut]))
+        start = cut + 1
+    if pipes and cuts is pipes:  # the outer pipes: an empty piece before the first and after the last
         if parts and not parts[0][1].strip():
             parts = parts[1:]
         if parts and not parts[-1][1].strip():
@@ -134,8 +174,8 @@ def _table_row(raw: str, ln: int) -> Line | None:
     items = []
     for c, (at, piece) in enumerate(parts, 1):
         lead = len(piece) - len(piece.lstrip())
-        text = piece.strip().replace("**", "").replace("<br>", " ").replace("<br/>", " ")
-        items.append(Item(text, f"第{ln}行 第{at + lead + 1}字（第{c}格）", CELL))
+        text = piece.strip().replace("<br>", " ").replace("<br/>", " ")
+        items.append(Item(text, f"第{ln}行 第{line.at(at + lead)}字（第{c}格）", CELL))
     return Line(tuple(items), f"第{ln}行", row=True)
 
 
@@ -151,8 +191,9 @@ def _append(doc: RawDocument, line: Line) -> None:
     doc.lines.append(line)
 
 
-def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
+def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line]:
     """One physical line of the dump → lines of label text and runs (see the module docstring)."""
+    raw = shown.text
     folded = fold(raw)
     # “1、” as “1.” so numbered labels are found; same length, so positions stay valid
     folded = "".join("." if ch == "、" and i and folded[i - 1].isdigit() else ch for i, ch in enumerate(folded))
@@ -178,10 +219,10 @@ def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
                 continue
             sentence_before = plain < i and sentence_why(folded[plain:i])
             if raw[plain:i].strip():
-                items.append(Item(raw[plain:i], f"第{ln}行 第{plain + 1}字", TEXT))
+                items.append(Item(raw[plain:i], f"第{ln}行 第{shown.at(plain)}字", TEXT))
             if is_heading or is_row or sentence_before:
                 flush()  # a table's labels start a line of their own, apart from the sentence before them
-            items.append(Item(raw[i:i + len(match)], f"第{ln}行 第{i + 1}字", TEXT))
+            items.append(Item(raw[i:i + len(match)], f"第{ln}行 第{shown.at(i)}字", TEXT))
             if is_heading:
                 flush()
             i += len(match)
@@ -196,14 +237,14 @@ def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
                 i = j  # a figure inside a sentence (“共收到申请3条”): sentence text
                 continue
             if raw[plain:i].strip():
-                items.append(Item(raw[plain:i], f"第{ln}行 第{plain + 1}字", TEXT))
-            items.append(Item(raw[i:j], f"第{ln}行 第{i + 1}字", RUN))
+                items.append(Item(raw[plain:i], f"第{ln}行 第{shown.at(plain)}字", TEXT))
+            items.append(Item(raw[i:j], f"第{ln}行 第{shown.at(i)}字", RUN))
             flush()
             i = plain = j
             continue
         i += 1
     if plain < n and raw[plain:].strip():
-        items.append(Item(raw[plain:], f"第{ln}行 第{plain + 1}字", TEXT))
+        items.append(Item(raw[plain:], f"第{ln}行 第{shown.at(plain)}字", TEXT))
     flush()
     return out
 
