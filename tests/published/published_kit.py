@@ -26,8 +26,9 @@ def number_text(value) -> str:
 
 def text_report(doc: dict, style: str = "pipe", outer: bool = True, title: str | None = None) -> str:
     """A report as text in one of the layouts real copies take: style "pipe" (markdown tables,
-    `| 规章 | 0 | 0 | 0 |`, `|---|` separators, with or without the outer pipes) or "cells" (one cell
-    per line, as pdftotext without -layout prints a table)."""
+    `| 规章 | 0 | 0 | 0 |`, `|---|` separators, with or without the outer pipes), "cells" (one cell
+    per line, as pdftotext without -layout prints a table) or "cellpipes" (one cell per line closed
+    by a pipe, “253 |”, a line of pipes between rows: a search engine's stored page text)."""
     from nianbao.published.mapping import expected_rows
 
     fmt = all_formats()[doc["format"]]
@@ -36,6 +37,9 @@ def text_report(doc: dict, style: str = "pipe", outer: bool = True, title: str |
     def row(cells: list[str]) -> None:
         if style == "cells":
             out.extend(cells)
+        elif style == "cellpipes":
+            out.extend(f"{c} |" for c in cells)
+            out.append("|||")
         else:
             inner = " | ".join(cells)
             out.append(f"| {inner} |" if outer else inner)

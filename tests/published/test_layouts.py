@@ -30,7 +30,7 @@ def _import_text(tmp_path, text: str, name: str = "r.md"):
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
-@pytest.mark.parametrize(("style", "outer"), [("pipe", True), ("pipe", False), ("cells", True)])
+@pytest.mark.parametrize(("style", "outer"), [("pipe", True), ("pipe", False), ("cells", True), ("cellpipes", True)])
 def test_pipe_tables_and_one_cell_per_line_read_exactly(tmp_path, format_id, style, outer):
     doc = valid_document(all_formats()[format_id], seed=5)
     imported = _import_text(tmp_path, text_report(doc, style, outer))
@@ -163,3 +163,33 @@ def test_the_blocks_of_table_two_in_another_order(tmp_path, doc2021):
     c = lines.index("三、收到和处理政府信息公开申请情况")
     lines = lines[:a] + lines[b:c] + lines[a:b] + lines[c:]
     assert _import_text(tmp_path, "\n".join(lines)).document["tables"] == doc2021["tables"]
+
+
+def test_a_cell_per_line_closed_by_a_pipe_is_one_cell_never_split(tmp_path, doc2019):
+    """tongzhou-ju-2019 (a stored page text): “行政处罚 |”, “253 |”, “--253 |”, “0 |”. Each line is one cell:
+    253 is never split into 2|5|3 to fill the row, and “--253” is unreadable, not a number."""
+    text = text_report(doc2019, "cellpipes")
+    penalty = [str(doc2019["tables"][f"proactive.penalty.{c}"]) for c in ("prev_count", "change", "decisions")]
+    printed = "行政处罚 |\n" + "".join(f"{v} |\n" for v in penalty)
+    assert printed in text
+    text = text.replace(printed, "行政处罚 |\n253 |\n--253 |\n0 |\n")
+    back = _import_text(tmp_path, text, "t.txt").document
+    assert back["tables"]["proactive.penalty.prev_count"] == 253
+    assert back["cell_states"]["proactive.penalty.change"]["state"] == "unreadable"
+    assert back["tables"]["proactive.penalty.decisions"] == 0
+
+
+@pytest.mark.parametrize(("opening", "year"), [
+    ("本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。", 2022),
+    ("本报告所列数据的统计期限为2024年1月1日至2024年12月31日。", 2024),
+    ("根据条例的要求，某某街道特编制2023年政府信息公开年度报告。", 2023),
+    ("2020年，我街按照全区政府信息公开工作的总体要求开展工作。", 2020),
+])
+def test_a_copy_without_its_title_takes_the_year_the_report_states(tmp_path, doc2021, opening, year):
+    """Copies that start at 一、总体情况 (a stored page text, one page of a PDF): the year is the report's
+    own — never the format's first year presented as read."""
+    text = text_report(doc2021, "pipe").split("\n", 1)[1]  # no title line
+    text = text.replace("总体情况：测试文字。", opening)
+    back = _import_text(tmp_path, text, "y.md")
+    assert back.document["year"] == year
+    assert "IMPORT_NO_YEAR" not in {f.rule for f in back.findings}

@@ -157,11 +157,13 @@ def _fills_its_cell(word, figures) -> bool:
 
 def paragraphs(placed: list[Placed]) -> list[Line]:
     """The lines, each marked `joined` when it continues the paragraph of the line before it."""
-    full = [p for p in placed if len("".join(i.text for i in p.line.items)) >= 12]
+    # lines of running text: a few words (Chinese has no spaces; a table row has a word per cell), long
+    full = [p for p in placed if len(p.line.items) <= 4 and len("".join(i.text for i in p.line.items)) >= 12]
     if len(full) < 3:
         return [p.line for p in placed]
     right = _mode(p.x1 for p in full)
-    left = _mode(p.x0 for p in full)
+    starts = Counter(round(p.x0) for p in full)
+    left = float(min((x for x, n in starts.items() if n >= 2), default=min(starts)))  # first lines are indented
     out = [placed[0].line] if placed else []
     for prev, cur in zip(placed, placed[1:], strict=False):
         em = min(prev.height, cur.height) or 1.0

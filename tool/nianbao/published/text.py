@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cells import fold, page_number, sentence_why
+from .cells import fold, number_like, page_number, sentence_why
 from .errors import ImportError_
 from .locate import heading_index, known_label_index
 from .model import CELL, RUN, TEXT, Item, Line, RawDocument
@@ -58,6 +58,7 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
     labels = known_label_index()
     headings = heading_index()
     in_header = True
+    cells: list[Item] = []  # a table printed one cell per line, each ending in “ |”
     for ln, raw in enumerate(physical, 1):
         raw = raw.rstrip("\r")
         key, sep, value = raw.strip().partition(":")
@@ -71,8 +72,17 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
         if _page_furniture(physical, ln - 1):
             continue
         shown = visible(raw)
-        if not doc.title and raw.strip() and not set(raw.strip()) <= set("=-— #"):
+        if not doc.title and raw.strip() and not set(raw.strip()) <= set("=-— #|"):
             doc.title = shown.text.strip()[:120]
+        cell = _cell_line(shown, ln)
+        if cell is not None or not raw.strip():
+            cells += [cell] if cell is not None and cell.text else []
+            if cell is not None and not cell.text:  # a line of pipes only: a row ends (or spare cells)
+                doc.lines += _cell_rows(cells)
+                cells = []
+            continue
+        doc.lines += _cell_rows(cells)
+        cells = []
         row = _table_row(shown, ln)
         if row is not None:
             if row.items:
@@ -80,7 +90,38 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
             continue
         for line in _tokenise(shown, ln, labels, headings):
             _append(doc, line)
+    doc.lines += _cell_rows(cells)
     return doc
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _cell_line(line: Visible, ln: int) -> Item | None:
+    """A table cell printed on a line of its own and closed by a pipe (“253 |”, “行政处罚 |”), or a line of
+    pipes only (“|||”: spare cells, a row's end) as an empty Item; None for any other line."""
+    text = line.text.strip()
+    pipes = [k for k, ch in enumerate(line.text) if ch in _PIPES and k not in line.escaped]
+    if not pipes or not text or text[-1] not in _PIPES:
+        return None
+    if not text.strip("|｜ \t"):
+        return Item("", f"第{ln}行", CELL)
+    if len(pipes) != 1:
+        return None
+    content = line.text[: pipes[0]]
+    lead = len(content) - len(content.lstrip())
+    return Item(content.strip(), f"第{ln}行 第{line.at(lead)}字", CELL)
+
+
+def _cell_rows(cells: list[Item]) -> list[Line]:
+    """Cells printed one per line → table rows: a cell of words (a label) starts a row, figures follow it."""
+    rows: list[list[Item]] = []
+    for cell in cells:
+        if not rows or (_CJK.search(cell.text) and not number_like(cell.text)):  # “103.3879万元” is a figure
+            rows.append([cell])
+        else:
+            rows[-1].append(cell)
+    return [Line(tuple(r), r[0].source.split(" ")[0], row=True) for r in rows]
 
 
 def _page_furniture(lines: list[str], i: int) -> bool:
