@@ -26,7 +26,7 @@ from .model import CELL, RUN, TEXT, Item, Line, RawDocument
 from .settings import ImportSettings
 
 _RUN_START = set("0123456789")
-_RUN_CHARS = set("0123456789 .,/元万\t-")  # “-” for a negative 本年增/减, or printed alone for blank
+_RUN_CHARS = set("0123456789 .,/元万\t-+")  # “-”/“+” for a 本年增/减 (“-8”, “+19”), “-” alone for blank
 _SENTENCE_UNIT = set("条件个项次人家起份篇期场%％年月日号")
 _LEFT_OK = set(" \t:：|｜")
 _PLACEHOLDER_START = set("/-—－―–\\")
@@ -75,6 +75,8 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
         if not doc.title and raw.strip() and not set(raw.strip()) <= set("=-— #|"):
             doc.title = shown.text.strip()[:120]
         cell = _cell_line(shown, ln)
+        if cell is None and cells and ln == len(physical) and not text.endswith(("\n", "\r")) and "|" not in raw:
+            cell = Item(raw.strip(), f"第{ln}行 第{shown.at(len(raw) - len(raw.lstrip()))}字", CELL)  # cut off
         if cell is not None or not raw.strip():
             cells += [cell] if cell is not None and cell.text else []
             if cell is not None and not cell.text:  # a line of pipes only: a row ends (or spare cells)
@@ -91,23 +93,37 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
         for line in _tokenise(shown, ln, labels, headings):
             _append(doc, line)
     doc.lines += _cell_rows(cells)
+    _mark_cut(doc, text, len(physical))
     return doc
+
+
+def _mark_cut(doc: RawDocument, text: str, last: int) -> None:
+    """A copy cut at its length (no line break at its end) inside a table row: the row is marked cut."""
+    if text.endswith(("\n", "\r")) or not doc.lines or not doc.lines[-1].row:
+        return
+    row = doc.lines[-1]
+    if not row.items or row.items[-1].source.split(" ")[0] != f"第{last}行":
+        return
+    # the last cell is whole when its closing pipe, or the space before it, is printed
+    closed = text.rstrip(" \t").endswith(_PIPES) or text[-1:] in (" ", "\t")
+    doc.lines[-1] = Line(row.items, row.source, row=True, cut="closed" if closed else "open")
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _cell_line(line: Visible, ln: int) -> Item | None:
-    """A table cell printed on a line of its own and closed by a pipe (“253 |”, “行政处罚 |”), or a line of
-    pipes only (“|||”: spare cells, a row's end) as an empty Item; None for any other line."""
+    """A table cell printed on a line of its own and closed by a pipe (“253 |”, “行政处罚 |”, and spare
+    empty cells after it: “0 | |”), or a line of pipes only (“|||”: spare cells, a row's end) as an empty
+    Item; None for any other line."""
     text = line.text.strip()
     pipes = [k for k, ch in enumerate(line.text) if ch in _PIPES and k not in line.escaped]
     if not pipes or not text or text[-1] not in _PIPES:
         return None
     if not text.strip("|｜ \t"):
         return Item("", f"第{ln}行", CELL)
-    if len(pipes) != 1:
-        return None
+    if line.text[pipes[0]:].strip("|｜ \t"):
+        return None  # more cells with text on the line: a pipe row
     content = line.text[: pipes[0]]
     lead = len(content) - len(content.lstrip())
     return Item(content.strip(), f"第{ln}行 第{line.at(lead)}字", CELL)
@@ -269,10 +285,12 @@ def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line
             i += len(match)
             plain = i
             continue
-        negative = folded[i] in "-－" and i + 1 < n and folded[i + 1] in _RUN_START and _left_boundary(folded, i, plain)
+        negative = (folded[i] in "-－+" and i + 1 < n and folded[i + 1] in _RUN_START
+                    and _left_boundary(folded, i, plain))
         if folded[i] in _RUN_START or negative:  # a negative 本年增/减 printed alone: “-8”
             j = i
-            while j < n and folded[j] in _RUN_CHARS and not (j > i and _label_at(folded, j, labels)):
+            while j < n and (folded[j] in _RUN_CHARS or _count_unit(folded, j)) \
+                    and not (j > i and _label_at(folded, j, labels)):
                 j += 1
             if not _run_stands_alone(folded, i, j, plain):
                 i = j  # a figure inside a sentence (“共收到申请3条”): sentence text
@@ -288,6 +306,12 @@ def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line
         items.append(Item(raw[plain:], f"第{ln}行 第{shown.at(plain)}字", TEXT))
     flush()
     return out
+
+
+def _count_unit(folded: str, j: int) -> bool:
+    """“2笔 984361元”: a count printed with its 量词 in a table cell (the figure's own, not a sentence's)."""
+    return folded[j] == "笔" and j > 0 and folded[j - 1].isdigit() and (j + 1 == len(folded) or folded[j + 1] in
+                                                                         " \t0123456789")
 
 
 def _left_boundary(folded: str, i: int, plain: int) -> bool:

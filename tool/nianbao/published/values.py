@@ -111,6 +111,9 @@ def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSett
             return
         out.pending.append(Pending(entry.keys, options, run.text.strip(), run.source, entry.node.label, why))
         return
+    if line.cut and line.row and not entry.leaves:
+        _cut_row(fmt, entry, line, out)
+        return
     texts, why, short = _row_texts(entry, line, centres, padded)
     if texts is None and short and not entry.leaves and all(C.number_like(i.text) or C.blank_like(i.text)
                                                             for i in short):
@@ -130,6 +133,28 @@ def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSett
         return
     for i, key in enumerate(entry.keys):
         store(fmt, key, texts[i], why, out)
+
+
+def _cut_row(fmt: Format, entry, line: Line, out) -> None:
+    """A row the copy ends inside: its printed cells are the row's first ones; the last may go on past the
+    end of the copy (unless its closing pipe is printed), and the cells after it are not in the copy."""
+    cells = [i for i in line.items if i.kind == CELL]
+    while cells and not (C.number_like(cells[0].text) or C.blank_like(cells[0].text)):
+        cells = cells[1:]  # the label
+    printed = cells[: len(entry.keys)]
+    if line.cut == "open" and printed and len(printed) == len(cells):
+        printed = printed[:-1]
+    for ci, key in enumerate(entry.keys):
+        if ci < len(printed):
+            store(fmt, key, (printed[ci].text, printed[ci].source, printed[ci].marks), "", out)
+        else:
+            why = "存档在这一行中间截断：这一格" + ("可能不完整" if ci < len(cells) else "不在存档中")
+            out.states[key] = {"state": C.UNREADABLE, "printed": cells[ci].text if ci < len(cells) else "",
+                               "note": why}
+            out.provenance[key] = line.source
+    if len(printed) < len(entry.keys):
+        _unreadable_finding(fmt, entry.keys[len(printed)], f"“{entry.node.label}”一行："
+                            f"存档在这一行中间截断，只读到前 {len(printed)} 格", out)
 
 
 def _row_unreadable(fmt: Format, entry, source: str, printed: str, why: str, out) -> None:
