@@ -30,7 +30,7 @@ def _import_text(tmp_path, text: str, name: str = "r.md"):
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
-@pytest.mark.parametrize(("style", "outer"), [("pipe", True), ("pipe", False), ("cells", True)])
+@pytest.mark.parametrize(("style", "outer"), [("pipe", True), ("pipe", False), ("cells", True), ("cellpipes", True)])
 def test_pipe_tables_and_one_cell_per_line_read_exactly(tmp_path, format_id, style, outer):
     doc = valid_document(all_formats()[format_id], seed=5)
     imported = _import_text(tmp_path, text_report(doc, style, outer))
@@ -163,3 +163,114 @@ def test_the_blocks_of_table_two_in_another_order(tmp_path, doc2021):
     c = lines.index("三、收到和处理政府信息公开申请情况")
     lines = lines[:a] + lines[b:c] + lines[a:b] + lines[c:]
     assert _import_text(tmp_path, "\n".join(lines)).document["tables"] == doc2021["tables"]
+
+
+def test_a_cell_per_line_closed_by_a_pipe_is_one_cell_never_split(tmp_path, doc2019):
+    """tongzhou-ju-2019 (a stored page text): “行政处罚 |”, “253 |”, “--253 |”, “0 |”. Each line is one cell:
+    253 is never split into 2|5|3 to fill the row, and “--253” is unreadable, not a number."""
+    text = text_report(doc2019, "cellpipes")
+    penalty = [str(doc2019["tables"][f"proactive.penalty.{c}"]) for c in ("prev_count", "change", "decisions")]
+    printed = "行政处罚 |\n" + "".join(f"{v} |\n" for v in penalty)
+    assert printed in text
+    text = text.replace(printed, "行政处罚 |\n253 |\n--253 |\n0 |\n")
+    back = _import_text(tmp_path, text, "t.txt").document
+    assert back["tables"]["proactive.penalty.prev_count"] == 253
+    assert back["cell_states"]["proactive.penalty.change"]["state"] == "unreadable"
+    assert back["tables"]["proactive.penalty.decisions"] == 0
+
+
+@pytest.mark.parametrize(("opening", "year"), [
+    ("本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。", 2022),
+    ("本报告所列数据的统计期限为2024年1月1日至2024年12月31日。", 2024),
+    ("根据条例的要求，某某街道特编制2023年政府信息公开年度报告。", 2023),
+    ("2020年，我街按照全区政府信息公开工作的总体要求开展工作。", 2020),
+])
+def test_a_copy_without_its_title_takes_the_year_the_report_states(tmp_path, doc2021, opening, year):
+    """Copies that start at 一、总体情况 (a stored page text, one page of a PDF): the year is the report's
+    own — never the format's first year presented as read."""
+    text = text_report(doc2021, "pipe").split("\n", 1)[1]  # no title line
+    text = text.replace("总体情况：测试文字。", opening)
+    back = _import_text(tmp_path, text, "y.md")
+    assert back.document["year"] == year
+    assert "IMPORT_NO_YEAR" not in {f.rule for f in back.findings}
+
+
+def _requests_rows(doc) -> list[tuple[str, list[int]]]:
+    from nianbao.published.mapping import expected_rows
+
+    fmt = all_formats()[doc["format"]]
+    return [(e.node.label, [doc["tables"][k] for k in e.keys]) for e in expected_rows(fmt, fmt.table("requests"))]
+
+
+def _pipe(label: str, values) -> str:
+    return "| " + " | ".join([label, *map(str, values)]) + " |"
+
+
+def test_a_converters_rows_without_labels_are_placed_in_statutory_order(tmp_path, doc2021):
+    """shanghai-kw-2024 / bgt-2025: a PDF converter cut the labels of several rows off into loose lines
+    (or left a fragment of the label in the row). Between two labelled rows, as many whole unlabelled rows
+    as statutory rows: in order. One row fewer: those cells unreadable, never shifted."""
+    text = text_report(doc2021)
+    rows = _requests_rows(doc2021)
+    unable = [(label, values) for label, values in rows if label.startswith(("1.本机关", "2.没有现成", "3.补正后"))]
+    for n, (label, values) in enumerate(unable):
+        cut = "" if n != 1 else "另行制作"  # a piece of its own label left in the row
+        text = text.replace(_pipe(label, values), f"{label}\n" + _pipe(cut, values) if n != 1 else _pipe(cut, values))
+    back = _import_text(tmp_path, text, "o.md").document
+    assert back["tables"] == doc2021["tables"]
+
+    dropped = text.replace(_pipe("", unable[2][1]) + "\n", "", 1)
+    assert dropped != text
+    back = _import_text(tmp_path, dropped, "d.md").document
+    assert_never_wrong(doc2021, back)
+    assert any(k.startswith("requests.outcome.unable.") for k in back["cell_states"])
+
+
+def test_loose_figures_beside_a_pipe_table_are_not_rows(tmp_path, doc2021):
+    """A lone “1” a converter left between the rows of a pipe table (shanghai-kw-2024) is not a row."""
+    text = text_report(doc2021)
+    label, values = _requests_rows(doc2021)[-2]  # （七）总计
+    text = text.replace(_pipe(label, values), "1\n" + _pipe(label, values))
+    back = _import_text(tmp_path, text, "l.md").document
+    assert back["tables"] == doc2021["tables"]
+
+
+def test_a_label_cell_with_a_note_in_brackets_is_a_row_label(tmp_path, doc2019):
+    """huangpi-slqj-2020 prints its local template's notes in the label cells."""
+    values = [doc2019["tables"][f"proactive.normative_docs.{c}"] for c in ("made", "published", "total_public")]
+    note = ("规范性文件(行政机关制定发布的决定、公告、通告、意见、通知,以及标题采用“规定”“办法”等字样的公文,"
+            "一般情况下属于规范性文件)")
+    text = text_report(doc2019).replace(_pipe("规范性文件", values), _pipe(note, values))
+    assert note in text
+    back = _import_text(tmp_path, text, "n.md").document
+    assert back["tables"] == doc2019["tables"]
+
+
+def test_counts_with_their_measure_word_and_signed_changes_in_a_dump(tmp_path):
+    """pingtan-czj-2020 “政府集中采购 2笔 984361元”; lw-nanyuan-2020 one cell per line “21 / +19 / 40”."""
+    text = PINGTAN.replace("政府集中采购13575394432.52元", "政府集中采购 2笔 984361元")
+    assert text != PINGTAN
+    back = _import_text(tmp_path, text, "c.txt").document
+    assert back["tables"]["proactive.procurement.projects"] == 2
+    assert back["tables"]["proactive.procurement.amount"] == 98.4361
+    doc = valid_document(all_formats()["gov-info-disclosure-2019"], seed=5)
+    doc["tables"]["proactive.licensing.change"] = 19
+    cells = text_report(doc, "cells").replace("\n19\n", "\n+19\n", 1)
+    back = _import_text(tmp_path, cells, "s.txt").document
+    assert back["tables"]["proactive.licensing.change"] == 19
+
+
+@pytest.mark.parametrize(("end", "last"), [("| 0 | 7 | 0 | 0 | 0 | 5", None), ("| 0 | 7 | 0 | 0 | 0 | 5 |", 5),
+                                           ("| 0 | 7 | 0 | 0 | 0 | 5 ", 5)])
+def test_a_copy_cut_inside_a_row_reads_the_cells_it_printed(tmp_path, doc2021, end, last):
+    """Stored page text is cut at its length: the last row's printed cells are its first ones; the last may
+    go on past the cut (unless its closing pipe or the space before it is printed); the rest is not there."""
+    text = text_report(doc2021)
+    label, values = _requests_rows(doc2021)[3]
+    head = text[: text.index(_pipe(label, values))]
+    back = _import_text(tmp_path, head + f"| {label} {end}", "cut.md").document
+    keys = [f"requests.outcome.partial.{c}" for c in
+            ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")]
+    assert [back["tables"].get(k) for k in keys[:5]] == [0, 7, 0, 0, 0]
+    assert back["tables"].get(keys[5]) == last
+    assert back["cell_states"][keys[6]]["state"] == "unreadable"

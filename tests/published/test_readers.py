@@ -222,8 +222,8 @@ def test_a_pdf_word_across_two_columns_is_never_put_in_one():
     entry = expected_rows(fmt, fmt.table("proactive"))[0]  # 规章: three columns
     centres = {(entry.block, 3): [100.0, 150.0, 200.0]}
     ok = Line((Item("规章", "p", WORD, 10, 40), Item("1", "p", WORD, 98, 102), Item("26", "p", WORD, 196, 204)), "p")
-    texts, _ = _row_texts(entry, ok, centres)
+    texts, _, _ = _row_texts(entry, ok, centres)
     assert [t[0] for t in texts] == ["1", "", "26"]
     joined = Line((Item("规章", "p", WORD, 10, 40), Item("126", "p", WORD, 140, 206)), "p")
-    texts, why = _row_texts(entry, joined, centres)
+    texts, why, _ = _row_texts(entry, joined, centres)
     assert texts is None and "两列" in why

@@ -73,7 +73,8 @@ def write_html(results: list[CheckResult], path: Path) -> Path:
 th,td{{border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left}}th{{background:#eee}}
 caption{{font-weight:bold;text-align:left;padding:4px 0}}th{{white-space:nowrap}}
 .findings td:nth-child(n+3):nth-child(-n+7){{white-space:nowrap}}.findings td:nth-child(8){{min-width:10em}}
-.findings td:nth-child(2),.findings td:nth-child(9),.findings td:nth-child(10){{min-width:7em}}.findings td:last-child{{min-width:24em}}</style></head><body>
+.findings td:nth-child(2),.findings td:nth-child(9),.findings td:nth-child(10){{min-width:7em}}
+.findings td:last-child{{min-width:24em}}</style></head><body>
 <h1>政府信息公开工作年度报告核查结果</h1>
 {table("每份报告", REPORT_HEAD, report_rows(results), "reports")}
 {table("每个问题", FINDING_HEAD, finding_rows(results), "findings")}

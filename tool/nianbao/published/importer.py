@@ -19,6 +19,7 @@ from .errors import ImportError_
 from .locate import Located, locate
 from .mapping import Mapped, map_tables
 from .model import RawDocument
+from .pdf_layout import prose_text
 from .settings import ImportSettings
 from .solve import cross_year, identities, narrative, narrative_figures
 from .title import agency_of, choose_title, year_of
@@ -220,6 +221,9 @@ def _section_text(raw: RawDocument, located: Located, key: str) -> str:
     out = ""
     for i in located.lines(key):
         line = raw.lines[i]
-        text = "".join(it.text for it in line.items) if raw.reader == "text" else line.text
+        if raw.reader == "text":
+            text = "".join(it.text for it in line.items)
+        else:
+            text = prose_text(line) if raw.reader == "pdf" else line.text
         out += text if (line.joined or not out) else "\n" + text
     return out.strip()

@@ -11,6 +11,7 @@ heading or table found. The narrative sections (一、五、六) are found by th
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,6 +28,7 @@ HEADING_ALIASES = {
 }
 _NUMERALS = "一二三四五六七八九十"
 HEADING_SCORE = 0.75  # share of a title's characters a heading must print (in order)
+_LIST_GOES_ON = re.compile(r"[；;，,、]\s*[一二三四五六七八九十]+、")
 
 
 def coverage(label: str, text: str) -> float:
@@ -76,7 +78,7 @@ def heading_score(line: Line, number: str, titles: list[str]) -> float:
     for title in titles:
         tk = label_key(title)
         if rest.startswith(tk):
-            score = 1.0
+            score = 0.0 if _LIST_GOES_ON.match(rest[len(tk):]) else 1.0  # “一、总体情况；二、主动…”: a list
         elif len(rest) <= len(tk) + 12:
             score = coverage(tk, rest[: len(tk) + 4])
             if score >= HEADING_SCORE and coverage(rest[: len(tk) + 4], tk) < 0.6:

@@ -7,7 +7,9 @@ figures, an HTML row whose label cell is empty under a label-only row), the labe
 the lines just above and below is added. Lines and the spec's rows are aligned in order by
 one best-scoring monotone alignment (a label must cover `label_coverage` of the statutory
 label). A line with no label is placed only where that is certain: the one unlabelled row of
-表四, or the single line between two aligned lines with exactly one row between them.
+表四, the single line between two aligned lines with exactly one row between them, or — in a
+table printed as rows of cells (a converter's pipe table that cut the labels off) — as many
+whole unlabelled rows between two aligned rows as there are statutory rows between them, in order.
 Everything else is a finding: rows not found (unreadable, never filled from another row),
 lines left over, label variants, units.
 """
@@ -15,6 +17,7 @@ lines left over, label variants, units.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,8 +26,9 @@ from nianbao.findings import Finding
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, Node, Table
 
-from .locate import Located, known_label_keys, row_label_keys
+from .locate import Located, coverage, known_label_keys, row_label_keys
 from .model import CELL, RUN, TEXT, WORD, Item, Line
+from .prose import running_why
 from .settings import ImportSettings
 from .values import Pending, column_centres, header_units, label_variant, read_row
 
@@ -134,6 +138,9 @@ class _Line:
     windows: tuple[str, ...]  # label keys to try, in order: own, with the lines above, with those below
 
 
+_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+
+
 def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
     data = []
     for i, line in enumerate(lines):
@@ -141,11 +148,18 @@ def _data_lines(lines: list[Line], out: Mapped) -> list[_Line]:
             continue
         known = known_label_keys()
         residual = " ".join(i.text for i in label_items(line) if C.label_key(i.text) not in known)
-        why = C.sentence_why(residual)
+        if line.row:  # a label cell with a note in brackets (“规范性文件(行政机关制定…)”): the note is no sentence
+            residual = _NOTE.sub("", residual)
+        why = C.sentence_why(residual) or running_why(lines, i)
         if why:
             out.matches.append((line.source, "", f"是句子（{why}），不当作表格行"))
             continue
         data.append(i)
+    rows = sum(1 for i in data if lines[i].row)
+    if rows >= 3 and rows * 2 > len(data):  # a table printed as rows of cells: figures outside them are loose
+        for i in [i for i in data if not lines[i].row]:  # text a converter left beside it, not its rows
+            out.matches.append((lines[i].source, "", "表格以行和单元格印出，这些散落在表格外的数字不当作表格行"))
+            data.remove(i)
     result = []
     for n, i in enumerate(data):
         line = lines[i]
@@ -360,9 +374,28 @@ def _map_table(fmt: Format, table: Table, lines: list[Line], settings: ImportSet
         if ri not in done and (leftover or not _printed_blank(entry, lines, data_index, out)):
             _missing_row(fmt, entry, out)
     centres = column_centres(lines, {li: (ri, e) for li, (ri, e, _) in assigned.items()})
+    padded = _padded(lines, assigned)
     for li, (_, entry, _) in assigned.items():
-        read_row(fmt, entry, lines[li], centres, settings, out)
+        read_row(fmt, entry, lines[li], centres, settings, out, padded)
     header_units(fmt, table, lines, out)
+
+
+def _padded(lines: list[Line], assigned: dict) -> bool:
+    """A converter's pipe table that pads its rows with empty cells: some row prints every one of its
+    figures and then empty cells. In such a table a row's trailing empty cell is padding, not a cell
+    printed empty (shanghai-kw-2024: “| 四、结转… | 1 | 0 | 0 | 0 | 0 | 0 |  |” lost its 总计)."""
+    for li, (_, entry, _) in assigned.items():
+        line = lines[li]
+        if not line.row or line.source.startswith("表格"):
+            continue
+        cells = [i.text for i in line.items]
+        end = len(cells)
+        while end and not cells[end - 1].strip():
+            end -= 1
+        n = len(entry.keys)
+        if end < len(cells) and end >= n and all(C.number_like(t) for t in cells[end - n:end]):
+            return True
+    return False
 
 
 def _by_position(fmt, rows, data, pairs, lines, assigned, done) -> None:
@@ -380,14 +413,31 @@ def _by_position(fmt, rows, data, pairs, lines, assigned, done) -> None:
             done.add(ri)
         return
     anchors = sorted((data[di].index, ri, span) for di, ri, _, span in pairs)
-    for (a_line, a_row, a_span), (b_line, b_row, _) in zip(anchors, anchors[1:], strict=False):
+    for (a_line, a_row, a_span), (b_line, b_row, b_span) in zip(anchors, anchors[1:], strict=False):
+        if a_span != 1 or b_span != 1:
+            continue  # a line printed for a whole group: what lies between is not known row by row
         between_rows = [r for r in range(a_row + a_span, b_row) if r not in done]
         between_lines = [d for d in free if a_line < d.index < b_line]
-        if len(between_rows) == 1 and len(between_lines) == 1 and not between_lines[0].own.strip():
-            ri = between_rows[0]
-            if rows[ri].group_of is None and _fits(lines[between_lines[0].index], len(rows[ri].keys)):
-                assigned[between_lines[0].index] = (ri, rows[ri], "按位置（上下两行之间唯一的一行）")
+        if len(between_lines) > 1 and lines[a_line].row and lines[b_line].row:
+            between_lines = [d for d in between_lines if lines[d.index].row]  # a pipe table's rows, not loose text
+        if not between_rows or len(between_rows) != len(between_lines):
+            continue
+        if not all(_fragment_of(d.own, rows[r].node.label) for d, r in zip(between_lines, between_rows, strict=True)):
+            continue  # a line printing words that are not a piece of the row it would be
+        if len(between_lines) > 1 and not all(lines[d.index].row for d in between_lines):
+            continue  # several unlabelled lines are placed in order only as whole table rows
+        if all(_fits(lines[d.index], len(rows[r].keys)) for d, r in zip(between_lines, between_rows, strict=True)):
+            how = ("按位置（上下两行之间唯一的一行）" if len(between_rows) == 1 else
+                   f"按位置（上下两行之间的 {len(between_rows)} 行，按法定行序）")
+            for d, ri in zip(between_lines, between_rows, strict=True):
+                assigned[d.index] = (ri, rows[ri], how)
                 done.add(ri)
+
+
+def _fragment_of(printed: str, label: str) -> bool:
+    """The line prints no label, or a piece of this row's label (a converter cut the rest off)."""
+    key = C.label_key(printed)
+    return not key or (len(key) >= 2 and coverage(key, C.label_key(label)) >= 0.9)
 
 
 def _column_groups(table: Table, block: int) -> list[tuple[Node, int]]:

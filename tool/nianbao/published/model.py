@@ -37,6 +37,8 @@ class Line:
     source: str
     row: bool = False  # a table row: its items are cells
     joined: bool = False  # text dump: continues the previous line without a break
+    cut: str = ""  # the copy ends inside this row (a stored page cut at its length): "closed" after a cell's
+    # closing pipe, "open" inside its last cell (which may go on); its printed cells are the row's first ones
 
     @property
     def text(self) -> str:

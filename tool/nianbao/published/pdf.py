@@ -17,9 +17,9 @@ from lxml import etree
 
 from nianbao.external import MB, Overrun, run_bounded
 
-from .cells import page_number
 from .errors import ImportError_
-from .model import WORD, Item, Line, RawDocument
+from .model import RawDocument
+from .pdf_layout import Placed, page_lines, paragraphs
 from .settings import ImportSettings
 
 NO_TEXT_LAYER = "扫描件，没有文字层，无法读取表格"
@@ -71,6 +71,7 @@ def read_pdf(path, data: bytes, settings: ImportSettings) -> RawDocument:
     if root is None:
         raise ImportError_(path, "PDF 已损坏，无法读取文字")
     doc = RawDocument("pdf", "")
+    placed: list[Placed] = []
     words_total = 0
     for pno, page in enumerate(root.iter(_NS + "page", "page"), 1):
         words = []
@@ -84,11 +85,12 @@ def read_pdf(path, data: bytes, settings: ImportSettings) -> RawDocument:
                 continue
             words.append((text, box))
         words_total += len(words)
-        doc.lines += _lines(words, pno, settings)
-        if len(doc.lines) > settings.max_lines:
+        placed += page_lines(words, pno, settings)
+        if len(placed) > settings.max_lines:
             raise ImportError_(path, f"PDF 过长（超过 {settings.max_lines} 行），不像一份年度报告")
     if words_total == 0:
         raise ImportError_(path, NO_TEXT_LAYER)
+    doc.lines = paragraphs(placed)
     doc.meta["pages"] = pno if words_total else 0
     return doc
 
@@ -119,32 +121,3 @@ def _overrun_text(exc: Overrun, size: int, pages: int | None) -> str:
         return (f"PDF 处理超时（超过 {exc.limit:g} 秒，{basis}），文件中可能有异常复杂的图形或嵌套，"
                 "请向发布单位索取正常导出的 PDF")
     return f"PDF 文字层过大（超过 {exc.limit / MB:.0f} MB，{basis}），不像一份年度报告"
-
-
-def _lines(words: list, pno: int, settings: ImportSettings) -> list[Line]:
-    """Words whose vertical centres lie within the tolerance form one line, read left to right."""
-    words.sort(key=lambda w: ((w[1][1] + w[1][3]) / 2, w[1][0]))
-    groups: list[list] = []
-    centre = None
-    for word in words:
-        c = (word[1][1] + word[1][3]) / 2
-        if groups and centre is not None and abs(c - centre) <= settings.line_tolerance:
-            groups[-1].append(word)
-            centre = (centre * (len(groups[-1]) - 1) + c) / len(groups[-1])
-        else:
-            groups.append([word])
-            centre = c
-    out = []
-    for n, group in enumerate(groups, 1):
-        group.sort(key=lambda w: w[1][0])
-        where = f"第{pno}页 第{n}行"
-        items = tuple(Item(t, f"{where}（x {b[0]:.0f}–{b[2]:.0f}，y {b[1]:.0f}）", WORD, x0=b[0], x1=b[2])
-                      for t, b in group)
-        out.append(Line(items, where))
-    # Page furniture: a page number printed alone at the foot (GB/T 9704 “— 3 —”) or the head of
-    # a page is not text; inside a section it would be read as part of the narrative.
-    while out and page_number(out[-1].text):
-        out.pop()
-    if out and page_number(out[0].text):
-        out.pop(0)
-    return out

@@ -41,28 +41,33 @@ _UNITS = ("万元", "元")
 
 @dataclass
 class Pending:
-    """A row printed as run-together digits: its cells and the candidate splits."""
+    """A row whose cells are not known one by one: printed as run-together digits (the candidate splits),
+    or printed with fewer cells than columns (the candidate placements, a cell not printed being None)."""
 
     keys: tuple[str, ...]
-    options: list[tuple[list[str], list[bool]]]  # (text per cell, came out of a piece holding several cells)
+    options: list[tuple[list[str | None], list[bool]]]  # (text per cell, came out of a piece holding several)
     printed: str
     source: str
     label: str
     why: str = ""  # why there is no candidate at all
     values: list[tuple[Decimal | None, ...]] = field(default_factory=list)
+    short: bool = False  # fewer cells than columns: the options place the printed cells
 
     def __post_init__(self):
         self.values = [tuple(_value(t) for t in texts) for texts, _ in self.options]
 
 
-def _value(text: str) -> Decimal | None:
+def _value(text: str | None) -> Decimal | None:
+    """A cell's value in an option: printed empty counts 0 (as in the rules); None = not printed, unknown."""
+    if text is None:
+        return None
     t = text
     for u in _UNITS:
         if t.endswith(u):
             t = t[: -len(u)]
             break
     if not t:
-        return None
+        return Decimal(0)
     try:
         return Decimal(t)
     except InvalidOperation:  # pragma: no cover - split.py admits only numbers
@@ -179,7 +184,7 @@ def decide(pendings: list[Pending], constraints: list[Constraint], known: dict[s
         if len(p.options) == 1:
             texts = p.options[0][0]
             decisions[pi] = Decision({k: {texts[ci]} for ci, k in enumerate(p.keys)}, [], [])
-            known.update({k: p.values[0][ci] or Decimal(0) for ci, k in enumerate(p.keys)})
+            known.update({k: p.values[0][ci] for ci, k in enumerate(p.keys)})
     open_rows = [pi for pi in range(len(pendings)) if decisions[pi] is None]
     cell_of = {k: (pi, ci) for pi in open_rows for ci, k in enumerate(pendings[pi].keys)}
     usable = [c for c in constraints
@@ -232,11 +237,11 @@ def _solve(pendings, comp, cons, cell_of, known, max_steps: int = MAX_STEPS):
     def value(key):
         if key in cell_of:
             pi, ci = cell_of[key]
-            return pendings[pi].values[chosen[pi]][ci] or Decimal(0)
-        return known[key] or Decimal(0)
+            return pendings[pi].values[chosen[pi]][ci]
+        return known[key]
 
     def holds(c):
-        return sum((s * value(k) for s, k in c.terms), c.const) == 0
+        return _balance(c, value) in (None, 0)
 
     def walk(n):
         if n == len(order):
@@ -343,14 +348,24 @@ def _drop_cell(pendings, comp, tier1, cell_of, known) -> dict[int, Decision]:
 
 
 def _holds_in(c: Constraint, sol: dict[int, int], pendings, cell_of, known) -> bool:
-    total = c.const
-    for s, k in c.terms:
+    def value(k):
         if k in cell_of:
             pi, ci = cell_of[k]
-            total += s * (pendings[pi].values[sol[pi]][ci] or Decimal(0))
-        else:
-            total += s * (known.get(k) or Decimal(0))
-    return total == 0
+            return pendings[pi].values[sol[pi]][ci]
+        return known.get(k)
+
+    return _balance(c, value) in (None, 0)
+
+
+def _balance(c: Constraint, value) -> Decimal | None:
+    """sum(sign · cell) + const; None when a cell is not printed (the constraint cannot be checked)."""
+    total = c.const
+    for s, k in c.terms:
+        v = value(k)
+        if v is None:
+            return None
+        total += s * v
+    return total
 
 
 def _drop_row(pendings, comp, tier1, cell_of, known) -> dict[int, Decision]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .cells import PLACEHOLDERS, fold
 
-_PIECE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_PIECE = re.compile(r"[-+]?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
 _LAST_PIECE = re.compile(r"(?:0|[1-9]\d*)\.\d{1,6}")
 _UNIT = re.compile(r"(万元|元)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -41,7 +41,8 @@ def candidates(text: str, n: int, *, limit: int, money: set[int],
     without leading zeros is a candidate (decimals only in money cells, a minus sign only
     in signed ones). The work is bounded: at most `limit` candidates and 20 × `limit` steps.
     """
-    segments = _THOUSANDS.sub("", fold(text)).split()
+    segments = [s[:-1] if s.endswith("笔") and s[:-1].isdigit() else s  # “2笔”: a count with its 量词
+                for s in _THOUSANDS.sub("", fold(text)).split()]
     if not segments:
         return [([""] * n, [False] * n)], ""
     unit = ""
@@ -67,12 +68,13 @@ def candidates(text: str, n: int, *, limit: int, money: set[int],
             if end == len(seg) and _LAST_PIECE.fullmatch(piece) and "." in piece:
                 pass  # a money figure ending its segment: its decimals as printed (“24252.311082”)
             elif not _PIECE.fullmatch(piece):
-                if piece.lstrip("-")[:1] == "0" and piece.lstrip("-") != "0" and not piece.lstrip("-").startswith("0."):
+                bare = piece.lstrip("-+")
+                if bare[:1] == "0" and bare != "0" and not bare.startswith("0."):
                     break  # a leading zero never becomes valid by growing
                 continue
             if "." in piece and first_cell not in money:
                 continue
-            if piece.startswith("-") and first_cell not in signed:
+            if piece.startswith(("-", "+")) and first_cell not in signed:
                 continue
             for rest in pieces(seg, end, k - 1, first_cell + 1):
                 yield [piece] + rest

@@ -17,15 +17,16 @@ form feed) are dropped. Every item's source is its line and character in the fil
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .cells import fold, page_number, sentence_why
+from .cells import fold, number_like, page_number, sentence_why
 from .errors import ImportError_
 from .locate import heading_index, known_label_index
 from .model import CELL, RUN, TEXT, Item, Line, RawDocument
 from .settings import ImportSettings
 
 _RUN_START = set("0123456789")
-_RUN_CHARS = set("0123456789 .,/元万\t-")  # “-” for a negative 本年增/减, or printed alone for blank
+_RUN_CHARS = set("0123456789 .,/元万\t-+")  # “-”/“+” for a 本年增/减 (“-8”, “+19”), “-” alone for blank
 _SENTENCE_UNIT = set("条件个项次人家起份篇期场%％年月日号")
 _LEFT_OK = set(" \t:：|｜")
 _PLACEHOLDER_START = set("/-—－―–\\")
@@ -57,6 +58,7 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
     labels = known_label_index()
     headings = heading_index()
     in_header = True
+    cells: list[Item] = []  # a table printed one cell per line, each ending in “ |”
     for ln, raw in enumerate(physical, 1):
         raw = raw.rstrip("\r")
         key, sep, value = raw.strip().partition(":")
@@ -69,16 +71,73 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
             in_header = False
         if _page_furniture(physical, ln - 1):
             continue
-        if not doc.title and raw.strip() and not set(raw.strip()) <= set("=-— #"):
-            doc.title = _MD_MARK.sub("", raw).strip()[:120]
-        row = _table_row(raw, ln)
+        shown = visible(raw)
+        if not doc.title and raw.strip() and not set(raw.strip()) <= set("=-— #|"):
+            doc.title = shown.text.strip()[:120]
+        cell = _cell_line(shown, ln)
+        if cell is None and cells and ln == len(physical) and not text.endswith(("\n", "\r")) and "|" not in raw:
+            cell = Item(raw.strip(), f"第{ln}行 第{shown.at(len(raw) - len(raw.lstrip()))}字", CELL)  # cut off
+        if cell is not None or not raw.strip():
+            cells += [cell] if cell is not None and cell.text else []
+            if cell is not None and not cell.text:  # a line of pipes only: a row ends (or spare cells)
+                doc.lines += _cell_rows(cells)
+                cells = []
+            continue
+        doc.lines += _cell_rows(cells)
+        cells = []
+        row = _table_row(shown, ln)
         if row is not None:
             if row.items:
                 doc.lines.append(row)
             continue
-        for line in _tokenise(_unmark(raw), ln, labels, headings):
+        for line in _tokenise(shown, ln, labels, headings):
             _append(doc, line)
+    doc.lines += _cell_rows(cells)
+    _mark_cut(doc, text, len(physical))
     return doc
+
+
+def _mark_cut(doc: RawDocument, text: str, last: int) -> None:
+    """A copy cut at its length (no line break at its end) inside a table row: the row is marked cut."""
+    if text.endswith(("\n", "\r")) or not doc.lines or not doc.lines[-1].row:
+        return
+    row = doc.lines[-1]
+    if not row.items or row.items[-1].source.split(" ")[0] != f"第{last}行":
+        return
+    # the last cell is whole when its closing pipe, or the space before it, is printed
+    closed = text.rstrip(" \t").endswith(_PIPES) or text[-1:] in (" ", "\t")
+    doc.lines[-1] = Line(row.items, row.source, row=True, cut="closed" if closed else "open")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _cell_line(line: Visible, ln: int) -> Item | None:
+    """A table cell printed on a line of its own and closed by a pipe (“253 |”, “行政处罚 |”, and spare
+    empty cells after it: “0 | |”), or a line of pipes only (“|||”: spare cells, a row's end) as an empty
+    Item; None for any other line."""
+    text = line.text.strip()
+    pipes = [k for k, ch in enumerate(line.text) if ch in _PIPES and k not in line.escaped]
+    if not pipes or not text or text[-1] not in _PIPES:
+        return None
+    if not text.strip("|｜ \t"):
+        return Item("", f"第{ln}行", CELL)
+    if line.text[pipes[0]:].strip("|｜ \t"):
+        return None  # more cells with text on the line: a pipe row
+    content = line.text[: pipes[0]]
+    lead = len(content) - len(content.lstrip())
+    return Item(content.strip(), f"第{ln}行 第{line.at(lead)}字", CELL)
+
+
+def _cell_rows(cells: list[Item]) -> list[Line]:
+    """Cells printed one per line → table rows: a cell of words (a label) starts a row, figures follow it."""
+    rows: list[list[Item]] = []
+    for cell in cells:
+        if not rows or (_CJK.search(cell.text) and not number_like(cell.text)):  # “103.3879万元” is a figure
+            rows.append([cell])
+        else:
+            rows[-1].append(cell)
+    return [Line(tuple(r), r[0].source.split(" ")[0], row=True) for r in rows]
 
 
 def _page_furniture(lines: list[str], i: int) -> bool:
@@ -100,31 +159,69 @@ def _page_furniture(lines: list[str], i: int) -> bool:
     return page - 2 <= int(t) <= page + 1
 
 
-def _unmark(raw: str) -> str:
-    """Markdown heading, quote and list marks blanked out (same length: positions stay the file's)."""
+@dataclass(frozen=True)
+class Visible:
+    """A physical line as a markdown reader shows it, with each character's column in the file."""
+
+    text: str
+    cols: tuple[int, ...]  # text[k] is printed at column cols[k] (0-based) of the file's line
+    escaped: frozenset[int]  # positions of characters printed with a backslash (`\\|` is no cell boundary)
+
+    def at(self, k: int) -> int:
+        """The file's 1-based column of text position k."""
+        return (self.cols[k] if k < len(self.cols) else (self.cols[-1] + 1 if self.cols else 0)) + 1
+
+
+_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def visible(raw: str) -> Visible:
+    """A markdown backslash escape (`\\-5`, `1\\.`, `\\|`) is the character it escapes; bold marks `**`,
+    a lone emphasis `*` and a heading, quote or list mark at the line's start are not printed; a form feed
+    is a space. Crawler dumps and pdftotext output have none of these, so they read as before."""
     m = _MD_MARK.match(raw)
-    if m:
-        raw = " " * m.end() + raw[m.end():]
-    return raw.replace("**", "  ").replace("\f", " ")
+    i = m.end() if m else 0
+    chars: list[str] = []
+    cols: list[int] = []
+    escaped: set[int] = set()
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\" and i + 1 < len(raw) and raw[i + 1] in _ESCAPABLE:
+            escaped.add(len(chars))
+            chars.append(raw[i + 1])
+            cols.append(i + 1)
+            i += 2
+            continue
+        if ch == "*":
+            i += 1
+            continue
+        chars.append(" " if ch == "\f" else ch)
+        cols.append(i)
+        i += 1
+    return Visible("".join(chars), tuple(cols), frozenset(escaped))
 
 
-def _table_row(raw: str, ln: int) -> Line | None:
+def _table_row(line: Visible, ln: int) -> Line | None:
     """A pipe/markdown or tab-separated table row → a row of cells; a separator row → an empty Line;
     anything else → None."""
-    if not any(p in raw for p in _PIPES) and raw.count("\t") < 2:
+    raw = line.text
+    pipes = [k for k, ch in enumerate(raw) if ch in _PIPES and k not in line.escaped]
+    if not pipes and raw.count("\t") < 2:
         return None
     if _MD_SEPARATOR.fullmatch(raw):
         return Line((), f"第{ln}行", row=True)
-    folded = raw.replace("｜", "|")
-    sep = "|" if folded.count("|") >= 2 or folded.strip().startswith("|") else "\t"
-    if sep == "\t" and raw.count("\t") < 2:
+    if len(pipes) >= 2 or (pipes and raw[:pipes[0]].strip() == ""):
+        cuts = pipes
+    elif raw.count("\t") >= 2:
+        cuts = [k for k, ch in enumerate(raw) if ch == "\t"]
+    else:
         return None
     parts: list[tuple[int, str]] = []
     start = 0
-    for piece in folded.split(sep):
-        parts.append((start, piece))
-        start += len(piece) + 1
-    if sep == "|":  # the outer pipes: an empty piece before the first and after the last
+    for cut in [*cuts, len(raw)]:
+        parts.append((start, raw[start:cut]))
+        start = cut + 1
+    if pipes and cuts is pipes:  # the outer pipes: an empty piece before the first and after the last
         if parts and not parts[0][1].strip():
             parts = parts[1:]
         if parts and not parts[-1][1].strip():
@@ -134,8 +231,8 @@ def _table_row(raw: str, ln: int) -> Line | None:
     items = []
     for c, (at, piece) in enumerate(parts, 1):
         lead = len(piece) - len(piece.lstrip())
-        text = piece.strip().replace("**", "").replace("<br>", " ").replace("<br/>", " ")
-        items.append(Item(text, f"第{ln}行 第{at + lead + 1}字（第{c}格）", CELL))
+        text = piece.strip().replace("<br>", " ").replace("<br/>", " ")
+        items.append(Item(text, f"第{ln}行 第{line.at(at + lead)}字（第{c}格）", CELL))
     return Line(tuple(items), f"第{ln}行", row=True)
 
 
@@ -151,8 +248,9 @@ def _append(doc: RawDocument, line: Line) -> None:
     doc.lines.append(line)
 
 
-def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
+def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line]:
     """One physical line of the dump → lines of label text and runs (see the module docstring)."""
+    raw = shown.text
     folded = fold(raw)
     # “1、” as “1.” so numbered labels are found; same length, so positions stay valid
     folded = "".join("." if ch == "、" and i and folded[i - 1].isdigit() else ch for i, ch in enumerate(folded))
@@ -178,34 +276,42 @@ def _tokenise(raw: str, ln: int, labels: dict, headings: set) -> list[Line]:
                 continue
             sentence_before = plain < i and sentence_why(folded[plain:i])
             if raw[plain:i].strip():
-                items.append(Item(raw[plain:i], f"第{ln}行 第{plain + 1}字", TEXT))
+                items.append(Item(raw[plain:i], f"第{ln}行 第{shown.at(plain)}字", TEXT))
             if is_heading or is_row or sentence_before:
                 flush()  # a table's labels start a line of their own, apart from the sentence before them
-            items.append(Item(raw[i:i + len(match)], f"第{ln}行 第{i + 1}字", TEXT))
+            items.append(Item(raw[i:i + len(match)], f"第{ln}行 第{shown.at(i)}字", TEXT))
             if is_heading:
                 flush()
             i += len(match)
             plain = i
             continue
-        negative = folded[i] in "-－" and i + 1 < n and folded[i + 1] in _RUN_START and _left_boundary(folded, i, plain)
+        negative = (folded[i] in "-－+" and i + 1 < n and folded[i + 1] in _RUN_START
+                    and _left_boundary(folded, i, plain))
         if folded[i] in _RUN_START or negative:  # a negative 本年增/减 printed alone: “-8”
             j = i
-            while j < n and folded[j] in _RUN_CHARS and not (j > i and _label_at(folded, j, labels)):
+            while j < n and (folded[j] in _RUN_CHARS or _count_unit(folded, j)) \
+                    and not (j > i and _label_at(folded, j, labels)):
                 j += 1
             if not _run_stands_alone(folded, i, j, plain):
                 i = j  # a figure inside a sentence (“共收到申请3条”): sentence text
                 continue
             if raw[plain:i].strip():
-                items.append(Item(raw[plain:i], f"第{ln}行 第{plain + 1}字", TEXT))
-            items.append(Item(raw[i:j], f"第{ln}行 第{i + 1}字", RUN))
+                items.append(Item(raw[plain:i], f"第{ln}行 第{shown.at(plain)}字", TEXT))
+            items.append(Item(raw[i:j], f"第{ln}行 第{shown.at(i)}字", RUN))
             flush()
             i = plain = j
             continue
         i += 1
     if plain < n and raw[plain:].strip():
-        items.append(Item(raw[plain:], f"第{ln}行 第{plain + 1}字", TEXT))
+        items.append(Item(raw[plain:], f"第{ln}行 第{shown.at(plain)}字", TEXT))
     flush()
     return out
+
+
+def _count_unit(folded: str, j: int) -> bool:
+    """“2笔 984361元”: a count printed with its 量词 in a table cell (the figure's own, not a sentence's)."""
+    return folded[j] == "笔" and j > 0 and folded[j - 1].isdigit() and (j + 1 == len(folded) or folded[j + 1] in
+                                                                         " \t0123456789")
 
 
 def _left_boundary(folded: str, i: int, plain: int) -> bool:

@@ -92,15 +92,33 @@ def year_in(text: str) -> int | None:
     return None
 
 
+# Where a report without a title line says its year (a copy that starts at 一、总体情况, a page of a PDF):
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)\s*(?:为|是|自|从)?\s*((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
+_REPORT_OF = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府信息公开|政务公开)?(?:工作)?(?:年度)?(?:报告|年报)")
+_OPENS = re.compile(r"^\s*((?:19|20)\d\d)\s*年(?:度)?\s*(?:[，,]|以来|全年|我|本|在)")
+
+
 def year_of(title: str, raw: RawDocument) -> int | None:
+    """The report year: from the title; else a line naming the report (“…2020年度报告”), the statistical
+    period (“统计期限自2022年1月1日起”), and last the narrative's opening (“2023年，我局…”)."""
     year = year_in(title)
     if year:
         return year
-    for line in raw.lines[:40]:
+    head = raw.lines[:60]
+    for line in head:
         if "报告" in line.text and _score(line.text) > -99:
             year = year_in(line.text)
             if year:
                 return year
+    text = "\n".join(ln.text for ln in head)
+    for pattern in (_PERIOD, _REPORT_OF):
+        m = pattern.search(label_key(text).replace("，", ",")) or pattern.search(text)
+        if m:
+            return int(m.group(1))
+    for line in head:
+        m = _OPENS.match(line.text)
+        if m:
+            return int(m.group(1))
     return None
 
 

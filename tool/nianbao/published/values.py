@@ -9,6 +9,8 @@ in 元 where the format says 万元 is converted exactly, keeping what was print
 from __future__ import annotations
 
 import difflib
+import itertools
+import math
 from decimal import Decimal
 
 import nianbao.published.cells as C
@@ -34,15 +36,16 @@ def column_centres(lines: list[Line], assigned: dict) -> dict[tuple[int, int], l
     return {k: [sum(col) / len(col) for col in zip(*v, strict=True)] for k, v in seen.items()}
 
 
-def _row_texts(entry, line: Line, centres: dict):
-    """(texts per column: (text, source, marks) or None, why) for a line that is not run-together digits."""
+def _row_texts(entry, line: Line, centres: dict, padded: bool = False):
+    """(texts per column: (text, source, marks) or None, why) for a line that is not run-together digits;
+    for a table row printing fewer value cells than columns: (None, why, the printed value cells)."""
     n = len(entry.keys)
     texts: list[tuple[str, str, tuple] | None] = [None] * n
     if line.row:
         cells = [i for i in line.items if i.kind == CELL]
         if not line.source.startswith("表格"):  # a pipe row of text: empty cells past the row's end are the
-            while len(cells) > n + 1 and not cells[-1].text.strip():  # header's width, not cells of it
-                cells.pop()
+            while (len(cells) > n + 1 or padded) and cells and not cells[-1].text.strip():  # converter's
+                cells.pop()  # (the header's width, or the padding its other rows show), not cells of it
         values = 0
         for item in reversed(cells):
             if not (C.number_like(item.text) or C.blank_like(item.text) or item.marks):
@@ -50,34 +53,52 @@ def _row_texts(entry, line: Line, centres: dict):
             values += 1
         extra = cells[len(cells) - values:len(cells) - n] if values > n else []
         if any(C.number_like(i.text) for i in extra):  # more numbers than columns: which is which is not known
-            return None, f"本行印了 {values} 个数字格，应为 {n} 个（多出的列无法对应）"
+            return None, f"本行印了 {values} 个数字格，应为 {n} 个（多出的列无法对应）", []
         tail = cells[-n:]
         if len(cells) <= n and cells and not C.blank_like(cells[0].text) and not C.number_like(cells[0].text):
             tail = cells[1:]  # the row's label and fewer value cells than columns
         if len(tail) < n:  # which columns the printed cells are is not known: never shifted into place
-            return None, f"本行只印了 {len(tail)} 个数字格，应为 {n} 个，无法确定各是哪一列"
+            return None, f"本行只印了 {len(tail)} 个数字格，应为 {n} 个，无法确定各是哪一列", tail
         for i, item in enumerate(tail):
             texts[i] = (item.text, item.source, item.marks)
-        return texts, ""
+        return texts, "", []
     words = [i for i in line.items if i.kind == WORD and C.number_like(i.text)]
     if len(words) == n:
-        return [(w.text, w.source, ()) for w in words], ""
+        return [(w.text, w.source, ()) for w in words], "", []
     ref = centres.get((entry.block, n))
     if ref is None or len(words) > n:
-        return None, f"本行印了 {len(words)} 个数字，应为 {n} 个，无法按位置对应到各列"
+        return None, f"本行印了 {len(words)} 个数字，应为 {n} 个，无法按位置对应到各列", []
     texts = [("", line.source, ())] * n
     free = list(range(n))
     half = min((b - a for a, b in zip(ref, ref[1:], strict=False)), default=1e9) / 2
     for w in words:
         col = min(free, key=lambda c: abs(ref[c] - w.centre))
         if abs(ref[col] - w.centre) > half or sum(1 for c in ref if w.x0 - 1 <= c <= w.x1 + 1) > 1:
-            return None, f"“{w.text}”的位置对不上任何一列（或跨了两列）"
+            return None, f"“{w.text}”的位置对不上任何一列（或跨了两列）", []
         free.remove(col)
         texts[col] = (w.text, w.source, ())
-    return texts, ""
+    return texts, "", []
 
 
-def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSettings, out) -> None:
+MAX_PLACEMENTS = 5000  # a short row: ways to place its printed cells among the columns, at most
+
+
+def _placements(entry, printed: list) -> list[tuple[list[str | None], list[bool]]]:
+    """Every way to put the printed value cells, in order, into the row's columns (the others not printed)."""
+    n, k = len(entry.keys), len(printed)
+    if not k or math.comb(n, k) > MAX_PLACEMENTS or any(i.marks for i in printed):
+        return []
+    out = []
+    for cols in itertools.combinations(range(n), k):
+        texts: list[str | None] = [None] * n
+        for col, item in zip(cols, printed, strict=True):
+            texts[col] = item.text
+        out.append((texts, [False] * n))
+    return out
+
+
+def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSettings, out,
+             padded: bool = False) -> None:
     n = len(entry.keys)
     run = next((i for i in line.items if i.kind == RUN), None)
     if run is not None:
@@ -90,7 +111,17 @@ def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSett
             return
         out.pending.append(Pending(entry.keys, options, run.text.strip(), run.source, entry.node.label, why))
         return
-    texts, why = _row_texts(entry, line, centres)
+    if line.cut and line.row and not entry.leaves:
+        _cut_row(fmt, entry, line, out)
+        return
+    texts, why, short = _row_texts(entry, line, centres, padded)
+    if texts is None and short and not entry.leaves and all(C.number_like(i.text) or C.blank_like(i.text)
+                                                            for i in short):
+        # fewer cells than columns: which column each is in may follow from the identities (solve.py)
+        printed = " | ".join(i.text for i in short)
+        out.pending.append(Pending(entry.keys, _placements(entry, short), printed, short[0].source,
+                                   entry.node.label, why, short=True))
+        return
     if texts is None:
         _row_unreadable(fmt, entry, line.source, "", why, out)
         return
@@ -102,6 +133,28 @@ def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSett
         return
     for i, key in enumerate(entry.keys):
         store(fmt, key, texts[i], why, out)
+
+
+def _cut_row(fmt: Format, entry, line: Line, out) -> None:
+    """A row the copy ends inside: its printed cells are the row's first ones; the last may go on past the
+    end of the copy (unless its closing pipe is printed), and the cells after it are not in the copy."""
+    cells = [i for i in line.items if i.kind == CELL]
+    while cells and not (C.number_like(cells[0].text) or C.blank_like(cells[0].text)):
+        cells = cells[1:]  # the label
+    printed = cells[: len(entry.keys)]
+    if line.cut == "open" and printed and len(printed) == len(cells):
+        printed = printed[:-1]
+    for ci, key in enumerate(entry.keys):
+        if ci < len(printed):
+            store(fmt, key, (printed[ci].text, printed[ci].source, printed[ci].marks), "", out)
+        else:
+            why = "存档在这一行中间截断：这一格" + ("可能不完整" if ci < len(cells) else "不在存档中")
+            out.states[key] = {"state": C.UNREADABLE, "printed": cells[ci].text if ci < len(cells) else "",
+                               "note": why}
+            out.provenance[key] = line.source
+    if len(printed) < len(entry.keys):
+        _unreadable_finding(fmt, entry.keys[len(printed)], f"“{entry.node.label}”一行："
+                            f"存档在这一行中间截断，只读到前 {len(printed)} 格", out)
 
 
 def _row_unreadable(fmt: Format, entry, source: str, printed: str, why: str, out) -> None:
@@ -260,40 +313,55 @@ def resolve(fmt: Format, out, constraints: list[Constraint]) -> None:
         _store_decision(fmt, p, d, constraints, out)
 
 
+def _what(p: Pending) -> str:
+    """The row as the messages name it: run-together digits, or a row printed with fewer cells than columns."""
+    if p.short:
+        return f"只印了 {len(p.printed.split(' | '))} 个数字格的一行（印为“{p.printed[:40]}”）"
+    return f"连写的数字（印为“{p.printed[:40]}”）"
+
+
 def _store_decision(fmt: Format, p: Pending, d, constraints: list[Constraint], out) -> None:
-    printed = f"印为“{p.printed[:40]}”"
+    what = _what(p)
     conflict = "不满足" in (d.why or "")
     if conflict:
         pos = layout(fmt).cells[p.keys[0]]
         out.findings.append(Finding(rule="IMPORT_SPLIT_CONFLICT", severity="error", sheet=pos.sheet, cell=pos.ref,
                                     key=p.keys[0], row_label=p.label,
-                                    message=f"“{p.label}”一行的连写数字（{printed}）：{d.why}。印出的数字至少有一处错误。"))
+                                    message=f"“{p.label}”一行的{what}：{d.why}。印出的数字至少有一处错误。"))
     if not d.cells:
         why = d.why or p.why or "连写的数字无法拆分"
         for key in p.keys:
             out.states[key] = {"state": C.UNREADABLE, "printed": p.printed[:200], "note": why}
             out.provenance[key] = p.source
         if not conflict:
-            _unreadable_finding(fmt, p.keys[0], f"“{p.label}”一行 {len(p.keys)} 个单元格：{why}（{printed}）", out)
+            _unreadable_finding(fmt, p.keys[0], f"“{p.label}”一行 {len(p.keys)} 个单元格：{why}（{what}）", out)
         return
     touching = [c for c in constraints if c.name in d.decided_by and any(k in p.keys for _, k in c.terms)]
     basis = "、".join(dict.fromkeys(c.name.split("（")[0] if c.tier == 1 else c.name for c in touching))
     undecided = []
     for ci, key in enumerate(p.keys):
         texts = d.cells.get(key, set())
-        if len(texts) == 1:
+        if texts == {None}:
+            note = f"{what}，这一格没有印出"
+            out.states[key] = {"state": C.UNREADABLE, "printed": "", "note": note}
+            out.provenance[key] = p.source
+            _unreadable_finding(fmt, key, note, out)
+        elif len(texts) == 1:
             (text,) = texts
             how = f"，依据{basis}" if basis else "，只有一种拆法"
-            note = "" if _alone(p, ci) else f"由连写的数字（{printed}）拆分{how}"
+            if p.short:
+                note = f"{what}，这一格所在的列{how.lstrip('，')}确定"
+            else:
+                note = "" if _alone(p, ci) else f"由{what}拆分{how}"
             store(fmt, key, (text, p.source, ()), "", out, note)
         else:
-            undecided.append((key, sorted(texts, key=lambda t: (len(t), t))))
+            undecided.append((key, sorted(("未印" if t is None else t for t in texts), key=lambda t: (len(t), t))))
     if undecided:
         if d.why:
             why = d.why
         else:
             shown = "；".join(f"{fmt.cells[k].column_label} 可能为 {'/'.join(ts[:4])}" for k, ts in undecided)
-            why = f"连写的数字（{printed}）有多种拆法都符合本表的勾稽关系（{shown}）"
+            why = f"{what}有多种{'放法' if p.short else '拆法'}都符合本表的勾稽关系（{shown}）"
         for key, _ in undecided:
             out.states[key] = {"state": C.UNREADABLE, "printed": p.printed[:200], "note": why}
             out.provenance[key] = p.source
@@ -302,11 +370,11 @@ def _store_decision(fmt: Format, p: Pending, d, constraints: list[Constraint], o
     if d.broken:
         pos = layout(fmt).cells[p.keys[0]]
         if not d.alternatives:
-            msg = (f"“{p.label}”一行的连写数字（{printed}）按其余勾稽关系拆分；"
+            msg = (f"“{p.label}”一行的{what}按其余勾稽关系拆分；"
                    f"印出的数字不满足{'、'.join(d.broken[:4])}（见核查结果），未作修正。")
             sev = "warning"
         else:
-            msg = (f"“{p.label}”一行的连写数字（{printed}）怎样拆分都不能满足本表全部勾稽关系："
+            msg = (f"“{p.label}”一行的{what}怎样拆分都不能满足本表全部勾稽关系："
                    f"或者{'，或者'.join(d.broken[:4])}不成立。印出的数字至少有一处错误。")
             sev = "error"
         out.findings.append(Finding(rule="IMPORT_SPLIT_CONFLICT", severity=sev, sheet=pos.sheet, cell=pos.ref,
