@@ -12,6 +12,7 @@ import docx
 import pytest
 from factory import valid_document
 
+from nianbao import clock
 from nianbao.cli import main
 from nianbao.format.document import compute_derived
 from nianbao.format.spec import all_formats
@@ -128,7 +129,7 @@ def test_missing_narrative_gives_a_draft_marked_on_every_page_and_says_what_is_m
     assert "【待补充：一、总体情况】" in got["docx"]
     assert "请汇总单位补充" not in got["docx"]
     assert INCOMPLETE_MARK in got["md"].splitlines()[0] and 'class="draft"' in got["html"]
-    today = dt.date.today()
+    today = clock.now().date()  # the report's default: today in the configured zone (北京时间)
     assert got["docx"].splitlines().count(f"{today.year}年{today.month}月{today.day}日") == 1  # default: today
 
 
