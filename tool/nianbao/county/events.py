@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao import clock
+
 from .receipts import DamagedLine, Receipt, _text, parse_log
 
 EVENTS = "events.jsonl"
@@ -66,7 +68,7 @@ _OPTIONAL = ("agency_code", "original_name", "note", "finding")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
+    return clock.now()  # the configured zone (北京时间 by default), never the server's own
 
 
 def stamp(when: dt.datetime | None = None) -> str:
