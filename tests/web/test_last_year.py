@@ -84,7 +84,8 @@ def test_a_changed_carry_over_is_caught_at_upload_explained_and_accepted(served,
     body = upload(served, links["A1"], _filled(tmp_path / "changed.xlsx", {"natural": 5, "legal": 1})).json()
     assert body["status"] == "error"
     t34 = [f for f in body["findings"] if f["rule"] == "T3-4"]
-    assert t34 and t34[0]["severity"] == "error"
+    assert t34
+    assert t34[0]["severity"] == "error"
     assert "3" in t34[0]["message"]  # last year's figure, as compile says it
     r = served.post(links["A1"] + "/explain", data={"key": t34[0]["key"], "sha256": body["receipt"]["sha256"],
                                                     "text": "去年年报结转数有误，已于 2 月更正"})

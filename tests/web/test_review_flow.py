@@ -44,7 +44,8 @@ def test_explain_then_accept_with_a_reason_shows_everywhere(office, links, tmp_p
     body = upload(office, links["A2"], workbook(tmp_path / "bad.xlsx", "A2", broken=True)).json()
     sha = body["receipt"]["sha256"]
     error = next(f for f in body["findings"] if f["severity"] == "error")
-    assert error["key"] and error["explanation"] is None
+    assert error["key"]
+    assert error["explanation"] is None
 
     refused = _explain(office, links["A2"], error, sha, "   ")
     assert refused.status_code == 400
@@ -140,8 +141,10 @@ def test_every_file_on_office_pages_is_named_never_hashed(office, links, tmp_pat
     page = lxml.html.fromstring(office.get("/office/agency/A1").text)
     rows = page.xpath("//table[@id='history']/tbody/tr")
     assert [r.get("class") for r in rows] == ["role-current", "role-superseded"]
-    assert "第二版.xlsx" in rows[0].text_content() and "当前采用" in rows[0].text_content()
-    assert "第一版.xlsx" in rows[1].text_content() and "已被 第二版.xlsx" in rows[1].text_content()
+    assert "第二版.xlsx" in rows[0].text_content()
+    assert "当前采用" in rows[0].text_content()
+    assert "第一版.xlsx" in rows[1].text_content()
+    assert "已被 第二版.xlsx" in rows[1].text_content()
     assert "（北京时间）" in rows[0].text_content()
 
 
@@ -152,7 +155,8 @@ def test_the_compile_result_and_the_units_left_out_are_where_the_office_looks(of
     assert r.headers["location"] == "/office#compile"
     page = lxml.html.fromstring(office.get("/office").text)
     section = page.xpath("//section[@id='compile']")[0]
-    left = {tr.get("data-code"): tr.text_content() for tr in section.xpath(".//table[@class='left-out']//tr[@data-code]")}
+    rows = section.xpath(".//table[@class='left-out']//tr[@data-code]")
+    left = {tr.get("data-code"): tr.text_content() for tr in rows}
     assert set(left) == {"A2", "A3"}
     assert "有错误，未计入汇总" in left["A2"]
     assert "未报送" in left["A3"]
