@@ -12,7 +12,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from county.state_kit import F21, kit  # noqa: F401 - the files of the county/state.py tests, made once per module
+from county.state_kit import F21
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
