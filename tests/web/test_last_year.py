@@ -5,57 +5,26 @@ year's figure, explained by the clerk and accepted by the office with its reason
 from __future__ import annotations
 
 import io
-import random
 
 import openpyxl
 import pytest
-from factory import _balance_requests, valid_document
 from starlette.testclient import TestClient
-from web_kit import AGENCIES, FMT, YEAR, csrf_of, login, upload
+from web_kit import FMT, carried_over, csrf_of, last_year_report, last_year_store, login, upload
 
-from nianbao.check.run import check_file
-from nianbao.county.store import Store
 from nianbao.format.carried import carried_from
-from nianbao.format.document import compute_derived
-from nianbao.format.spec import all_formats
 from nianbao.intake.read import read_workbook
-from nianbao.template.write import write_template
 from nianbao.web.app import create_app
 from nianbao.web.service import Service
 
-F19 = all_formats()["gov-info-disclosure-2019"]
-COLUMNS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org")
-A1 = AGENCIES[0]
 CARRY = {"natural": 3, "legal": 1}  # A1's 结转下年度继续办理 of 2020
-
-
-def _last_year_report() -> dict:
-    doc = valid_document(F19, YEAR - 1, seed=4, agency=A1)
-    for c in COLUMNS:
-        doc["tables"][f"requests.received.{c}"] += CARRY.get(c, 0) - doc["tables"][f"requests.carry_forward.{c}"]
-        doc["tables"][f"requests.carry_forward.{c}"] = CARRY.get(c, 0)
-    doc["tables"] = compute_derived(F19, {k: doc["tables"][k] for k in F19.input_keys()})
-    return doc
-
-
-def _filled(path, carried_over: dict) -> object:
-    """A1's report of this year, 上年结转 as given, balanced in itself (T3-1 holds)."""
-    doc = valid_document(FMT, YEAR, seed=6, agency=A1)
-    for c in COLUMNS:
-        doc["tables"][f"requests.carried_over.{c}"] = carried_over.get(c, 0)
-    _balance_requests(FMT, doc["tables"], random.Random(6))
-    doc["tables"] = compute_derived(FMT, {k: doc["tables"][k] for k in FMT.input_keys()})
-    return write_template(FMT, YEAR, A1, path, document=doc)
 
 
 @pytest.fixture
 def served(config, service, links, tmp_path):
     """The service restarted with --previous (last year's store holding A1's report)."""
-    last = Store(tmp_path / "store-2020")
-    path = write_template(F19, YEAR - 1, A1, tmp_path / "a1-2020.xlsx", document=_last_year_report())
-    last.receive(path, check_file(path), actor="collect")
+    last = last_year_store(tmp_path / "store-2020", {"A1": last_year_report("A1", CARRY)})
     service.stop()
-    config.previous = last.root
+    config.previous = last
     again = Service(config)
     with TestClient(create_app(config, service=again), base_url="http://testserver") as client:
         yield client
@@ -71,7 +40,7 @@ def test_templates_carry_last_years_figures(served, links, tmp_path):
     assert read.carried.tables["requests.carry_forward.total"] == 4
     assert read.document["tables"]["requests.carried_over.natural"] == 3  # 上年结转 pre-filled
     assert read.document["tables"]["requests.carried_over.legal"] == 1
-    assert read.carried == carried_from(FMT, _last_year_report())
+    assert read.carried == carried_from(FMT, last_year_report("A1", CARRY))
     # A2 had no report last year: its template carries nothing, and its page does not say so
     assert "模板已写入本单位上一年度年报的数字" not in served.get(links["A2"]).text
     other = tmp_path / "a2.xlsx"
@@ -80,8 +49,8 @@ def test_templates_carry_last_years_figures(served, links, tmp_path):
 
 
 def test_a_changed_carry_over_is_caught_at_upload_explained_and_accepted(served, links, tmp_path):
-    assert upload(served, links["A1"], _filled(tmp_path / "same.xlsx", CARRY)).json()["status"] == "ok"
-    body = upload(served, links["A1"], _filled(tmp_path / "changed.xlsx", {"natural": 5, "legal": 1})).json()
+    assert upload(served, links["A1"], carried_over(tmp_path / "same.xlsx", "A1", CARRY)).json()["status"] == "ok"
+    body = upload(served, links["A1"], carried_over(tmp_path / "changed.xlsx", "A1", {"natural": 5, "legal": 1})).json()
     assert body["status"] == "error"
     t34 = [f for f in body["findings"] if f["rule"] == "T3-4"]
     assert t34

@@ -46,8 +46,8 @@ class AuditEntry:
         d = self.detail
         if self.event == "upload":
             verdict = VERDICT_LABELS.get(d.get("status"), d.get("status"))
-            again = "（内容相同，重复上传）" if d.get("duplicate") else ""
-            return f"{d.get('original_name', '')}：{verdict}{again}"
+            again = "（与收件库中已有的文件内容相同）" if d.get("duplicate") else ""
+            return f"{verdict}{again}"
         if self.event == "review":
             word = "接收" if d.get("decision") == "accepted" else "退回修改"
             return f"{word}{'：' + d['note'] if d.get('note') else ''}"

@@ -94,9 +94,9 @@ def _keep(upload: Path, fmt, web_dir: Path, read_narrative, error) -> tuple[str,
         read_narrative(upload, fmt)
     except error as exc:
         raise BadRequest(str(exc).replace(str(upload), upload.name), code="narrative") from None
-    folder = Path(web_dir) / FOLDER
+    folder = Path(web_dir) / FOLDER / clock.now().strftime("%Y%m%d-%H%M%S-%f")  # one folder per file saved
     folder.mkdir(parents=True, exist_ok=True)
-    kept = folder / f"文字说明-{clock.now().strftime('%Y%m%d-%H%M%S-%f')}{suffix}"
+    kept = folder / upload.name  # the name as uploaded (made safe by uploads.safe_name): compile names it
     shutil.copyfile(upload, kept)
     return str(kept), upload.name
 

@@ -209,18 +209,15 @@ class Service:
         receipt, new, event = self.store.receive(path, _Fields.of(checked), actor=actor, via=entry.code,
                                                  original_name=path.name, received_at=clock.now())
 
-        def write(conn):
-            if self.index.get(receipt.sha256) is None:
-                self.index.put(receipt.sha256, checked, conn)
-            record(conn, actor, "upload", entry.code, receipt.sha256,
-                   {"status": checked.status, "original_name": event.original_name, "duplicate": not new},
-                   self.web_dir)
-
-        self.db.transaction(write)
+        if self.index.get(receipt.sha256) is None:
+            self.db.transaction(lambda conn: self.index.put(receipt.sha256, checked, conn))
         st = self.state().of(entry.code)
         up = next((h for h in st.history if h.sha256 == receipt.sha256 and h.at == event.at
                    and h.name == event.original_name), st.history[0])
-        return self.views().verdict(st, up)
+        verdict = self.views().verdict(st, up)
+        self.db.transaction(lambda conn: record(conn, actor, "upload", entry.code, receipt.sha256, {
+            "status": verdict["status"], "original_name": event.original_name, "duplicate": not new}, self.web_dir))
+        return verdict
 
     # -- what pages show
 
@@ -332,9 +329,9 @@ class Service:
                 event = act(self.store, st, note, actor, expect_sha256=sha256)
             except decide.ReviewError as exc:
                 raise BadRequest(str(exc), code="review") from None
-            self.db.transaction(lambda conn: record(conn, actor, "review", code, sha256,
-                                                    {"decision": decision, "note": event.note,
-                                                     "status": st.status}, self.web_dir))
+            self.db.transaction(lambda conn: record(conn, actor, "review", code, sha256, {
+                "decision": decision, "note": event.note, "status": st.status, "original_name": st.arrived.name},
+                self.web_dir))
 
         await self.serial(write)
 
@@ -352,9 +349,8 @@ class Service:
                 event = decide.explain(self.store, st, f, text, actor, expect_sha256=sha256)
             except decide.ReviewError as exc:
                 raise BadRequest(str(exc), code="explain") from None
-            self.db.transaction(lambda conn: record(conn, actor, EXPLAINED, code, sha256,
-                                                    {"rule": f.rule, "cell": f.cell, "note": event.note},
-                                                    self.web_dir))
+            self.db.transaction(lambda conn: record(conn, actor, EXPLAINED, code, sha256, {
+                "rule": f.rule, "cell": f.cell, "note": event.note, "original_name": st.arrived.name}, self.web_dir))
 
         await self.serial(write)
 

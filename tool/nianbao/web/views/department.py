@@ -89,5 +89,5 @@ async def annotated(request: Request) -> Response:
     if up.submission.result.figures is None:
         raise NotFound("这份文件无法读取，没有批注副本。")
     path = await service.annotated(st, up)
-    await service.audit(f"agency:{entry.code}", "download", entry.code, sha, what="annotated")
+    await service.audit(f"agency:{entry.code}", "download", entry.code, sha, what="annotated", original_name=up.name)
     return download(path, f"{up.name.rsplit('.', 1)[0]}-批注.xlsx", XLSX)

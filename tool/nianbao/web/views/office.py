@@ -189,7 +189,7 @@ async def _upload(request: Request):
 
 async def original(request: Request) -> Response:
     service, (st, up) = await _upload(request)
-    await service.audit("office", "download", st.entry.code, up.sha256, what="original")
+    await service.audit("office", "download", st.entry.code, up.sha256, what="original", original_name=up.name)
     return download(up.submission.file, up.name)
 
 
@@ -198,7 +198,7 @@ async def annotated(request: Request) -> Response:
     if up.submission.result.figures is None:
         raise NotFound("这份文件无法读取，没有批注副本。")
     path = await service.annotated(st, up)
-    await service.audit("office", "download", st.entry.code, up.sha256, what="annotated")
+    await service.audit("office", "download", st.entry.code, up.sha256, what="annotated", original_name=up.name)
     return download(path, f"{up.name.rsplit('.', 1)[0]}-批注.xlsx", XLSX)
 
 
