@@ -15,19 +15,12 @@ import openpyxl
 import pytest
 from browser import chrome, wait_for_download
 from live import LiveServer
-from web_kit import PASSWORD, YEAR, carried_over, last_year_report, last_year_store, workbook, write_roster
+from web_kit import NARRATIVE, PASSWORD, YEAR, carried_over, last_year_report, last_year_store, workbook, write_roster
 
 pytestmark = pytest.mark.chromium
 EXPLANATION = "去年年报结转数有误，已于 2 月更正"
 REASON = "单位已说明，去年年报的结转数确有错误，已核实更正文件"
 RETURN_NOTE = "第五部分未写改进措施，请补充后重新上传"
-NARRATIVE = """一、总体情况
-本年度，测试县坚持以公开为常态、不公开为例外，依法做好政府信息公开工作。
-五、存在的主要问题及改进情况
-个别单位公开不够及时，下一步将加强培训。
-六、其他需要报告的事项
-本年度未收取信息处理费。
-"""
 
 
 @pytest.fixture

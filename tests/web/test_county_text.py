@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-from web_kit import JSON, upload, workbook
+from web_kit import JSON, NARRATIVE, upload, workbook
 
 from nianbao.cli import main
 
-NARRATIVE = """一、总体情况
-本年度，测试县坚持以公开为常态、不公开为例外，依法做好政府信息公开工作。
-五、存在的主要问题及改进情况
-个别单位公开不够及时，下一步将加强培训。
-六、其他需要报告的事项
-本年度未收取信息处理费。
-"""
 CONTACT = {"contact_address": "测试县人民路1号", "contact_postcode": "154200", "contact_phone": "0468-3612345",
            "contact_email": "gk@example.cn"}
 

@@ -29,6 +29,13 @@ def workbook(path, code: str = "A1", *, broken: bool = False, year: int = YEAR, 
     return path
 
 
+NARRATIVE = """一、总体情况
+本年度，测试县坚持以公开为常态、不公开为例外，依法做好政府信息公开工作。
+五、存在的主要问题及改进情况
+个别单位公开不够及时，下一步将加强培训。
+六、其他需要报告的事项
+本年度未收取信息处理费。
+"""  # the county office's own words (sections 一、五、六), stating no figure
 COLUMNS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org")
 
 
