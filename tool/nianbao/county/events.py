@@ -26,6 +26,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from nianbao import clock
@@ -167,8 +168,10 @@ def _epoch(text: str) -> float:
     return when.timestamp()
 
 
+@lru_cache(maxsize=1 << 16)
 def sort_time(text: str) -> float:
-    """A logged time as seconds since the epoch, for ordering; an unreadable one sorts first."""
+    """A logged time as seconds since the epoch, for ordering; an unreadable one sorts first (remembered:
+    a long-running service orders the same times again after every upload)."""
     return _epoch(text)
 
 

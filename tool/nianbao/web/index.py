@@ -93,6 +93,10 @@ class Index:
         with self._lock:
             return self._checked.get(sha256)
 
+    def count(self) -> int:
+        with self._lock:
+            return len(self._checked)
+
     def known(self) -> set[str]:
         with self._lock:
             return set(self._checked)

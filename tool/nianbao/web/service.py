@@ -118,6 +118,8 @@ class Service:
         self._previous_loaded = False
         self._state_lock = threading.Lock()
         self._state: tuple[tuple, RosterState] | None = None
+        self._subs: dict[str, Submission] = {}  # sha256 -> the file as state.py takes it
+        self._memo: dict = {}  # state_of's: each file judged once (previous does not change while running)
         self._judged: dict[tuple, list] = {}
 
     # -- lifecycle
@@ -163,24 +165,37 @@ class Service:
     # -- the state: county/state.py over the store
 
     def state(self) -> RosterState:
-        """Every roster agency's state over the files indexed so far and the store's events now."""
-        receipts, events = self.store.receipts(), self.store.events()
-        key = (len(receipts), len(events), len(self.index.known()))
+        """Every roster agency's state over the files indexed so far and the store's events now.
+
+        Computed once per change of the store and shared: requests that wait while it is computed
+        (uploads arriving together) find the next one covering all of them."""
         with self._state_lock:
+            receipts, events = self.store.receipts(), self.store.events()
+            key = (len(receipts), len(events), self.index.count())
             if self._state is not None and self._state[0] == key:
                 return self._state[1]
-            subs = [Submission(str(self.store.path_of(r)), r.received_at, checked, r.original_name, r.sha256)
-                    for r in receipts if (checked := self.index.get(r.sha256)) is not None]
-            state = state_of(subs, self.roster, events=events, previous=self.previous, fmt=self.config.fmt)
+            subs = [sub for r in receipts if (sub := self._submission(r)) is not None]
+            state = state_of(subs, self.roster, events=events, previous=self.previous, fmt=self.config.fmt,
+                             memo=self._memo)
             self._state = (key, state)
             return state
 
+    def _submission(self, receipt) -> Submission | None:
+        """The stored file as state.py takes it (one object per file, kept: each file is judged once)."""
+        sub = self._subs.get(receipt.sha256)
+        if sub is None:
+            checked = self.index.get(receipt.sha256)
+            if checked is None:
+                return None
+            sub = self._subs[receipt.sha256] = Submission(str(self.store.path_of(receipt)), receipt.received_at,
+                                                          checked, receipt.original_name, receipt.sha256)
+        return sub
+
     async def fresh_state(self) -> RosterState:
         """The state with every file of the store indexed (a file collected beside the service is checked first)."""
-        known = self.index.known()
-        if any(r.sha256 not in known for r in self.store.receipts()):
+        if self.index.count() < len({r.sha256 for r in self.store.receipts()}):
             await asyncio.to_thread(self.index.sync, self.store, self.pool)
-        return self.state()
+        return await asyncio.to_thread(self.state)
 
     def judged(self, sub: Submission, entry: RosterEntry) -> list:
         """A file's own verdict for an agency (state.judge), e.g. of a file a later one superseded."""
@@ -203,21 +218,22 @@ class Service:
     async def receive(self, entry: RosterEntry, path: Path, actor: str) -> dict:
         """Check an uploaded file as compile does, store it with its arrival, and say the agency's verdict."""
         checked = await self.run(work.check_stored, str(path), self.index.options)
-        return await self.serial(self._record_upload, entry, path, checked, actor)
-
-    def _record_upload(self, entry: RosterEntry, path: Path, checked: Checked, actor: str) -> dict:
-        receipt, new, event = self.store.receive(path, _Fields.of(checked), actor=actor, via=entry.code,
-                                                 original_name=path.name, received_at=clock.now())
-
-        if self.index.get(receipt.sha256) is None:
-            self.db.transaction(lambda conn: self.index.put(receipt.sha256, checked, conn))
-        st = self.state().of(entry.code)
+        receipt, new, event = await self.serial(self._store_upload, entry, path, checked, actor)
+        st = (await asyncio.to_thread(self.state)).of(entry.code)  # off the writer: uploads share one state
         up = next((h for h in st.history if h.sha256 == receipt.sha256 and h.at == event.at
                    and h.name == event.original_name), st.history[0])
         verdict = self.views().verdict(st, up)
-        self.db.transaction(lambda conn: record(conn, actor, "upload", entry.code, receipt.sha256, {
+        await self.db.write(lambda conn: record(conn, actor, "upload", entry.code, receipt.sha256, {
             "status": verdict["status"], "original_name": event.original_name, "duplicate": not new}, self.web_dir))
         return verdict
+
+    def _store_upload(self, entry: RosterEntry, path: Path, checked: Checked, actor: str):
+        """On the writer thread: the bytes into the store, the arrival into events.jsonl, the file into the index."""
+        receipt, new, event = self.store.receive(path, _Fields.of(checked), actor=actor, via=entry.code,
+                                                 original_name=path.name, received_at=clock.now())
+        if self.index.get(receipt.sha256) is None:
+            self.db.transaction(lambda conn: self.index.put(receipt.sha256, checked, conn))
+        return receipt, new, event
 
     # -- what pages show
 
@@ -239,8 +255,9 @@ class Service:
         total = len(agencies)
         reported = total - counts["missing"]
         elsewhere = [{"name": s.original_name, "at": s.received_at, "agency": (s.result.agency or {}).get("name"),
-                      "code": s.code, "why": "不在名单中" if s in state.unknown else "无法识别报送单位"}
-                     for s in [*state.unknown, *state.unidentified]]
+                      "code": s.code, "why": why} for files, why in ((state.unknown, "不在名单中"),
+                                                                     (state.unidentified, "无法识别报送单位"))
+                     for s in files]
         return {"year": self.config.year, "deadline": self.deadline_text(), "format": self.config.fmt.notice,
                 "agencies": agencies, "counts": counts, "labels": STATUS_LABELS,
                 "completion": {"reported": reported, "total": total,
