@@ -146,11 +146,28 @@ def test_department_uploads_explains_and_uploads_again(served, tmp_path):
         assert EXPLANATION in explained.text
         _shot(driver, shots, "03-department-explained", at=explained)
 
-        _upload(driver, workbook(tmp_path / "改好的年报.xlsx"), "通过")
+        fixed = workbook(tmp_path / "改好的年报.xlsx")
+        _upload(driver, fixed, "通过")
         rows = driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")
         assert [r.get_attribute("class") for r in rows] == ["role-current", "role-superseded"]
         assert "当前采用" in rows[0].text
         _shot(driver, shots, "04-department-passed")
+
+        # issue 18 repro 2: a mistaken .ods never displaces the good report; the same good file again is current
+        ods = tmp_path / "另存的年报.ods"
+        ods.write_bytes(b"PK\x03\x04 an OpenDocument spreadsheet")
+        _upload(driver, ods, "通过")  # the verdict shown is still the current report's
+        mistaken = driver.find_element(By.CSS_SELECTOR, ".latest-upload")
+        assert "另存的年报.ods" in mistaken.text and "无法读取" in mistaken.text
+        assert "目前采用的仍是 改好的年报.xlsx" in mistaken.text
+        _shot(driver, shots, "04b-department-mistaken-upload")
+        _upload(driver, fixed, "通过")
+        assert driver.find_elements(By.CSS_SELECTOR, ".latest-upload") == []
+        assert "内容完全相同" in driver.find_element(By.CSS_SELECTOR, ".again").text
+        rows = driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")
+        assert [r.get_attribute("class") for r in rows] == ["role-current", "role-unusable", "role-earlier",
+                                                             "role-superseded"]
+        _shot(driver, shots, "04c-department-same-file-again")
 
 
 def test_the_office_reviews_explains_returns_and_compiles(served, tmp_path):
