@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import random
+import shutil
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +16,7 @@ from live import LiveServer
 from web_kit import PASSWORD, YEAR, workbook
 
 from nianbao.cli import main
+from nianbao.county.events import read_events
 from nianbao.county.store import Store, collect
 
 CLIENTS = 20
@@ -161,10 +165,15 @@ def test_kill_9_during_uploads_then_restart(fleet, tmp_path):
         restarted.stop()
 
     by_sha = {hashlib.sha256(p.read_bytes()).hexdigest(): p for _, p, _, in [(c, p, e) for c, p, e in files]}
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+    arrived = [e.sha256 for e in read_events(store)[0] if e.kind == "sent"]  # the order the uploads arrived in
+    mine = {r["sha256"] for r in own}
+    inbox = []
+    for i, sha in enumerate(s for s in arrived if s in mine):  # collect takes an inbox oldest first (mtime)
+        path = shutil.copy(by_sha[sha], tmp_path / f"{i:03d}-{by_sha[sha].name}")
+        os.utime(path, (1_600_000_000 + i, 1_600_000_000 + i))
+        inbox.append(Path(path))
     fresh = Store(tmp_path / "collected")
-    collect([by_sha[r["sha256"]] for r in own], fresh)  # the same own files, in the same order, by `collect`
+    collect(inbox, fresh)  # the same own files, in the same order, by `collect`
     args = ["--roster", str(roster), "--year", str(YEAR), "--no-render"]
     main(["compile", "--store", str(store), *args, "-o", str(tmp_path / "a")])
     main(["compile", "--store", str(fresh.root), *args, "-o", str(tmp_path / "b")])
