@@ -26,7 +26,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from nianbao import clock
 
 from .receipts import DamagedLine, Receipt, _text, parse_log
 
@@ -66,7 +69,7 @@ _OPTIONAL = ("agency_code", "original_name", "note", "finding")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
+    return clock.now()  # the configured zone (北京时间 by default), never the server's own
 
 
 def stamp(when: dt.datetime | None = None) -> str:
@@ -165,8 +168,10 @@ def _epoch(text: str) -> float:
     return when.timestamp()
 
 
+@lru_cache(maxsize=1 << 16)
 def sort_time(text: str) -> float:
-    """A logged time as seconds since the epoch, for ordering; an unreadable one sorts first."""
+    """A logged time as seconds since the epoch, for ordering; an unreadable one sorts first (remembered:
+    a long-running service orders the same times again after every upload)."""
     return _epoch(text)
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nianbao.check import rules
@@ -185,30 +185,37 @@ def summable(figures: Figures | None) -> bool:
 
 
 def state_of(submissions: Sequence[Submission], roster: Sequence[RosterEntry], *, events: Iterable[Event] = (),
-             previous: Previous | None = None, fmt: Format | None = None, include_errors: bool = False
-             ) -> RosterState:
+             previous: Previous | None = None, fmt: Format | None = None, include_errors: bool = False,
+             memo: dict | None = None) -> RosterState:
     """The state of every roster agency from what was received (submissions: checked files, one per
-    distinct file) and the store's events. fmt: the format being collected (None: each file's own)."""
+    distinct file) and the store's events. fmt: the format being collected (None: each file's own).
+
+    memo: a dict a caller keeps between calls over the same files and the same `previous` (the web
+    service, after every upload): each file is judged once. The rules are the same with or without it."""
     events = list(events)
+    memo = {} if memo is None else memo
     uploads = _arrivals(submissions, events)
     owned: dict[str, list[Upload]] = {}
-    unidentified: list[Submission] = []
+    unowned: list[Submission] = []
     for up in uploads:
         owner = up.via or up.submission.code
         if owner:
             owned.setdefault(owner, []).append(up)
-        elif up.submission not in unidentified:
-            unidentified.append(up.submission)
+        else:
+            unowned.append(up.submission)
+    unidentified = _unique(unowned)
     roster_codes = {e.code for e in roster}
     unknown = _unique(up.submission for code, ups in owned.items() if code not in roster_codes for up in ups)
     decided = _decisions(events)
     out = RosterState([], unknown, unidentified, [], [], [])
+    listed: set[tuple[str, int]] = set()  # (role, file): each file once in each list
     for entry in roster:
-        st = _agency(entry, owned.get(entry.code, []), fmt, previous)
+        st = _agency_once(entry, owned.get(entry.code, []), fmt, previous, memo)
         out.agencies.append(st)
         for up in reversed(st.history):  # in the order received
             kind = {"superseded": out.superseded, "forged": out.rejected, "unusable": out.unusable}.get(up.role)
-            if kind is not None and up.submission not in kind and up.submission is not st.current:
+            if kind is not None and (up.role, id(up.submission)) not in listed and up.submission is not st.current:
+                listed.add((up.role, id(up.submission)))
                 kind.append(up.submission)
     copies = duplicate_figures((s.entry, s.figures.format, s.figures.values) for s in out.agencies
                                if s.figures is not None)
@@ -216,7 +223,7 @@ def state_of(submissions: Sequence[Submission], roster: Sequence[RosterEntry], *
         if st.current is not None:
             st.findings += copies.get(st.entry.code, [])
             st.status = _status(st.findings)
-        _decide(st, decided.get(st.entry.code, {}), include_errors)
+        _decide(st, decided.get(st.entry.code, {}), include_errors, memo)
     return out
 
 
@@ -239,9 +246,12 @@ def _arrivals(submissions: Sequence[Submission], events: list[Event]) -> list[Up
 
 
 def _unique(subs: Iterable[Submission]) -> list[Submission]:
+    """Each file once (by identity: one Submission per distinct file), in order."""
+    seen: set[int] = set()
     out: list[Submission] = []
     for s in subs:
-        if all(s is not o for o in out):
+        if id(s) not in seen:
+            seen.add(id(s))
             out.append(s)
     return out
 
@@ -268,7 +278,34 @@ def unusable_reason(sub: Submission, owner: RosterEntry, fmt: Format | None) -> 
     return ""
 
 
-def _agency(entry: RosterEntry, ups: list[Upload], fmt: Format | None, previous: Previous | None) -> AgencyState:
+def _judged(memo: dict, sub: Submission, entry: RosterEntry, previous: Previous | None) -> list[Finding]:
+    key = ("judge", sub.sha256 or id(sub), entry.code, entry.name, entry.level)
+    if key not in memo:
+        memo[key] = judge(sub.result, entry, previous)
+    return list(memo[key])
+
+
+def _summable(memo: dict, sub: Submission) -> bool:
+    key = ("summable", sub.sha256 or id(sub))
+    if key not in memo:
+        memo[key] = summable(sub.result.figures)
+    return memo[key]
+
+
+def _agency_once(entry: RosterEntry, ups: list[Upload], fmt: Format | None, previous: Previous | None,
+                 memo: dict) -> AgencyState:
+    """_agency, or (with a caller's memo) a fresh copy of its result when the agency received nothing since."""
+    key = (entry, fmt.id if fmt else None, tuple((id(up.submission), up.at, up.name, up.via) for up in ups))
+    agencies = memo.setdefault("agencies", {})
+    known = agencies.get(entry.code)
+    if known is None or known[0] != key:
+        known = agencies[entry.code] = (key, _agency(entry, ups, fmt, previous, memo))
+    st = known[1]
+    return replace(st, findings=list(st.findings), notes=list(st.notes), history=list(st.history), explanations={})
+
+
+def _agency(entry: RosterEntry, ups: list[Upload], fmt: Format | None, previous: Previous | None,
+            memo: dict) -> AgencyState:
     if not ups:
         return AgencyState(entry, "missing")
     reasons = [unusable_reason(up.submission, entry, fmt) for up in ups]
@@ -300,7 +337,7 @@ def _agency(entry: RosterEntry, ups: list[Upload], fmt: Format | None, previous:
             st.notes.append("下发签名核对不通过，未采用")
         return st
     st.arrived = next(h for h in history if h.role == "current")
-    st.findings = judge(current.result, entry, previous)
+    st.findings = _judged(memo, current, entry, previous)
     st.status = _status(st.findings)
     if history[0].role not in ("current", "earlier"):
         st.notes.append(f"最近一次报送的 {history[0].name}（{history[0].at}）无法采用（{history[0].why}），"
@@ -337,7 +374,7 @@ def _decisions(events: list[Event]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _decide(st: AgencyState, decided: Mapping[str, Any], include_errors: bool) -> None:
+def _decide(st: AgencyState, decided: Mapping[str, Any], include_errors: bool, memo: dict) -> None:
     """Rules 5–8: the review, explanations, included and due of one agency."""
     current = st.current
     if current is None:
@@ -347,7 +384,7 @@ def _decide(st: AgencyState, decided: Mapping[str, Any], include_errors: bool) -
     st.explanations = {k: explained[k] for k in map(finding_key, st.findings) if k in explained}
     decision = decided.get("by_sha", {}).get(current.sha256) if current.sha256 else None
     st.decision = decision
-    complete = summable(current.result.figures)
+    complete = _summable(memo, current)
     forged = current.result.verified is False
     if decision is None:
         st.review = "pending"

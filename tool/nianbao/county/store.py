@@ -297,7 +297,7 @@ class Store:
         from .events import SENT, Event, stamp
 
         name = name_of(source) if original_name is None else _plain_name(original_name)
-        when = received_at or dt.datetime.now().astimezone()
+        when = received_at or clock.now()
         receipt, new = self.put(source, result, received_at=when, original_name=original_name)
         if not new and inbox is not None:
             try:

@@ -193,13 +193,13 @@ def reminders(due: list[dict], urls: dict[str, str], year: int, deadline: str | 
 
 
 def write_eml(items: list[Reminder], folder: Path) -> list[Path]:
-    from .verdicts import refused_dir
+    from .verdicts import code_name
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for item in items:
         if item.message is not None:
-            path = folder / f"{refused_dir(item.code)}.eml"
+            path = folder / f"{code_name(item.code)}.eml"
             path.write_bytes(item.message.as_bytes())
             written.append(path)
     return written
