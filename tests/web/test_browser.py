@@ -80,13 +80,19 @@ def _click_and_wait(driver, element, done) -> None:
 
 
 def _stale(element) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
+    """Whether the page the element belonged to is gone. While a navigation is under way Chromium may
+    answer "Node with given id does not belong to the document" instead of a stale reference."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
         element.is_enabled()
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def _has(text: str):
