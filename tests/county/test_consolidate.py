@@ -101,7 +101,8 @@ def test_county_totals_are_the_sums(county):
             assert got == expected, key
     assert comp.bugs == []
     assert not [f for f in comp.county_findings if f.severity == "error"]
-    assert comp.county["agency"] == {"name": "测试县", "code": "999999", "level": "county"}  # --name as given (issue 13)
+    # --name as given (issue 13)
+    assert comp.county["agency"] == {"name": "测试县", "code": "999999", "level": "county"}
     assert [m["code"] for m in comp.county["consolidated"]["members"]] == [
         "A01", "A02", "A03", "A04", "A05", "A06", "A07", "A10"]
 

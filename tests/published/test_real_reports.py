@@ -101,8 +101,8 @@ def test_huaian_numbering_variant_1_dun_is_reported():
 def test_pingtan_run_together_rows_are_reconstructed_by_their_totals():
     """“230 000023” for 一、本年新收: the only split where 总计 = the six columns."""
     doc = import_file(DATA / "pingtan-2019.txt").document
-    assert [doc["tables"][f"requests.received.{c}"] for c in
-            ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")] == [23, 0, 0, 0, 0, 0, 23]
+    columns = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+    assert [doc["tables"][f"requests.received.{c}"] for c in columns] == [23, 0, 0, 0, 0, 0, 23]
     state = doc["cell_states"]["requests.received.natural"]
     assert (state["state"], state["printed"]) == ("reconstructed", "23") and "T3-2" in state["note"]
     assert doc["provenance"]["requests.received.natural"].startswith("第")

@@ -409,7 +409,8 @@ def test_first_workbook_of_a_process_is_identical_to_later_ones(tmp_path):
     agency = {"name": "测试县测试局", "code": "T-01", "level": "county"}
     write_template(fmt, 2021, agency, tmp_path / "first.xlsx")  # whatever ran before, this process is warm now
     warm = write_template(fmt, 2021, agency, tmp_path / "warm.xlsx")
-    code = ("import sys; from nianbao.format.spec import all_formats; from nianbao.template.write import write_template; "
+    code = ("import sys; from nianbao.format.spec import all_formats; "
+            "from nianbao.template.write import write_template; "
             "write_template(all_formats()['gov-info-disclosure-2021'], 2021, "
             "{'name': '测试县测试局', 'code': 'T-01', 'level': 'county'}, sys.argv[1])")
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "fresh.xlsx")], check=True, timeout=120)

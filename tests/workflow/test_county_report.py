@@ -225,7 +225,8 @@ def test_a_real_reports_text_gives_its_sections(tmp_path):
     assert set(found) == {"overview", "problems"}  # this report has no 六
     assert found["overview"].startswith("2020 年我局在县委、县政府的正确领导下") and len(found["overview"]) > 900
     assert "结转下年度" not in found["overview"] and "结转下年度" not in found["problems"]
-    assert found["problems"].endswith("三是一些规章制度还不够完善和健全，需要进一步完善和健全。")  # its signature left out
+    assert found["problems"].endswith("三是一些规章制度还不够完善和健全，"
+                                      "需要进一步完善和健全。")  # its signature left out
 
 
 def test_contact_line_closes_the_opening_of_every_form(tmp_path, inbox, capsys):

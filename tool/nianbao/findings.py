@@ -41,7 +41,8 @@ class Code(Enum):
     FILE_CORRUPT = Detail("corrupt or truncated workbook", "error",
                           "文件已损坏或不完整，无法打开（{what}）。请重新保存后再发送。")
     FILE_ZIP_BOMB = Detail("archive expands far too much (zip bomb)", "error",
-                           "文件的压缩结构异常（{what}），疑似“压缩炸弹”，已拒绝读取。请提交用 Excel/WPS 正常保存的年报模板。")
+                           "文件的压缩结构异常（{what}），疑似“压缩炸弹”，已拒绝读取。"
+                           "请提交用 Excel/WPS 正常保存的年报模板。")
     FILE_XML_BOMB = Detail("XML entity expansion", "error",
                            "文件内部含有不允许的 XML 实体声明，已拒绝读取。请用 Excel/WPS 重新另存为 .xlsx。")
     # -- identity of the workbook
@@ -54,12 +55,14 @@ class Code(Enum):
     UNKNOWN_FORMAT = Detail("format version this nianbao does not know", "error",
                             "模板格式 {actual} 不被本版本识别。请使用下发的模板，或升级 nianbao。")
     FINGERPRINT = Detail("layout fingerprint does not match", "error",
-                         "模板版式已被改动（版式指纹 {actual}，应为 {expected}），可能插入或删除了行列。请在原模板中重新填报。")
+                         "模板版式已被改动（版式指纹 {actual}，应为 {expected}），可能插入或删除了行列。"
+                         "请在原模板中重新填报。")
     HMAC_MISMATCH = Detail("issuer signature does not match", "error",
                            "模板下发签名核对不通过：文件中的单位、层级、年度或类型与下发时不一致，"
                            "此文件不是下发给“{agency}”（代码 {agency_code}）的原模板，或其身份信息被改动过，"
                            "不予采用。请使用本单位下发的模板。")
-    HMAC_MISSING = Detail("issuer signature missing", "error", "模板缺少下发签名，无法确认下发给哪个单位。请使用下发的模板。")
+    HMAC_MISSING = Detail("issuer signature missing", "error", "模板缺少下发签名，无法确认下发给哪个单位。"
+                                                               "请使用下发的模板。")
     HMAC_LEGACY = Detail("issuer signature of an older template version", "info",
                          "此模板由旧版 nianbao 下发（模板版本 {version}），其签名只核对单位代码和年度，"
                          "单位名称和层级已改为与单位名单核对。")
@@ -80,27 +83,34 @@ class Code(Enum):
                                "本单位报送的全部数字与“{other}”（代码 {other_code}）报送的完全相同。"
                                "请核实是否误用或冒用了其他单位的报表。")
     WRONG_AGENCY = Detail("another agency's workbook sent at this agency's link", "error",
-                          "这份工作簿是“{other}”（代码 {other_code}）的模板，不是本单位“{own_name}”（代码 {own_code}）的，"
+                          "这份工作簿是“{other}”（代码 {other_code}）的模板，"
+                          "不是本单位“{own_name}”（代码 {own_code}）的，"
                           "不能作为本单位的报告。请使用本单位的模板填报。")
     PREVIOUS_MISSING = Detail("no report of this agency in last year's data", "info",
                               "上一年度数据（{source}）中没有本单位的报告，未做跨年度核对（如上年结转与上年结转下年度是否一致）。")
-    SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，不要删除工作表。")
+    SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，"
+                                                               "不要删除工作表。")
     SHEET_EXTRA = Detail("extra sheet", "info", "工作簿中多了工作表「{sheet}」，汇总时不会读取其中内容。")
     PROTECTION_REMOVED = Detail("sheet protection removed", "warning",
                                 "工作表「{sheet}」的保护被撤销。请确认合计公式和表头未被改动。")
     # -- cells
     CELL_BLANK = Detail("blank input", "error", "未填写（无数据请填 0）。")
-    CELL_TEXT = Detail("text in a number cell", "error", "应填写数字，现为“{value}”。请改为阿拉伯数字（无数据请填 0）。")
+    CELL_TEXT = Detail("text in a number cell", "error", "应填写数字，现为“{value}”。请改为阿拉伯数字（无数据请填 0）"
+                                                         "。")
     CELL_DECIMAL = Detail("decimal in a count cell", "error", "件数应为整数，现为 {value}。")
     CELL_NEGATIVE = Detail("negative where not allowed", "error", "不能为负数，现为 {value}。")
     CELL_ERROR_VALUE = Detail("spreadsheet error value", "error", "单元格显示错误值 {value}，请改为数字。")
     CELL_DATE = Detail("date in a number cell", "error", "单元格中是日期（{value}），应填写数字。")
-    CELL_PRECISION = Detail("money with more than two decimals", "error", "金额单位为万元，最多保留两位小数，现为 {value}。")
-    CELL_NORMALISED = Detail("value normalised on read", "info", "已将“{value}”按 {normalised} 读取（{how}）。请在原表中改为纯数字。")
+    CELL_PRECISION = Detail("money with more than two decimals", "error", "金额单位为万元，最多保留两位小数，"
+                                                                          "现为 {value}。")
+    CELL_NORMALISED = Detail("value normalised on read", "info", "已将“{value}”按 {normalised} 读取（{how}）。"
+                                                                 "请在原表中改为纯数字。")
     FORMULA_REPLACED = Detail("derived cell formula replaced by a constant", "error",
-                              "合计公式被改写为固定值 {actual}（应为公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
+                              "合计公式被改写为固定值 {actual}（应为公式，按各项计算为 {expected}）。"
+                              "请恢复模板公式或重新填报。")
     FORMULA_CHANGED = Detail("derived cell formula edited", "error",
-                             "合计公式被修改为 {actual}（应为模板原有的求和公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
+                             "合计公式被修改为 {actual}（应为模板原有的求和公式，按各项计算为 {expected}）。"
+                             "请恢复模板公式或重新填报。")
     FORMULA_STALE = Detail("cached total disagrees with the recomputed one (and is what the sheet shows)", "error",
                            "表中显示的合计为 {actual}，按各项计算应为 {expected}：文件中保存的计算结果已过时或被改动"
                            "（未重新计算），LibreOffice、WPS 等打开时显示的就是 {actual}。"
@@ -114,7 +124,8 @@ class Code(Enum):
                                "数值超出合理范围（{low} 至 {high} {unit}），现为 {value}。"
                                "请核对是否多填了位数，金额请按“万元”而不是“元”填写。")
     DOCUMENT_REFUSED = Detail("report document (.json) refused by screening", "error",
-                              "报告数据文件（.json）无法使用：{what}。请提交由 nianbao 导出的报告数据，或填好的 .xlsx 模板。")
+                              "报告数据文件（.json）无法使用：{what}。请提交由 nianbao 导出的报告数据，"
+                              "或填好的 .xlsx 模板。")
     CHECK_FAILED = Detail("nianbao failed on this file (a defect); the batch goes on", "error",
                           "nianbao 处理此文件时出现内部错误（{what}），已跳过此文件，其余文件照常处理。"
                           "请将此文件反馈给维护人员。")

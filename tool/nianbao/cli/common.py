@@ -39,7 +39,8 @@ def resolve_format(format_id: str | None, year: int | None) -> Format:
         try:
             fmt = get_format(format_id)
         except KeyError:
-            raise UsageError(f"未知的格式版本 unknown format {format_id!r}; 可选 known: {', '.join(sorted(all_formats()))}") from None
+            known = ", ".join(sorted(all_formats()))
+            raise UsageError(f"未知的格式版本 unknown format {format_id!r}; 可选 known: {known}") from None
         return fmt
     if year is None:
         raise UsageError("请用 --format 或 --year 指定格式版本 / give --format or --year")

@@ -156,7 +156,8 @@ class Layout:
         data = {
             "format": self.fmt.id,
             "sheets": self.sheets,
-            "cells": {k: [p.sheet, p.ref, self.fmt.cells[k].kind, k in self.fmt.derived] for k, p in self.cells.items()},
+            "cells": {k: [p.sheet, p.ref, self.fmt.cells[k].kind, k in self.fmt.derived]
+                      for k, p in self.cells.items()},
             "fields": {k: [f.pos.sheet, f.pos.ref] for k, f in self.fields.items()},
             "labels": [[g.table.key, c.row, c.col, c.text] for g in self.grids.values() for c in g.cells],
         }

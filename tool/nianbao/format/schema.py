@@ -214,7 +214,8 @@ def validate(fmt: Format, doc: dict) -> list[Finding]:
             what = f"“{fld.label}”应为文字。"
         elif err.validator == "additionalProperties":
             extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-            what = f"报告数据中有不认识的项目：{'、'.join(map(str, extra))}（位置 {'/'.join(map(str, path)) or '顶层'}）。"
+            place = "/".join(map(str, path)) or "顶层"
+            what = f"报告数据中有不认识的项目：{'、'.join(map(str, extra))}（位置 {place}）。"
         else:
             what = _field_sentence(path, err)
         out.append(finding(Code.SCHEMA, what=what, **where))

@@ -390,7 +390,7 @@ def read_breakdown(path: str | Path) -> dict[str, dict]:
     keys = [str(k) if k is not None else "" for k in rows[BREAKDOWN_KEY_ROW]]
     out: dict[str, dict] = {}
     for row in rows[BREAKDOWN_KEY_ROW + 2:]:
-        values = dict(zip(keys, row))
+        values = dict(zip(keys, row, strict=False))  # a short row: its missing cells are absent
         code = values.get("agency.code")
         if not code:
             continue
