@@ -22,6 +22,7 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError  # a part python-docx parses is not well-formed XML
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -30,7 +31,7 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
         document = docx.Document(io.BytesIO(data))
     except ImportError_:
         raise
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         raise ImportError_(path, f"不是可以打开的 Word（.docx）文件（{exc}）") from None
     core = document.core_properties
     doc = RawDocument("docx", (core.title or "").strip())
