@@ -50,16 +50,11 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
                 items = []
                 for c, tc in enumerate(tr.iterchildren(_W + "tc"), 1):
                     pr = tc.find(_W + "tcPr")
-                    span = 1
-                    if pr is not None:
-                        vmerge = pr.find(_W + "vMerge")
-                        if vmerge is not None and vmerge.get(_W + "val", "continue") == "continue":
-                            continue  # covered by the cell above: kept once, at its origin
-                        grid = pr.find(_W + "gridSpan")
-                        if grid is not None:
-                            span = _int(grid.get(_W + "val"))
+                    vmerge = None if pr is None else pr.find(_W + "vMerge")
+                    if vmerge is not None and vmerge.get(_W + "val", "continue") == "continue":
+                        continue  # covered by the cell above: kept once, at its origin
                     text = " ".join(_text(p) for p in tc.iter(_W + "p") if _text(p))
-                    items.append(Item(text, f"表格{tables} 第{r}行第{c}格", CELL, span=(1, span)))
+                    items.append(Item(text, f"表格{tables} 第{r}行第{c}格", CELL))
                 if items:
                     doc.lines.append(Line(tuple(items), f"表格{tables} 第{r}行", row=True))
     return doc
@@ -67,13 +62,6 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
 
 def _text(el) -> str:
     return " ".join("".join(t.text or "" for t in el.iter(_W + "t")).split())
-
-
-def _int(value) -> int:
-    try:
-        return max(1, min(int(value), 1000))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _blocks(parent):

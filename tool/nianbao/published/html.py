@@ -114,8 +114,7 @@ class _Walker:
         for r, tr in enumerate(rows, 1):
             items = []
             for c, td in enumerate((x for x in tr if isinstance(x.tag, str) and x.tag.lower() in ("td", "th")), 1):
-                span = (_int(td.get("rowspan")), _int(td.get("colspan")))
-                items.append(Item(_text(td), f"表格{t} 第{r}行第{c}格", CELL, span=span))
+                items.append(Item(_text(td), f"表格{t} 第{r}行第{c}格", CELL))
             if items:
                 self._add(Line(tuple(items), f"表格{t} 第{r}行", row=True))
 
@@ -125,10 +124,3 @@ def _own_table(tr):
     while el is not None and el.tag != "table":
         el = el.getparent()
     return el
-
-
-def _int(value) -> int:
-    try:
-        return max(1, min(int(str(value).strip()), 1000))
-    except (TypeError, ValueError):
-        return 1
