@@ -14,8 +14,10 @@ VERDICT_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", 
 
 
 def refused_dir(code: str) -> str:
-    """A folder name for an agency code: the code itself when it is plain, else its hex."""
-    plain = code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) and len(code) <= 64
+    """A folder name for an agency code: the code itself when it is plain, else its hex ("x-…"; a code that
+    itself starts with "x-" too, or code_of_refused_dir would read it as hex)."""
+    plain = code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) and len(code) <= 64 \
+        and not code.startswith("x-")
     return code if plain else "x-" + code.encode("utf-8").hex()[:120]
 
 
