@@ -1,0 +1,339 @@
+"""Mutation testing of the modules that decide (issue 22): `make mutate`, `make mutate MODULE=check/rules.py`.
+
+    python tests/mutation/mutate.py [--module check/rules.py ...] [--survivors] [--jobs N] [--report-only]
+
+Runs mutmut (3.x) over each module of modules.toml against that module's own stage's tests, then
+writes docs/mutation.md (killed / survived / timeout / equivalent and the kill rate per module, every
+mutant left alive with its change) from the results kept in docs/mutation-results.json and the
+equivalent mutants listed, with the reason, in equivalent.yaml.
+
+mutmut finds the code under ./, src/ or source/ only, and names a mutant by its module path, so each
+module is run in a staging folder build/mutation/<module>/ where `src` is the repository's tool/
+(mutmut copies it into mutants/src, mutates the one module, and imports nianbao from there).
+PYTHONPATH points at that copy too, so a test that runs `nianbao` in a subprocess runs the mutant.
+
+A full run starts from nothing; --survivors re-runs only the mutants not killed last time (after
+adding tests), keeping the rest of the last results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PLAN = HERE / "modules.toml"
+EQUIVALENT = HERE / "equivalent.yaml"
+RESULTS = ROOT / "docs" / "mutation-results.json"
+REPORT = ROOT / "docs" / "mutation.md"
+WORK = ROOT / "build" / "mutation"
+PACKAGE = "nianbao"
+# Beside src/ (the mutated copy), the staged repository has what the tests read: the specs and samples,
+# and tool/ itself (a test builds the wheel from the checkout).
+COPIED = ("templates", "samples", "tool", "README.md", "LICENSE")
+TARGET = 0.90
+DETECTED = ("killed", "timeout")  # a mutant the tests did not pass: killed, or hung until the time limit
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
+          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault",
+          37: "caught by type check", None: "not checked"}
+
+
+@dataclass(frozen=True)
+class Module:
+    path: str  # under tool/nianbao, e.g. check/rules.py
+    tests: tuple[str, ...]
+    round: int
+
+    @property
+    def name(self) -> str:  # the dotted module name mutmut uses, nianbao.check.rules
+        return f"{PACKAGE}." + self.path.removesuffix(".py").replace("/", ".")
+
+    @property
+    def source(self) -> Path:
+        return ROOT / "tool" / PACKAGE / self.path
+
+    @property
+    def staging(self) -> Path:
+        return WORK / self.path.removesuffix(".py").replace("/", ".")
+
+
+def plan() -> dict[str, Module]:
+    data = tomllib.loads(PLAN.read_text(encoding="utf-8"))["modules"]
+    return {path: Module(path, tuple(spec["tests"]), int(spec["round"])) for path, spec in data.items()}
+
+
+def equivalents() -> dict[str, dict[str, str]]:
+    """module path → {mutation key → why the mutant is equivalent}."""
+    data = yaml.safe_load(EQUIVALENT.read_text(encoding="utf-8")) or {}
+    return {module: {entry["mutation"]: entry["reason"] for entry in entries or []} for module, entries in data.items()}
+
+
+# ---------------------------------------------------------------- running mutmut
+
+
+def _config(module: Module) -> str:
+    """The staged pyproject.toml: the repository's (pytest settings) and the mutmut section for this module."""
+    own = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    listed = ", ".join(json.dumps(t) for t in module.tests)
+    return own + f"""
+
+# ---- written by tests/mutation/mutate.py for this staging folder only
+[tool.mutmut]
+source_paths = ["src"]
+only_mutate = ["src/{PACKAGE}/{module.path}"]
+also_copy = [{", ".join(json.dumps(c) for c in COPIED)}]
+pytest_add_cli_args_test_selection = [{listed}]
+pytest_add_cli_args = ["-p", "no:cacheprovider"]
+"""
+
+
+def stage(module: Module, fresh: bool) -> None:
+    if fresh and module.staging.exists():
+        shutil.rmtree(module.staging)
+    module.staging.mkdir(parents=True, exist_ok=True)
+    links = {"src": ROOT / "tool", "tests": ROOT / "tests", **{c: ROOT / c for c in COPIED}}
+    for name, target in links.items():
+        link = module.staging / name
+        if not link.is_symlink():
+            link.symlink_to(target)
+    (module.staging / "pyproject.toml").write_text(_config(module), encoding="utf-8")
+
+
+def run_mutmut(module: Module, jobs: int, names: list[str] | None = None) -> int:
+    copy = module.staging / "mutants" / "src"
+    copy.mkdir(parents=True, exist_ok=True)  # on PYTHONPATH from the start (a folder missing then is never looked in)
+    env = {**os.environ, "CI": "true", "PYTHONPATH": str(copy)}
+    command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs), *(names or [])]
+    log = module.staging / "mutmut.log"
+    with log.open("w", encoding="utf-8") as out:
+        code = subprocess.run(command, cwd=module.staging, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
+    if code:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        print(f"mutmut failed on {module.path} (exit {code}); the end of {log}:\n{tail}", file=sys.stderr)
+    return code
+
+
+# ---------------------------------------------------------------- reading the results
+
+
+def _functions(tree: ast.Module) -> dict[str, ast.AST]:
+    out = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            out.update({f"{node.name}.{n.name}": n for n in node.body
+                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))})
+    return out
+
+
+def _mangled(key: str) -> str:
+    """A mutant's function as _functions names it: x_f__mutmut_3 as it is, xǁStoreǁadd__mutmut_3 under Store."""
+    if key.startswith("xǁ"):
+        cls = key.split("ǁ")[1]
+        return f"{cls}.{key}"
+    return key
+
+
+def _function_of(key: str) -> str:
+    """The source function a mutant belongs to: x__sum__mutmut_4 → _sum; xǁStoreǁadd__mutmut_2 → Store.add."""
+    base = key.partition("__mutmut_")[0]
+    if base.startswith("xǁ"):
+        _, cls, name = base.split("ǁ")
+        return f"{cls}.{name}"
+    return base.removeprefix("x_")
+
+
+def change_of(functions: dict[str, ast.AST], text: str, key: str) -> tuple[str, list[str]]:
+    """A mutant's change as one line ('old → new', stable while the function's text is) and its diff lines."""
+    orig = functions[_mangled(key.partition("__mutmut_")[0] + "__mutmut_orig")]
+    mutant = functions[_mangled(key)]
+    a = ast.get_source_segment(text, orig).splitlines()[1:]  # the body: the def lines differ by name only
+    b = ast.get_source_segment(text, mutant).splitlines()[1:]
+    diff = [line for line in difflib.unified_diff(a, b, lineterm="", n=0) if line[:1] in "+-"
+            and not line.startswith(("+++", "---"))]
+    old = " / ".join(line[1:].strip() for line in diff if line.startswith("-"))
+    new = " / ".join(line[1:].strip() for line in diff if line.startswith("+"))
+    return f"{_function_of(key)}: {old} → {new}", diff
+
+
+def collect(module: Module, seconds: float) -> dict:
+    """This module's results from its staging folder: every mutant's status and change."""
+    mutated = module.staging / "mutants" / "src" / PACKAGE / module.path
+    meta = json.loads(mutated.with_name(mutated.name + ".meta").read_text(encoding="utf-8"))
+    text = mutated.read_text(encoding="utf-8")
+    functions = _functions(ast.parse(text))
+    mutants = []
+    for name, code in sorted(meta["exit_code_by_key"].items(), key=lambda kv: _order(kv[0])):
+        key = name.removeprefix(module.name + ".")
+        change, diff = change_of(functions, text, key)
+        mutants.append({"id": key, "status": STATUS.get(code, "suspicious"), "mutation": change, "diff": diff})
+    return {"tests": list(module.tests), "round": module.round, "seconds": round(seconds),
+            "when": time.strftime("%Y-%m-%d %H:%M"), "mutants": mutants, "unmutated": blind_spots(module)}
+
+
+def _order(name: str) -> tuple[str, int]:
+    base, _, number = name.rpartition("__mutmut_")
+    return base, int(number) if number.isdigit() else 0
+
+
+def blind_spots(module: Module) -> list[str]:
+    """What mutmut does not mutate in this module: decorated functions (it keeps them whole) and code
+    outside functions (module constants, tables of lambdas)."""
+    tree = ast.parse(module.source.read_text(encoding="utf-8"))
+    out = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+            out.append(f"{node.name} (decorated, line {node.lineno})")
+        elif isinstance(node, ast.ClassDef):
+            out += [f"{node.name}.{n.name} (decorated, line {n.lineno})" for n in node.body
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.decorator_list
+                    and not all(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                                for d in n.decorator_list)]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and any(
+                isinstance(n, (ast.Lambda, ast.Call, ast.BinOp, ast.Compare)) for n in ast.walk(node)):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            out.append(f"{ast.unparse(target)} (module level, line {node.lineno})")
+    return out
+
+
+# ---------------------------------------------------------------- the report
+
+
+def summarise(module_path: str, result: dict, known: dict[str, str]) -> dict:
+    counts = Counter()
+    alive, equivalent = [], []
+    for m in result["mutants"]:
+        if m["status"] in DETECTED:
+            counts[m["status"]] += 1
+        elif m["mutation"] in known:
+            counts["equivalent"] += 1
+            equivalent.append((m, known[m["mutation"]]))
+        else:
+            counts[m["status"]] += 1
+            alive.append(m)
+    total = len(result["mutants"])
+    judged = total - counts["equivalent"]
+    detected = counts["killed"] + counts["timeout"]
+    rate = detected / judged if judged else 1.0
+    used = {m["mutation"] for m, _ in equivalent}
+    stale = sorted(k for k in known if k not in used and not any(x["mutation"] == k for x in result["mutants"]))
+    return {"total": total, "counts": counts, "rate": rate, "alive": alive, "equivalent": equivalent,
+            "stale": stale}
+
+
+def write_report(results: dict, modules: dict[str, Module]) -> str:
+    known = equivalents()
+    lines = ["# Mutation testing: the modules that decide", "",
+             "Written by `tests/mutation/mutate.py` (`make mutate`, `make mutate MODULE=check/rules.py`) from",
+             "`docs/mutation-results.json` and `tests/mutation/equivalent.yaml`; do not edit by hand.", "",
+             "Each module's mutants (mutmut 3) run against its own stage's tests (`tests/mutation/modules.toml`);",
+             "mutmut runs each mutant against those of them that call the mutated function. Kill rate = (killed +",
+             "timeout) / (all − equivalent); a mutant with no test calling its function counts as alive.",
+             f"Target: ≥ {TARGET:.0%} in each module. Round 2: the module is being rewritten on another branch;",
+             "measured here, its kill work waits for the rewrite.", "",
+             "| module | tests | round | mutants | killed | timeout | survived | no tests | equivalent | kill rate | "
+             "run |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    summaries = {}
+    for path, module in modules.items():
+        if path not in results:
+            note = "not on this branch yet" if not module.source.exists() else "not run yet"
+            lines.append(f"| `{path}` | {' '.join(module.tests)} | {module.round} |" + " — |" * 6 + f" {note} | — |")
+            continue
+        s = summaries[path] = summarise(path, results[path], known.get(path, {}))
+        c = s["counts"]
+        mark = "" if s["rate"] >= TARGET else " ✗"
+        lines.append(f"| `{path}` | {' '.join(results[path]['tests'])} | {module.round} | {s['total']} | "
+                     f"{c['killed']} | {c['timeout']} | {c['survived']} | {c['no tests']} | {c['equivalent']} | "
+                     f"{s['rate']:.1%}{mark} | {results[path]['when']}, {results[path]['seconds']} s |")
+    lines += ["", "Run times are wall-clock on the shared 2-core development machine (loaded), 2 workers."]
+    for path, s in summaries.items():
+        lines += ["", f"## `{path}`", ""]
+        if s["alive"]:
+            lines.append(f"Alive ({len(s['alive'])}):")
+            lines.append("")
+            for m in s["alive"]:
+                lines.append(f"- {m['status']} `{m['id']}` — `{_code(m['mutation'])}`")
+        else:
+            lines.append("No mutant left alive but the equivalent ones.")
+        if s["equivalent"]:
+            lines += ["", f"Equivalent ({len(s['equivalent'])}), with the reason:", ""]
+            lines += [f"- `{_code(m['mutation'])}` — {why}" for m, why in s["equivalent"]]
+        if s["stale"]:
+            lines += ["", "Listed as equivalent but no longer produced (the code changed; take them out of "
+                          "equivalent.yaml):", ""]
+            lines += [f"- `{_code(k)}`" for k in s["stale"]]
+        if results[path]["unmutated"]:
+            lines += ["", "Not mutated by mutmut (it keeps decorated functions whole and does not mutate code outside "
+                          "functions); covered by tests of their behaviour instead: "
+                      + "; ".join(results[path]["unmutated"]) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="mutation testing of the deciding modules (mutmut)")
+    parser.add_argument("--module", action="append", help="a module under tool/nianbao, e.g. check/rules.py")
+    parser.add_argument("--survivors", action="store_true", help="re-run only the mutants not killed last time")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite docs/mutation.md from the saved results")
+    args = parser.parse_args(argv)
+    modules = plan()
+    chosen = [_normal(m) for m in args.module or [m for m in modules if m.strip()]]
+    unknown = [m for m in chosen if m not in modules]
+    if unknown:
+        parser.error(f"not in {PLAN.relative_to(ROOT)}: {', '.join(unknown)}")
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    failed = []
+    for path in [] if args.report_only else chosen:
+        module = modules[path]
+        if not module.source.exists():
+            print(f"{path}: not on this branch yet, skipped")
+            continue
+        start = time.monotonic()
+        redo = None
+        if args.survivors and path in results and (module.staging / "mutants").exists():
+            redo = [f"{module.name}.{m['id']}" for m in results[path]["mutants"] if m["status"] not in DETECTED]
+            if not redo:
+                continue
+        print(f"{path}: mutmut against {' '.join(module.tests)}" + (f" ({len(redo)} mutants again)" if redo else ""),
+              flush=True)
+        stage(module, fresh=redo is None)
+        if run_mutmut(module, args.jobs, redo):
+            failed.append(path)
+            continue
+        results[path] = collect(module, time.monotonic() - start)
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        s = summarise(path, results[path], equivalents().get(path, {}))
+        print(f"{path}: {s['total']} mutants, kill rate {s['rate']:.1%}, {len(s['alive'])} alive", flush=True)
+    REPORT.write_text(write_report(results, modules), encoding="utf-8")
+    return 1 if failed else 0
+
+
+def _normal(path: str) -> str:
+    return path.removeprefix("tool/").removeprefix(f"{PACKAGE}/")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
