@@ -25,6 +25,7 @@ F21 = all_formats()["gov-info-disclosure-2021"]
 SPEC21 = Path(F21.path)
 FEES = "proactive.fees.amount"  # money, 万元
 RECEIVED = "requests.received.natural"
+COUNT = "proactive.licensing.decisions"  # a count on 表二
 
 # Rules a new version could add: one per operator on a money cell (tolerance 0.005 万元), strict ones on a
 # count, one across two sheets, one naming a cell twice.
@@ -102,9 +103,9 @@ def test_money_comparisons_allow_the_spec_tolerance_and_no_more(extended, rule, 
 def test_strict_comparisons_of_counts_are_exact(extended, rule, holds, breaks):
     tables = valid_tables(extended)
     for value in holds:
-        assert _fired(extended, {**tables, "proactive.licensing.decisions": value}, rule) == [], value
+        assert _fired(extended, {**tables, COUNT: value}, rule) == [], value
     for value in breaks:
-        (f,) = _fired(extended, {**tables, "proactive.licensing.decisions": value}, rule)
+        (f,) = _fired(extended, {**tables, COUNT: value}, rule)
         assert (f.actual, f.expected) == (value, 10)
 
 
@@ -120,16 +121,17 @@ def test_the_shipped_specs_compare_with_le_and_lt_at_their_bounds():
 
 
 def test_a_finding_states_both_sides_the_difference_and_every_cell(extended):
-    tables = {**valid_tables(extended), "proactive.licensing.decisions": 7, RECEIVED: 30, "requests.received.commercial": 4}
+    tables = {**valid_tables(extended), COUNT: 7, RECEIVED: 30, "requests.received.commercial": 4}
     tables = compute_derived(extended, tables)
     (f,) = _fired(extended, tables, "X9-6")
     assert f.message == "两倍件数 14，申请 27.5。"
     assert (f.actual, f.expected) == (14, 27.5)
-    assert type(f.actual) is int and type(f.expected) is float
+    assert type(f.actual) is int
+    assert type(f.expected) is float
     assert f.severity == "info"
     lay = layout(extended)
-    own, other = lay.cells["proactive.licensing.decisions"], lay.cells[RECEIVED]
-    assert (f.sheet, f.cell, f.key) == (own.sheet, own.ref, "proactive.licensing.decisions")
+    own, other = lay.cells[COUNT], lay.cells[RECEIVED]
+    assert (f.sheet, f.cell, f.key) == (own.sheet, own.ref, COUNT)
     assert other.sheet != own.sheet
     assert f.cells == [own.ref, f"'{other.sheet}'!{other.ref}",
                        f"'{other.sheet}'!{lay.cells['requests.received.commercial'].ref}"]  # each cell once
@@ -289,14 +291,14 @@ def test_a_rule_without_a_variable_says_no_labels_when_uncheckable():
 
 def test_blank_cells_are_one_info_per_table_naming_twelve_at_most():
     tables = valid_tables(F21)
-    blank = [k for k in F21.cells if k.startswith("requests.outcome.withheld.")][:14] + ["proactive.licensing.decisions"]
+    blank = [k for k in F21.cells if k.startswith("requests.outcome.withheld.")][:14] + [COUNT]
     states = dict.fromkeys(blank, "blank")
     found = [f for f in evaluate(F21, {k: v for k, v in tables.items() if k not in blank}, level="county",
                                  states=states) if f.rule == "BLANK_AS_ZERO"]
     lay = layout(F21)
     by_table = {f.sheet: f for f in found}
     assert len(found) == 2
-    assert set(by_table) == {lay.cells[blank[0]].sheet, lay.cells["proactive.licensing.decisions"].sheet}
+    assert set(by_table) == {lay.cells[blank[0]].sheet, lay.cells[COUNT].sheet}
     three = by_table[lay.cells[blank[0]].sheet]
     refs = [lay.cells[k].ref for k in blank[:14]]
     assert three.message == (f"{F21.table('requests').heading}中 14 个单元格印为空白（不是 0）："
@@ -304,5 +306,5 @@ def test_blank_cells_are_one_info_per_table_naming_twelve_at_most():
     assert three.cells == refs
     assert (three.cell, three.key, three.severity) == (refs[0], blank[0], "info")
     assert (three.row_label, three.column_label) == (F21.cells[blank[0]].row_label, F21.cells[blank[0]].column_label)
-    two = by_table[lay.cells["proactive.licensing.decisions"].sheet]
-    assert two.message.endswith(f"1 个单元格印为空白（不是 0）：{lay.cells['proactive.licensing.decisions'].ref}；核对勾稽关系时按 0 计。")
+    two = by_table[lay.cells[COUNT].sheet]
+    assert two.message.endswith(f"1 个单元格印为空白（不是 0）：{lay.cells[COUNT].ref}；核对勾稽关系时按 0 计。")
