@@ -68,8 +68,16 @@ EXTRA_RULES = """
     title: 跨表
     severity: info
     left: ["proactive.licensing.decisions", "proactive.licensing.decisions"]
-    right: ["requests.received.natural", "-requests.received.commercial", 1.5]
+    right: [1.5, "proactive.fees.amount", "requests.received.natural", "-requests.received.commercial", 0.25]
     message: "两倍件数 {left}，申请 {right}。"
+  - id: X9-7
+    title: 上年收费不超过今年加一百
+    severity: warning
+    cross_year: true
+    left: ["prev:proactive.fees.amount"]
+    op: "<="
+    right: ["proactive.fees.amount", 100]
+    message: "上年收费 {left} 超过 {right}。"
 """
 
 
@@ -121,11 +129,11 @@ def test_the_shipped_specs_compare_with_le_and_lt_at_their_bounds():
 
 
 def test_a_finding_states_both_sides_the_difference_and_every_cell(extended):
-    tables = {**valid_tables(extended), COUNT: 7, RECEIVED: 30, "requests.received.commercial": 4}
+    tables = {**valid_tables(extended), COUNT: 7, RECEIVED: 30, "requests.received.commercial": 4, FEES: 2.5}
     tables = compute_derived(extended, tables)
     (f,) = _fired(extended, tables, "X9-6")
-    assert f.message == "两倍件数 14，申请 27.5。"
-    assert (f.actual, f.expected) == (14, 27.5)
+    assert f.message == "两倍件数 14，申请 30.25。"  # 1.5 + 2.5 + 30 − 4 + 0.25: constants and cells in any order
+    assert (f.actual, f.expected) == (14, 30.25)
     assert type(f.actual) is int
     assert type(f.expected) is float
     assert f.severity == "info"
@@ -133,7 +141,7 @@ def test_a_finding_states_both_sides_the_difference_and_every_cell(extended):
     own, other = lay.cells[COUNT], lay.cells[RECEIVED]
     assert (f.sheet, f.cell, f.key) == (own.sheet, own.ref, COUNT)
     assert other.sheet != own.sheet
-    assert f.cells == [own.ref, f"'{other.sheet}'!{other.ref}",
+    assert f.cells == [own.ref, lay.cells[FEES].ref, f"'{other.sheet}'!{other.ref}",
                        f"'{other.sheet}'!{lay.cells['requests.received.commercial'].ref}"]  # each cell once
     (eq,) = _fired(extended, {**tables, FEES: 20.0}, "X9-1")
     assert eq.message == "收费 20 应为 12.34（相差 7.66）。"
@@ -275,9 +283,10 @@ def test_this_years_unreadable_cells_are_named_six_at_most():
     found = evaluate(F21, {k: v for k, v in tables.items() if k not in lost}, level="county",
                      states=dict.fromkeys(lost, "unreadable"))
     (row,) = [f for f in found if f.rule == "T3-2" and f.key == "requests.received.total"]
-    assert row.message.startswith(f"{UNCHECKABLE}：表三每行总计等于各类申请人之和（一、本年新收政府信息公开申请数量）")
-    assert row.message.count("（一、本年新收政府信息公开申请数量 / ") == 6  # the seventh cell is not listed
-    assert "上一年度" not in row.message
+    lay = layout(F21)
+    named = [f"{lay.cells[k].ref}（{F21.cells[k].row_label} / {F21.cells[k].column_label}）" for k in lost]
+    assert row.message == (f"{UNCHECKABLE}：表三每行总计等于各类申请人之和（一、本年新收政府信息公开申请数量）"
+                           f"涉及无法读取的单元格 {'、'.join(named[-1:] + named[:5])}，本项既不算通过也不算不符。")
     assert row.severity == "warning"
     assert all(f.message.startswith(UNCHECKABLE) for f in found if "requests.received." in f.key)
 
@@ -308,3 +317,92 @@ def test_blank_cells_are_one_info_per_table_naming_twelve_at_most():
     assert (three.row_label, three.column_label) == (F21.cells[blank[0]].row_label, F21.cells[blank[0]].column_label)
     two = by_table[lay.cells[COUNT].sheet]
     assert two.message.endswith(f"1 个单元格印为空白（不是 0）：{lay.cells[COUNT].ref}；核对勾稽关系时按 0 计。")
+
+
+def test_last_years_figure_may_stand_on_either_side(extended):
+    tables = valid_tables(extended)
+    for prev, fires in ((500.0, True), (350.0, False), (400.0, False), (400.01, True)):
+        previous = {"tables": {**tables, FEES: prev}}
+        found = _fired(extended, {**tables, FEES: 300.0}, "X9-7", previous=previous)
+        assert [(f.actual, f.expected) for f in found] == ([(json_number(Decimal(str(prev))), 400)] if fires else []), prev
+
+
+def test_an_uncheckable_finding_points_at_the_rules_cell_and_names_last_years(extended):
+    tables = valid_tables(extended)
+    previous = {"tables": {k: v for k, v in tables.items() if k != FEES},
+                "cell_states": {FEES: {"state": "unreadable", "printed": "1,2"}}}
+    (f,) = _fired(extended, tables, "X9-7", previous=previous)
+    lay, cell = layout(extended), extended.cells[FEES]
+    assert f.message == (f"{UNCHECKABLE}：上年收费不超过今年加一百涉及无法读取的单元格 上一年度 {lay.cells[FEES].ref}"
+                         "（行政事业性收费 / 本年收费金额（单位：万元）），本项既不算通过也不算不符。")
+    assert (f.severity, f.sheet, f.cell, f.key) == ("warning", lay.cells[FEES].sheet, lay.cells[FEES].ref, FEES)
+    assert (f.row_label, f.column_label) == (cell.row_label, cell.column_label) == ("行政事业性收费",
+                                                                                   "本年收费金额（单位：万元）")
+    assert f.cells == [lay.cells[FEES].ref]
+    assert (f.expected, f.actual) == (None, None)
+
+
+def test_a_rule_comparing_a_cell_with_its_own_last_year_value_says_which_year_is_unreadable():
+    """T2-1: 现行有效件数 against last year's 现行有效件数 — the same cell key, two reports. Last year's
+    figure unreadable: named 上一年度; this year's: named plainly; both: both named."""
+    key = "proactive.normative_docs.in_force"
+    ref = layout(F21).cells[key].ref
+    tables = valid_tables(F21)
+    head = f"{UNCHECKABLE}：现行有效件数跨年衔接（行政规范性文件）涉及无法读取的单元格 "
+    tail = "，本项既不算通过也不算不符。"
+    name = f"{ref}（行政规范性文件 / 现行有效件数）"
+    cases = [({}, {key: "unreadable"}, f"上一年度 {name}"), ({key: "unreadable"}, {}, name),
+             ({key: "unreadable"}, {key: "unreadable"}, f"{name}、上一年度 {name}")]
+    for states, prev_states, named in cases:
+        previous = _published(F21, tables, prev_states)
+        found = [f for f in evaluate(F21, {k: v for k, v in tables.items() if k not in states}, level="county",
+                                     previous=previous, states=states)
+                 if f.rule == "T2-1" and f.key == key]
+        assert [f.message for f in found] == [head + named + tail], (states, prev_states)
+
+
+def test_a_previous_report_without_figures_is_still_last_years_report():
+    """A previous document with no tables member (nothing readable in it) still has its cross-year rules
+    run: what it could not read is 无法核对, not a rule skipped as if there were no previous report."""
+    lost = {f"requests.carry_forward.{c}": {"state": "unreadable"} for c in
+            ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")}
+    found = [f for f in evaluate(F21, valid_tables(F21), level="county", previous={"cell_states": lost})
+             if f.rule == "T3-4"]
+    assert len(found) == 7
+    assert all(f.message.startswith(UNCHECKABLE) for f in found)
+
+
+def test_a_rule_skipped_for_a_level_or_a_summary_does_not_stop_the_rules_after_it():
+    """T2-3 (county and township only) and T2-4 (not for a summary) come before the cross-year rules in the
+    spec; skipping them must not skip T3-4."""
+    prev = valid_document(F21, 2021)
+    tables = {**valid_tables(F21, seed=5), "requests.carried_over.natural": 999}
+    for kw in ({"level": "city"}, {"level": "county", "consolidated": True}, {"level": None}):
+        found = {f.rule for f in evaluate(F21, tables, previous=prev, **kw)}
+        assert "T3-4" in found, kw
+
+
+def test_a_blank_cell_counts_as_zero_in_every_rule_and_the_others_still_run():
+    tables = valid_tables(F21)
+    tables["requests.received.legal"] = 5
+    tables = compute_derived(F21, tables)
+    printed = {k: v for k, v in tables.items() if k != "requests.received.legal"}  # printed blank
+    tables_broken = {**printed, "reviews.admin_review.total": printed["reviews.admin_review.total"] + 1}
+    found = {(f.rule, f.key): f for f in evaluate(F21, tables_broken, level="county",
+                                                 states={"requests.received.legal": "blank"})}
+    assert found[("T3-2", "requests.received.total")].expected == tables["requests.received.total"] - 5  # as 0
+    assert ("T3-1", "requests.received.legal") in found  # 0 + 上年结转 ≠ 办理 + 结转
+    assert ("T4-1", "reviews.admin_review.total") in found  # a rule away from the blank cell still runs
+    assert found[("BLANK_AS_ZERO", "requests.received.legal")].severity == "info"
+
+
+@pytest.mark.parametrize("count", [11, 12, 13])
+def test_blank_cells_are_listed_up_to_twelve(count):
+    keys = [k for k in F21.input_keys() if k.startswith("requests.")][:count]
+    tables = {k: v for k, v in valid_tables(F21).items() if k not in keys}
+    (f,) = [f for f in evaluate(F21, tables, level="county", states=dict.fromkeys(keys, "blank"))
+            if f.rule == "BLANK_AS_ZERO"]
+    refs = [layout(F21).cells[k].ref for k in keys]
+    more = f" 等 {count} 格" if count > 12 else ""
+    assert f.message == (f"{F21.table('requests').heading}中 {count} 个单元格印为空白（不是 0）："
+                         f"{'、'.join(refs[:12])}{more}；核对勾稽关系时按 0 计。")
