@@ -324,7 +324,8 @@ def test_last_years_figure_may_stand_on_either_side(extended):
     for prev, fires in ((500.0, True), (350.0, False), (400.0, False), (400.01, True)):
         previous = {"tables": {**tables, FEES: prev}}
         found = _fired(extended, {**tables, FEES: 300.0}, "X9-7", previous=previous)
-        assert [(f.actual, f.expected) for f in found] == ([(json_number(Decimal(str(prev))), 400)] if fires else []), prev
+        want = [(json_number(Decimal(str(prev))), 400)] if fires else []
+        assert [(f.actual, f.expected) for f in found] == want, prev
 
 
 def test_an_uncheckable_finding_points_at_the_rules_cell_and_names_last_years(extended):
