@@ -235,10 +235,9 @@ def test_summary_workbook_in_libreoffice(county, tmp_path):
     import json
 
     from lo import convert, convert_all
+    from pdf import text
 
     from nianbao.workflow.compile import write_outputs
-
-    from pdf import text
 
     comp, _ = county
     written = write_outputs(comp, tmp_path / "out", render=False)

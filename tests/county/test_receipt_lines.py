@@ -92,7 +92,8 @@ def test_lines_are_numbered_as_an_editor_shows_them_and_only_a_cut_last_line_is_
     assert receipts == [Receipt(**BASE)]
     assert [(d.number, d.reason) for d in damaged] == [(2, "不是完整的 JSON"),
                                                        (5, "行不完整，写入时被中断；不是完整的 JSON")]
-    assert damaged[1].message() == "收件记录 receipts.jsonl 第 5 行已损坏（行不完整，写入时被中断；不是完整的 JSON）：{\"cut\": tr"
+    assert damaged[1].message() == ("收件记录 receipts.jsonl 第 5 行已损坏（行不完整，写入时被中断；不是完整的 JSON）："
+                                    '{"cut": tr')
 
 
 def test_a_damaged_line_is_shown_short_and_escaped():

@@ -190,7 +190,7 @@ class Store:
                     format=result.format, year=result.year, status=result.status, errors=result.errors,
                     warnings=result.warnings,
                 )
-                self._append(receipt.line())
+                self._seen_at = self._append(receipt.line())  # read up to here: our own line included
                 self._seen.add(digest)
                 return receipt
         except OSError as exc:
@@ -243,8 +243,10 @@ class Store:
         self._seen_at = (st.st_ino, offset + whole)
         return self._seen
 
-    def _append(self, line: bytes) -> None:
-        """Append one whole line and fsync; a failed write is cut back so no torn line stays behind."""
+    def _append(self, line: bytes) -> tuple[int, int]:
+        """Append one whole line and fsync; a failed write is cut back so no torn line stays behind.
+        Returns the log's (inode, size) after it: a log later cut back to before this line (a backup
+        restored by hand) is then seen as cut, and read again whole."""
         fd = os.open(self.root / RECEIPTS, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             size = os.fstat(fd).st_size
@@ -256,6 +258,8 @@ class Store:
             except OSError:
                 os.ftruncate(fd, size)
                 raise
+            st = os.fstat(fd)
+            return st.st_ino, st.st_size
         finally:
             os.close(fd)
 
