@@ -37,6 +37,7 @@ def test_a_receipt_written_is_read_back_the_same():
     assert parse_receipts(r.line()) == ([r], [])
     assert json.loads(r.to_json()) == BASE
     assert "测试县第一局" in r.to_json()  # readable by hand, not \\u escapes
+    assert "测试县第一局".encode() in r.line()
     assert list(json.loads(r.line())) == sorted(BASE)  # keys in a fixed order: the same receipt, the same bytes
 
 
