@@ -21,7 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from nianbao.intake.safety import DEFAULT_MAX_BYTES
 
-from .errors import BadRequest, PayloadTooLarge, TooManyRequests
+from .errors import BadRequest, HTTPError, PayloadTooLarge, TooManyRequests
 
 MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES  # the same cap as `check`: a filled template is ~30-100 KB
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # room for the multipart framing and a few small fields
@@ -58,13 +58,25 @@ def safe_name(name: str | None) -> str:
     return base or "上传文件.xlsx"
 
 
+class _Stopped(MultiPartException):
+    """The body stopped counting (too large) or arriving (the client went away). Raised as the parser's own
+    exception, so that it closes the temporary files of the parts it had begun (it does for no other)."""
+
+    def __init__(self, error: HTTPError):
+        super().__init__(error.message)
+        self.error = error
+
+
 async def _counted(request: Request, limit: int):
     seen = 0
-    async for chunk in request.stream():
-        seen += len(chunk)
-        if seen > limit:
-            raise PayloadTooLarge(_too_large(limit))
-        yield chunk
+    try:
+        async for chunk in request.stream():
+            seen += len(chunk)
+            if seen > limit:
+                raise _Stopped(PayloadTooLarge(_too_large(limit)))
+            yield chunk
+    except ClientDisconnect:
+        raise _Stopped(BadRequest("上传中断，文件未保存。请重新上传。", code="disconnected")) from None
 
 
 def _too_large(limit: int) -> str:
@@ -86,10 +98,10 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY
                              max_part_size=MAX_FIELD_BYTES)
     try:
         form = await parser.parse()
+    except _Stopped as exc:
+        raise exc.error from None
     except MultiPartException as exc:
         raise BadRequest(f"上传的表单无法解析（{exc}）。请只选择一个文件后重新上传。", code="bad_form") from None
-    except ClientDisconnect:
-        raise BadRequest("上传中断，文件未保存。请重新上传。", code="disconnected") from None
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=tmp_root))
     try:
         upload = form.get(FILE_FIELD)
