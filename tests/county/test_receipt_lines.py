@@ -35,9 +35,8 @@ def test_a_receipt_written_is_read_back_the_same():
     assert r.line().endswith(b"\n")
     assert r.line().count(b"\n") == 1
     assert parse_receipts(r.line()) == ([r], [])
-    assert json.loads(r.to_json()) == BASE
-    assert "测试县第一局" in r.to_json()  # readable by hand, not \\u escapes
-    assert "测试县第一局".encode() in r.line()
+    assert json.loads(r.line()) == BASE
+    assert "测试县第一局".encode() in r.line()  # readable by hand, not \\u escapes
     assert list(json.loads(r.line())) == sorted(BASE)  # keys in a fixed order: the same receipt, the same bytes
 
 

@@ -260,8 +260,10 @@ def write_report(results: dict, modules: dict[str, Module]) -> str:
         mark = "" if s["rate"] >= TARGET else " ✗"
         lines.append(f"| `{path}` | {' '.join(results[path]['tests'])} | {module.round} | {s['total']} | "
                      f"{c['killed']} | {c['timeout']} | {c['survived']} | {c['no tests']} | {c['equivalent']} | "
-                     f"{s['rate']:.1%}{mark} | {results[path]['when']}, {results[path]['seconds']} s |")
-    lines += ["", "Run times are wall-clock on the shared 2-core development machine (loaded), 2 workers."]
+                     f"{s['rate']:.1%}{mark} | {results[path]['when']}, {results[path]['seconds']} s"
+                     + (f" ({results[path]['again']} again)" if results[path].get("again") else "") + " |")
+    lines += ["", "Run times are wall-clock on the shared 2-core development machine (loaded), 2 workers; \"again\":",
+              "the time of re-running only the mutants the previous run left alive (SURVIVORS=1)."]
     for path, s in summaries.items():
         lines += ["", f"## `{path}`", ""]
         if s["alive"]:
@@ -324,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(path)
             continue
         results[path] = collect(module, time.monotonic() - start)
+        results[path]["again"] = len(redo) if redo else 0
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         s = summarise(path, results[path], equivalents().get(path, {}))
         print(f"{path}: {s['total']} mutants, kill rate {s['rate']:.1%}, {len(s['alive'])} alive", flush=True)
