@@ -66,10 +66,12 @@ fuzz-batch: $(STAMP)
 # Mutation testing of the modules that decide (issue 22): mutmut runs each module's mutants against its own
 # stage's tests (tests/mutation/modules.toml); killed / survived / timeout / equivalent and the kill rate per
 # module go to docs/mutation.md. MODULE=check/rules.py runs one module; SURVIVORS=1 re-runs only the mutants
-# the last run left alive (after adding tests). JOBS mutants at once (2).
+# the last run left alive (after adding tests). JOBS mutants at once (2). BLIND=1: cosmic-ray over the lines
+# mutmut leaves alone (decorated functions, module constants), after a mutmut run of the module.
 mutate: $(STAMP)
-	@test -x $(BIN)/mutmut || $(BIN)/python -m pip install --quiet -e '.[test,mutate]'
-	$(BIN)/python tests/mutation/mutate.py --jobs $${JOBS:-2} $(if $(MODULE),--module $(MODULE)) $(if $(SURVIVORS),--survivors)
+	@test -x $(BIN)/mutmut -a -x $(BIN)/cosmic-ray || $(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	$(BIN)/python tests/mutation/mutate.py --jobs $${JOBS:-2} $(if $(MODULE),--module $(MODULE)) \
+	  $(if $(SURVIVORS),--survivors) $(if $(BLIND),--blind)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

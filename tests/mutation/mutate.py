@@ -192,32 +192,125 @@ def _order(name: str) -> tuple[str, int]:
 
 
 def blind_spots(module: Module) -> list[str]:
-    """What mutmut does not mutate in this module: decorated functions (it keeps them whole) and code
-    outside functions (module constants, tables of lambdas)."""
+    """What mutmut does not mutate in this module, by name and line."""
+    return [f"{name} (line {first})" for name, first, _ in blind_ranges(module)]
+
+
+def blind_ranges(module: Module) -> list[tuple[str, int, int]]:
+    """(name, first line, last line) of the code mutmut leaves alone: decorated functions (it keeps them
+    whole) and values computed outside functions (constants, tables, patterns). Names in __all__ and
+    docstrings are left out: changing them changes nothing a test could see."""
     tree = ast.parse(module.source.read_text(encoding="utf-8"))
     out = []
+
+    def decorated(fn) -> bool:
+        return bool(fn.decorator_list) and not all(
+            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in fn.decorator_list)
+
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-            out.append(f"{node.name} (decorated, line {node.lineno})")
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and decorated(node):
+            out.append((node.name, node.lineno, node.end_lineno))
         elif isinstance(node, ast.ClassDef):
-            out += [f"{node.name}.{n.name} (decorated, line {n.lineno})" for n in node.body
-                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.decorator_list
-                    and not all(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
-                                for d in n.decorator_list)]
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and any(
-                isinstance(n, (ast.Lambda, ast.Call, ast.BinOp, ast.Compare)) for n in ast.walk(node)):
-            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-            out.append(f"{ast.unparse(target)} (module level, line {node.lineno})")
+            out += [(f"{node.name}.{n.name}", n.lineno, n.end_lineno) for n in node.body
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and decorated(n)]
+            out += [(f"{node.name}.{ast.unparse(n.targets[0] if isinstance(n, ast.Assign) else n.target)}",
+                     n.lineno, n.end_lineno) for n in node.body
+                    if isinstance(n, (ast.Assign, ast.AnnAssign)) and getattr(n, "value", None) is not None]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and getattr(node, "value", None) is not None:
+            target = ast.unparse(node.targets[0] if isinstance(node, ast.Assign) else node.target)
+            if target != "__all__":
+                out.append((target, node.lineno, node.end_lineno))
     return out
+
+
+# ---------------------------------------------------------------- what mutmut leaves alone: cosmic-ray
+
+BLIND = ROOT / "build" / "mutation-blind"
+# cosmic-ray replaces every binary operator by each of ten others; the ones no arithmetic here uses
+# (shifts, bit operations, powers, modulo, floor division) only multiply the runs.
+_EXOTIC = ["core/ReplaceBinaryOperator_.*_(RShift|LShift|BitOr|BitAnd|BitXor|Pow|Mod|FloorDiv)"]
+
+
+def run_blind(module: Module) -> dict | None:
+    """cosmic-ray over the lines mutmut leaves alone, each mutant against the module's stage tests (but
+    those that need LibreOffice or Chromium), in a copy of the repository it may edit."""
+    ranges = blind_ranges(module)
+    if not ranges:
+        return {"mutants": [], "ranges": []}
+    start = time.monotonic()
+    work = BLIND / module.staging.name
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("tool", "tests", "templates", "samples"):
+        shutil.copytree(ROOT / name, work / name, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, work / name)
+    target = f"tool/{PACKAGE}/{module.path}"
+    test = (f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m \"not libreoffice and not chromium\" "
+            + " ".join(module.tests))
+    lines = ", ".join(json.dumps(f"{a}-{b}") for _, a, b in ranges)
+    (work / "cr.toml").write_text(f"""[cosmic-ray]
+module-path = "{target}"
+timeout = 1800.0
+excluded-modules = []
+test-command = {json.dumps(test)}
+
+[cosmic-ray.distributor]
+name = "local"
+
+[cosmic-ray.filters.line-filter]
+lines = {{ "{target}" = [{lines}] }}
+
+[cosmic-ray.filters.operators-filter]
+exclude-operators = {json.dumps(_EXOTIC)}
+""", encoding="utf-8")
+    env = {**os.environ, "CI": "true", "PYTHONPATH": str(work / "tool")}
+    bin_dir = Path(sys.executable).parent
+    log = (work / "cosmic-ray.log").open("w", encoding="utf-8")
+    for step in (["cosmic-ray", "init", "cr.toml", "session.sqlite"], ["cr-filter-lines", "session.sqlite",
+                 "--config", "cr.toml"], ["cr-filter-operators", "session.sqlite", "cr.toml"],
+                 ["cosmic-ray", "exec", "cr.toml", "session.sqlite"]):
+        code = subprocess.run([str(bin_dir / step[0]), *step[1:]], cwd=work, env=env, stdout=log,
+                              stderr=subprocess.STDOUT).returncode
+        if code:
+            print(f"{step[0]} failed on {module.path} (exit {code}); see {work / 'cosmic-ray.log'}", file=sys.stderr)
+            return None
+    dump = subprocess.run([str(bin_dir / "cosmic-ray"), "dump", "session.sqlite"], cwd=work, env=env,
+                          capture_output=True, text=True, check=True).stdout
+    mutants = []
+    for raw in dump.splitlines():
+        item, result = json.loads(raw)
+        if result is None or result.get("worker_outcome") == "skipped":
+            continue
+        (mutation,) = item["mutations"]
+        diff = [line for line in (result.get("diff") or "").splitlines() if line[:1] in "+-"
+                and not line.startswith(("+++", "---"))]
+        old = " / ".join(line[1:].strip() for line in diff if line.startswith("-"))
+        new = " / ".join(line[1:].strip() for line in diff if line.startswith("+"))
+        row = mutation["start_pos"][0]
+        where = next((name for name, a, b in ranges if a <= row <= b), f"line {row}")
+        outcome = result.get("test_outcome") or result.get("worker_outcome")
+        status = {"killed": "killed", "survived": "survived"}.get(outcome, outcome)  # or incompetent
+        if result.get("worker_outcome") == "timeout":
+            status = "timeout"
+        mutants.append({"id": f"{mutation['operator_name']}@{row}", "status": status,
+                        "mutation": f"{where}: {old} → {new}", "diff": diff})
+    return {"mutants": mutants, "ranges": [f"{n} ({a}-{b})" for n, a, b in ranges],
+            "seconds": round(time.monotonic() - start), "when": time.strftime("%Y-%m-%d %H:%M")}
 
 
 # ---------------------------------------------------------------- the report
 
 
 def summarise(module_path: str, result: dict, known: dict[str, str]) -> dict:
+    """Counts and kill rate of a module: mutmut's mutants and cosmic-ray's over the lines mutmut leaves
+    alone (when that pass ran). A mutant that does not compile or import (incompetent) is not counted."""
     counts = Counter()
     alive, equivalent = [], []
-    for m in result["mutants"]:
+    blind = (result.get("blind") or {}).get("mutants", [])
+    for m in result["mutants"] + [b for b in blind if b["status"] != "incompetent"]:
         if m["status"] in DETECTED:
             counts[m["status"]] += 1
         elif m["mutation"] in known:
@@ -226,14 +319,14 @@ def summarise(module_path: str, result: dict, known: dict[str, str]) -> dict:
         else:
             counts[m["status"]] += 1
             alive.append(m)
-    total = len(result["mutants"])
+    total = sum(counts.values())
     judged = total - counts["equivalent"]
     detected = counts["killed"] + counts["timeout"]
     rate = detected / judged if judged else 1.0
     used = {m["mutation"] for m, _ in equivalent}
     stale = sorted(k for k in known if k not in used and not any(x["mutation"] == k for x in result["mutants"]))
     return {"total": total, "counts": counts, "rate": rate, "alive": alive, "equivalent": equivalent,
-            "stale": stale}
+            "stale": stale, "blind": Counter(b["status"] for b in blind)}
 
 
 def write_report(results: dict, modules: dict[str, Module]) -> str:
@@ -280,10 +373,17 @@ def write_report(results: dict, modules: dict[str, Module]) -> str:
             lines += ["", "Listed as equivalent but no longer produced (the code changed; take them out of "
                           "equivalent.yaml):", ""]
             lines += [f"- `{_code(k)}`" for k in s["stale"]]
-        if results[path]["unmutated"]:
-            lines += ["", "Not mutated by mutmut (it keeps decorated functions whole and does not mutate code outside "
-                          "functions); covered by tests of their behaviour instead: "
-                      + "; ".join(results[path]["unmutated"]) + "."]
+        blind = results[path].get("blind")
+        if blind is not None:
+            b = s["blind"]
+            lines += ["", f"Lines mutmut does not mutate ({'; '.join(blind['ranges']) or 'none'}): cosmic-ray made "
+                          f"{sum(b.values())} mutants there ({b['killed']} killed, {b['timeout']} timeout, "
+                          f"{b['survived']} survived, {b['incompetent']} not importable and not counted), each run "
+                          "against the stage's tests but those needing LibreOffice or Chromium"
+                      + (f"; {blind['when']}, {blind['seconds']} s" if blind.get("when") else "") + "."]
+        elif results[path]["unmutated"]:
+            lines += ["", "Not mutated by mutmut (decorated functions, code outside functions), and not measured: "
+                      + "; ".join(results[path]["unmutated"]) + " (`make mutate BLIND=1` measures them)."]
     return "\n".join(lines) + "\n"
 
 
@@ -300,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true", help="re-run only the mutants not killed last time")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/mutation.md from the saved results")
+    parser.add_argument("--blind", action="store_true",
+                        help="only the lines mutmut leaves alone, with cosmic-ray (decorated functions, constants)")
     args = parser.parse_args(argv)
     modules = plan()
     chosen = [_normal(m) for m in args.module or [m for m in modules if m.strip()]]
@@ -313,6 +415,20 @@ def main(argv: list[str] | None = None) -> int:
         if not module.source.exists():
             print(f"{path}: not on this branch yet, skipped")
             continue
+        if args.blind:
+            if path not in results:
+                print(f"{path}: run mutmut first (make mutate MODULE={path})", file=sys.stderr)
+                failed.append(path)
+                continue
+            print(f"{path}: cosmic-ray over the lines mutmut leaves alone", flush=True)
+            blind = run_blind(module)
+            if blind is None:
+                failed.append(path)
+                continue
+            results[path]["blind"] = blind
+            RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                               encoding="utf-8")
+            continue
         start = time.monotonic()
         redo = None
         if args.survivors and path in results and (module.staging / "mutants").exists():
@@ -325,7 +441,10 @@ def main(argv: list[str] | None = None) -> int:
         if run_mutmut(module, args.jobs, redo):
             failed.append(path)
             continue
+        blind = results.get(path, {}).get("blind")
         results[path] = collect(module, time.monotonic() - start)
+        if blind is not None:
+            results[path]["blind"] = blind
         results[path]["again"] = len(redo) if redo else 0
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         s = summarise(path, results[path], equivalents().get(path, {}))
