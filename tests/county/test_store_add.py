@@ -71,7 +71,7 @@ def test_the_received_time_defaults_to_now_in_the_configured_zone(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "suffix"), [("a.xlsx", ".xlsx"), ("A.XLSX", ".xlsx"), ("a.xls", ".xls"),
-                                              ("a", ""), ("a.", ""), ("a.表格", ""), ("a.tar-gz", ""),
+                                              ("a", ""), ("a.", ""), ("a.表格", ""), ("a.表x", ""), ("a.tar-gz", ""),
                                               ("a.abcdefghi", ".abcdefghi"), ("a.abcdefghij", ""), ("a.x", ".x")])
 def test_the_stored_file_keeps_a_plain_short_extension_only(tmp_path, name, suffix):
     receipt = Store(tmp_path / "s").add(_file(tmp_path, name, b"x"), _result(tmp_path / name))
@@ -252,3 +252,127 @@ def test_sha256_of_reads_the_whole_file(tmp_path):
     receipt = Store(tmp_path / "s").add(path, _result(path))
     assert (receipt.sha256, receipt.size) == (hashlib.sha256(data).hexdigest(), len(data))
     assert (tmp_path / "s" / receipt.stored_as).read_bytes() == data
+
+
+def test_on_windows_the_store_waits_for_the_byte_range_lock(tmp_path, monkeypatch):
+    """Without fcntl (Windows) the store locks one byte of receipts.lock with msvcrt, retrying while
+    another process holds it."""
+    import sys
+    import types
+
+    calls = []
+
+    def locking(fd, mode, size):
+        calls.append((fd, mode, size))
+        if len(calls) < 3:
+            raise OSError(errno.EACCES, "locked by another process")
+
+    fake = types.SimpleNamespace(locking=locking, LK_LOCK=1)
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    monkeypatch.setattr(store_module, "fcntl", None)
+    src = _file(tmp_path, "a.xlsx", b"a")
+    assert Store(tmp_path / "s").add(src, _result(src)) is not None
+    assert len(calls) >= 3
+    fds = {fd for fd, _, _ in calls}
+    assert all(isinstance(fd, int) and fd >= 0 for fd in fds)
+    assert {(mode, size) for _, mode, size in calls} == {(1, 1)}
+
+
+def test_other_options_of_check_reach_each_file(tmp_path):
+    from factory import valid_document
+
+    from nianbao.format.document import dump_document
+    from nianbao.format.spec import all_formats
+
+    doc = valid_document(all_formats()["gov-info-disclosure-2021"], 2021)
+    doc["tables"]["proactive.fees.amount"] = 38000.0  # T2-4, a warning
+    path = tmp_path / "report.json"
+    path.write_text(dump_document(doc), encoding="utf-8")
+    (other_year,) = collect_files([path], Store(tmp_path / "s"), expect_year=2022)
+    assert "WRONG_YEAR" in {f.rule for f in other_year.result.findings}
+    ((_, result, _),) = collect([path], Store(tmp_path / "t"), expect_year=2022)
+    assert "WRONG_YEAR" in {f.rule for f in result.findings}
+    (signed,) = collect_files([path], Store(tmp_path / "u"), secret=b"county-secret")
+    assert {"T2-4", "HMAC_UNSIGNED_DOCUMENT"} <= {f.rule for f in signed.result.findings}  # its own findings stay
+
+
+def test_a_file_gone_before_storing_still_has_its_check_result(tmp_path):
+    (gone,) = collect_files([tmp_path / "gone.xlsx"], Store(tmp_path / "s"))
+    assert (gone.problem, gone.receipt) == ("找不到文件", None)
+    assert gone.result.status == "unreadable"
+    assert gone.result.findings
+
+
+def test_a_store_that_cannot_be_made_or_a_file_that_cannot_be_read_says_so(tmp_path, monkeypatch):
+    src = _file(tmp_path, "a.xlsx", b"a")
+    blocker = _file(tmp_path, "not-a-folder", b"x")
+    with pytest.raises(StoreError) as made:
+        Store(blocker / "s").add(src, _result(src))
+    assert str(made.value).startswith("创建收件库失败：")
+
+    def unreadable(fd):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(store_module, "_hash_fd", unreadable)
+    with pytest.raises(StoreError) as read:
+        Store(tmp_path / "s").add(src, _result(src))
+    assert str(read.value) == "读取文件失败：Input/output error。"
+
+
+def test_a_one_byte_torn_log_keeps_the_next_receipt_whole(tmp_path):
+    store = Store(tmp_path / "s")
+    store.ensure()
+    (tmp_path / "s" / RECEIPTS).write_bytes(b"{")  # a crash after one byte of a line
+    src = _file(tmp_path, "a.xlsx", b"a")
+    receipt = store.add(src, _result(src))
+    assert Store(tmp_path / "s").receipts() == [receipt]
+    assert [d.number for d in Store(tmp_path / "s").damaged()] == [1]
+
+
+def test_a_copy_being_received_is_an_incoming_file_beside_the_stored_ones(tmp_path, monkeypatch):
+    """What store verify lists as left over after a crash: files/.incoming-…, on the store's own disk."""
+    seen = []
+    real = store_module._write_all
+
+    def looking(fd, data):
+        seen.extend(p.name for p in (tmp_path / "s" / "files").iterdir())
+        real(fd, data)
+
+    monkeypatch.setattr(store_module, "_write_all", looking)
+    src = _file(tmp_path, "a.xlsx", b"a" * 10)
+    Store(tmp_path / "s").add(src, _result(src))
+    assert [n for n in seen if n.startswith(store_module.TEMP_PREFIX)]
+    assert [p.name for p in (tmp_path / "s" / "files").iterdir() if not p.is_dir()] == []
+
+
+def test_the_log_is_readable_by_others_and_not_executable(tmp_path):
+    src = _file(tmp_path, "a.xlsx", b"a")
+    Store(tmp_path / "s").add(src, _result(src))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "s" / RECEIPTS).stat().st_mode & 0o777 == 0o644 & ~mask
+
+
+def test_a_log_replaced_by_a_longer_one_is_read_again_whole(tmp_path):
+    store = Store(tmp_path / "s")
+    files = [_file(tmp_path, f"{i}.xlsx", f"file {i}".encode()) for i in range(3)]
+    store.add(files[0], _result(files[0]))
+    other = Store(tmp_path / "elsewhere")
+    lines = b"".join(other.add(f, _result(f)).line() for f in (files[1], files[2], files[0]))
+    replacement = tmp_path / "bigger.jsonl"
+    replacement.write_bytes(lines)  # a longer log put in place (a restore from another copy)
+    os.replace(replacement, tmp_path / "s" / RECEIPTS)
+    assert store.add(files[1], _result(files[1])) is None  # known from the new log
+    assert store.add(files[2], _result(files[2])) is None
+
+
+def test_a_writer_that_only_read_the_log_sees_the_next_line_another_writes(tmp_path):
+    one, other = Store(tmp_path / "s"), Store(tmp_path / "s")
+    a, b, c = (_file(tmp_path, f"{n}.xlsx", n.encode()) for n in "abc")
+    other.add(a, _result(a))
+    assert one.add(a, _result(a)) is None  # one reads the log, writes nothing
+    other.add(b, _result(b))
+    assert one.add(b, _result(b)) is None  # the line written since is read whole
+    other.add(c, _result(c))
+    assert one.add(c, _result(c)) is None
+    assert len(Store(tmp_path / "s").receipts()) == 3
