@@ -200,7 +200,10 @@ def blind_ranges(module: Module) -> list[tuple[str, int, int]]:
     """(name, first line, last line) of the code mutmut leaves alone: decorated functions (it keeps them
     whole) and values computed outside functions (constants, tables, patterns). Names in __all__ and
     docstrings are left out: changing them changes nothing a test could see."""
-    tree = ast.parse(module.source.read_text(encoding="utf-8"))
+    return _ranges_of(ast.parse(module.source.read_text(encoding="utf-8")))
+
+
+def _ranges_of(tree: ast.Module) -> list[tuple[str, int, int]]:
     out = []
 
     def decorated(fn) -> bool:
