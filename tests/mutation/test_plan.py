@@ -35,7 +35,8 @@ def test_every_equivalent_mutant_says_which_change_and_why():
         for entry in entries:
             assert set(entry) == {"mutation", "reason"}, entry
             function, _, change = entry["mutation"].partition(": ")
-            assert function and " → " in change, entry["mutation"]
+            assert function, entry["mutation"]
+            assert " → " in change, entry["mutation"]
             assert len(entry["reason"]) > 20, entry
 
 
