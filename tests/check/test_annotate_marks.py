@@ -76,7 +76,7 @@ def test_each_findings_cell_carries_the_finding_as_a_comment_below_the_clerks_ow
     src, result = checked
     pos = LAY.cells["requests.received.natural"]
     book = openpyxl.load_workbook(src)
-    book[pos.sheet][pos.ref].comment = Comment("填表人：含上年遗留的两件", "张三")
+    book[pos.sheet][pos.ref].comment = Comment("  填表人：含上年遗留的两件\n\n", "张三")
     book.save(src)
     out_path = annotate(src, result, tmp_path / "out")
     out = openpyxl.load_workbook(out_path)
@@ -87,7 +87,7 @@ def test_each_findings_cell_carries_the_finding_as_a_comment_below_the_clerks_ow
         assert f"【{WORDS[f.severity]} {f.rule}】{f.message}" in lines
         assert comment.author == "nianbao"
         if f.cell == pos.ref:
-            assert lines == ["填表人：含上年遗留的两件"] + [f"【错误 T3-1】{g.message}" for g in own]
+            assert lines == ["  填表人：含上年遗留的两件"] + [f"【错误 T3-1】{g.message}" for g in own]
         else:
             assert lines == [f"【{WORDS[g.severity]} {g.rule}】{g.message}" for g in own]
     # each box is opened wide and tall enough for its lines (Excel and WPS do not grow a comment box)
@@ -141,6 +141,8 @@ def test_the_issue_list_rows_name_link_and_colour_every_finding(tmp_path, checke
         assert _fill(row[1]) == COLOURS[f.severity]
         if f.cell:
             assert row[3].hyperlink.location == f"'{f.sheet}'!{f.cell}"
+            assert row[3].hyperlink.display == f.cell
+            assert row[3].font.sz == 10
             assert row[3].font.color.rgb[-6:] == "0563C1"
             assert row[3].font.underline == "single"
         else:
@@ -171,6 +173,8 @@ def test_the_issue_list_reads_as_a_table(tmp_path, checked):
         assert (h.font.name, h.font.sz, h.font.b) == ("宋体", 10, True)
         assert _fill(h) == "F2F2F2"
         assert h.alignment.horizontal == "center"
+        assert h.alignment.vertical == "center"
+        assert h.alignment.wrap_text
         for side in (h.border.left, h.border.right, h.border.top, h.border.bottom,
                      cell.border.left, cell.border.bottom):
             assert side.style == "thin"
@@ -227,13 +231,13 @@ def test_annotate_all_writes_a_copy_per_file_with_findings_and_never_the_same_na
     nameless = CheckResult(None, None, None, None, "error", [Finding(rule="R", severity="error", message="m")])
     out = tmp_path / "out"
     (out / f"{annotated_stem(src)}.xlsx").write_bytes(b"an older copy")
-    annotate_all([result, twin, ok, unreadable, nameless], out)
+    annotate_all([ok, unreadable, nameless, result, twin], out)  # files without a copy first: the rest go on
     assert result.annotated == str(out / f"{annotated_stem(src)}-2.xlsx")
     assert twin.annotated == str(out / f"{annotated_stem(src)}-3.xlsx")
     assert (ok.annotated, unreadable.annotated, nameless.annotated) == (None, None, None)
     assert (out / f"{annotated_stem(src)}.xlsx").read_bytes() == b"an older copy"  # never overwritten
     assert {p.name for p in out.iterdir()} == {f"{annotated_stem(src)}{n}.xlsx" for n in ("", "-2", "-3")}
-    assert not [f for f in ok.findings + nameless.findings if f.rule.startswith("ANNOTATE")]
+    assert not [f for f in ok.findings + nameless.findings + unreadable.findings if f.rule.startswith("ANNOTATE")]
 
 
 def test_a_long_name_is_cut_before_the_suffix():
@@ -278,7 +282,8 @@ def test_an_output_folder_that_cannot_be_written_is_a_finding(tmp_path, checked)
     src, result = checked
     annotate_all([result], tmp_path / "missing" / "folder")
     (failed,) = [f for f in result.findings if f.rule == "ANNOTATE_FAILED"]
-    assert "文件或文件夹不存在" in failed.message
+    assert "文件或文件夹不存在）" in failed.message  # the reason's own full stop left out inside the brackets
+    assert failed.message.startswith("未能生成批注副本（无法读写 ")
     assert result.annotated is None
 
 
@@ -291,5 +296,98 @@ def test_a_file_openpyxl_cannot_open_is_a_finding_and_the_batch_goes_on(tmp_path
     bad = CheckResult(str(broken), AGENCY, FMT.id, 2021, "error", list(result.findings))
     annotate_all([bad, result], tmp_path / "out")
     (failed,) = [f for f in bad.findings if f.rule == "ANNOTATE_FAILED"]
-    assert "openpyxl 无法打开或保存此文件" in failed.message
+    with pytest.raises(Exception) as raised:  # noqa: PT011 - whatever openpyxl raises is what the finding names
+        openpyxl.load_workbook(broken)
+    assert f"openpyxl 无法打开或保存此文件：{type(raised.value).__name__}）" in failed.message
     assert result.annotated is not None  # the next file is annotated all the same
+
+
+def test_a_cell_of_another_sheet_that_a_finding_involves_is_marked_there(tmp_path, checked):
+    """A rule across sheets (a new format may have one) names cells as '表二 主动公开'!B5: that cell is marked on
+    its own sheet, also when it has the finding's own coordinate."""
+    src, result = checked
+    anchor = LAY.cells["requests.received.natural"]
+    other = LAY.cells["proactive.rules.issued"].sheet
+    across = Finding(rule="X-9", severity="warning", message="跨表。", sheet=anchor.sheet, cell=anchor.ref,
+                     cells=[anchor.ref, f"'{other}'!B5", f"'{other}'!{anchor.ref}"])
+    result.findings = [across]
+    book = openpyxl.load_workbook(annotate(src, result, tmp_path / "out"))
+    assert _fill(book[anchor.sheet][anchor.ref]) == COLOURS["warning"]
+    assert _fill(book[other]["B5"]) == RELATED
+    assert _fill(book[other][anchor.ref]) == RELATED
+
+
+def test_a_finding_on_a_sheet_the_workbook_lacks_is_listed_without_a_link(tmp_path, checked):
+    src, result = checked
+    result.findings = [Finding(rule="X-8", severity="error", message="工作表缺失。", sheet="表五 不存在", cell="A1")]
+    ws = openpyxl.load_workbook(annotate(src, result, tmp_path / "out"))[ISSUES_SHEET]
+    assert [ws.cell(4, c).value for c in (3, 4, 7)] == ["表五 不存在", "A1", "X-8"]
+    assert ws.cell(4, 4).hyperlink is None
+
+
+def test_relationship_parts_count_toward_the_bound(tmp_path, checked):
+    src, result = checked
+    padded = tmp_path / "padded.xlsx"
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info, z.read(info))
+        out.writestr("xl/_rels/padding.xml.RELS", b" " * (MAX_ANNOTATE_XML + 1))
+    with pytest.raises(TooLarge):
+        annotate(padded, result, tmp_path / "out")
+
+
+def test_the_size_refused_is_stated_in_whole_megabytes(tmp_path, checked):
+    src, result = checked
+    with zipfile.ZipFile(src) as z:
+        base = sum(i.file_size for i in z.infolist() if i.filename.lower().endswith((".xml", ".rels")))
+    total = int(10.5005 * 1024 * 1024)  # 10.5005 MB: rounds to 11 (a divisor off by one would give 10)
+    padded = tmp_path / "padded.xlsx"
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info, z.read(info))
+        out.writestr("xl/padding.xml", b" " * (total - base))
+    with pytest.raises(TooLarge) as caught:
+        annotate(padded, result, tmp_path / "out")
+    assert str(caught.value) == "解压后 11 MB，上限 4 MB"
+
+
+_EXT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink"
+
+
+def _with_external_link(src, dest):
+    """The workbook with a link to another workbook on the clerk's disk, as Excel writes one."""
+    link = ('<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r='
+            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1">'
+            '<sheetNames><sheetName val="Sheet1"/></sheetNames></externalBook></externalLink>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+            'Target="file:///C:/Users/clerk/secret.xlsx" TargetMode="External"/></Relationships>')
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info).decode("utf-8") if info.filename.endswith((".xml", ".rels")) else z.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = re.sub(r"(<definedNames|<calcPr|</workbook>)",
+                              '<externalReferences><externalReference r:id="rIdExt9"/></externalReferences>\\1',
+                              data, count=1)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", f'<Relationship Id="rIdExt9" Type="{_EXT}" '
+                                    'Target="externalLinks/externalLink1.xml"/></Relationships>')
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType='
+                                    '"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>'
+                                    "</Types>")
+            out.writestr(info, data)
+        out.writestr("xl/externalLinks/externalLink1.xml", link)
+        out.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", rels)
+    return dest
+
+
+def test_the_copy_carries_no_link_to_another_file(tmp_path, checked):
+    """A link to a workbook on the clerk's disk would make Excel reach for that path at the office."""
+    src, result = checked
+    linked = _with_external_link(src, tmp_path / "linked.xlsx")
+    assert openpyxl.load_workbook(linked)._external_links  # the link is there to drop
+    out = annotate(linked, result, tmp_path / "out")
+    with zipfile.ZipFile(out) as z:
+        assert not [n for n in z.namelist() if "externalLink" in n]
+        assert b"secret.xlsx" not in b"".join(z.read(n) for n in z.namelist())
