@@ -224,3 +224,14 @@ def test_the_default_limit_is_thirty_uploads_in_ten_minutes(monkeypatch):
     with pytest.raises(TooManyRequests) as caught:
         limiter.check("A1")
     assert caught.value.message.startswith("上传过于频繁：每 10 分钟最多 30 次")
+
+
+def test_a_form_broken_after_its_file_began_is_a_bad_request_and_leaves_nothing(tmp_path):
+    good = _form([("file", "a.xlsx", b"x" * 3000)])
+    begun = good[:good.index(b"x" * 100) + 2000]
+    for tail, code in ((f"\r\n--{BOUNDARY}\r\nContent-Disposition: \x00\xff\r\n\r\n".encode("latin-1"), "bad_form"),
+                       (f"\r\n--{BOUNDARY}ZZ".encode(), "no_file")):  # a header no parser reads; a cut-off part
+        with pytest.raises(BadRequest) as caught:
+            _receive(_request(begun + tail, chunks=3), tmp_path)
+        assert caught.value.code == code
+    assert list(tmp_path.iterdir()) == []

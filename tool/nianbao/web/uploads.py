@@ -16,6 +16,7 @@ import time
 from collections import deque
 from pathlib import Path
 
+from python_multipart.exceptions import FormParserError
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 
@@ -83,8 +84,10 @@ def _too_large(limit: int) -> str:
     return f"文件过大：上传上限为 {limit // (1024 * 1024)} MB。年报模板填好后通常不到 1 MB，请确认选择的是年报模板。"
 
 
-async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY_BYTES) -> Received:
-    """Parse the multipart body into a temporary folder; raises PayloadTooLarge / BadRequest."""
+async def receive_upload(request: Request, tmp_root: Path, limit: int | None = None) -> Received:
+    """Parse the multipart body into a temporary folder; raises PayloadTooLarge / BadRequest.
+    limit: the body's bound in bytes, MAX_BODY_BYTES (as it is when called) by default."""
+    limit = MAX_BODY_BYTES if limit is None else limit
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -100,7 +103,8 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY
         form = await parser.parse()
     except _Stopped as exc:
         raise exc.error from None
-    except MultiPartException as exc:
+    except (MultiPartException, FormParserError) as exc:  # starlette's limits; python-multipart's malformed body
+        _close_parts(parser)
         raise BadRequest(f"上传的表单无法解析（{exc}）。请只选择一个文件后重新上传。", code="bad_form") from None
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=tmp_root))
     try:
@@ -117,6 +121,14 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY
         raise
     finally:
         await form.close()
+        _close_parts(parser)
+
+
+def _close_parts(parser: MultiPartParser) -> None:
+    """Close the temporary file of every part the parser began: a part cut off before its end is in no
+    form, and starlette closes them itself only on its own errors."""
+    for part in getattr(parser, "_files_to_close_on_error", ()):
+        part.close()
 
 
 class RateLimiter:
