@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import hashlib
 import json
 import os
 import shutil
@@ -184,7 +185,12 @@ def collect(module: Module, seconds: float) -> dict:
         change, diff = change_of(functions, text, key)
         mutants.append({"id": key, "status": STATUS.get(code, "suspicious"), "mutation": change, "diff": diff})
     return {"tests": list(module.tests), "round": module.round, "seconds": round(seconds),
+            "source": _digest(module.source),
             "when": time.strftime("%Y-%m-%d %H:%M"), "mutants": mutants, "unmutated": blind_spots(module)}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _order(name: str) -> tuple[str, int]:
@@ -436,21 +442,30 @@ def main(argv: list[str] | None = None) -> int:
             continue
         start = time.monotonic()
         redo = None
-        if args.survivors and path in results and (module.staging / "mutants").exists():
+        if args.survivors and path in results and (module.staging / "mutants").exists() \
+                and results[path].get("source") == _digest(module.source):
             redo = [f"{module.name}.{m['id']}" for m in results[path]["mutants"] if m["status"] not in DETECTED]
             if not redo:
                 continue
+        elif args.survivors:
+            print(f"{path}: changed since its last run (or never run): all its mutants run", flush=True)
         print(f"{path}: mutmut against {' '.join(module.tests)}" + (f" ({len(redo)} mutants again)" if redo else ""),
               flush=True)
         stage(module, fresh=redo is None)
         if run_mutmut(module, args.jobs, redo):
             failed.append(path)
             continue
-        blind = results.get(path, {}).get("blind")
+        before = results.get(path, {})
         results[path] = collect(module, time.monotonic() - start)
-        if blind is not None:
-            results[path]["blind"] = blind
+        if before.get("blind") is not None:
+            results[path]["blind"] = before["blind"]
         results[path]["again"] = len(redo) if redo else 0
+        if redo:  # mutmut forgets the verdicts its cache no longer trusts: the ones not re-run stand as they were
+            again = {name.removeprefix(module.name + ".") for name in redo}
+            earlier = {m["id"]: m["status"] for m in before["mutants"]}
+            for m in results[path]["mutants"]:
+                if m["id"] not in again and m["id"] in earlier:
+                    m["status"] = earlier[m["id"]]
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         s = summarise(path, results[path], equivalents().get(path, {}))
         print(f"{path}: {s['total']} mutants, kill rate {s['rate']:.1%}, {len(s['alive'])} alive", flush=True)
