@@ -437,8 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(path)
                 continue
             results[path]["blind"] = blind
-            RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                               encoding="utf-8")
+            _save(results, path)
             continue
         start = time.monotonic()
         redo = None
@@ -466,11 +465,19 @@ def main(argv: list[str] | None = None) -> int:
             for m in results[path]["mutants"]:
                 if m["id"] not in again and m["id"] in earlier:
                     m["status"] = earlier[m["id"]]
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _save(results, path)
         s = summarise(path, results[path], equivalents().get(path, {}))
         print(f"{path}: {s['total']} mutants, kill rate {s['rate']:.1%}, {len(s['alive'])} alive", flush=True)
     REPORT.write_text(write_report(results, modules), encoding="utf-8")
     return 1 if failed else 0
+
+
+def _save(results: dict, path: str) -> None:
+    """Write one module's results into the results file as it is now (another run may have written others)."""
+    saved = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    saved[path] = results[path]
+    results.update(saved)
+    RESULTS.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _normal(path: str) -> str:
