@@ -50,14 +50,17 @@ test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -q
 
 # Longer fuzz runs than `make test` does (issue 12).
-# fuzz-engines: both workbook readers over thousands of seeded XML-level mutants (a few hundred run in `make test`).
+# fuzz-engines: both workbook readers over thousands of seeded XML-level mutants (a few hundred run in `make test`),
+# and LO_MUTANTS appearance mutants rendered in LibreOffice (16 in `make test`): counted = shown, or a finding.
 # fuzz-batch: check, annotate and compile over mutated workbooks; NIANBAO_FUZZ mutants, at most
 # NIANBAO_FUZZ_SECONDS, seed NIANBAO_FUZZ_SEED.
 fuzz: fuzz-engines fuzz-batch
 
 FUZZ_EXAMPLES ?= 3000
+LO_MUTANTS ?= 300
 fuzz-engines: $(STAMP)
 	NIANBAO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/intake/test_engines_fuzz.py
+	NIANBAO_LO_MUTANTS=$(LO_MUTANTS) $(BIN)/python -m pytest -q tests/intake/test_appearance_lo.py
 
 fuzz-batch: $(STAMP)
 	NIANBAO_FUZZ=$${NIANBAO_FUZZ:-3000} NIANBAO_FUZZ_SECONDS=$${NIANBAO_FUZZ_SECONDS:-1800} \

@@ -71,12 +71,14 @@ def job_floor(files: list[Path]) -> None:
 
     The parts: the workbook, its rels, identity, shared strings, styles, 封面, 正文, the three
     statutory tables and (since issue 12 asks that a 校验 formula overwritten by a constant be
-    reported) the 校验 sheet, sheet6."""
+    reported) the 校验 sheet, sheet6; and (since issue 19 asks what colour a figure is painted in,
+    and a style's colour may be a theme colour) the theme."""
     from xml.etree import ElementTree as ET
 
     needed = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml", "xl/sharedStrings.xml",
-              "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml",
-              "xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml", "xl/worksheets/sheet6.xml")
+              "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+              "xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml",
+              "xl/worksheets/sheet6.xml")
     for path in files:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())

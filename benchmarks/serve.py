@@ -1,4 +1,4 @@
-"""Benchmark of `nianbao serve` (issue 14): upload → verdict latency, sustained rate, memory.
+"""Benchmark of `nianbao serve` (issues 14, 18): upload → verdict latency, sustained rate, memory.
 
     python benchmarks/serve.py                       # the targets below, about 3-5 minutes
     python benchmarks/serve.py --uploads 500 --seconds 10
@@ -7,9 +7,10 @@ The clients send requests encoded before the run over keep-alive connections, so
 take little of the 2 cores (httpx clients in this process took as much CPU as the server and
 doubled the measured p95); the server reports its own time per request (Server-Timing).
 
-Targets: p95 upload → verdict ≤ 300 ms for one workbook with 20 concurrent clients on 2 cores;
-≥ 30 uploads/s sustained; server memory (the server process and its check workers) flat over
-2,000 uploads. The real server runs in a subprocess on 127.0.0.1 on a free port; the clients
+Targets: p95 upload → verdict ≤ 300 ms for one workbook with 20 concurrent clients on 2 cores, with
+the cross-year check (the server runs with --previous: last year's store holds a report of every
+agency, and every verdict is county/state.py's over the whole store, as compile's); ≥ 30 uploads/s
+sustained; server memory (the server process and its check workers) flat over 2,000 uploads. The real server runs in a subprocess on 127.0.0.1 on a free port; the clients
 (httpx, 20 connections) run in this process, on the same 2 cores. Not a timed test: it reports.
 Results go to stdout and benchmarks/results-serve.md.
 """
@@ -37,6 +38,27 @@ YEAR = 2021
 CLIENTS = 20
 DISTINCT = 200  # filled workbooks; each upload sends one of them as new bytes (see variant)
 PASSWORD = "bench-office-password"
+
+
+def last_year(codes: list[str]) -> Path:
+    """Last year's store: a report of every agency (so every upload is checked against its last year). Cached."""
+    from factory import valid_document
+
+    from nianbao.check.run import check_file
+    from nianbao.county.store import Store
+    from nianbao.format.spec import format_for_year
+    from nianbao.template.write import write_template
+
+    store = Store(CACHE / f"store-{YEAR - 1}")
+    if store.receipts():
+        return store.root
+    fmt = format_for_year(YEAR - 1)
+    for i, code in enumerate(codes):
+        agency = {"name": f"测试县第{code}局", "code": code, "level": "county"}
+        path = write_template(fmt, YEAR - 1, agency, CACHE / f"{code}-{YEAR - 1}.xlsx",
+                              document=valid_document(fmt, YEAR - 1, seed=500 + i, agency=agency))
+        store.receive(path, check_file(path), actor="collect")
+    return store.root
 
 
 def corpus() -> tuple[Path, list[tuple[str, Path]]]:
@@ -232,8 +254,9 @@ def main(argv=None) -> int:
     roster, files = corpus()
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-serve-"))
     (work / "password").write_text(PASSWORD)
+    previous = last_year([f"S{i:02d}" for i in range(CLIENTS)])
     server = LiveServer(work / "store", roster, YEAR, work / "password", "--rate-limit", "1000000",
-                        "--workers", str(args.workers))
+                        "--workers", str(args.workers), "--previous", str(previous))
     lines = []
 
     def say(text: str) -> None:
@@ -249,9 +272,10 @@ def main(argv=None) -> int:
         say("")
         say(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average at start "
             f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} (a shared machine: other work ran alongside).")
-        say(f"Server: nianbao serve, {args.workers} check processes; {CLIENTS} keep-alive clients in one process "
-            f"sending prepared requests; {DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), "
-            "every upload new bytes (stored).")
+        say(f"Server: nianbao serve --previous (last year's store, a report of every agency: every verdict "
+            f"includes the cross-year check), {args.workers} check processes; {CLIENTS} keep-alive clients in one "
+            f"process sending prepared requests; {DISTINCT} filled workbooks of ~30 KB (1 in 10 with an error), "
+            "every upload new bytes (stored), every verdict county/state.py's over the whole store.")
         say("")
         paced_items = uploads(files, int(args.rate * args.seconds) + 100, 0)
         closed_items = uploads(files, args.uploads, len(paced_items))

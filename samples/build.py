@@ -73,6 +73,12 @@ def _workbook(manifest: dict, item: dict, target: Path) -> Path:
     source = item.get("document") or manifest["documents"].format(year=manifest["year"], agency=item["agency"])
     doc = json.loads((HERE / source).read_text(encoding="utf-8"))
     for edit in item.get("edits", []):
+        if "section" in edit:  # words of a text section written otherwise
+            key, text = edit["section"], doc["sections"][edit["section"]]
+            if text.count(edit["from"]) != 1:
+                raise SystemExit(f"inbox-2021.yaml: {item['file']}: {key} does not hold {edit['from']!r} exactly once")
+            doc["sections"][key] = text.replace(edit["from"], edit["to"])
+            continue
         key = edit["cell"]
         if doc["tables"][key] != edit["from"]:
             raise SystemExit(f"inbox-2021.yaml: {item['file']}: {key} is {doc['tables'][key]!r}, not {edit['from']!r}")

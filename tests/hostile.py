@@ -1095,9 +1095,732 @@ READ_CASES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
     "moved_rows": (moved_rows, ["LAYOUT_MOVED"]),
     "hidden_row": (hidden_row, ["CELL_HIDDEN"] * 3),
     "hidden_column": (hidden_column, ["CELL_HIDDEN"] * 2),
-    "hiding_number_format": (hiding_number_format, ["CELL_HIDDEN"]),
+    "hiding_number_format": (hiding_number_format, ["CELL_SHOWN_DIFFERENT"]),  # issue 19: shown blank, counted 41
     "merged_over_input": (merged_over_input, ["CELL_MERGED"]),
     "sum_counts_a_cell_twice": (sum_counts_a_cell_twice, ["FORMULA_CHANGED"]),
     "sum_plus_one": (sum_plus_one, ["FORMULA_CHANGED"]),
     "check_formula_constant": (check_formula_constant, ["CHECK_FORMULA_REPLACED"]),
 }
+
+
+# -- issue 19: every file the office opens is inert; bounded external programs ----------------------
+# Text chosen by someone else (an agency name, a roster row, a published report's title, a file
+# name, a sheet name) that a spreadsheet would run — a formula, a link, DDE — or a terminal would
+# obey — escape sequences, carriage returns, line breaks, bidi overrides, rich markup. And PDFs
+# of a few KB that keep poppler busy for minutes or flood its output.
+
+LIVE_TEXT = {  # what every spreadsheet and CSV nianbao writes must hold as the text it is
+    "hyperlink": '=HYPERLINK("http://evil.example/x","点我")',
+    "formula": "=1+1",
+    "plus": "+1+1",
+    "minus": "-2+3",
+    "at": "@SUM(1)",
+    "dde": "=cmd|' /C calc'!A0",
+    "array": "{=1+1}",
+    "error_value": "#N/A",
+    "url": "http://evil.example/x",
+    "blank_then_formula": " =1+1",
+    "tab_formula": "\t=1+1",
+    "cr_formula": "\r=1+1",
+    "excel_escape": "_x0041__x005F_ 编码",
+    "control": "单位\x07\x1b[2J名称",
+    "bidi": "教育局\u202exslx.exe",
+}
+TERMINAL_NAMES = {  # names a file may carry that a terminal would obey (no "/" and no NUL: valid file names)
+    "clear_screen": "\x1b[2J\x1b[H清屏",
+    "carriage_return": "好\r✓ 通过",
+    "line_break": "换\n行",
+    "bidi": "报告\u202eslx.exe",
+    "c1_csi": "c1\x9b31m红",
+    "bell_del": "响\x07铃\x7f",
+    "markup": "[red]红[link=https:evil.example]点我[blink]闪",  # no "/": closing tags could not be in a file name
+}
+# What must never reach a terminal raw: C0 controls but the line feed of our own lines, DEL, C1,
+# bidi embeddings, overrides and isolates, and the line and paragraph separators.
+RAW_CONTROL = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]"
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given objects (1 0 obj is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _pdf_stream(data: bytes, entries: str = "", *, deflated: bool = False) -> bytes:
+    if deflated:
+        data, entries = zlib.compress(data, 9), entries + " /Filter /FlateDecode"
+    return f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+_PDF_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _nested_forms(d: Path, name: str, leaf: bytes, depth: int, fan: int = 10) -> Path:
+    """One page that draws form X0, which draws X1 `fan` times, … down to X(depth-1), which draws
+    `leaf`: fan**(depth-1) leaves from a file of a few KB."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+            b"/XObject << /X0 6 0 R >> >> /Contents 5 0 R >>",
+            _PDF_FONT, _pdf_stream(b"BT /F1 12 Tf 72 770 Td (2021 annual report) Tj ET q /X0 Do Q")]
+    for k in range(depth):
+        last = k == depth - 1
+        body = leaf if last else b"q 1 0 0 1 0.1 0.1 cm /X Do Q " * fan
+        resources = "/Resources << /Font << /F1 4 0 R >> " + ("" if last else f"/XObject << /X {7 + k} 0 R >> ") + ">>"
+        objs.append(_pdf_stream(body, f"/Type /XObject /Subtype /Form /BBox [0 0 595 842] {resources}"))
+    return _write(d, name, raw_pdf(objs))
+
+
+def pdf_nested_drawings(d: Path) -> Path:
+    """4 KB: 10^7 strokes through eight levels of nested forms. Measured: pdftotext -bbox draws
+    10^6 of them in 13 s, so this one alone takes minutes."""
+    return _nested_forms(d, "nested-drawings.pdf", b"0 0 m 1 1 l S", depth=8)
+
+
+def pdf_nested_text(d: Path) -> Path:
+    """3.2 KB: 10^5 one-point characters drawn at nearly one place; poppler's text pool grows
+    quadratically (measured: 60 s and 300 MB within 10 s)."""
+    return _nested_forms(d, "nested-text.pdf", b"BT /F1 1 Tf (x) Tj ET", depth=6)
+
+
+def pdf_text_flood(d: Path, pages: int = 40) -> Path:
+    """8 KB: every page shows one deflated content stream of 160 000 words (330 KB), ~2 MB of
+    pdftotext -bbox output a page — 80 MB in all, far past what 40 pages of a report print."""
+    line = b"0 -1 Td (" + b"a " * 200 + b") Tj\n"
+    content = b"BT /F1 1 Tf 10 830 Td " + line * 800 + b"ET"
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+            _PDF_FONT, _pdf_stream(content, deflated=True)]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+             b"/Contents 4 0 R >>"] * pages
+    return _write(d, "text-flood.pdf", raw_pdf(objs))
+
+
+SLOW_PDFS: dict[str, tuple[Callable[[Path], Path], str]] = {  # case -> (generator, words of the finding)
+    "nested_drawings": (pdf_nested_drawings, "PDF 处理超时"),
+    "nested_text": (pdf_nested_text, "PDF 处理超时"),
+    "text_flood": (pdf_text_flood, "PDF 文字层过大"),
+}
+# -- issue 19 (appearance): what the clerk sees is what is counted -----------------------------------
+#
+# Each generator writes a filled 2021 template and changes how an input cell *looks* at the XML level,
+# the way a department with a text editor (or an odd program) could: a number format, a colour from
+# any source, a conditional format, a data bar, rich-text runs, a drawing or comment over the cell,
+# a hidden or look-alike sheet, an escape in a string, a total's stored result. ``APPEARANCE_CASES``
+# maps a case to (generator, the Code names check_file must report, in order). LibreOffice shows each
+# as described (tests/intake/test_appearance_lo.py renders them).
+
+_STYLES = "xl/styles.xml"
+T3_PART = "xl/worksheets/sheet4.xml"  # 表三 依申请公开
+T3 = "表三 依申请公开"
+
+
+def _count_tag(xml: str, tag: str) -> int:
+    import re as _re
+
+    return int(_re.search(rf'<{tag} count="(\d+)"', xml).group(1))
+
+
+def _append_to(xml: str, tag: str, element: str) -> tuple[str, int]:
+    """Append an element to <tag count=…>, creating the holder before <fonts> style-wise; its index."""
+    import re as _re
+
+    if f"<{tag} " not in xml:
+        anchor = {"numFmts": "<fonts ", "dxfs": "<tableStyles", "fills": "<borders "}[tag]
+        if anchor not in xml:
+            anchor = "</styleSheet>"
+        xml = xml.replace(anchor, f'<{tag} count="0"></{tag}>' + anchor, 1)
+    n = _count_tag(xml, tag)
+    xml = _re.sub(rf'<{tag} count="\d+"( ?/?)>', f'<{tag} count="{n + 1}">', xml, count=1)
+    xml = xml.replace(f"</{tag}>", element + f"</{tag}>", 1) if f"</{tag}>" in xml else xml
+    return xml, n
+
+
+def add_style(styles: str, base: int, *, font: str | None = None, fill: str | None = None,
+              numfmt: str | None = None, align: str | None = None) -> tuple[str, int]:
+    """A copy of cell style `base` with another font, fill, number format or horizontal alignment."""
+    import re as _re
+    from xml.sax.saxutils import quoteattr
+
+    xfs = _re.search(r'<cellXfs count="\d+">(.*?)</cellXfs>', styles, _re.S).group(1)
+    xf = _re.findall(r"<xf [^>]*?(?:/>|>.*?</xf>)", xfs, _re.S)[base]
+    if font is not None:
+        styles, i = _append_to(styles, "fonts", font)
+        xf = _re.sub(r'fontId="\d+"', f'fontId="{i}"', xf)
+    if fill is not None:
+        styles, i = _append_to(styles, "fills", fill)
+        xf = _re.sub(r'fillId="\d+"', f'fillId="{i}"', xf)
+    if numfmt is not None:
+        styles, i = _append_to(styles, "numFmts", f'<numFmt numFmtId="{{id}}" formatCode={quoteattr(numfmt)}/>')
+        styles = styles.replace('numFmtId="{id}"', f'numFmtId="{300 + i}"')
+        xf = _re.sub(r'numFmtId="\d+"', f'numFmtId="{300 + i}"', xf)
+    if align is not None:
+        xf = _re.sub(r'horizontal="\w+"', f'horizontal="{align}"', xf)
+    styles, index = _append_to(styles, "cellXfs", xf)
+    return styles, index
+
+
+def _cell_style(xml: str, ref: str) -> int:
+    import re as _re
+
+    return int(_re.search(rf'<c r="{ref}" s="(\d+)"', xml).group(1))
+
+
+def restyled(d: Path, name: str, *, ref: str = "D6", part: str = T2_PART, value: str | None = None,
+             cell_xml: str | None = None, **style) -> Path:
+    """The filled template with one input cell given another font/fill/number format/alignment, and
+    optionally another stored value (`value`, the <v> text) or a whole new <c> body (`cell_xml`)."""
+    import re as _re
+
+    src = filled_2021(d, f".base-{name}")
+    with zipfile.ZipFile(src) as z:
+        sheet = z.read(part).decode()
+        styles = z.read(_STYLES).decode()
+    if style:
+        styles, index = add_style(styles, _cell_style(sheet, ref), **style)
+        sheet = _re.sub(rf'<c r="{ref}" s="\d+"', f'<c r="{ref}" s="{index}"', sheet, count=1)
+    if value is not None:
+        sheet = _re.sub(rf'(<c r="{ref}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{value}</v>", sheet, count=1)
+    if cell_xml is not None:
+        sheet = _re.sub(rf'<c r="{ref}"( s="\d+")[^>]*>.*?</c>', lambda m: cell_xml.format(ref=ref, s=m.group(1)),
+                        sheet, count=1, flags=_re.S)
+    edited = {part: sheet.encode(), _STYLES: styles.encode()}
+    out = rezip(src, d / name, edit=lambda member, data: edited.get(member, data))
+    src.unlink()
+    return out
+
+
+def _font(extra: str = "", colour: str = '<color theme="1"/>', size: str = "10", name: str = "宋体") -> str:
+    return f'<font>{extra}<sz val="{size}"/>{colour}<name val="{name}"/><family val="2"/></font>'
+
+
+def _solid(colour: str) -> str:
+    return f'<fill><patternFill patternType="solid"><fgColor {colour}/><bgColor indexed="64"/></patternFill></fill>'
+
+
+def format_literal(d: Path) -> Path:
+    """「表二」D6 holds 41 and shows 9: the number format is the literal "9"."""
+    return restyled(d, "format-literal.xlsx", numfmt='"9"')
+
+
+def format_thousands(d: Path) -> Path:
+    """9000 shown as 9 by the thousands scaling of "0,"."""
+    return restyled(d, "format-thousands.xlsx", numfmt="0,", value="9000")
+
+
+def format_conditional_section(d: Path) -> Path:
+    """[<1000]0;"9" on 5000: the second section, the literal 9."""
+    return restyled(d, "format-conditional.xlsx", numfmt='[<1000]0;"9"', value="5000")
+
+
+def format_hides_zero(d: Path) -> Path:
+    """0;-0;;@ on 0: the zero section is empty, the cell looks unfilled."""
+    return restyled(d, "format-hides-zero.xlsx", ref="B5", numfmt="0;-0;;@")
+
+
+def format_text_section(d: Path) -> Path:
+    """The text "41" in a cell whose fourth (text) section is "9": read as 41, shown as 9."""
+    return restyled(d, "format-text-section.xlsx", numfmt='0;0;0;"9"',
+                    cell_xml='<c r="{ref}"{s} t="inlineStr"><is><t>41</t></is></c>')
+
+
+def format_percent(d: Path) -> Path:
+    """0% on 41: 4100%."""
+    return restyled(d, "format-percent.xlsx", numfmt="0%")
+
+
+def format_scientific(d: Path) -> Path:
+    """0.0E+00 on 41: 4.1E+01, the same figure in another notation (a warning)."""
+    return restyled(d, "format-scientific.xlsx", numfmt="0.0E+00")
+
+
+def format_date(d: Path) -> Path:
+    """yyyy on 41: the year 1900 (a cell with a date format holds a date: CELL_DATE says so)."""
+    return restyled(d, "format-date.xlsx", numfmt="yyyy")
+
+
+def format_colour_white(d: Path) -> Path:
+    """[White]0: the format's own colour paints the figure white on the input yellow."""
+    return restyled(d, "format-white.xlsx", numfmt="[White]0")
+
+
+def font_white_rgb(d: Path) -> Path:
+    return restyled(d, "font-white.xlsx", font=_font(colour='<color rgb="FFFFFFFF"/>'))
+
+
+def font_theme_background(d: Path) -> Path:
+    """theme="0" is lt1, the theme's white (a style's first two theme indexes are swapped)."""
+    return restyled(d, "font-theme0.xlsx", font=_font(colour='<color theme="0"/>'))
+
+
+def font_indexed_fill_colour(d: Path) -> Path:
+    """Indexed 13 (yellow) on the input yellow FFF2CC."""
+    return restyled(d, "font-indexed13.xlsx", font=_font(colour='<color indexed="13"/>'))
+
+
+def font_tinted_grey(d: Path) -> Path:
+    """Black lightened by tint 0.9: E6E6E6 on FFF2CC, a near-equal colour."""
+    return restyled(d, "font-tint.xlsx", font=_font(colour='<color theme="1" tint="0.9"/>'))
+
+
+def fill_black(d: Path) -> Path:
+    """The fill changed to the theme's black (theme 1), the text black."""
+    return restyled(d, "fill-black.xlsx", fill=_solid('theme="1"'))
+
+
+def fill_pattern_dark(d: Path) -> Path:
+    """A darkGray pattern of black on white (75 % black) under black text."""
+    return restyled(d, "fill-dark-pattern.xlsx",
+                    fill='<fill><patternFill patternType="darkGray"><fgColor rgb="FF000000"/>'
+                         '<bgColor rgb="FFFFFFFF"/></patternFill></fill>')
+
+
+def font_grey_hard_to_read(d: Path) -> Path:
+    """Light grey BFBFBF on the input yellow: readable, barely (a warning)."""
+    return restyled(d, "font-grey.xlsx", font=_font(colour='<color rgb="FFBFBFBF"/>'))
+
+
+def font_tiny(d: Path) -> Path:
+    return restyled(d, "font-tiny.xlsx", font=_font(size="1"))
+
+
+def font_symbol(d: Path) -> Path:
+    """Wingdings: the digits are drawn as symbols."""
+    return restyled(d, "font-wingdings.xlsx", font=_font(name="Wingdings"))
+
+
+def font_struck(d: Path) -> Path:
+    return restyled(d, "font-strike.xlsx", font=_font(extra="<strike/>"))
+
+
+def align_fill(d: Path) -> Path:
+    """Horizontal alignment "fill" repeats the figure across the cell: 41 reads 414141."""
+    return restyled(d, "align-fill.xlsx", align="fill")
+
+
+def _with_parts(d: Path, name: str, *, sheet_edit: Callable[[str], str] | None = None, part: str = T2_PART,
+                add: dict[str, str] | None = None, content_types: str = "", rels: str = "",
+                styles_edit: Callable[[str], str] | None = None, workbook_edit: Callable[[str], str] | None = None,
+                workbook_rels: str = "") -> Path:
+    """The filled template with parts added, the sheet part, styles, workbook and relationships edited."""
+    src = filled_2021(d, f".base-{name}")
+    folder, file = part.rsplit("/", 1)
+    rels_part = f"{folder}/_rels/{file}.rels"
+    with zipfile.ZipFile(src) as z:
+        names = set(z.namelist())
+        existing_rels = z.read(rels_part).decode() if rels_part in names else None
+
+    def edit(member: str, data: bytes) -> bytes:
+        text = data.decode("utf-8") if member.endswith((".xml", ".rels")) else None
+        if member == part and sheet_edit is not None:
+            return sheet_edit(text).encode()
+        if member == _STYLES and styles_edit is not None:
+            return styles_edit(text).encode()
+        if member == "xl/workbook.xml" and workbook_edit is not None:
+            return workbook_edit(text).encode()
+        if member == "[Content_Types].xml" and content_types:
+            return text.replace("</Types>", content_types + "</Types>").encode()
+        if member == "xl/_rels/workbook.xml.rels" and workbook_rels:
+            return text.replace("</Relationships>", workbook_rels + "</Relationships>").encode()
+        if member == rels_part and rels:
+            return text.replace("</Relationships>", rels + "</Relationships>").encode()
+        return data
+
+    extra = {k: v.encode() for k, v in (add or {}).items()}
+    if rels and existing_rels is None:
+        extra[rels_part] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                            f'"http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+                            ).encode()
+    out = rezip(src, d / name, edit=edit, add=extra)
+    src.unlink()
+    return out
+
+
+def _cond(sqref: str, rule: str) -> Callable[[str], str]:
+    """Insert a <conditionalFormatting> where the schema puts it (after the existing ones)."""
+    def edit(x: str) -> str:
+        block = f'<conditionalFormatting sqref="{sqref}">{rule}</conditionalFormatting>'
+        return x.replace("<dataValidations", block + "<dataValidations", 1)
+
+    return edit
+
+
+def _dxf(body: str) -> Callable[[str], str]:
+    def edit(x: str) -> str:
+        return _append_to(x, "dxfs", f"<dxf>{body}</dxf>")[0]
+
+    return edit
+
+
+def _dxf_id(d: Path) -> int:
+    with zipfile.ZipFile(filled_2021(d, ".probe-dxf.xlsx")) as z:
+        styles = z.read(_STYLES).decode()
+    (d / ".probe-dxf.xlsx").unlink()
+    return _count_tag(styles, "dxfs") if "<dxfs " in styles else 0
+
+
+def cond_always_true_white(d: Path) -> Path:
+    """An always-true conditional format (expression TRUE) whose font colour is the fill's."""
+    i = _dxf_id(d)
+    return _with_parts(d, "cond-true-white.xlsx", styles_edit=_dxf('<font><color rgb="FFFFF2CC"/></font>'),
+                       sheet_edit=_cond("D6", f'<cfRule type="expression" dxfId="{i}" priority="9">'
+                                              "<formula>TRUE</formula></cfRule>"))
+
+
+def cond_number_format(d: Path) -> Path:
+    """A cellIs rule (greater than 0) whose style shows the literal "9"."""
+    i = _dxf_id(d)
+    return _with_parts(d, "cond-numfmt.xlsx", styles_edit=_dxf('<numFmt numFmtId="400" formatCode="&quot;9&quot;"/>'),
+                       sheet_edit=_cond("B5:D6", f'<cfRule type="cellIs" dxfId="{i}" priority="9" '
+                                                 'operator="greaterThan"><formula>0</formula></cfRule>'))
+
+
+def cond_fill_black(d: Path) -> Path:
+    """A conditional format whose fill (a dxf's solid colour is its bgColor) is black under black text."""
+    i = _dxf_id(d)
+    return _with_parts(d, "cond-fill.xlsx",
+                       styles_edit=_dxf('<fill><patternFill><bgColor rgb="FF000000"/></patternFill></fill>'),
+                       sheet_edit=_cond("D6", f'<cfRule type="cellIs" dxfId="{i}" priority="9" operator="between">'
+                                              "<formula>1</formula><formula>100</formula></cfRule>"))
+
+
+def cond_data_bar(d: Path) -> Path:
+    """A data bar that hides the value (showValue="0"): only the bar is drawn."""
+    return _with_parts(d, "cond-databar.xlsx", sheet_edit=_cond(
+        "D6", '<cfRule type="dataBar" priority="9"><dataBar showValue="0"><cfvo type="min"/><cfvo type="max"/>'
+              '<color rgb="FF638EC6"/></dataBar></cfRule>'))
+
+
+def cond_icon_set(d: Path) -> Path:
+    return _with_parts(d, "cond-iconset.xlsx", sheet_edit=_cond(
+        "D6", '<cfRule type="iconSet" priority="9"><iconSet iconSet="3Arrows" showValue="0">'
+              '<cfvo type="percent" val="0"/><cfvo type="percent" val="33"/><cfvo type="percent" val="67"/>'
+              "</iconSet></cfRule>"))
+
+
+def rich_text_hidden_run(d: Path) -> Path:
+    """The text "41" in rich-text runs "4" and "1", the second white: read as 41, shown as 4."""
+    return restyled(d, "rich-hidden-run.xlsx",
+                    cell_xml='<c r="{ref}"{s} t="inlineStr"><is><r><t>4</t></r>'
+                             '<r><rPr><color rgb="FFFFFFFF"/><sz val="10"/></rPr><t>1</t></r></is></c>')
+
+
+_XDR = 'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" ' \
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+_TEXT_BOX = ('<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1"/><xdr:cNvSpPr txBox="1"/>'
+             '</xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></a:xfrm>'
+             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="FFF2CC"/></a:solidFill>'
+             '</xdr:spPr><xdr:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="zh-CN" sz="1000"/><a:t>9</a:t>'
+             "</a:r></a:p></xdr:txBody></xdr:sp><xdr:clientData/>")
+
+
+def _drawing(d: Path, name: str, anchor: str) -> Path:
+    body = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr {_XDR}>{anchor}</xdr:wsDr>'
+    return _with_parts(
+        d, name, add={"xl/drawings/drawing1.xml": body},
+        sheet_edit=lambda x: x.replace("</worksheet>", '<drawing r:id="rIdNb1"/></worksheet>'),
+        rels='<Relationship Id="rIdNb1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             'drawing" Target="../drawings/drawing1.xml"/>',
+        content_types='<Override PartName="/xl/drawings/drawing1.xml" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>')
+
+
+def text_box_two_cell(d: Path) -> Path:
+    """A text box saying 9, drawn exactly over 表二 D6 (twoCellAnchor from D6 to E7)."""
+    return _drawing(d, "textbox-twocell.xlsx",
+                    '<xdr:twoCellAnchor><xdr:from><xdr:col>3</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>5</xdr:row>'
+                    '<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>4</xdr:col><xdr:colOff>0</xdr:colOff>'
+                    f"<xdr:row>6</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>{_TEXT_BOX}</xdr:twoCellAnchor>")
+
+
+def text_box_one_cell(d: Path) -> Path:
+    """The same text box, anchored at C6 with an offset and a size in EMU (oneCellAnchor)."""
+    return _drawing(d, "textbox-onecell.xlsx",
+                    '<xdr:oneCellAnchor><xdr:from><xdr:col>2</xdr:col><xdr:colOff>1905000</xdr:colOff>'
+                    '<xdr:row>5</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="1270000" cy="228600"/>'
+                    f"{_TEXT_BOX}</xdr:oneCellAnchor>")
+
+
+def text_box_absolute(d: Path) -> Path:
+    """The same text box placed in EMU from the sheet's corner (absoluteAnchor), over D6."""
+    return _drawing(d, "textbox-absolute.xlsx",
+                    '<xdr:absoluteAnchor><xdr:pos x="4826000" y="1346200"/><xdr:ext cx="1270000" cy="190500"/>'
+                    f"{_TEXT_BOX}</xdr:absoluteAnchor>")
+
+
+_VML_HEAD = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+             'xmlns:x="urn:schemas-microsoft-com:office:excel">')
+
+
+def _vml(d: Path, name: str, shapes: str, comment: str | None = None) -> Path:
+    rels = ('<Relationship Id="rIdNb2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>')
+    add = {"xl/drawings/vmlDrawing1.vml": _VML_HEAD + shapes + "</xml>"}
+    types = '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+    if comment is not None:
+        rels += ('<Relationship Id="rIdNb3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'comments" Target="../comments1.xml"/>')
+        add["xl/comments1.xml"] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns='
+                                   '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>科员'
+                                   '</author></authors><commentList><comment ref="D6" authorId="0"><text><r>'
+                                   f"<t>{comment}</t></r></text></comment></commentList></comments>")
+        types += ('<Override PartName="/xl/comments1.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>')
+    return _with_parts(d, name, add=add, rels=rels, content_types=types,
+                       sheet_edit=lambda x: x.replace("</worksheet>", '<legacyDrawing r:id="rIdNb2"/></worksheet>'))
+
+
+def _note(visible: bool) -> str:
+    return ('<v:shape id="_x0000_s1025" type="#_x0000_t202" style="position:absolute;margin-left:300pt;margin-top:80pt;'
+            'width:108pt;height:60pt;z-index:1;visibility:hidden" fillcolor="#ffffe1"><v:textbox><div>实际为 9</div>'
+            '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+            '<x:Anchor>3, 0, 5, 0, 4, 0, 8, 0</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>5</x:Row>'
+            f'<x:Column>3</x:Column>{"<x:Visible/>" if visible else ""}</x:ClientData></v:shape>')
+
+
+def comment_on_input(d: Path) -> Path:
+    """A comment on 表二 D6, shown only when the mouse is over the cell (a warning)."""
+    return _vml(d, "comment.xlsx", _note(False), comment="实际为 9")
+
+
+def comment_shown_over_input(d: Path) -> Path:
+    """The comment set to stay shown, its box anchored over D6:D8: it covers the figure."""
+    return _vml(d, "comment-shown.xlsx", _note(True), comment="实际为 9")
+
+
+def vml_text_box(d: Path) -> Path:
+    """A VML text box (a legacy drawing shape, no ClientData) placed over D6 by its CSS position."""
+    return _vml(d, "vml-textbox.xlsx",
+                '<v:rect id="box" style="position:absolute;margin-left:380pt;margin-top:106pt;width:100pt;height:15pt;'
+                'z-index:2" fillcolor="#FFF2CC" stroked="f"><v:textbox><div>9</div></v:textbox></v:rect>')
+
+
+def _sheet_state(name: str, state: str) -> Callable[[str], str]:
+    return lambda x: x.replace(f'<sheet name="{name}" ', f'<sheet name="{name}" state="{state}" ', 1)
+
+
+def sheet_hidden(d: Path) -> Path:
+    return _with_parts(d, "sheet-hidden.xlsx", workbook_edit=_sheet_state(T3, "hidden"))
+
+
+def sheet_very_hidden(d: Path) -> Path:
+    return _with_parts(d, "sheet-veryhidden.xlsx", workbook_edit=_sheet_state(T3, "veryHidden"))
+
+
+def _lookalike(d: Path, file: str, name: str, state: str) -> Path:
+    """A copy of 表三 named `name` (with D6 changed to 9), and the real 表三 in `state`."""
+    import re as _re
+
+    src = filled_2021(d, ".base-lookalike.xlsx")
+    with zipfile.ZipFile(src) as z:
+        copy = _re.sub(r'(<c r="D6"[^>]*>)<v>[^<]*</v>', r"\g<1><v>9</v>", z.read(T3_PART).decode(), count=1)
+    src.unlink()
+
+    def workbook(x: str) -> str:
+        x = _sheet_state(T3, state)(x) if state != "visible" else x
+        return x.replace("</sheets>", f'<sheet name="{name}" sheetId="77" r:id="rIdNb7"/></sheets>', 1)
+
+    return _with_parts(
+        d, file, add={"xl/worksheets/sheet77.xml": copy}, workbook_edit=workbook,
+        workbook_rels='<Relationship Id="rIdNb7" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      'relationships/worksheet" Target="worksheets/sheet77.xml"/>',
+        content_types='<Override PartName="/xl/worksheets/sheet77.xml" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+
+
+def lookalike_ideographic_space(d: Path) -> Path:
+    """The real 表三 hidden behind a visible copy named 表三　依申请公开 (U+3000)."""
+    return _lookalike(d, "lookalike-u3000.xlsx", "表三\u3000依申请公开", "hidden")
+
+
+def lookalike_trailing_space(d: Path) -> Path:
+    """The real 表三 veryHidden behind a visible copy named "表三 依申请公开 " (a trailing space)."""
+    return _lookalike(d, "lookalike-trailing.xlsx", "表三 依申请公开 ", "veryHidden")
+
+
+def lookalike_both_visible(d: Path) -> Path:
+    """Both visible: a copy whose name ends in a zero-width space (U+200B), invisible on the tab."""
+    return _lookalike(d, "lookalike-visible.xlsx", "表三 依申请公开\u200b", "visible")
+
+
+def escape_in_text(d: Path) -> Path:
+    """Section 一 of 正文 holds "_x005F_x0041_ x005F_y 4_x005F_1": LibreOffice shows "_x0041_ x005F_y 4_1"."""
+    return _with_parts(d, "escape.xlsx", part="xl/sharedStrings.xml", sheet_edit=lambda x: x.replace(
+        ">总体情况：测试文字。<", ">_x005F_x0041_ x005F_y 4_x005F_1<", 1))
+
+
+def escape_count_text(d: Path) -> Path:
+    """_x0034__x0031_ typed into a count cell: Excel would show 41, LibreOffice shows the text itself;
+    nianbao reads what LibreOffice shows (text: an error, never a silent 41)."""
+    return restyled(d, "escape-count.xlsx", cell_xml='<c r="{ref}"{s} t="inlineStr"><is><t>_x0034__x0031_</t></is></c>')
+
+
+def _total(cell: str) -> Callable[[str], str]:
+    import re as _re
+
+    return lambda x: _re.sub(r'<c r="J6" s="(\d+)"><f>SUM\(D6:I6\)</f><v>[^<]*</v></c>',
+                             lambda m: cell.replace("{s}", m.group(1)), x, count=1)
+
+
+def total_text_result(d: Path) -> Path:
+    """表三's J6 total stores the text "9" as its result: LibreOffice shows 9, the parts add up to more."""
+    return _with_parts(d, "total-text.xlsx", part=T3_PART,
+                       sheet_edit=_total('<c r="J6" s="{s}" t="str"><f>SUM(D6:I6)</f><v>9</v></c>'))
+
+
+def total_text_equal(d: Path) -> Path:
+    """J6 stores its right total, but as text: not recalculated (a warning)."""
+    def edit(x: str) -> str:
+        import re as _re
+
+        right = _re.search(r'<c r="J6" s="\d+"><f>SUM\(D6:I6\)</f><v>([^<]*)</v></c>', x).group(1)
+        return _total(f'<c r="J6" s="{{s}}" t="str"><f>SUM(D6:I6)</f><v>{right}</v></c>')(x)
+
+    return _with_parts(d, "total-text-equal.xlsx", part=T3_PART, sheet_edit=edit)
+
+
+def total_error_result(d: Path) -> Path:
+    return _with_parts(d, "total-error.xlsx", part=T3_PART,
+                       sheet_edit=_total('<c r="J6" s="{s}" t="e"><f>SUM(D6:I6)</f><v>#REF!</v></c>'))
+
+
+def total_stale(d: Path) -> Path:
+    """J6 stores 9 while its parts add up to more: LibreOffice shows 9 (it does not recalculate on opening)."""
+    return _with_parts(d, "total-stale.xlsx", part=T3_PART,
+                       sheet_edit=_total('<c r="J6" s="{s}"><f>SUM(D6:I6)</f><v>9</v></c>'))
+
+
+def show_zeros_off(d: Path) -> Path:
+    """表二's sheet view hides zero values: B5's 0 looks unfilled."""
+    return _with_parts(d, "show-zeros.xlsx", sheet_edit=lambda x: x.replace(
+        '<sheetView showGridLines="0"', '<sheetView showGridLines="0" showZeros="0"', 1))
+
+
+S, L = "CELL_SHOWN_DIFFERENT", "CELL_LOOKS_DIFFERENT"
+APPEARANCE_CASES: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
+    "format_literal": (format_literal, [S]),
+    "format_thousands": (format_thousands, [S]),
+    "format_conditional_section": (format_conditional_section, [S]),
+    "format_hides_zero": (format_hides_zero, [S]),
+    "format_text_section": (format_text_section, ["CELL_NORMALISED", S]),
+    "format_percent": (format_percent, [S]),
+    "format_scientific": (format_scientific, [L]),
+    "format_date": (format_date, ["CELL_DATE"]),  # a date format makes the cell a date
+    "format_colour_white": (format_colour_white, [S]),
+    "font_white_rgb": (font_white_rgb, [S]),
+    "font_theme_background": (font_theme_background, [S]),
+    "font_indexed_fill_colour": (font_indexed_fill_colour, [S]),
+    "font_tinted_grey": (font_tinted_grey, [S]),
+    "fill_black": (fill_black, [S]),
+    "fill_pattern_dark": (fill_pattern_dark, [L]),  # black on 404040: 2.2:1
+    "font_grey_hard_to_read": (font_grey_hard_to_read, [L]),
+    "font_tiny": (font_tiny, [S]),
+    "font_symbol": (font_symbol, [S]),
+    "font_struck": (font_struck, [L]),
+    "align_fill": (align_fill, [S]),
+    "cond_always_true_white": (cond_always_true_white, [S]),
+    "cond_number_format": (cond_number_format, [S] * 3),  # B5:D5 hold 0 (not > 0); B6, C6, D6 do
+    "cond_fill_black": (cond_fill_black, [S]),
+    "cond_data_bar": (cond_data_bar, [S]),
+    "cond_icon_set": (cond_icon_set, [S]),
+    "rich_text_hidden_run": (rich_text_hidden_run, ["CELL_NORMALISED", S]),
+    "text_box_two_cell": (text_box_two_cell, ["CELL_COVERED"]),
+    "text_box_one_cell": (text_box_one_cell, ["CELL_COVERED"]),
+    "text_box_absolute": (text_box_absolute, ["CELL_COVERED"]),
+    "comment_on_input": (comment_on_input, ["CELL_COMMENT"]),
+    "comment_shown_over_input": (comment_shown_over_input, ["CELL_COVERED", "CELL_COMMENT"]),
+    "vml_text_box": (vml_text_box, ["CELL_COVERED"]),
+    "sheet_hidden": (sheet_hidden, ["SHEET_HIDDEN"]),
+    "sheet_very_hidden": (sheet_very_hidden, ["SHEET_HIDDEN"]),
+    "lookalike_ideographic_space": (lookalike_ideographic_space, ["SHEET_HIDDEN", "SHEET_LOOKALIKE"]),
+    "lookalike_trailing_space": (lookalike_trailing_space, ["SHEET_HIDDEN", "SHEET_LOOKALIKE"]),
+    "lookalike_both_visible": (lookalike_both_visible, ["SHEET_LOOKALIKE"]),
+    "escape_in_text": (escape_in_text, []),
+    "escape_count_text": (escape_count_text, ["CELL_TEXT"]),
+    "total_text_result": (total_text_result, ["FORMULA_STALE"]),
+    "total_text_equal": (total_text_equal, ["FORMULA_RESULT_TEXT"]),
+    "total_error_result": (total_error_result, ["FORMULA_STALE"]),
+    "total_stale": (total_stale, ["FORMULA_STALE"]),
+    "show_zeros_off": (show_zeros_off, [S] * 3),  # B5, C5, D5 hold 0
+}
+
+
+def zero_height_row(d: Path) -> Path:
+    """Row 6 of 表二 given a height of 0 (not "hidden"): B6, C6, D6 cannot be seen."""
+    return _with_parts(d, "zero-height.xlsx", sheet_edit=lambda x: x.replace('<row r="6" spans="1:4" ht="18.75"',
+                                                                              '<row r="6" spans="1:4" ht="0"', 1))
+
+
+def zero_width_column(d: Path) -> Path:
+    """Column D of 表二 given a width of 0."""
+    return _with_parts(d, "zero-width.xlsx", sheet_edit=lambda x: x.replace(
+        '<col min="2" max="4" width="26" customWidth="1"/>',
+        '<col min="2" max="3" width="26" customWidth="1"/><col min="4" max="4" width="0" customWidth="1"/>', 1))
+
+
+APPEARANCE_CASES["zero_height_row"] = (zero_height_row, ["CELL_HIDDEN"] * 3)
+APPEARANCE_CASES["zero_width_column"] = (zero_width_column, ["CELL_HIDDEN"] * 2)
+
+
+def narrow_column(d: Path) -> Path:
+    """Column D of 表二 one character wide: 41 does not fit and shows as ###."""
+    return _with_parts(d, "narrow-column.xlsx", sheet_edit=lambda x: x.replace(
+        '<col min="2" max="4" width="26" customWidth="1"/>',
+        '<col min="2" max="3" width="26" customWidth="1"/><col min="4" max="4" width="1.5" customWidth="1"/>', 1))
+
+
+APPEARANCE_CASES["narrow_column"] = (narrow_column, [S])  # D5's 0 fits (LibreOffice shows it), D6's 41 does not
+
+
+def cond_x14_icon_set(d: Path) -> Path:
+    """An Excel 2010 conditional format (in the sheet's extLst, which openpyxl drops): an icon set of
+    three stars that hides the value, over D6."""
+    ext = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+           '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+           '<x14:cfRule type="iconSet" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
+           '<x14:iconSet iconSet="3Stars" showValue="0" custom="0"><x14:cfvo type="percent"><xm:f>0</xm:f></x14:cfvo>'
+           '<x14:cfvo type="percent"><xm:f>33</xm:f></x14:cfvo><x14:cfvo type="percent"><xm:f>67</xm:f></x14:cfvo>'
+           "</x14:iconSet></x14:cfRule><xm:sqref>D6</xm:sqref></x14:conditionalFormatting>"
+           "</x14:conditionalFormattings></ext></extLst>")
+    return _with_parts(d, "cond-x14.xlsx", sheet_edit=lambda x: x.replace("</worksheet>", ext + "</worksheet>"))
+
+
+def cond_x14_white(d: Path) -> Path:
+    """An Excel 2010 expression rule with its own inline style: the figure in the fill's colour."""
+    ext = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+           '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+           '<x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000002}"><xm:f>TRUE</xm:f>'
+           '<x14:dxf><font><color rgb="FFFFF2CC"/></font></x14:dxf></x14:cfRule><xm:sqref>D6</xm:sqref>'
+           "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>")
+    return _with_parts(d, "cond-x14-white.xlsx", sheet_edit=lambda x: x.replace("</worksheet>", ext + "</worksheet>"))
+
+
+APPEARANCE_CASES["cond_x14_icon_set"] = (cond_x14_icon_set, [S])
+APPEARANCE_CASES["cond_x14_white"] = (cond_x14_white, [S])
+
+
+def rich_text_symbol_run(d: Path) -> Path:
+    """The text "41" in runs "4" and "1", the second in Wingdings (a run names its font with rFont)."""
+    return restyled(d, "rich-symbol-run.xlsx",
+                    cell_xml='<c r="{ref}"{s} t="inlineStr"><is><r><t>4</t></r>'
+                             '<r><rPr><rFont val="Wingdings"/><sz val="10"/></rPr><t>1</t></r></is></c>')
+
+
+APPEARANCE_CASES["rich_text_symbol_run"] = (rich_text_symbol_run, ["CELL_NORMALISED", S])
+
+
+def total_hidden_by_format(d: Path) -> Path:
+    """表三's J6 total, right and up to date, under the number format ";;;": the sheet shows no total."""
+    return restyled(d, "total-format.xlsx", ref="J6", part=T3_PART, numfmt=";;;")
+
+
+APPEARANCE_CASES["total_hidden_by_format"] = (total_hidden_by_format, [S])

@@ -79,3 +79,37 @@ def convert_all(sources: list[Path], outdir: Path, to: str = "xlsx") -> list[Pat
 def convert(src: Path, outdir: Path, to: str = "xlsx") -> Path:
     """Open src in LibreOffice and save it into outdir as `to` (xlsx, pdf, or a full filter string)."""
     return convert_all([src], outdir, to)[0]
+
+
+# Every sheet as CSV of what LibreOffice shows (cell text as displayed, formulas as their results):
+# separator, quote, UTF-8, -, -, -, quoted as text, special numbers, "as shown", no formulas, keep
+# spaces, every sheet (-1: one file <stem>-<sheet>.csv each; LibreOffice 7.2 and later).
+_SHOWN_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+_CSV_UTF8_IN = "CSV:44,34,76,1"  # how a UTF-8 CSV with its BOM opens (Excel reads the BOM the same way)
+
+
+def shown_sheets(source: Path, outdir: Path) -> dict[str, list[list[str]]]:
+    """Open source (.xlsx, or .csv as UTF-8) in LibreOffice: {sheet name: rows of the text each cell shows}.
+
+    A formula shows its result here ("点我" for =HYPERLINK(…,"点我"), 2 for =1+1), a text its text."""
+    import csv
+
+    binary = soffice()
+    if binary is None:
+        require_soffice()
+    source, outdir = Path(source).resolve(), Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    infilter = [f"--infilter={_CSV_UTF8_IN}"] if source.suffix.lower() == ".csv" else []
+    cmd = [binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={_profile_url()}",
+           *infilter, "--convert-to", _SHOWN_CSV, "--outdir", str(outdir), str(source)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    sheets = {}
+    for line in proc.stdout.splitlines():  # "Writing sheet <name> -> <file>"
+        if line.startswith("Writing sheet ") and " -> " in line:
+            name, _, file = line.removeprefix("Writing sheet ").rpartition(" -> ")
+            with open(file, encoding="utf-8", newline="") as fh:
+                sheets[name] = list(csv.reader(fh))
+    if proc.returncode != 0 or not sheets:
+        raise AssertionError(f"LibreOffice CSV export failed (exit {proc.returncode})\nstdout: {proc.stdout}\n"
+                             f"stderr: {proc.stderr}")
+    return sheets

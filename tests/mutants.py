@@ -14,6 +14,13 @@ sheetProtection), CDATA and character references, namespace prefixes and wrong n
 attribute changes (t=, s=, r=, sheetProtection's sheet=, hidden rows), values Excel never writes,
 formulas edited, shared formulas, rich-text and phonetic runs, processing instructions, and
 unclosed or undefined markup.
+
+Appearance mutations (issue 19, ``APPEARANCE`` and ``PACKAGE``): a cell style given another number
+format, font (colour from any source, size, symbol font, strike), fill (solid, pattern, gradient) or
+"fill" alignment; differential styles and conditional formats over input cells (expressions, cellIs,
+data bars and icon sets that hide the value, colour scales); the sheet view's show-zeros switch; sheet
+states; _xHHHH_ escapes in strings; rich-text runs in hiding colours or sizes; and a drawing part with a
+shape, text box or line in any of the three anchor types.
 """
 
 from __future__ import annotations
@@ -205,6 +212,190 @@ def _merge(x: str, a: int, b: int) -> str:
     return re.sub(r"(<mergeCells[^>]*>)", rf'\1<mergeCell ref="{col}{row}:{other}{row}"/>', x, count=1)
 
 
+# -- issue 19: appearance mutations (a cell's look, drawings, sheet states, string escapes) -----------------
+
+STYLES = "xl/styles.xml"
+WORKBOOK = "xl/workbook.xml"
+FORMATS = ('"9"', "0,", '[<1000]0;"9"', ";;;", "0;-0;;@", '0;0;0;"9"', "0%", "0.0E+00", "[White]0", "[Red]0",
+           "#,##0", "0.00", "# ?/?", "yyyy", "0;[Red]-0", '0"件"', "[DBNum1][$-804]0", "G/通用格式", "@", "0,,",
+           '[=0]"";0', "0_);(0)", "[Color2]0", '"共"0', "000000", '_ * #,##0_ ;_ * -#,##0_ ;_ * "-"_ ;_ @_ ')
+COLOURS = ('rgb="FFFFFFFF"', 'rgb="00FFFFFF"', 'theme="0"', 'theme="1"', 'theme="2"', 'theme="1" tint="0.9"',
+           'theme="4" tint="0.7999"', 'indexed="9"', 'indexed="13"', 'indexed="64"', 'indexed="65"', 'auto="1"',
+           'rgb="FFFFF2CC"', 'rgb="FFBFBFBF"', 'rgb="FFFF0000"', 'rgb="FFFFF"', 'theme="99"', 'indexed="200"')
+FILLS = ('<patternFill patternType="solid"><fgColor {c}/></patternFill>', '<patternFill patternType="none"/>',
+         '<patternFill patternType="solid"/>', '<patternFill patternType="darkGray"><fgColor {c}/>'
+         '<bgColor rgb="FFFFFFFF"/></patternFill>', '<patternFill patternType="gray125"/>',
+         '<gradientFill degree="90"><stop position="0"><color {c}/></stop><stop position="1"><color {c}/></stop>'
+         "</gradientFill>")
+RULES = ('<cfRule type="expression" dxfId="{d}" priority="1"><formula>TRUE</formula></cfRule>',
+         '<cfRule type="cellIs" dxfId="{d}" priority="1" operator="greaterThan"><formula>0</formula></cfRule>',
+         '<cfRule type="cellIs" dxfId="{d}" priority="1" operator="between"><formula>1</formula>'
+         "<formula>100</formula></cfRule>",
+         '<cfRule type="dataBar" priority="1"><dataBar showValue="0"><cfvo type="min"/><cfvo type="max"/>'
+         '<color rgb="FF638EC6"/></dataBar></cfRule>',
+         '<cfRule type="iconSet" priority="1"><iconSet showValue="0"><cfvo type="percent" val="0"/>'
+         '<cfvo type="percent" val="33"/><cfvo type="percent" val="67"/></iconSet></cfRule>',
+         '<cfRule type="colorScale" priority="1"><colorScale><cfvo type="min"/><cfvo type="max"/>'
+         '<color rgb="FF000000"/><color rgb="FFFFFFFF"/></colorScale></cfRule>',
+         '<cfRule type="containsText" dxfId="{d}" priority="1" operator="containsText" text="1">'
+         "<formula>NOT(ISERROR(SEARCH(\"1\",A1)))</formula></cfRule>",
+         '<cfRule type="expression" dxfId="{d}" priority="1"><formula>$B$9&gt;0</formula></cfRule>')
+DXFS = ('<dxf><font><color rgb="FFFFF2CC"/></font></dxf>',
+        '<dxf><numFmt numFmtId="300" formatCode="&quot;9&quot;"/></dxf>',
+        '<dxf><fill><patternFill><bgColor rgb="FF000000"/></patternFill></fill></dxf>',
+        '<dxf><font><color theme="0"/></font></dxf>', '<dxf><font><color rgb="FFFF0000"/></font></dxf>')
+ESCAPES = ("_x005F_", "_x0009_", "_x0041_", "_x005F_x0041_", "x005F_", "_x000A_", "_xD800_", "_x00")
+
+
+def _xf(x: str, a: int, b: int) -> str:
+    """Give one cell style another number format, font, fill or alignment (every cell using it changes)."""
+    xfs = re.search(r'<cellXfs count="\d+">(.*?)</cellXfs>', x, re.S)
+    if xfs is None:
+        return x
+    m = _pick(list(re.finditer(r"<xf [^>]*?(?:/>|>.*?</xf>)", xfs.group(1), re.S)), a)
+    if m is None:
+        return x
+    xf, what = m.group(0), b % 5
+    if what == 0:
+        code = FORMATS[b // 5 % len(FORMATS)].replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        x = x.replace("</numFmts>", f'<numFmt numFmtId="{400 + b % 50}" formatCode="{code}"/></numFmts>', 1)
+        new = re.sub(r'numFmtId="\d+"', f'numFmtId="{400 + b % 50}"', xf, count=1)
+    elif what == 1:
+        colour = COLOURS[b // 5 % len(COLOURS)]
+        size, name = ("1", "宋体") if b % 7 == 0 else ("10", "Wingdings" if b % 11 == 0 else "宋体")
+        x, i = _append(x, "fonts", f'<font>{"<strike/>" if b % 13 == 0 else ""}<sz val="{size}"/><color {colour}/>'
+                                   f'<name val="{name}"/></font>')
+        new = re.sub(r'fontId="\d+"', f'fontId="{i}"', xf, count=1)
+    elif what == 2:
+        body = FILLS[b // 5 % len(FILLS)].format(c=COLOURS[b // 7 % len(COLOURS)])
+        x, i = _append(x, "fills", f"<fill>{body}</fill>")
+        new = re.sub(r'fillId="\d+"', f'fillId="{i}"', xf, count=1)
+    elif what == 3:
+        new = re.sub(r'horizontal="\w+"', 'horizontal="fill"', xf, count=1)
+    else:
+        new = re.sub(r'fontId="\d+"', f'fontId="{b % 9}"', xf, count=1)  # another font, maybe one that is not there
+    start = xfs.start(1) + m.start()
+    return x[:start] + new + x[start + len(xf):]
+
+
+def _append(x: str, tag: str, element: str) -> tuple[str, int]:
+    m = re.search(rf'<{tag} count="(\d+)">', x)
+    if m is None:
+        return x, 0
+    n = len(re.findall(rf"<{tag[:-1]}[ >/]", x[m.end():x.find(f"</{tag}>")]))
+    return x.replace(f"</{tag}>", element + f"</{tag}>", 1).replace(m.group(0), f'<{tag} count="{n + 1}">', 1), n
+
+
+def _dxfs(x: str, a: int, b: int) -> str:
+    """Add differential styles a conditional format can name (the template has seven)."""
+    return _append(x, "dxfs", DXFS[b % len(DXFS)])[0] if "<dxfs " in x else x
+
+
+def _conditional(x: str, a: int, b: int) -> str:
+    """A conditional format over some input cells, naming one of the differential styles."""
+    if "<dataValidations" not in x:
+        return x
+    cols, rows = "BCDEFGHIJ", range(5, 30)
+    c0, r0 = cols[a % len(cols)], rows[a // 9 % len(rows)]
+    c1, r1 = cols[min(len(cols) - 1, cols.index(c0) + b % 3)], r0 + b % 4
+    rule = RULES[b % len(RULES)].format(d=b % 12)
+    block = f'<conditionalFormatting sqref="{c0}{r0}:{c1}{r1}">{rule}</conditionalFormatting>'
+    return x.replace("<dataValidations", block + "<dataValidations", 1)
+
+
+def _show_zeros(x: str, a: int, b: int) -> str:
+    return x.replace("<sheetView ", f'<sheetView showZeros="{b % 2}" ', 1) if "showZeros" not in x else x
+
+
+def _sheet_state(x: str, a: int, b: int) -> str:
+    m = _pick(_spans(x, r"<sheet name=\"[^\"]*\""), a)
+    state = ("hidden", "veryHidden", "visible")[b % 3]
+    return _replace(x, m, m.group(0) + f' state="{state}"') if m and "state=" not in x[m.end():m.end() + 60] else x
+
+
+def _escape(x: str, a: int, b: int) -> str:
+    """An _xHHHH_ escape (or a broken one) put inside a text."""
+    m = _pick(_spans(x, r"<t( [^>]*)?>([^<]*)</t>"), a)
+    if m is None:
+        return x
+    text = m.group(2)
+    cut = b % (len(text) + 1)
+    return _replace(x, m, f"<t{m.group(1) or ''}>{text[:cut]}{ESCAPES[b % len(ESCAPES)]}{text[cut:]}</t>")
+
+
+def _rich_colour(x: str, a: int, b: int) -> str:
+    """A shared string split into runs, the second in a colour or size that may hide it."""
+    m = _pick(_spans(x, r"<si><t([^>]*)>([^<]*)</t></si>"), a)
+    if m is None:
+        return x
+    text, cut = m.group(2), b % (len(m.group(2)) + 1)
+    props = (f"<color {COLOURS[b % len(COLOURS)]}/>", '<sz val="1"/>', '<rFont val="Wingdings"/>')[b % 3]
+    return _replace(x, m, f"<si><r><t>{text[:cut]}</t></r><r><rPr>{props}</rPr><t>{text[cut:]}</t></r></si>")
+
+
+_XDR_NS = ('xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _shape(a: int, b: int) -> str:
+    """A shape, text box, picture frame or line in one of the three anchor types, near the input cells."""
+    col, row = 1 + a % 9, 4 + a // 9 % 26
+    body = ('<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="9" name="s"{h}/><xdr:cNvSpPr/></xdr:nvSpPr><xdr:spPr>{fill}</xdr:spPr>'
+            '{text}</xdr:sp><xdr:clientData/>')
+    fill = ('<a:solidFill><a:srgbClr val="FFF2CC"/></a:solidFill>', "<a:noFill/>", "")[b % 3]
+    text = '<xdr:txBody><a:bodyPr/><a:p><a:r><a:t>9</a:t></a:r></a:p></xdr:txBody>' if b % 2 else ""
+    if b % 5 == 4:
+        body = ('<xdr:cxnSp macro=""><xdr:nvCxnSpPr><xdr:cNvPr id="9" name="l"{h}/><xdr:cNvCxnSpPr/></xdr:nvCxnSpPr>'
+                "<xdr:spPr/></xdr:cxnSp><xdr:clientData/>")
+    body = body.format(h=' hidden="1"' if b % 7 == 0 else "", fill=fill, text=text)
+    kind = b % 3
+    if kind == 0:
+        return (f"<xdr:twoCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>{b % 5 * 190500}</xdr:colOff>"
+                f"<xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>{col + b % 2}</xdr:col>"
+                f"<xdr:colOff>{(1 + b % 4) * 254000}</xdr:colOff><xdr:row>{row + b % 2}</xdr:row><xdr:rowOff>95250"
+                f"</xdr:rowOff></xdr:to>{body}</xdr:twoCellAnchor>")
+    if kind == 1:
+        return (f"<xdr:oneCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}"
+                f'</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="{(1 + b % 9) * 254000}" '
+                f'cy="{(1 + b % 3) * 95250}"/>{body}</xdr:oneCellAnchor>')
+    return (f'<xdr:absoluteAnchor><xdr:pos x="{a * 127000 % 7620000}" y="{a * 38100 % 2540000}"/>'
+            f'<xdr:ext cx="{(1 + b % 9) * 254000}" cy="{(1 + b % 3) * 95250}"/>{body}</xdr:absoluteAnchor>')
+
+
+def _drawing(parts: dict[str, bytes], a: int, b: int) -> dict[str, bytes]:
+    """A drawing part with one shape, on one of the statutory sheets (every part it needs added)."""
+    sheet = SHEETS[a % 3]
+    folder, name = sheet.rsplit("/", 1)
+    rels_part = f"{folder}/_rels/{name}.rels"
+    drawing = f"xl/drawings/drawingNb{a % 3}.xml"
+    if drawing in parts:
+        return parts
+    out = dict(parts)
+    out[drawing] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<xdr:wsDr {_XDR_NS}>{_shape(a, b)}</xdr:wsDr>').encode()
+    rel = f'<Relationship Id="rIdNb" Type="{_REL}/drawing" Target="../drawings/drawingNb{a % 3}.xml"/>'
+    old = out.get(rels_part, b'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.'
+                              b'openxmlformats.org/package/2006/relationships"></Relationships>').decode()
+    out[rels_part] = old.replace("</Relationships>", rel + "</Relationships>").encode()
+    out[sheet] = out[sheet].decode().replace("</worksheet>", '<drawing r:id="rIdNb"/></worksheet>').encode()
+    out["[Content_Types].xml"] = out["[Content_Types].xml"].decode().replace(
+        "</Types>", f'<Override PartName="/{drawing}" ContentType="application/vnd.openxmlformats-officedocument.'
+                    'drawing+xml"/></Types>').encode()
+    return out
+
+
+APPEARANCE = {
+    "xf": (_xf, (STYLES,)),
+    "dxfs": (_dxfs, (STYLES,)),
+    "conditional": (_conditional, SHEETS[:3]),
+    "show_zeros": (_show_zeros, SHEETS[:3]),
+    "sheet_state": (_sheet_state, (WORKBOOK,)),
+    "escape": (_escape, (STRINGS, *SHEETS[:3])),
+    "rich_colour": (_rich_colour, (STRINGS,)),
+}
+PACKAGE = {"drawing": _drawing}  # mutations that add parts: applied to the whole package
+
+
 MUTATORS = {
     "cell_comment": _cell_comment,
     "cdata": _cdata,
@@ -227,12 +418,32 @@ MUTATORS = {
 _FOR_STRINGS = ("charref", "prefix", "wrong_ns", "unclosed", "markup", "rich")
 
 
+def appearance_mutation() -> st.SearchStrategy[tuple[str, str, int, int]]:
+    """One appearance mutation: (kind, part, a, b); part "*" for the package-wide ones."""
+    numbers = (st.integers(0, 10_000), st.integers(0, 10_000))
+    ops = [st.tuples(st.just(kind), st.sampled_from(parts), *numbers)
+           for kind, (_, parts) in sorted(APPEARANCE.items())]
+    ops += [st.tuples(st.just(kind), st.just("*"), *numbers) for kind in sorted(PACKAGE)]
+    return st.one_of(*ops)
+
+
 def mutation() -> st.SearchStrategy[tuple[str, str, int, int]]:
     sheet_ops = st.tuples(st.sampled_from(sorted(MUTATORS)), st.sampled_from(SHEETS),
                           st.integers(0, 10_000), st.integers(0, 10_000))
     string_ops = st.tuples(st.sampled_from(_FOR_STRINGS), st.just(STRINGS),
                            st.integers(0, 10_000), st.integers(0, 10_000))
-    return st.one_of(sheet_ops, sheet_ops, sheet_ops, string_ops)
+    return st.one_of(sheet_ops, sheet_ops, sheet_ops, string_ops, appearance_mutation(), appearance_mutation())
+
+
+def appearance_ops(rng, count: int = 3) -> list[tuple[str, str, int, int]]:
+    """A seeded list of appearance mutations (for tests that cannot use hypothesis, e.g. in LibreOffice)."""
+    kinds = sorted(APPEARANCE) + sorted(PACKAGE)
+    out = []
+    for _ in range(count):
+        kind = rng.choice(kinds)
+        part = "*" if kind in PACKAGE else rng.choice(APPEARANCE[kind][1])
+        out.append((kind, part, rng.randrange(10_000), rng.randrange(10_000)))
+    return out
 
 
 def mutations(max_size: int = 3) -> st.SearchStrategy[list[tuple[str, str, int, int]]]:
@@ -242,8 +453,11 @@ def mutations(max_size: int = 3) -> st.SearchStrategy[list[tuple[str, str, int, 
 def apply_all(parts: dict[str, bytes], ops: list[tuple[str, str, int, int]]) -> dict[str, bytes]:
     out = dict(parts)
     for kind, part, a, b in ops:
-        if part in out:
-            out[part] = MUTATORS[kind](out[part].decode("utf-8"), a, b).encode("utf-8")
+        if kind in PACKAGE:
+            out = PACKAGE[kind](out, a, b)
+        elif part in out:
+            mutate = MUTATORS[kind] if kind in MUTATORS else APPEARANCE[kind][0]
+            out[part] = mutate(out[part].decode("utf-8"), a, b).encode("utf-8")
     return out
 
 

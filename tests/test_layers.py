@@ -10,11 +10,12 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "tool" / "nianbao"
 
 # Lowest first. A module may import its own stage and any stage listed before it.
-STAGES = ["findings", "clock", "paths", "parallel", "format", "template", "intake", "check", "published", "county",
-          "render", "workflow", "web", "cli"]
+STAGES = ["findings", "clock", "paths", "parallel", "printable", "inert", "external", "format", "template", "intake",
+          "check", "published", "county", "render", "workflow", "web", "cli"]
 # Stages of one rank do not import each other (template and intake both sit on format).
-RANK = {"findings": 0, "clock": 0, "paths": 0, "parallel": 0, "format": 1, "template": 2, "intake": 2, "check": 3,
-        "published": 4, "county": 5, "render": 6, "workflow": 7, "web": 8, "cli": 9}
+RANK = {"findings": 0, "clock": 0, "paths": 0, "parallel": 0, "printable": 0, "inert": 0, "external": 0, "format": 1,
+        "template": 2, "intake": 2, "check": 3, "published": 4, "county": 5, "render": 6, "workflow": 7, "web": 8,
+        "cli": 9}
 
 
 def _module_name(path: Path) -> str:

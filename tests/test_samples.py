@@ -72,7 +72,7 @@ def test_demo_runs_the_whole_loop(tmp_path, capsys):
     assert "已报送 16" in text and "未报送 2" in text
     assert len(list((out / "1-模板").glob("*.xlsx"))) == 18
     annotated = sorted(p.name for p in (out / "3-批注退回").iterdir())
-    assert len(annotated) == 3 and all(p.endswith("-批注.xlsx") for p in annotated)
+    assert len(annotated) == 4 and all(p.endswith("-批注.xlsx") for p in annotated)  # 市场监管局: T3-4 with 2020
     summary = json.loads((out / "4-汇总" / "summary.json").read_text(encoding="utf-8"))
     status = {a["code"]: a["status_label"] for a in summary["agencies"]}
     assert status["230421-06"] == "未报送"  # 财政局 never reported

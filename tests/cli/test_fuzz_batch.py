@@ -237,6 +237,7 @@ def test_mutants_never_crash_check_annotate_or_compile(base, tmp_path, capsys, m
                  "--no-render"]) in (0, 1), capsys.readouterr().err
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     listed = (sum(a["file"] is not None for a in summary["agencies"]) + len(summary["superseded"])
-              + len(summary["unknown"]) + len(summary["unidentified"]))
+              + len(summary["unknown"]) + len(summary["unidentified"]) + len(summary["unusable"])
+              + len(summary["rejected"]))
     assert listed == done
     print(f"fuzz: {done} mutants, {len(names)} annotated copies, {dict(sorted(tally.items()))}")

@@ -190,7 +190,7 @@ def test_cross_year_against_last_years_summary(tmp_path, source):
 def test_year_over_year_change_is_info(tmp_path):
     prev, doc = _pair(1, seed=1)
     prev["tables"]["requests.received.total"] = 2
-    from nianbao.county.consolidate import _yoy
+    from nianbao.county.yoy import yoy as _yoy
 
     fmt = all_formats()[doc["format"]]
     doc["tables"]["requests.received.total"] = 40

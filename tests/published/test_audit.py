@@ -99,13 +99,30 @@ def test_text_dump_edited_run_breaks_the_column_balance(tmp_path):
     assert {("T3-1", "requests.received.natural"), ("T3-1", "requests.received.total")} <= found(result)
 
 
-def test_text_dump_run_that_no_split_satisfies_is_unreadable(tmp_path):
-    """（七）总计 “23 0 00 0 023” → “24 0 00 0 023”: no split has 总计 = the six columns."""
+def test_text_dump_row_whose_total_contradicts_its_parts_is_found_not_repaired(tmp_path):
+    """（七）总计 “23 0 00 0 023” → “24 0 00 0 023”: its digits split one way only (24 | 0 | 0 0 | 0 | 0 23), and
+    no split fits every identity. The row stands as printed — T3-2 and T3-3 are found on it — and the other
+    run-together rows are still decided by the identities that do not touch it."""
     result = _audit_one(tmp_path, "f.txt", PINGTAN.replace("（七）总计23 0 00 0 023", "（七）总计24 0 00 0 023"))
-    states = result.document["cell_states"]
-    assert states["requests.outcome.total.natural"]["state"] == "unreadable"
-    assert not [f for f in result.findings if f.severity == "error"]
-    assert any(f.rule == "T3-3" and f.message.startswith("无法核对") for f in result.findings)
+    doc = result.document
+    assert doc["tables"]["requests.outcome.total.natural"] == 24
+    assert doc["tables"]["requests.outcome.total.total"] == 23
+    assert {("T3-2", "requests.outcome.total.total"), ("T3-3", "requests.outcome.total.natural")} <= found(result)
+    assert any(f.rule == "IMPORT_SPLIT_CONFLICT" and "未作修正" in f.message for f in result.findings)
+    assert doc["tables"]["requests.received.natural"] == 23  # “230 000023”, decided without the broken row
+
+
+def test_t3_2_is_found_in_a_run_together_row_split_by_the_column_sums(tmp_path):
+    """一、本年新收 “230 000023” → “230 000024”: T3-2 of that row is broken. Leaving it out, the column
+    identities (T3-1) still split the row one way only; it is stored as printed and audit reports T3-2."""
+    text = PINGTAN.replace("申请数量230 000023", "申请数量230 000024")
+    assert text != PINGTAN
+    result = _audit_one(tmp_path, "g.txt", text)
+    doc = result.document
+    cols = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+    assert [doc["tables"][f"requests.received.{c}"] for c in cols] == [23, 0, 0, 0, 0, 0, 24]
+    assert ("T3-2", "requests.received.total") in found(result)
+    assert doc["cell_states"]["requests.received.natural"]["state"] == "reconstructed"
 
 
 def _broken(doc: dict) -> dict:
@@ -177,3 +194,12 @@ def test_audit_names_a_file_it_cannot_read_and_goes_on(tmp_path, capsys):
     assert main(["audit", str(tmp_path), str(DATA / "huaian-2024.pdf")]) == 2
     out = capsys.readouterr().out
     assert "文件是空的" in out and "不像一份政府信息公开工作年度报告" in out and "淮安市人民政府" in out
+
+
+def test_a_total_printed_blank_is_a_violation_that_says_so(tmp_path):
+    """一、本年新收 总计 left empty while its parts are not 0: T3-2 is broken (blank counts as 0), and the
+    finding says the total was not filled in rather than that 0 was printed."""
+    result = _audit_one(tmp_path, "blank.html", _edit_cell(SHUYANG, "一、本年新收", 7, ""))
+    (f,) = [f for f in result.findings if (f.rule, f.key) == ("T3-2", "requests.received.total")]
+    assert f.severity == "error"
+    assert "印为空白" in f.message

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 
-from transcripts import DATA
+from transcripts import DATA, REAL
 
 from nianbao.cli import main
 from nianbao.format.schema import validate
@@ -12,7 +13,11 @@ from nianbao.format.spec import all_formats
 
 
 def test_import_writes_one_valid_document_per_file(tmp_path, capsys):
-    assert main(["import", str(DATA), "-o", str(tmp_path / "out"), "-j", "2"]) == 0
+    folder = tmp_path / "in"  # a folder of the three real reports (data/corpus/ is test_corpus.py's)
+    folder.mkdir()
+    for name in REAL:
+        shutil.copyfile(DATA / name, folder / name)
+    assert main(["import", str(folder), "-o", str(tmp_path / "out"), "-j", "2"]) == 0
     out = capsys.readouterr().out
     assert "无法读取 19 格" in out and "空白 125 格" in out
     written = sorted(p.name for p in (tmp_path / "out").iterdir())

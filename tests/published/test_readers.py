@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -134,15 +135,16 @@ def test_missing_and_extra_rows_are_findings(tmp_path, doc2021):
     assert imported.document["tables"]["requests.carry_forward.total"] == doc2021["tables"]["requests.carry_forward.total"]
 
 
-def test_amount_printed_in_yuan_is_kept_as_printed_with_a_finding(tmp_path, doc2019):
+def test_amount_printed_in_yuan_is_converted_to_wan_exactly_with_a_finding(tmp_path, doc2019):
     html = _html(tmp_path, doc2019)
     amount = doc2019["tables"]["proactive.procurement.amount"]
     shown = f"{amount:.2f}".rstrip("0").rstrip(".")
     assert f">{shown}<" in html
     (tmp_path / "yuan.html").write_text(html.replace(f">{shown}<", ">75394432.52元<"), encoding="utf-8")
     imported = import_file(tmp_path / "yuan.html")
-    assert imported.document["tables"]["proactive.procurement.amount"] == 75394432.52
-    assert imported.document["cell_states"]["proactive.procurement.amount"]["unit"] == "元"
+    assert imported.document["tables"]["proactive.procurement.amount"] == 7539.443252  # Decimal / 10000, exact
+    state = imported.document["cell_states"]["proactive.procurement.amount"]
+    assert state["unit"] == "元" and state["printed"] == "75394432.52元" and state["state"] == "number"
     assert [f.key for f in imported.findings if f.rule == "IMPORT_UNIT"] == ["proactive.procurement.amount"]
 
 
@@ -194,16 +196,34 @@ def test_fee_column_headed_in_yuan(tmp_path, doc2021):
     (tmp_path / "y.html").write_text(html.replace("本年收费金额（单位：万元）", "本年收费金额（单位：元）"),
                                      encoding="utf-8")
     imported = import_file(tmp_path / "y.html")
-    assert imported.document["tables"] == doc2021["tables"]
+    printed = doc2021["tables"]["proactive.fees.amount"]
+    expected = {**doc2021["tables"], "proactive.fees.amount": float(Decimal(repr(printed)) / 10000)}
+    assert imported.document["tables"] == expected
     assert imported.document["cell_states"]["proactive.fees.amount"]["unit"] == "元"
     assert [f.key for f in imported.findings if f.rule == "IMPORT_UNIT"] == ["proactive.fees.amount"]
 
 
-def test_the_official_blank_template_reads_as_every_cell_blank():
-    """The 2021 notice's template as a Word file (no figures): 200 blank cells, none unreadable or missing."""
-    imported = import_file(Path(__file__).parent / "official-template-2021-blank.docx")
-    doc = imported.document
-    assert doc["format"] == "gov-info-disclosure-2021"
-    assert doc["tables"] == {}
-    assert {s["state"] for s in doc["cell_states"].values()} == {"blank"}
-    assert len(doc["cell_states"]) == 200
+def test_the_official_blank_template_is_said_to_be_a_blank_template():
+    """The 2021 notice's template as a Word file (no figures) is not imported as a 2021 report."""
+    with pytest.raises(ImportError_) as exc:
+        import_file(Path(__file__).parent / "official-template-2021-blank.docx")
+    assert exc.value.what.startswith("空白模板，没有数字")
+
+
+def test_a_pdf_word_across_two_columns_is_never_put_in_one():
+    """Two figures of a PDF row printed so close that poppler joins them into one word (“126”): the word
+    covers two columns' centres, so the row is unreadable rather than 126 in the nearest column."""
+    from nianbao.format.spec import all_formats
+    from nianbao.published.mapping import expected_rows
+    from nianbao.published.model import WORD, Item, Line
+    from nianbao.published.values import _row_texts
+
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    entry = expected_rows(fmt, fmt.table("proactive"))[0]  # 规章: three columns
+    centres = {(entry.block, 3): [100.0, 150.0, 200.0]}
+    ok = Line((Item("规章", "p", WORD, 10, 40), Item("1", "p", WORD, 98, 102), Item("26", "p", WORD, 196, 204)), "p")
+    texts, _, _ = _row_texts(entry, ok, centres)
+    assert [t[0] for t in texts] == ["1", "", "26"]
+    joined = Line((Item("规章", "p", WORD, 10, 40), Item("126", "p", WORD, 140, 206)), "p")
+    texts, why, _ = _row_texts(entry, joined, centres)
+    assert texts is None and "两列" in why

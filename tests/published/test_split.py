@@ -23,7 +23,7 @@ def test_spaces_are_boundaries_and_cells_alone_are_not_reconstructed():
 
 def test_ambiguous_without_a_total_is_undecided():
     sp = split_run("898989", 3, [], limit=20000, money=set())
-    assert sp.texts is None and sp.candidates == 2 and "唯一" in sp.why
+    assert sp.texts is None and sp.candidates > 1 and "唯一" in sp.why
 
 
 def test_no_split_satisfies_the_total():

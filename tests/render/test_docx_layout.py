@@ -189,3 +189,19 @@ def test_libreoffice_sets_28_characters_a_line_and_keeps_the_tables_on_a4(word, 
                              check=True).stdout.replace(" ", "")
     for n in range(1, pages + 1):
         assert f"—{n}—" in numbers
+
+
+def test_table_three_keeps_each_group_of_rows_and_its_totals_together():
+    """In Word: （六）其他处理 never parts from its three rows, nor （七）总计 and 四、结转 from the rows
+    before them; the 22 rows of 三、本年度办理结果 as a whole may break, the header repeating."""
+    fmt, _ = DOCS[NAME]
+    grid = layout(fmt).grids["requests"]
+    kept = _rows_kept_with_next(grid)
+    groups = {c.text: c for c in grid.cells if c.role == "rowhead" and c.rowspan > 1}
+    six = groups["（六）其他处理"]
+    assert set(range(six.row, grid.height - 1)) <= kept  # (六)'s rows, (七) and 四 stay on one page
+    assert grid.height - 1 not in kept
+    three = groups["（三）不予公开"]
+    assert set(range(three.row, three.row + three.rowspan - 1)) <= kept
+    assert three.row + three.rowspan - 1 not in kept  # a page may break between groups
+    assert set(range(grid.header_rows)) <= kept

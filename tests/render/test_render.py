@@ -25,10 +25,12 @@ from lo import convert_all
 from nianbao.check.run import check_document
 from nianbao.cli import main
 from nianbao.format.document import as_decimal, compute_derived, new_document
+from nianbao.format.drafting import draft as draft_words
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 from nianbao.render import render_document
 from nianbao.render.report_text import (
+    CONTRADICTION_MARK,
     DRAFT_MARK,
     TitleTemplateError,
     column_path,
@@ -224,8 +226,8 @@ def test_docx_page_fonts_footer_and_table_widths(rendered):
         assert 'w:type="fixed"' in xml
         assert sum(col.width for col in table.columns) <= text_width + Mm(0.5)
     assert sum('<w:tblHeader/>' in row._tr.xml for row in word.tables[1].rows) == 3  # 表三 header repeats
-    signature = [p for p in word.paragraphs if p.text in (AGENCY["name"], DOCS["gov-info-disclosure-2021"][1]["date"])]
-    assert len(signature) == 2 and all(p.style.name == "落款" for p in signature)
+    signature = [p.text for p in word.paragraphs if p.style.name == "落款"]
+    assert signature == [AGENCY["name"], DOCS["gov-info-disclosure-2021"][1]["date"]]
 
 
 def test_docx_is_reproducible(tmp_path):
@@ -439,12 +441,23 @@ def test_docx_opens_in_libreoffice_with_every_heading_and_label(rendered, tmp_pa
         assert "\ufffd" not in raw and "□" not in raw
         wanted = [doc["agency"]["name"], doc["date"], "中华人民共和国政府信息公开条例"]
         wanted += [s.heading for s in fmt.sections]
-        wanted += [c.text for g in layout(fmt).grids.values() for c in g.cells if c.text]
+        wanted += [c.text for g in layout(fmt).grids.values() for c in g.cells if c.text and c.rowspan == 1]
         wanted += [_expected(fmt, doc, "requests.outcome.total.total"), _expected(fmt, doc, "proactive.fees.amount")
                    if "proactive.fees.amount" in fmt.cells else _expected(fmt, doc, "proactive.procurement.amount")]
         for label in wanted:
             assert re.sub(r"\s+", "", label) in text, (name, label)
-        assert f"{doc['year']}年1月1日至{doc['year']}年12月31日" in text
+        for words in draft_words(fmt, doc["tables"]).values():  # sections 二–四 open with their figures in words
+            assert words in re.sub(r"—\d+—", "", text), (name, words)  # (a page number where it breaks)
+        # A label merged down several rows (三、本年度办理结果) prints in part on each page a table spans.
+        for label in [c.text for g in layout(fmt).grids.values() for c in g.cells if c.text and c.rowspan > 1]:
+            assert _in_order(re.sub(r"\s+", "", label), text), (name, label)
+        assert f"统计期限自{doc['year']}年1月1日起至{doc['year']}年12月31日止" in text
+
+
+def _in_order(label: str, text: str) -> bool:
+    """Every character of label in text, in order (a label split by a page break)."""
+    rest = iter(text)
+    return all(ch in rest for ch in label)
 
 
 # ---------------------------------------------------------------- command line
@@ -483,6 +496,31 @@ def test_cli_refuses_a_report_with_errors_unless_forced(tmp_path, capsys):
     assert DRAFT_MARK in (tmp_path / "r.md").read_text(encoding="utf-8").splitlines()[0]
     assert DRAFT_MARK in "".join(p.text for p in docx.Document(tmp_path / "r.docx").sections[0].header.paragraphs)
     assert 'class="draft"' in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_narrative_that_contradicts_the_tables_is_never_rendered_publishable(tmp_path, capsys):
+    """A department's 总体情况 says 5 applications where 表三 says otherwise: render refuses (exit 1)
+    and says which sentence and what the tables give; --force gives a draft marked on every page.
+    Called directly, render_document marks it a draft too."""
+    fmt, doc = DOCS["gov-info-disclosure-2021"]
+    doc = json.loads(json.dumps(doc))
+    received = doc["tables"]["requests.received.total"]
+    doc["sections"]["overview"] = f"本局认真落实《条例》。全年共受理政府信息公开申请{received + 1}件。"
+    source = _write(tmp_path, doc)
+    out = tmp_path / "r.md"
+    assert main(["render", str(source), "--to", "md", "-o", str(out)]) == 1
+    said = re.sub(r"\s+", "", capsys.readouterr().err)
+    assert not out.exists() and "未生成" in said and "X1" in said
+    assert f"全年共受理政府信息公开申请{received + 1}件" in said and f"表中为{received}件" in said
+    assert f"改用按表格生成的表述：“本年度共新收政府信息公开申请{received}件" in said
+    assert main(["render", str(source), "--to", "md", "-o", str(out), "--force"]) == 1
+    assert CONTRADICTION_MARK in out.read_text(encoding="utf-8").splitlines()[0]
+    assert "不得发布" in capsys.readouterr().out
+    word = docx.Document(render_document(doc, fmt, "docx", tmp_path / "direct.docx"))
+    assert CONTRADICTION_MARK in "".join(p.text for p in word.sections[0].header.paragraphs)
+    doc["sections"]["overview"] = f"全年共受理政府信息公开申请{received}件。"  # corrected: publishable
+    assert main(["render", str(_write(tmp_path, doc, "fixed.json")), "--to", "md", "-o", str(out)]) == 0
+    assert "草稿" not in out.read_text(encoding="utf-8")
 
 
 def test_cli_renders_a_summary_json_with_its_members(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from county.state_kit import kit  # noqa: F401 - the files of the county/state.py tests (test_one_truth.py), made once
 from starlette.testclient import TestClient
 from web_kit import FMT, PASSWORD, YEAR, login, write_roster
 

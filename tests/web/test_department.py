@@ -49,29 +49,59 @@ def test_findings_name_rule_sheet_and_cell_in_chinese(client, links, tmp_path):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in errors[0]["message"])
 
 
-def test_same_bytes_twice_is_one_submission(client, links, tmp_path, service):
+def test_same_bytes_twice_is_one_file_and_two_arrivals(client, links, tmp_path, service):
+    """Issue 18 repro 2: every upload is an arrival of its own (its own name and time), even of bytes sent before."""
     path = workbook(tmp_path / "ok.xlsx")
-    first, second = upload(client, links["A1"], path).json(), upload(client, links["A1"], path).json()
+    first = upload(client, links["A1"], path).json()
+    second = upload(client, links["A1"], path, name="ok-again.xlsx").json()
+    assert not first["duplicate"]
     assert second["duplicate"]
-    assert second["receipt"] == first["receipt"]
-    assert len(Store(service.config.store).receipts()) == 1
-    assert len(client.get(links["A1"] + "/status.json").json()["agency"]["history"]) == 1
+    assert second["again"] == {"name": "ok.xlsx", "at": first["receipt"]["received_at"]}
+    assert second["receipt"]["original_name"] == "ok-again.xlsx"
+    assert second["current"]
+    assert second["status"] == "ok"
+    assert len(Store(service.config.store).receipts()) == 1  # the bytes are stored once
+    history = client.get(links["A1"] + "/status.json").json()["agency"]["history"]
+    assert [(h["name"], h["role"]) for h in history] == [("ok-again.xlsx", "current"), ("ok.xlsx", "earlier")]
+    assert "内容完全相同" in client.get(links["A1"]).text
 
 
-def test_another_agencys_workbook_is_refused_and_kept_as_evidence(client, links, tmp_path, service):
+def test_a_mistaken_upload_never_displaces_a_good_report(client, links, tmp_path):
+    """Issue 18 repros 2 and 3: good .xlsx, then a mistaken .ods: the good one stays current; sent again, it is
+    the latest upload again."""
+    good = workbook(tmp_path / "good.xlsx")
+    ods = tmp_path / "wrong.ods"
+    ods.write_bytes(b"PK\x03\x04 an OpenDocument spreadsheet, not the template")
+    upload(client, links["A1"], good)
+    mistaken = upload(client, links["A1"], ods).json()
+    assert mistaken["status"] == "unreadable"
+    assert not mistaken["current"]
+    assert mistaken["agency"]["status"] == "ok"
+    assert mistaken["agency"]["current"]["name"] == "good.xlsx"
+    page = client.get(links["A1"]).text
+    assert "最近一次上传的 wrong.ods" in page
+    assert "目前采用的仍是 good.xlsx" in page
+    again = upload(client, links["A1"], good).json()
+    assert again["current"]
+    assert again["status"] == "ok"
+    data = client.get(links["A1"] + "/status.json").json()
+    assert [h["role"] for h in data["agency"]["history"]] == ["current", "unusable", "earlier"]
+    assert data["upload"]["current"]
+
+
+def test_another_agencys_workbook_is_kept_and_never_counted_for_either(client, links, tmp_path, service):
     path = workbook(tmp_path / "a2.xlsx", "A2")
     body = upload(client, links["A1"], path).json()
     assert body["status"] == "refused"
     assert body["findings"][0]["rule"] == "WRONG_AGENCY"
     assert "测试县第二局" in body["findings"][0]["message"]
-    assert Store(service.config.store).receipts() == []  # never counted
-    evidence = service.evidence("A1").receipts()
-    assert len(evidence) == 1
-    assert evidence[0].agency_code == "A2"
+    assert "已留存备查" in body["findings"][0]["message"]
+    assert len(Store(service.config.store).receipts()) == 1  # kept, as every upload is
     status = client.get(links["A1"] + "/status.json").json()
-    assert status["agency"]["status"] == "missing"
-    assert status["agency"]["refused"] == 1
-    # A2 has not reported either: the refused file is not counted for it
+    assert status["agency"]["status"] == "error"  # only a file it cannot use (county/state.py rule 4)
+    assert status["agency"]["current"] is None
+    assert status["agency"]["unusable"] == 1
+    # A2 has not reported: the workbook sent at A1's link is not A2's report
     assert client.get(links["A2"] + "/status.json").json()["agency"]["status"] == "missing"
 
 
@@ -98,7 +128,7 @@ def test_html_upload_redirects_to_the_page_with_the_verdict_and_annotated_copy(c
     assert "有错误" in r.text
     assert "表三" in r.text
     assert "下载带批注的副本" in r.text
-    sha = client.get(links["A1"] + "/status.json").json()["latest"]["receipt"]["sha256"]
+    sha = client.get(links["A1"] + "/status.json").json()["agency"]["current"]["sha256"]
     a = client.get(f"{links['A1']}/annotated/{sha}.xlsx")
     assert a.status_code == 200
     assert "问题清单" in openpyxl.load_workbook(io.BytesIO(a.content)).sheetnames
@@ -109,6 +139,6 @@ def test_status_json_is_the_page_context(client, links, tmp_path):
     data = client.get(links["A1"] + "/status.json").json()
     assert data["agency"]["code"] == "A1"
     assert data["agency"]["status"] == "ok"
-    assert data["latest"]["label"] == "通过"
+    assert data["upload"]["label"] == "通过"
     json.dumps(data)
     assert client.get(links["A1"], headers=JSON).json() == data

@@ -6,6 +6,8 @@ import io
 import json
 
 import openpyxl
+import pytest
+from starlette.testclient import TestClient
 from web_kit import csrf_of, login, upload, workbook
 
 
@@ -74,7 +76,10 @@ def test_return_with_a_note_shows_on_the_department_page(office, links, tmp_path
     assert "请核对表三第 8 行" in page
     assert "下载带批注的副本" in page
     status = office.get(links["A2"] + "/status.json").json()
-    assert status["latest"]["review"]["decision"] == "returned"
+    assert status["agency"]["decision"]["kind"] == "returned"
+    assert status["agency"]["review"] == "returned"
+    assert status["agency"]["due"]
+    assert not status["agency"]["included"]
 
 
 def test_review_needs_the_csrf_token(office, links, tmp_path):
@@ -102,7 +107,8 @@ def test_every_upload_review_and_download_is_audited(office, links, tmp_path, se
     sha = upload(office, links["A1"], workbook(tmp_path / "bad.xlsx", broken=True)).json()["receipt"]["sha256"]
     office.get(f"/office/files/A1/{sha}")
     office.get(f"/office/annotated/A1/{sha}.xlsx")
-    office.post("/office/review", data={"csrf": csrf_of(office), "code": "A1", "sha256": sha, "decision": "accepted"})
+    office.post("/office/review", data={"csrf": csrf_of(office), "code": "A1", "sha256": sha, "decision": "accepted",
+                                        "note": "单位已说明，核实无误"})
     events = [e["event"] for e in office.get("/office/audit.json").json()["entries"]]
     assert {"upload", "download", "review", "login"} <= set(events)
     assert events.count("download") == 2
@@ -127,28 +133,51 @@ def test_logout_ends_the_session(office):
     json.dumps({})
 
 
-def test_compile_uses_the_previous_year(tmp_path, config, service, links, client):
-    """--previous: the office's compile checks against last year's store, like `compile --previous`."""
+def test_the_previous_year_judges_uploads_pages_and_compile_alike(tmp_path, config, service, links, client):
+    """Issue 18 repro 1: with --previous (added later, the service restarted) the upload, the pages and 生成汇总
+    all say 有错误 (T3-4, with last year's figure); before it, all of them say 通过."""
     from nianbao.check.run import check_file
     from nianbao.county.store import Store
+    from nianbao.web.app import create_app
+    from nianbao.web.service import Service
 
     last_year = Store(tmp_path / "store-2020")
     old = workbook(tmp_path / "a1-2020.xlsx", year=2020)
-    last_year.add(old, check_file(old))
-    upload(client, links["A1"], workbook(tmp_path / "ok.xlsx"))
+    last_year.receive(old, check_file(old), actor="collect")
+    assert upload(client, links["A1"], workbook(tmp_path / "ok.xlsx")).json()["status"] == "ok"
     login(client)
 
-    def rules() -> set[str]:
-        assert client.post("/office/compile", data={"csrf": csrf_of(client)}).status_code == 200
-        summary = client.get("/office/outputs/summary.json").json()
-        return {f["rule"] for f in summary["findings"] if f["agency_code"] == "A1"}
+    def compiled(c) -> dict:
+        assert c.post("/office/compile", data={"csrf": csrf_of(c)}).status_code == 200
+        summary = c.get("/office/outputs/summary.json").json()
+        return {a["code"]: a["status"] for a in summary["agencies"]}
 
-    assert "T3-4" not in rules()  # no previous year: nothing to compare with
-    service.config.previous = last_year.root
-    assert "T3-4" in rules()  # 上年结转 ≠ last year's 结转下年度 (the two workbooks are unrelated)
-    service.config.previous = tmp_path / "not-a-summary.txt"
-    service.config.previous.write_text("x")
-    r = client.post("/office/compile", data={"csrf": csrf_of(client)}, headers={"accept": "application/json"})
-    assert r.status_code == 400
-    assert r.json()["code"] == "previous"
-    assert "上一年度" in r.json()["error"]
+    assert compiled(client)["A1"] == "ok"  # no previous year: nothing to compare with
+    client.close()
+    service.stop()
+    config.previous = last_year.root
+    again = Service(config)
+    with TestClient(create_app(config, service=again), base_url="http://testserver") as c:
+        login(c)
+        a1 = next(a for a in c.get("/office/status.json").json()["agencies"] if a["code"] == "A1")
+        assert (a1["status"], a1["included"], a1["due"]) == ("error", False, True)  # re-judged at start
+        mine = c.get(links["A1"] + "/status.json").json()["agency"]
+        t34 = [f for f in mine["findings"] if f["rule"] == "T3-4"]
+        assert t34
+        assert "上年" in t34[0]["message"]
+        assert compiled(c)["A1"] == "error"
+        assert upload(c, links["A1"], workbook(tmp_path / "ok2.xlsx", seed=3)).json()["status"] == "error"
+
+
+def test_a_previous_year_that_cannot_be_read_stops_the_start_in_chinese(tmp_path, config):
+    from nianbao.county.previous import PreviousError
+    from nianbao.web.service import Service
+
+    config.previous = tmp_path / "not-a-summary.txt"
+    config.previous.write_text("x")
+    service = Service(config)
+    try:
+        with pytest.raises(PreviousError, match="无法识别上一年度数据"):
+            service.start()
+    finally:
+        service.stop()

@@ -159,7 +159,7 @@ def test_unreachable_smtp_is_one_clear_line(service, capsys):
     assert "无法连接发信服务器" in capsys.readouterr().err
 
 
-def test_loopback_links_are_refused_unless_asked_for(service, tmp_path, capsys):
+def test_loopback_links_are_refused_unless_asked_for(service, links, tmp_path, capsys):  # serve made the links
     service.db.set_config(base_url="http://127.0.0.1:8000")  # what serve records without --base-url
     out = tmp_path / "eml"
     args = ["remind", "--store", str(service.config.store), "--dry-run", "-o", str(out), "--from", FROM]

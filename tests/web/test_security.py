@@ -17,8 +17,31 @@ def test_a_link_shows_and_takes_only_its_own_agency(client, links, tmp_path):
     page = client.get(links["A1"]).text
     assert "测试县第二局" not in page
     assert "a2.xlsx" not in page
-    sha = client.get(links["A2"] + "/status.json").json()["latest"]["receipt"]["sha256"]
+    sha = client.get(links["A2"] + "/status.json").json()["agency"]["current"]["sha256"]
     assert client.get(f"{links['A1']}/annotated/{sha}.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("first", ["A1", "A2"])
+def test_bytes_another_unit_sent_never_show_its_name_or_time(client, links, tmp_path, first):
+    """Issue 18: a file byte-identical to another unit's shows, in this unit's history, only this unit's own
+    upload (its own name and time) — whichever unit sent it first."""
+    a2 = workbook(tmp_path / "a2.xlsx", "A2")
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"the same unreadable bytes at two links")
+    sends = {"A2": [(a2, "第二局机密名称.xlsx"), (junk, "第二局的坏文件.xlsx")],
+             "A1": [(a2, "我的上传.xlsx"), (junk, "我的坏文件.xlsx")]}
+    for code in (first, "A1" if first == "A2" else "A2"):
+        for path, name in sends[code]:
+            upload(client, links[code], path, name=name)
+    mine = client.get(links["A1"] + "/status.json").json()
+    assert [h["name"] for h in mine["agency"]["history"]] == ["我的坏文件.xlsx", "我的上传.xlsx"]
+    page = client.get(links["A1"]).text
+    assert "第二局机密名称" not in page
+    assert "第二局的坏文件" not in page
+    assert "测试县第二局" in mine["agency"]["history"][1]["why"]  # what the file itself says it is
+    theirs = client.get(links["A2"] + "/status.json").json()
+    assert [h["name"] for h in theirs["agency"]["history"]] == ["第二局的坏文件.xlsx", "第二局机密名称.xlsx"]
+    assert "我的" not in client.get(links["A2"]).text
 
 
 def test_a_wrong_or_old_link_opens_nothing(client, links, service):

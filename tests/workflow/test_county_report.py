@@ -12,9 +12,11 @@ import docx
 import pytest
 from factory import valid_document
 
+from nianbao import clock
 from nianbao.cli import main
+from nianbao.format.document import compute_derived
 from nianbao.format.spec import all_formats
-from nianbao.render.report_text import INCOMPLETE_MARK
+from nianbao.render.report_text import CONTRADICTION_MARK, INCOMPLETE_MARK
 from nianbao.template.write import write_template
 from nianbao.workflow.narrative import NarrativeError, chinese_date, read_narrative, split_sections
 
@@ -22,7 +24,7 @@ FMT = all_formats()["gov-info-disclosure-2021"]
 LUOBEI = Path(__file__).resolve().parent / "data" / "luobei-2020-report.txt"  # the real report, as published
 OVERVIEW = ("2021年，县政府办公室组织全县各部门规范编制年度报告。\n"
             "一、加强组织领导\n"  # a sub-heading inside 总体情况: text, not section 一 again
-            "全年制发行政规范性文件5件。")
+            "全年组织政务公开业务培训3次。")
 PROBLEMS = "一是政策解读形式单一。\n二是依申请公开办理衔接不畅。"
 OTHER = "本年度未收取信息处理费。"
 PLACEHOLDERS = ("请汇总单位补充", "待补充", "（汇总）")
@@ -72,7 +74,7 @@ def test_narrative_from_the_offices_own_report_makes_a_publishable_report(tmp_pa
         assert INCOMPLETE_MARK not in got[form] and "草稿" not in got[form]
     assert got["header"] == ""
     lines = got["docx"].splitlines()
-    assert lines[0] == "测试县人民政府2021年政府信息公开工作年度报告"
+    assert lines[:2] == ["测试县人民政府", "2021年政府信息公开工作年度报告"]  # the title: unit, then year
     for text in (OVERVIEW, PROBLEMS, OTHER):
         for line in text.splitlines():
             assert line in lines
@@ -83,6 +85,36 @@ def test_narrative_from_the_offices_own_report_makes_a_publishable_report(tmp_pa
     assert lines[appendix - 2:appendix] == ["测试县人民政府", "2022年1月18日"]  # the signature, then the member list
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["report"]["sections"]["other"] == OTHER  # `nianbao render summary.json` says the same
+
+
+def test_the_offices_own_figures_under_county_tables_keep_the_report_a_draft(tmp_path, inbox, capsys):
+    """The office's report says its own 7 applications; the county tables say the county's. compile
+    names the sentence and the figures, marks the report a draft, writes a suggestion with the drafted
+    sentence in its place — and that suggestion, passed back as --narrative, is publishable."""
+    folder, _ = inbox
+    office = valid_document(FMT, 2021, seed=1, agency={"name": "测试县人民政府办公室", "code": "A0", "level": "county"})
+    own = compute_derived(FMT, office["tables"])
+    said_by_office = f"全年新收政府信息公开申请{own['requests.received.total']}件。"
+    office["sections"] = {"overview": OVERVIEW + "\n" + said_by_office, "problems": PROBLEMS, "other": OTHER}
+    write_template(FMT, 2021, office["agency"], folder / "A0.xlsx", document=office)
+    assert main(["check", str(folder / "A0.xlsx")]) == 0  # true of the office's own tables
+    capsys.readouterr()
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--narrative-from", "A0") == 0
+    said = re.sub(r"\s+", "", capsys.readouterr().out)
+    county = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["report"]["tables"]
+    assert "可以发布" not in said and CONTRADICTION_MARK in said
+    assert said_by_office in said and f"表中为{county['requests.received.total']}件" in said
+    assert "（这段文字取自测试县人民政府办公室（A0）报送的年报）" in said
+    got = _texts(tmp_path)
+    assert got["header"].startswith(CONTRADICTION_MARK)
+    assert said_by_office in got["docx"]  # the office's words are printed as written, in a draft
+    suggestion = tmp_path / "out" / "文字说明（建议稿）.md"
+    text = suggestion.read_text(encoding="utf-8")
+    assert said_by_office not in text and f"本年度共新收政府信息公开申请{county['requests.received.total']}件" in text
+    assert "全年组织政务公开业务培训3次。" in text and PROBLEMS in text  # everything else as written
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--narrative", str(suggestion)) == 0
+    assert "可以发布" in capsys.readouterr().out
+    assert "草稿" not in _texts(tmp_path)["docx"]
 
 
 def test_missing_narrative_gives_a_draft_marked_on_every_page_and_says_what_is_missing(tmp_path, inbox, capsys):
@@ -98,7 +130,7 @@ def test_missing_narrative_gives_a_draft_marked_on_every_page_and_says_what_is_m
     assert "【待补充：一、总体情况】" in got["docx"]
     assert "请汇总单位补充" not in got["docx"]
     assert INCOMPLETE_MARK in got["md"].splitlines()[0] and 'class="draft"' in got["html"]
-    today = dt.date.today()
+    today = clock.now().date()  # the report's default: today in the configured zone (北京时间)
     assert got["docx"].splitlines().count(f"{today.year}年{today.month}月{today.day}日") == 1  # default: today
 
 
@@ -190,3 +222,36 @@ def test_a_real_reports_text_gives_its_sections(tmp_path):
     assert found["overview"].startswith("2020 年我局在县委、县政府的正确领导下") and len(found["overview"]) > 900
     assert "结转下年度" not in found["overview"] and "结转下年度" not in found["problems"]
     assert found["problems"].endswith("三是一些规章制度还不够完善和健全，需要进一步完善和健全。")  # its signature left out
+
+
+def test_contact_line_closes_the_opening_of_every_form(tmp_path, inbox, capsys):
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--narrative-from", "A0",
+                    "--contact", "单位=测试县人民政府办公室", "--contact", "地址=测试县人民路1号",
+                    "--contact", "邮编=154200", "--contact", "电话=0468-0000100",
+                    "--contact", "邮箱=gk@test.example") == 0
+    line = ("如对本报告有疑问，请与测试县人民政府办公室联系（地址：测试县人民路1号，邮编：154200，"
+            "电话：0468-0000100，电子邮箱：gk@test.example）。")
+    said = capsys.readouterr().out
+    assert "可以发布" in said
+    assert "--contact" not in said  # nothing to add
+    got = _texts(tmp_path)
+    opening = got["docx"].splitlines()[2]
+    assert opening.endswith(line)
+    assert "统计期限自2021年1月1日起至2021年12月31日止。" in opening
+    assert line in got["md"]
+    assert line in got["html"]
+
+
+def test_without_a_contact_the_report_is_publishable_and_compile_says_how_to_add_one(tmp_path, inbox, capsys):
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--narrative-from", "A0") == 0
+    said = capsys.readouterr().out
+    assert "可以发布" in said
+    assert "没有写联系方式" in said
+    assert "--contact 地址=" in said
+    assert "如对本报告有疑问" not in _texts(tmp_path)["docx"]
+
+
+def test_a_bad_contact_stops_compile_before_it_starts(tmp_path, inbox, capsys):
+    assert _compile(tmp_path, inbox, "--name", "测试县人民政府", "--contact", "邮箱=不是邮箱") == 2
+    assert "不像电子邮箱" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from nianbao.cli import main
+from nianbao.paths import samples_dir
+from nianbao.render.report_text import COUNTY_ERRORS_MARK
 from nianbao.workflow.demo import MARKER
 
 
@@ -68,3 +72,31 @@ def test_demo_reruns_in_its_own_output_and_keeps_a_users_file_there(tmp_path, ca
     again = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
     assert "说明.txt" not in again and "4-汇总/我的批注.txt" not in again
     assert "4-汇总/summary.json" in again
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_the_demo_tells_the_review_loop_and_the_readme_shows_its_real_output(tmp_path, capsys, monkeypatch):
+    """The demo returns the reports with table errors, accepts an explained cross-year difference, and its
+    county report is publishable; every line of the README's demo output is a line the demo prints
+    (“……” stands for words left out, paths as `make demo` prints them), in the same order."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "out"]) == 0
+    printed = capsys.readouterr().out.replace(f"{samples_dir()}/", "samples/")
+    for told in ("退回 萝北县住房和城乡建设局", "附说明接收 萝北县市场监督管理局", "注意（跨年度）"):
+        assert told in printed
+    assert COUNTY_ERRORS_MARK not in printed
+    assert printed.rstrip().count("汇总年报可以发布") == 1
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("```text\n第 1 步") + len("```text\n"):]
+    block = block[:block.index("```")]
+    lines = [_squash(line) for line in printed.splitlines()]
+    at = 0
+    for shown in block.splitlines():
+        parts = [_squash(p) for p in re.split(r"…{2,}", shown) if _squash(p)]
+        while at < len(lines) and not all(p in lines[at] for p in parts):
+            at += 1
+        assert at < len(lines), f"README 演示输出中的这一行不是演示实际输出的（或次序不对）：{shown}"
+        at += 1

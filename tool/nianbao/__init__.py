@@ -15,4 +15,7 @@ stages above it in this list:
 """
 
 __version__ = "0.1.0"
-TEMPLATE_VERSION = "2026.2"  # bump when the workbook layout or metadata changes (2026.2: the MAC signs all identity)
+# Bump when the workbook layout or metadata changes (2026.2: the MAC signs all identity; 2026.3: 正文's
+# 参考表述 formulas, and last year's figures stamped by `template --previous`). Every earlier version
+# reads as before: the cells the reader uses have not moved.
+TEMPLATE_VERSION = "2026.3"

@@ -79,6 +79,11 @@ class Code(Enum):
     FIGURES_DUPLICATE = Detail("identical figures under another agency code", "warning",
                                "本单位报送的全部数字与“{other}”（代码 {other_code}）报送的完全相同。"
                                "请核实是否误用或冒用了其他单位的报表。")
+    WRONG_AGENCY = Detail("another agency's workbook sent at this agency's link", "error",
+                          "这份工作簿是“{other}”（代码 {other_code}）的模板，不是本单位“{own_name}”（代码 {own_code}）的，"
+                          "不能作为本单位的报告。请使用本单位的模板填报。")
+    PREVIOUS_MISSING = Detail("no report of this agency in last year's data", "info",
+                              "上一年度数据（{source}）中没有本单位的报告，未做跨年度核对（如上年结转与上年结转下年度是否一致）。")
     SHEET_MISSING = Detail("statutory sheet missing", "error", "缺少工作表「{sheet}」。请在原模板中重新填报，不要删除工作表。")
     SHEET_EXTRA = Detail("extra sheet", "info", "工作簿中多了工作表「{sheet}」，汇总时不会读取其中内容。")
     PROTECTION_REMOVED = Detail("sheet protection removed", "warning",
@@ -96,8 +101,10 @@ class Code(Enum):
                               "合计公式被改写为固定值 {actual}（应为公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
     FORMULA_CHANGED = Detail("derived cell formula edited", "error",
                              "合计公式被修改为 {actual}（应为模板原有的求和公式，按各项计算为 {expected}）。请恢复模板公式或重新填报。")
-    FORMULA_STALE = Detail("cached total disagrees with the recomputed one", "warning",
-                           "表中显示的合计 {actual} 与按各项重新计算的 {expected} 不一致（未重新计算）。以重新计算的数为准。")
+    FORMULA_STALE = Detail("cached total disagrees with the recomputed one (and is what the sheet shows)", "error",
+                           "表中显示的合计为 {actual}，按各项计算应为 {expected}：文件中保存的计算结果已过时或被改动"
+                           "（未重新计算），LibreOffice、WPS 等打开时显示的就是 {actual}。"
+                           "汇总以重新计算的 {expected} 为准；请在 Excel/WPS 中重新计算（按 F9）后保存，再核对。")
     # -- text fields
     TEXT_EMPTY = Detail("required text is empty", "warning", "“{label}”未填写。")
     # -- the report document (JSON Schema)
@@ -129,6 +136,28 @@ class Code(Enum):
     CELL_MERGED = Detail("input cell covered by a merged range", "error",
                          "此单元格被合并单元格 {range} 遮住，其中的值（{value}）在表中看不到，未被读取。"
                          "请取消合并后填写。")
+    # -- what the clerk sees is what is counted (issue 19: appearance)
+    SHEET_HIDDEN = Detail("statutory sheet hidden", "error",
+                          "工作表「{sheet}」被{how}，填表人和审核人看不到其中的内容，但汇总会读取它们。"
+                          "请取消隐藏后核对，或使用原模板重新填报。")
+    SHEET_LOOKALIKE = Detail("sheet whose name looks like a statutory sheet's", "error",
+                             "工作表「{sheet}」与法定表格「{real}」看起来同名（{how}）{hidden}。汇总只读取「{real}」，"
+                             "不读取这张表中的数字。请删除多余的工作表，在「{real}」中填写。")
+    CELL_SHOWN_DIFFERENT = Detail("input cell shows another figure than the one counted", "error",
+                                  "显示为 {shown}，实际数值为 {value}（{why}）。"
+                                  "汇总按 {value} 计算，与表中看到的不一致。请恢复模板原有格式后核对此数。")
+    CELL_LOOKS_DIFFERENT = Detail("input cell looks different from the template", "warning",
+                                  "显示为 {shown}（数值 {value}），{why}，与模板不同。请恢复模板原有格式后核对。")
+    CELL_COVERED = Detail("input cell covered by a drawn object", "error",
+                          "此单元格被{what}遮住，表中看到的是它而不是其中的数值 {value}。汇总按 {value} 计算。"
+                          "请删除或移开它后核对此数。")
+    CELL_DRAWN_OVER = Detail("a drawn object over an input cell", "warning",
+                             "此单元格上画有{what}（数值 {value}），看起来与模板不同。请删除或移开它后核对。")
+    CELL_COMMENT = Detail("comment on an input cell", "warning",
+                          "此单元格带有批注“{text}”。批注不计入汇总，也不会出现在年报中；需要说明的情况请写在正文中。")
+    FORMULA_RESULT_TEXT = Detail("total's stored result is text", "warning",
+                                 "合计单元格保存的结果是文本“{actual}”，不是计算结果（未重新计算）。"
+                                 "汇总以按各项计算的 {expected} 为准；请在 Excel/WPS 中重新计算（按 F9）后保存。")
     CHECK_FORMULA_REPLACED = Detail("校验 sheet formula overwritten", "warning",
                                     "「校验」表的校验公式被改写为固定值 {actual}，此行显示的结果不再是实际核对结果。"
                                     "本系统会重新核对；请恢复模板或重新填报。")

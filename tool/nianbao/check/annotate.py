@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from nianbao.findings import Code, finding
+from nianbao.inert import set_cell, stored_text
 from nianbao.paths import atomic_output, claim_unique, os_error_text
 from nianbao.template.style import LINE_PT, PAD_PT, lines_needed
 
@@ -108,7 +109,7 @@ def _annotate(book, path: Path, result: CheckResult, out_dir: Path, taken: set[s
         for (sheet, cell), lines in notes.items():
             own = book[sheet][cell].comment  # the clerk's (nianbao's earlier ones are gone): kept above ours
             text = "\n".join(([own.text.rstrip()] if own is not None and own.text.strip() else []) + lines)
-            comment = Comment(text, COMMENT_AUTHOR)
+            comment = Comment(stored_text(text), COMMENT_AUTHOR)  # as Excel stores text
             comment.width, comment.height = 360, 40 + 60 * len(text.splitlines())
             book[sheet][cell].comment = comment
         _issues_sheet(book, result)
@@ -152,12 +153,14 @@ def _issues_sheet(book, result: CheckResult) -> None:
     title = f"{agency}{year} 校验问题清单（共 {len(result.findings)} 条）".strip()
     how = "点击“位置”列可跳转到对应单元格；按“问题说明”改正后保存，重新提交。"
     for row, text, font in ((1, title, Font(name=_FONT, size=13, bold=True)), (2, how, Font(name=_FONT, size=10))):
-        ws.cell(row, 1, text).font = font
+        set_cell(ws.cell(row, 1), text)  # an agency name beginning with "=" is text, never a formula
+        ws.cell(row, 1).font = font
         ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
     ws.row_dimensions[1].height, ws.row_dimensions[2].height = 24, 18
     for col, (head, width) in enumerate(ISSUE_COLUMNS, 1):
-        cell = ws.cell(_TOP, col, head)
+        cell = ws.cell(_TOP, col)
+        set_cell(cell, head)
         cell.font = Font(name=_FONT, size=10, bold=True)
         cell.fill, cell.border = _HEAD_FILL, _BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -168,7 +171,8 @@ def _issues_sheet(book, result: CheckResult) -> None:
         labels = " / ".join(x for x in (f.row_label, f.column_label) if x)
         values = (i, _WORD[f.severity], f.sheet or "", f.cell or "", labels, f.message, f.rule)
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row, col, value)
+            cell = ws.cell(row, col)
+            set_cell(cell, value)
             cell.font = Font(name=_FONT, size=10)
             cell.border = _BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top",
@@ -176,7 +180,8 @@ def _issues_sheet(book, result: CheckResult) -> None:
         ws.cell(row, 2).fill = _FILL[f.severity]
         if f.sheet in book.sheetnames and f.cell:
             link = ws.cell(row, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}", display=f.cell)
+            sheet = f.sheet.replace("'", "''")  # a place in this workbook, never an address outside it
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{f.cell}", display=f.cell)
             link.font = Font(name=_FONT, size=10, color="0563C1", underline="single")
         ws.row_dimensions[row].height = _row_height(values)
     _print_setup(ws, _TOP + len(result.findings), last_col)

@@ -22,6 +22,7 @@ from nianbao.format.spec import Format, all_formats
 from nianbao.intake.read import read_workbook
 
 from . import rules
+from .narrative import check_narrative
 
 STATUS_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
 
@@ -140,6 +141,7 @@ def check_document(
                                cross_year_severity=cross_year_severity,
                                consolidated="consolidated" in doc or kind == "summary",
                                states=cell_states(doc))
+    findings += check_narrative(fmt, doc)
     return CheckResult(file, agency or None, fmt.id, doc.get("year"), _status(findings, True), findings,
                        _stats(fmt, findings, doc), doc, kind)
 
@@ -210,14 +212,20 @@ def check_file(
     secret: bytes | None = None,
     previous: dict | None = None,
     max_bytes: int | None = None,
+    carried: bool = True,
 ) -> CheckResult:
     """Check a workbook (.xlsx) or a report document (.json).
+
+    previous: last year's report for the cross-year rules. Without it, a workbook issued with last
+    year's figures (`template --previous`) is checked against those (carried=False: not; compile
+    does so when it has last year's reports itself); figures from a published report make a
+    cross-year mismatch a warning.
 
     Never raises for what a file holds: one file that trips a defect in nianbao (or in a
     library under it) is reported as CHECK_FAILED on that file, and a batch goes on."""
     try:
         return _check_file(Path(path), expect_year=expect_year, expect_format=expect_format, secret=secret,
-                           previous=previous, max_bytes=max_bytes)
+                           previous=previous, max_bytes=max_bytes, carried=carried)
     except Exception as exc:  # noqa: BLE001 - a per-file safety net; the finding names the defect
         if os.environ.get("NIANBAO_DEBUG"):
             raise
@@ -225,7 +233,7 @@ def check_file(
         return CheckResult(str(path), None, None, None, "unreadable", [problem], _stats(None, [problem], None))
 
 
-def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max_bytes) -> CheckResult:
+def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max_bytes, carried) -> CheckResult:
     from nianbao.intake.safety import DEFAULT_MAX_BYTES, screen
 
     name = str(path)
@@ -240,7 +248,12 @@ def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max
         fmt_id = read.fmt.id if read.fmt else None
         return CheckResult(name, read.agency, fmt_id, read.year, _refused_status(read.findings), read.findings,
                            _stats(None, read.findings, None), kind=read.kind)
-    return check_document(read.document, previous=previous, prior_findings=read.findings, file=name, kind=read.kind)
+    severity = None
+    if previous is None and carried and read.carried is not None:
+        previous = read.carried.document()
+        severity = "warning" if read.carried.source == "published" else None
+    return check_document(read.document, previous=previous, prior_findings=read.findings, file=name, kind=read.kind,
+                          cross_year_severity=severity)
 
 
 # A report read and identified, but of another year or format than the one being collected: the

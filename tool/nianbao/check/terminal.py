@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.console import Console
-from rich.markup import escape
 
 from nianbao.findings import Finding
+from nianbao.printable import json_text, markup
 
 from .run import CheckResult
 
@@ -39,12 +39,12 @@ def print_result(console: Console, result: CheckResult, *, show_info: bool = Tru
     agency = result.agency or {}
     title = " ".join(x for x in (agency.get("name"), agency.get("code"),
                                  f"{result.year}年" if result.year else None) if x)
-    console.print(f"[bold]━━ {escape(result.file or '')}[/bold]" + (f"  {escape(title)}" if title else ""))
+    console.print(f"[bold]━━ {markup(result.file or '')}[/bold]" + (f"  {markup(title)}" if title else ""))
     for f in result.findings:
         if f.severity == "info" and not show_info:
             continue
         mark, word, style = _MARK[f.severity]
-        console.print(f"  [{style}]{mark} {word}[/{style}] {escape(finding_line(f))} [dim]{escape(code_tag(f))}[/dim]",
+        console.print(f"  [{style}]{mark} {word}[/{style}] {markup(finding_line(f))} [dim]{markup(code_tag(f))}[/dim]",
                       highlight=False)
     counts = Counter(f.severity for f in result.findings)
     detail = "，".join(f"{counts[s]} 个{_MARK[s][1]}" for s in ("error", "warning", "info") if counts[s])
@@ -52,7 +52,7 @@ def print_result(console: Console, result: CheckResult, *, show_info: bool = Tru
     verdict = result.status_label + (f"（{detail}）" if detail else "")
     console.print(f"  结论：[{style}]{verdict}[/{style}]", highlight=False)
     if result.annotated:
-        console.print(f"  批注副本：{escape(result.annotated)}", highlight=False)
+        console.print(f"  批注副本：{markup(result.annotated)}", highlight=False)
 
 
 def print_total(console: Console, results: list[CheckResult]) -> None:
@@ -75,11 +75,7 @@ def print_results(results: list[CheckResult], *, as_json: bool, show_info: bool 
 
     Returns the console of the terminal report, for what the command adds after it (None with as_json)."""
     if as_json:
-        import json
-        import sys
-
-        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print(json_text([r.to_dict() for r in results]))  # names as \uXXXX where a terminal would obey them
         return None
     console = make_console()
     for result in results:

@@ -15,17 +15,22 @@ import os
 import sys
 
 from nianbao.format.spec import SpecError
+from nianbao.printable import printable
 
 from . import chinese
 
 # Modules in the order `nianbao --help` lists them.
-COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "store", "compile", "render", "schema", "demo",
-                   "import_", "audit"]
+COMMAND_MODULES = ["template", "check", "extract", "fill", "collect", "store", "review", "compile", "render",
+                   "schema", "demo", "import_", "audit"]
 COMMAND_MODULES += ["serve", "links", "remind"]  # the web intake service (web/)
 
 
 class UsageError(Exception):
-    """Bad arguments a user can fix; printed as one line, exit status 2."""
+    """Bad arguments a user can fix, exit status 2. Printed as one line, or one line per argument
+    given: a line break inside a name never starts a line (see printable)."""
+
+    def lines(self) -> list[str]:
+        return [printable(line) for line in self.args] or [""]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
         with chinese.speaking_chinese():
             self.print_usage(sys.stderr)
-        print(f"参数错误：{message}", file=sys.stderr)
+        print(f"参数错误：{printable(message)}", file=sys.stderr)  # it quotes what was typed
         print(f"（运行 {self.prog} -h 查看全部参数和说明）", file=sys.stderr)
         raise SystemExit(2)
 
@@ -109,10 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         _use_timezone(args)
         return int(args.run(args) or 0)
     except UsageError as exc:
-        print(f"nianbao: {exc}", file=sys.stderr)
+        print("nianbao: " + "\n".join(exc.lines()), file=sys.stderr)
         return 2
     except SpecError as exc:
-        print(f"nianbao: 格式定义文件有误，请联系维护人员 / broken format spec:\n{exc}", file=sys.stderr)
+        print(f"nianbao: 格式定义文件有误，请联系维护人员 / broken format spec:\n{printable(exc, keep_newlines=True)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nianbao: 已中断 / interrupted", file=sys.stderr)
@@ -122,12 +128,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from nianbao.paths import os_error_text
 
-        print(f"nianbao: {os_error_text(exc)}", file=sys.stderr)
+        print(f"nianbao: {printable(os_error_text(exc))}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - users see one line; NIANBAO_DEBUG=1 shows the traceback
         if os.environ.get("NIANBAO_DEBUG"):
             raise
-        print(f"nianbao: 内部错误，请将此信息反馈给维护人员 / internal error: {type(exc).__name__}: {exc}",
+        print(f"nianbao: 内部错误，请将此信息反馈给维护人员 / internal error: {type(exc).__name__}: {printable(exc)}",
               file=sys.stderr)
         return 2
 

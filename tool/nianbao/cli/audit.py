@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 
 
@@ -41,7 +43,7 @@ def run(args) -> int:
 
         (write_xlsx if args.output.suffix.lower() == ".xlsx" else write_html)(results, args.output)
         if not args.json:
-            print(f"核查表已写入 {args.output}")
+            print(f"核查表已写入 {printable(args.output)}")
     if any(r.status == "unreadable" for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

@@ -8,6 +8,7 @@ from nianbao.format.document import level_choices
 
 from . import UsageError
 from .common import add_format_arg, add_timezone_arg, expand_paths, level_arg, output_name, read_secret, resolve_format
+from .render import add_contact_arg, contact_arg
 
 
 def register(sub) -> None:
@@ -39,6 +40,7 @@ def register(sub) -> None:
                    help="名单中某单位的代码（如县政府办公室）：汇总年报第一、五、六部分采用该单位报送年报中的文字"
                    "（--narrative 文件中已有的部分优先）")
     p.add_argument("--date", metavar="DATE", help="汇总年报的落款日期，如 2022-01-20 或 2022年1月20日（默认今天）")
+    add_contact_arg(p)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR", help="输出文件夹 / output folder")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
     add_timezone_arg(p)
@@ -73,6 +75,7 @@ def run(args) -> int:
         previous=args.previous, name=args.name, code=args.code, level=args.level,
         include_errors=args.include_errors, secret=read_secret(args.secret_file), render=not args.no_render,
         jobs=args.jobs, narrative=args.narrative, narrative_from=args.narrative_from, date=args.date,
+        contact=contact_arg(args),
     )
     try:
         chinese_date(args.date)  # a bad date or narrative file stops before the long part, not after it
@@ -92,12 +95,11 @@ def run(args) -> int:
 
 def _report_damaged_receipts(console, store_dir: Path) -> None:
     """Damaged lines of the store's log are skipped by compile; say so, by line number."""
-    from rich.markup import escape
-
     from nianbao.county.store import Store
+    from nianbao.printable import markup
 
     damaged = Store(store_dir).damaged()
     for line in damaged:
-        console.print(f"[yellow]! {escape(line.message())}[/yellow]")
+        console.print(f"[yellow]! {markup(line.message())}[/yellow]")
     if damaged:
         console.print("  已跳过损坏的行，其余收件记录照常汇总。请运行 nianbao store verify 检查收件库。")

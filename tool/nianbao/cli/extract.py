@@ -22,13 +22,14 @@ def run(args) -> int:
     from nianbao.check.run import check_file
     from nianbao.check.terminal import finding_line
     from nianbao.format.document import dump_document
+    from nianbao.printable import printable, safe_json
 
     if args.file.suffix.lower() == ".json":
         raise UsageError("extract 读取的是 .xlsx 工作簿；报告数据 .json 已经是导出结果")
     result = check_file(args.file)
     if result.document is None:
         for f in result.findings:
-            print(f"nianbao: {args.file}: {finding_line(f)}", file=sys.stderr)
+            print(f"nianbao: {printable(args.file)}: {printable(finding_line(f))}", file=sys.stderr)
         return 2
     doc = dict(result.document)
     if args.no_provenance:
@@ -39,10 +40,10 @@ def run(args) -> int:
 
         with atomic_output(args.output) as tmp:
             tmp.write_text(text, encoding="utf-8")
-        print(f"已导出 {args.output}", file=sys.stderr)
+        print(f"已导出 {printable(args.output)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(safe_json(text))  # the same JSON value; no name steers the terminal
     for f in result.findings:
         if f.severity == "error":
-            print(f"  ✗ {finding_line(f)}", file=sys.stderr)
+            print(f"  ✗ {printable(finding_line(f))}", file=sys.stderr)
     return 1 if result.errors else 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nianbao.format.identity import DEFAULT_PASSWORD
+from nianbao.printable import printable
 
 from . import UsageError
 from .common import read_secret
@@ -89,7 +90,8 @@ def run(args) -> int:
     options = {"document": doc, "password": args.password, "secret": read_secret(args.secret_file)}
     write_or_fail(write_template, fmt, doc["year"], agency, args.output, options)
     note = "" if fmt.covers(doc["year"]) else f"（注意：格式 {fmt.id} 本不适用于 {doc['year']} 年度）"
-    print(f"已按 {args.document} 填写 {agency['name']} {doc['year']} 年度模板 → {args.output}{note}")
+    print(f"已按 {printable(args.document)} 填写 {printable(agency['name'])} {doc['year']} 年度模板 → "
+          f"{printable(args.output)}{note}")
     return 0
 
 
@@ -100,6 +102,6 @@ def refuse_changes(fmt, doc: dict, args) -> None:
     problems = fill_problems(fmt, doc)
     if not problems or args.recompute:
         return
-    shown = "\n  ".join(problems[:20]) + (f"\n  …… 共 {len(problems)} 处" if len(problems) > 20 else "")
-    raise UsageError(f"报告数据 {args.document} 填入模板会改变其内容（模板中的合计是公式），未填写：\n  {shown}\n"
+    shown = [f"  {p}" for p in problems[:20]] + ([f"  …… 共 {len(problems)} 处"] if len(problems) > 20 else [])
+    raise UsageError(f"报告数据 {args.document} 填入模板会改变其内容（模板中的合计是公式），未填写：", *shown,
                      "如确需按各项重新计算合计（空白和无法读取的单元格留空），请加 --recompute。")

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from nianbao.printable import json_text, printable
+
 from . import UsageError
 
 
@@ -23,6 +25,9 @@ def register(sub) -> None:
                    help="显示每一步的中间结果（行、各部分位置、行的对应）/ show each stage")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果摘要 / print a JSON summary")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="并行进程数 / parallel processes")
+    p.add_argument("--previous", action="append", type=Path, default=[], metavar="PATH",
+                   help="上一年度的年报（已公开的文件、导入得到的 .json，或其文件夹；可重复）：用于拆分连写的数字"
+                        "（本年“上年结转”应等于上年“结转下年度”）/ last year's reports, to split run-together digits")
     p.set_defaults(run=run)
 
 
@@ -44,9 +49,11 @@ def run(args) -> int:
     jobs = 1 if args.debug else args.jobs  # --debug prints every stage: one process keeps them
     results = run_parallel(_import_one, files, {"keep_stages": args.debug}, jobs=jobs, label="读取",
                            prepare=all_formats)
+    if args.previous:
+        results = _again_with_previous(files, results, _previous_documents(args.previous), args.debug)
     for path, imported in zip(files, results, strict=True):
         if isinstance(imported, str):
-            print(f"✗ {path}：{imported}", file=sys.stderr)
+            print(f"✗ {printable(path)}：{printable(imported)}", file=sys.stderr)
             summary.append({"file": str(path), "error": imported})
             status = 2
             continue
@@ -63,18 +70,18 @@ def run(args) -> int:
                         "agency": doc["agency"]["name"], "numbers": len(doc["tables"]), **counts,
                         "findings": [f.to_dict() for f in imported.findings]})
         if not args.json:
-            print(f"✓ {path} → {out}：{doc['agency']['name']} {doc['year']} 年度（{doc['format']}），"
+            print(f"✓ {printable(path)} → {printable(out)}：{printable(doc['agency']['name'])} {doc['year']} 年度"
+                  f"（{doc['format']}），"
                   f"读到 {len(doc['tables'])} 个数字，空白 {counts['blank']} 格，无法读取 {counts['unreadable']} 格，"
                   f"按本行合计拆分 {counts['reconstructed']} 格")
             for f in imported.findings:
                 mark = {"error": "✗ 错误", "warning": "⚠ 警告", "info": "ℹ 提示"}[f.severity]
                 where = f"「{f.sheet}」{f.cell}：" if f.sheet and f.cell else ""
-                print(f"    {mark} {where}{f.message}")
+                print(f"    {mark} {printable(where + f.message)}")
         if args.debug:
             _debug(imported)
     if args.json:
-        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print(json_text(summary))
     return status
 
 
@@ -92,6 +99,53 @@ def _import_one(path, keep_stages: bool = False):
     return imported
 
 
+def _previous_documents(paths) -> dict:
+    """(agency, year) → document, from last year's published reports or the .json documents import wrote."""
+    from nianbao.format.document import DocumentError, load_document
+    from nianbao.published.audit import import_one, previous_index, published_files
+
+    docs = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"找不到上一年度的年报：{path}")
+        for f in ([path] if path.is_file() else sorted(path.rglob("*.json"))) + \
+                (published_files([path]) if path.is_dir() else []):
+            if f.suffix.lower() == ".json":
+                try:
+                    doc = load_document(f)
+                except DocumentError as exc:
+                    raise UsageError(f"上一年度的数据文件无法读取：{f}（{exc}）") from None
+            else:
+                doc, _ = import_one(f)
+            if isinstance(doc, dict) and isinstance(doc.get("agency"), dict) and "year" in doc:
+                docs.append(doc)
+    return previous_index(docs)
+
+
+def _again_with_previous(files, results, previous: dict, keep_stages: bool):
+    """A report with unreadable cells whose agency's previous year was given is read again with it."""
+    from nianbao.published.errors import ImportError_
+    from nianbao.published.importer import import_file
+
+    out = list(results)
+    for n, (path, imported) in enumerate(zip(files, results, strict=True)):
+        if isinstance(imported, str):
+            continue
+        doc = imported.document
+        prev = previous.get((doc["agency"]["name"], doc["year"] - 1))
+        if prev is None or not any(s.get("state") == "unreadable" for s in doc["cell_states"].values()):
+            continue
+        try:
+            again = import_file(path, previous=prev)
+        except ImportError_ as exc:  # pragma: no cover - it was read a moment ago
+            out[n] = exc.what
+            continue
+        if not keep_stages:
+            again.stages = {}
+        out[n] = again
+    return out
+
+
 def _unique(stem: str, used: set[str]) -> str:
     name, n = stem, 1
     while name in used:
@@ -103,10 +157,12 @@ def _unique(stem: str, used: set[str]) -> str:
 
 def _debug(imported) -> None:
     raw, located, mapped = (imported.stages[k] for k in ("raw", "located", "mapped"))
-    print(f"  [read] {raw.reader}：{len(raw.lines)} 行，标题“{raw.title}”")
+    print(f"  [read] {raw.reader}：{len(raw.lines)} 行，标题“{printable(raw.title)}”")
     for line in raw.debug():
-        print("    " + line)
+        print("    " + printable(line))
     print("  [locate] " + "，".join(f"{k}: 第{a}–{b - 1}行" for k, (a, b) in located.sections.items()))
+    print("  [tables] " + "，".join(f"{k}: 第{a}–{b - 1}行 {located.how.get(k, '')}"
+                                    for k, (a, b) in located.tables.items()))
     print("  [map]")
     for source, label, how in mapped.matches:
-        print(f"    {source} → {label or '（唯一数据行）'} {how}")
+        print(f"    {printable(source)} → {printable(label or '（唯一数据行）')} {printable(how)}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 from .common import add_timezone_arg
 
@@ -100,16 +102,16 @@ def run(args) -> int:
         deadline = db.get_config("deadline") or None
     finally:
         db.close()
-    text = links_csv(links)
     if args.output:
-        args.output.write_text(text, encoding="utf-8", newline="")
-        print(f"已写出 {len(links)} 个单位的报送链接 → {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text.lstrip("\ufeff"))
+        args.output.write_text(links_csv(links), encoding="utf-8", newline="")
+        print(f"已写出 {len(links)} 个单位的报送链接 → {printable(args.output)}", file=sys.stderr)
+    else:  # on the screen: every field printable (no name steers the terminal or breaks a line), LF line ends
+        shown = [{key: printable(value) for key, value in link.items()} for link in links]
+        sys.stdout.write(links_csv(shown).lstrip("\ufeff").replace("\r\n", "\n"))
     if args.sheet:
         generated = clock.show(clock.now())
         args.sheet.write_text(links_sheet(links, year or "", _deadline_text(deadline), generated), encoding="utf-8")
-        print(f"可打印的链接单 → {args.sheet}", file=sys.stderr)
+        print(f"可打印的链接单 → {printable(args.sheet)}", file=sys.stderr)
     for code in args.rotate:
-        print(f"已更换 {code} 的链接，旧链接已失效。", file=sys.stderr)
+        print(f"已更换 {printable(code)} 的链接，旧链接已失效。", file=sys.stderr)
     return 0

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from nianbao.printable import printable
+
 from . import UsageError
 from .common import add_format_arg, add_timezone_arg, positive_int, read_secret, resolve_format
 
@@ -29,8 +31,8 @@ def register(sub) -> None:
     p.add_argument("--deadline", metavar="YYYY-MM-DD",
                    help="报送截止日期：当天 24 时（按 --timezone，默认北京时间）前收到的为按时，之后为逾期 / deadline")
     p.add_argument("--previous", type=Path, metavar="PREV",
-                   help="上一年度的汇总（summary.xlsx / summary.json）、收件库或已公开年报所在文件夹，"
-                   "办公室“生成汇总”时做跨年度核对")
+                   help="上一年度的汇总（summary.xlsx / summary.json）、收件库或已公开年报所在文件夹："
+                   "各单位上传时即做跨年度核对（与 compile --previous 相同），下发的模板预填“上年结转”")
     p.add_argument("--name", metavar="NAME", help="汇总单位名称，如 萝北县，用于汇总和催报邮件的发件人名称")
     p.add_argument("--code", metavar="CODE", help="汇总单位代码，如 230421 / the county's code")
     p.add_argument("--base-url", metavar="URL",
@@ -73,6 +75,7 @@ def run(args) -> int:
     import uvicorn
 
     from nianbao import clock
+    from nianbao.county.previous import PreviousError
     from nianbao.county.roster import RosterError
     from nianbao.web import auth
     from nianbao.web.app import create_app
@@ -88,7 +91,8 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
     config = ServiceConfig(store=args.store, roster_path=args.roster, year=args.year, format_id=fmt.id,
                            deadline=parse_deadline(args.deadline), previous=args.previous,
-                           secret=read_secret(args.secret_file), name=args.name, code=args.code, base_url=base_url,
+                           secret=read_secret(args.secret_file), secret_file=args.secret_file, name=args.name,
+                           code=args.code, base_url=base_url,
                            workers=args.workers, rate_limit=args.rate_limit)
     try:
         service = Service(config)
@@ -96,6 +100,11 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"无法使用收件库 {args.store}：{exc.strerror or exc}") from None
+    try:  # last year's reports, once: every upload is judged against them, as compile --previous judges
+        service.load_previous()
+    except PreviousError as exc:
+        service.db.close()
+        raise UsageError(f"无法读取上一年度数据（--previous）：{exc}") from None
     generated = None
     if args.office_password_file is not None:
         try:
@@ -108,23 +117,28 @@ def run(args) -> int:
         auth.set_password(service.db, generated)
     service.db.set_config(timezone=clock.zone().key, name=args.name or "")  # for links and remind
     links = make_links(service.db, service.web_dir, service.roster, base_url)
-    print(f"nianbao 网上报送服务：{args.year} 年度，名单 {len(service.roster)} 个单位，收件库 {args.store}", flush=True)
-    print(f"  办公室页面：{base_url}/office", flush=True)
+    print(f"nianbao 网上报送服务：{args.year} 年度，名单 {len(service.roster)} 个单位，收件库 {printable(args.store)}",
+          flush=True)
+    print(f"  办公室页面：{printable(base_url)}/office", flush=True)
     if generated:
         print(f"  办公室密码（首次启动生成，只显示这一次，请记下）：{generated}", flush=True)
     elif args.office_password_file is not None:
-        print(f"  办公室密码：见 {args.office_password_file}", flush=True)
+        print(f"  办公室密码：见 {printable(args.office_password_file)}", flush=True)
     else:
         print("  办公室密码：首次启动时已显示；忘记时用 --office-password-file 重新设置", flush=True)
     for link in links[:2]:
-        print(f"  单位链接：{link['name']}（{link['code']}）{link['url']}", flush=True)
+        print(f"  单位链接：{printable(link['name'])}（{printable(link['code'])}）{printable(link['url'])}", flush=True)
     if is_local_url(base_url):
-        print(f"  注意：链接指向本机（{base_url}），只能在这台电脑上打开。要让各单位在自己的电脑上打开，"
+        print(f"  注意：链接指向本机（{printable(base_url)}），只能在这台电脑上打开。要让各单位在自己的电脑上打开，"
               "请加 --base-url 给出各单位访问本服务的地址，如 https://nianbao.example.gov.cn", flush=True)
-        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {args.store} --base-url 对外地址 -o links.csv",
-              flush=True)
+        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {printable(args.store)} --base-url 对外地址 "
+              "-o links.csv", flush=True)
     else:
-        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {args.store} -o links.csv", flush=True)
+        print(f"  全部 {len(links)} 个单位的链接：nianbao links --store {printable(args.store)} -o links.csv",
+              flush=True)
+    if service.previous is not None:
+        print(f"  上一年度数据：{printable(service.previous.shown)}（{len(service.previous.agencies)} 个单位的报告）："
+              "各单位上传时即做跨年度核对，下发的模板预填“上年结转”", flush=True)
     print(f"  时间均按{clock.zone_label()}（{clock.zone().key}）记录和显示", flush=True)
     app = create_app(config, service=service)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True,

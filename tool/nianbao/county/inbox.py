@@ -15,6 +15,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from nianbao.printable import printable
+
 MAX_DEPTH = 32
 _KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
           (stat.S_ISBLK, "块设备"))
@@ -24,13 +26,6 @@ _KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (s
 class Skipped:
     path: Path
     reason: str  # Chinese
-
-
-def shown(path: Path | str) -> str:
-    """A path as printable text: bytes that are not UTF-8 (printing them would crash) and control
-    characters (a name holding a terminal escape sequence) as \\xNN."""
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(f"\\x{ord(ch):02x}" if ch.isascii() and not ch.isprintable() else ch for ch in text)
 
 
 def scan(paths: list[Path], *, exclude: list[Path] = ()) -> tuple[list[Path], list[Skipped]]:
@@ -104,7 +99,7 @@ def _link_reason(path: Path, top: Path) -> str:
         return "符号链接的目标不存在（失效链接）"
     inside = os.path.commonpath([target, os.path.realpath(top)]) == os.path.realpath(top)
     where = "收件箱内" if inside else "收件箱以外"
-    return f"符号链接，指向{where}的 {shown(target)}；出于安全原因不跟随。请把文件本身放入收件箱"
+    return f"符号链接，指向{where}的 {printable(target)}；出于安全原因不跟随。请把文件本身放入收件箱"
 
 
 def _kind_reason(mode: int) -> str:

@@ -1,9 +1,14 @@
 """Last year's reports for cross-year checks: from last year's store, summary.json or summary.xlsx,
-or a folder of last year's published reports (PDF, web pages, Word, text: what `nianbao import` reads).
+a single report (workbook or .json), or a folder of last year's published reports (PDF, web
+pages, Word, text: what `nianbao import` reads).
 
-With the issuer secret, last year's store is read as compile reads this year's: only reports
-the issuer MAC vouches for count, the latest verified one per agency (a forged file in last
-year's store cannot set this year's carried-over figures). A summary compiled with the secret
+Last year's store gives what last year's compile counted: the agencies' `included` files under
+the same state rules (state.py), the office's decisions in that store included. With the issuer
+secret only reports the issuer MAC vouches for count (a forged file in last year's store cannot
+set this year's carried-over figures). Published reports are matched by agency name; a cell
+printed unreadably is kept as unreadable, so the rules that need it say 无法核对.
+`kind` says where the figures come from: "nianbao" (cross-year findings at the spec's severity)
+or "published" (warnings; check/rules.cross_year_severity decides). A summary compiled with the secret
 is signed in a file beside it (summary.json.hmac, summary.xlsx.hmac: HMAC-SHA256 of its bytes);
 with the secret, a summary is used only when that signature verifies. Published reports carry
 no signature: they are what the agencies themselves published.
@@ -13,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.check.run import check_file
@@ -21,16 +25,13 @@ from nianbao.format.document import load_document
 from nianbao.format.figures import Figures
 from nianbao.format.spec import all_formats
 
+from .last_year import Previous
+
+__all__ = ["Previous", "PreviousError", "load_previous", "load_report", "sign_summary", "verify_summary"]
+
 
 class PreviousError(Exception):
     """Last year's source cannot be used; the message is Chinese and names the path."""
-
-
-@dataclass
-class Previous:
-    source: str
-    county: dict | None
-    agencies: dict[str, Figures] = field(default_factory=dict)  # code -> last year's figures
 
 
 def load_previous(path: Path, year: int, secret: bytes | None = None, roster=None) -> Previous:
@@ -56,24 +57,60 @@ def load_previous(path: Path, year: int, secret: bytes | None = None, roster=Non
     raise PreviousError(f"无法识别上一年度数据 {path}：应为上一年度的收件库文件夹、summary.json 或 summary.xlsx")
 
 
-def _from_store(path: Path, year: int, secret: bytes | None = None) -> Previous:
-    from .consolidate import gather_store, sum_tables
-    from .roster import RosterEntry
+def load_report(path: Path, secret: bytes | None = None) -> Previous | None:
+    """One agency's report of last year (a workbook or a report document), or None when path is a
+    store, a summary or a folder (load_previous). A report imported from a published page is
+    kind "published"."""
+    path = Path(path)
+    if path.is_dir():
+        return None
+    result = check_file(path, secret=secret)
+    if result.kind == "summary":
+        return None
+    doc = result.document
+    if doc is None:
+        raise PreviousError(f"无法读取上一年度报告 {path}：{result.findings[0].message if result.findings else ''}")
+    if isinstance(doc, dict) and "report" in doc and "agencies" in doc:
+        return None
+    from nianbao.format.document import cell_states
 
-    agencies: dict[str, Figures] = {}
-    for sub in gather_store(path, {"expect_year": year, "secret": secret}):
-        figures = sub.result.figures
-        if sub.result.verified is False:
-            continue  # a forged file never stands for an agency, not even last year
-        if figures is not None and sub.code and sub.result.status in ("ok", "warning"):
-            agencies[sub.code] = figures  # later receipts supersede earlier ones
-    county = None
-    if agencies:
-        fmt = all_formats()[next(iter(agencies.values())).format]
-        members = [RosterEntry(c, f.agency["name"], f.agency.get("level"), None, None) for c, f in agencies.items()]
-        county = sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"},
-                            (f.tables() for f in agencies.values()), members)
-    return Previous(str(path), county, agencies)
+    agency = doc.get("agency") if isinstance(doc.get("agency"), dict) else {}
+    code = agency.get("code") or agency.get("name") or path.stem
+    cells = cell_states(doc)
+    tables = {**doc.get("tables", {}), **{k: 0 for k, s in cells.items() if s == "blank"}}
+    states = {k: s for k, s in cells.items() if s == "unreadable"}
+    figures = _figures({**doc, "agency": {**agency, "code": code}, "tables": tables}, path)
+    return Previous(str(path), None, {code: figures}, "published" if cells else "nianbao",
+                    {code: states} if states else {})
+
+
+def _from_store(path: Path, year: int, secret: bytes | None = None) -> Previous:
+    """What last year's compile over this store counted (state.py), decisions included."""
+    from .events import read_events
+    from .gather import gather_store
+    from .roster import RosterEntry
+    from .state import state_of
+
+    subs = gather_store(path, {"expect_year": year, "secret": secret})
+    # Last year's roster is not at hand: every agency that sent a report of that year stands for itself.
+    names: dict[str, str] = {}
+    for sub in subs:
+        if sub.code and sub.result.figures is not None:
+            names[sub.code] = (sub.result.agency or {}).get("name") or sub.code
+    roster = [RosterEntry(code, name, None, None, None) for code, name in names.items()]
+    counted = [s for s in state_of(subs, roster, events=read_events(path)[0]).agencies if s.included]
+    agencies = {s.entry.code: s.figures for s in counted}
+    return Previous(str(path), _county_of(agencies, year, [s.entry for s in counted]), agencies)
+
+
+def _county_of(agencies: dict[str, Figures], year: int, members) -> dict | None:
+    """Last year's county total over these agencies (every figure known), or None."""
+    from .consolidate import sum_tables
+
+    if not agencies:
+        return None
+    fmt = all_formats()[next(iter(agencies.values())).format]
+    return sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"}, (f.tables() for f in agencies.values()), members)
 
 
 def _from_summary_json(path: Path, year: int) -> Previous:
@@ -139,34 +176,32 @@ def verify_summary(path: Path, secret: bytes) -> None:
 
 
 def _from_published(path: Path, year: int, roster) -> Previous:
-    """Last year's published reports, matched to the roster by agency name (blank cells count as 0)."""
+    """Last year's published reports, matched to the roster by agency name (without a roster: each by its
+    own name); blank cells count as 0, unreadable ones stay unreadable: a rule that needs one says 无法核对."""
     from nianbao.format.document import cell_states
     from nianbao.published.audit import import_one, published_files
-
-    from .consolidate import sum_tables
 
     files = published_files([path])
     if not files:
         raise PreviousError(f"{path} 中没有上一年度的收件库、summary.json，也没有已公开的年报（.pdf .html .docx .txt）")
     by_name = {e.name: e for e in roster}
     agencies: dict[str, Figures] = {}
-    entries = []
+    states: dict[str, dict[str, str]] = {}
     for file in files:
         doc, _ = import_one(file)
         if doc is None or doc.get("year") != year:
             continue
         entry = by_name.get(doc["agency"]["name"])
-        if entry is None:
+        if entry is None and roster:
             continue
-        states = cell_states(doc)
-        tables = {**doc["tables"], **{k: 0 for k, s in states.items() if s == "blank"}}
-        if any(tables.get(k) is None for k in all_formats()[doc["format"]].input_keys()):
-            continue  # an unreadable cell: last year's figures are not known, nothing to compare with
-        agencies[entry.code] = Figures.of({**doc, "agency": {**doc["agency"], "code": entry.code}, "tables": tables})
-        entries.append(entry)
-    county = None
-    if agencies:
-        fmt = all_formats()[next(iter(agencies.values())).format]
-        county = sum_tables(fmt, year, {"name": "上年汇总", "code": "PREV"},
-                            (f.tables() for f in agencies.values()), entries)
-    return Previous(str(path), county, agencies)
+        code = entry.code if entry is not None else (doc["agency"].get("code") or doc["agency"]["name"])
+        cells = cell_states(doc)
+        tables = {**doc["tables"], **{k: 0 for k, s in cells.items() if s == "blank"}}
+        agencies[code] = Figures.of({**doc, "agency": {**doc["agency"], "code": code}, "tables": tables})
+        unreadable = {k: s for k, s in cells.items() if s == "unreadable"}
+        if unreadable:
+            states[code] = unreadable
+    previous = Previous(str(path), None, agencies, "published", states)
+    whole = {c: f for c, f in agencies.items() if previous.complete(c)}
+    previous.county = _county_of(whole, year, [e for e in roster if e.code in whole])
+    return previous

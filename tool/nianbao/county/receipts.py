@@ -52,12 +52,14 @@ _INTS = ("size", "errors", "warnings")
 
 @dataclass(frozen=True)
 class DamagedLine:
-    number: int  # 1-based line number in receipts.jsonl
+    number: int  # 1-based line number in the log
     reason: str  # Chinese
     text: str  # the start of the line, escaped, for the report
+    log: str = "receipts.jsonl"  # or events.jsonl
 
     def message(self) -> str:
-        return f"收件记录 receipts.jsonl 第 {self.number} 行已损坏（{self.reason}）：{self.text}"
+        what = "收件记录" if self.log == "receipts.jsonl" else "报送与审核记录"
+        return f"{what} {self.log} 第 {self.number} 行已损坏（{self.reason}）：{self.text}"
 
 
 def name_of(path: Path | str) -> str:
@@ -83,20 +85,26 @@ def gbk_reading(path: Path | str) -> str | None:
 
 def parse_receipts(data: bytes) -> tuple[list[Receipt], list[DamagedLine]]:
     """Every receipt in receipts.jsonl bytes, in order, and every line that is not one."""
-    receipts: list[Receipt] = []
+    return parse_log(data, _parse_line, "receipts.jsonl")
+
+
+def parse_log(data: bytes, parse_line, log: str) -> tuple[list, list[DamagedLine]]:
+    """Every item of a JSON-lines log, in order, and every damaged line. parse_line(raw) gives
+    (item, "") or (None, why the line is damaged); (None, "") skips a line silently."""
+    items: list = []
     damaged: list[DamagedLine] = []
     lines = data.split(b"\n")
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        receipt, reason = _parse_line(raw)
-        if receipt is not None:
-            receipts.append(receipt)
-        else:
+        item, reason = parse_line(raw)
+        if item is not None:
+            items.append(item)
+        elif reason:
             if number == len(lines):  # the last line, without its newline: an append cut short
                 reason = f"行不完整，写入时被中断；{reason}"
-            damaged.append(DamagedLine(number, reason, _shown(raw)))
-    return receipts, damaged
+            damaged.append(DamagedLine(number, reason, _shown(raw), log))
+    return items, damaged
 
 
 def _parse_line(raw: bytes) -> tuple[Receipt | None, str]:

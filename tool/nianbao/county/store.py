@@ -4,14 +4,14 @@
       说明.txt                 what this folder is (Chinese), written once
       files/ab/abcdef….xlsx    original bytes, named by SHA-256, never modified or overwritten
       receipts.jsonl           one JSON line per received file, appended, never rewritten
+      events.jsonl             every arrival (also of bytes received before) and every decision
+                               about the files (events.py), appended, never rewritten
+      receipts.lock            taken (flock) by whoever adds a file or an event
 
-      receipts.lock            taken (flock) by whoever adds a file
-
-The same bytes twice is one submission (the second is not stored or logged again). A
-newer file for the same agency and year supersedes the older one for compile, but the
-older one stays in files/ and in the log. A file that cannot be read is stored and logged
-as unreadable all the same. Everything else (which submission is current) is derived
-from the log, so the folder can be backed up, copied and inspected by hand.
+The same bytes twice are stored once and have one receipt; each arrival of them is an event.
+A file that cannot be read is stored and logged as unreadable all the same. Which file is an
+agency's current one, and what was decided about it, is derived from the two logs (state.py),
+so the folder can be backed up, copied and inspected by hand.
 
 Safe for concurrent writers (several collect runs, a web service's threads and processes):
 a file is copied and hashed into a temporary file outside the lock, then under the store
@@ -34,11 +34,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao import clock
 from nianbao.check.run import CheckResult, check_file
 
 from .receipts import FILES, DamagedLine, Receipt, name_of, parse_receipts
+
+if TYPE_CHECKING:
+    from .events import Arrivals, Event
 
 try:
     import fcntl
@@ -58,8 +62,11 @@ _README_TEXT = """\
 
 files/          收到的原始文件，按内容的 SHA-256 命名，与收到时逐字节相同，从不改动或覆盖。
 receipts.jsonl  收件记录，每收到一个新文件追加一行（收到时间、原文件名、SHA-256、单位代码和名称、
-                格式、年度、校验结论、错误数、警告数）。同一单位后来报送的文件取代之前的文件参与汇总，
-                但之前的文件和记录都保留。内容完全相同的文件只记录一次。
+                格式、年度、校验结论、错误数、警告数）。内容完全相同的文件只保存、记录一次。
+events.jsonl    报送与审核记录，每次报送（包括再次报送内容相同的文件）、每个审核决定（接收、退回）
+                和单位对问题的说明各追加一行，写明时间和操作人。
+                同一单位最近报送的可用文件参与汇总；无法读取、不是本单位本年度模板的文件不会取代之前的
+                可用文件。之前的文件和记录都保留。
 receipts.lock   收件时加锁用，请勿删除正在使用的收件库中的此文件。
 
 检查收件库是否完整：nianbao store verify --store 本文件夹
@@ -97,11 +104,11 @@ def _disk_message(exc: OSError, what: str) -> str:
 
 
 class Store:
-    """STORE/ as above. Store(path); add(path, result, received_at=…); receipts(); current(); superseded()."""
+    """STORE/ as above. Store(path); put(path, result, received_at=…) / add(…); receipts(); append_event(e)."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._seen: set[str] = set()  # digests of receipts read so far (under the lock)
+        self._seen: dict[str, Receipt] = {}  # the receipt of each digest read so far (under the lock)
         self._seen_at: tuple[int, int] = (0, 0)  # (inode, offset just after the last whole line read)
 
     def ensure(self) -> None:
@@ -142,7 +149,14 @@ class Store:
 
     def add(self, source: Path, result: CheckResult, *, received_at: dt.datetime | None = None,
             original_name: str | None = None) -> Receipt | None:
-        """Store source's bytes and log a receipt; None when these exact bytes are already in the store.
+        """Store source's bytes and log a receipt; None when these exact bytes are already in the store."""
+        receipt, new = self.put(source, result, received_at=received_at, original_name=original_name)
+        return receipt if new else None
+
+    def put(self, source: Path, result: CheckResult, *, received_at: dt.datetime | None = None,
+            original_name: str | None = None) -> tuple[Receipt, bool]:
+        """Store source's bytes and log a receipt: (receipt, True); (the first receipt of these bytes, False)
+        when they are already in the store.
 
         original_name: the name the sender gave (a web upload saved under a temporary name); by
         default source's own name. Safe to call from several threads and processes at once.
@@ -159,7 +173,7 @@ class Store:
                 first = _hash_fd(src)
                 with self.locked():
                     if first in self._known_digests():  # a rerun over the same inbox writes nothing
-                        return None
+                        return self._seen[first], False
                 os.lseek(src, 0, os.SEEK_SET)
             except OSError as exc:
                 raise StoreError(_disk_message(exc, "读取文件")) from None
@@ -169,7 +183,7 @@ class Store:
         try:
             with self.locked():
                 if digest in self._known_digests():
-                    return None
+                    return self._seen[digest], False
                 name = name_of(source) if original_name is None else _plain_name(original_name)
                 suffix = _safe_suffix(Path(name))
                 rel = f"{FILES}/{digest[:2]}/{digest}{suffix}"
@@ -191,8 +205,8 @@ class Store:
                     warnings=result.warnings,
                 )
                 self._seen_at = self._append(receipt.line())  # read up to here: our own line included
-                self._seen.add(digest)
-                return receipt
+                self._seen[digest] = receipt
+                return receipt, True
         except OSError as exc:
             raise StoreError(_disk_message(exc, "保存收件记录")) from None
         finally:
@@ -223,31 +237,42 @@ class Store:
                 raise StoreError(_disk_message(exc, "保存文件")) from None
             raise
 
-    def _known_digests(self) -> set[str]:
+    def _known_digests(self) -> dict[str, Receipt]:
         """The digests in the log, reading only what was appended since the last call (under the lock)."""
         path = self.root / RECEIPTS
         try:
             st = path.stat()
         except FileNotFoundError:
-            self._seen, self._seen_at = set(), (0, 0)
+            self._seen, self._seen_at = {}, (0, 0)
             return self._seen
         inode, offset = self._seen_at
         if st.st_ino != inode or st.st_size < offset:  # replaced or truncated by hand: read it all again
-            self._seen, offset = set(), 0
+            self._seen, offset = {}, 0
         with path.open("rb") as fh:
             fh.seek(offset)
             data = fh.read()
         whole = data.rfind(b"\n") + 1
         receipts, _ = parse_receipts(data)  # a torn tail may still be a whole receipt
-        self._seen.update(r.sha256 for r in receipts)
+        for r in receipts:
+            self._seen.setdefault(r.sha256, r)
         self._seen_at = (st.st_ino, offset + whole)
         return self._seen
 
-    def _append(self, line: bytes) -> tuple[int, int]:
+    def append_event(self, event) -> None:
+        """Append one event (events.py) to events.jsonl under the store's lock; StoreError when it cannot."""
+        from .events import EVENTS
+
+        try:
+            with self.locked():
+                self._append(event.line(), EVENTS)
+        except OSError as exc:
+            raise StoreError(_disk_message(exc, "保存报送与审核记录")) from None
+
+    def _append(self, line: bytes, log: str = RECEIPTS) -> tuple[int, int]:
         """Append one whole line and fsync; a failed write is cut back so no torn line stays behind.
-        Returns the log's (inode, size) after it: a log later cut back to before this line (a backup
-        restored by hand) is then seen as cut, and read again whole."""
-        fd = os.open(self.root / RECEIPTS, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        Returns the log's (inode, size) after it: a receipts log later cut back to before this line (a
+        backup restored by hand) is then seen as cut, and read again whole."""
+        fd = os.open(self.root / log, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             size = os.fstat(fd).st_size
             if size and os.lseek(fd, size - 1, os.SEEK_SET) >= 0 and os.read(fd, 1) != b"\n":
@@ -263,22 +288,31 @@ class Store:
         finally:
             os.close(fd)
 
-    def current(self, year: int | None = None) -> list[Receipt]:
-        """The latest receipt per agency (and year), in log order; unreadable/unidentified ones all kept."""
-        latest: dict[tuple, Receipt] = {}
-        anonymous: list[Receipt] = []
-        for r in self.receipts():
-            if year is not None and r.year is not None and r.year != year:
-                continue
-            if r.agency_code:
-                latest[(r.agency_code, r.year)] = r
-            else:
-                anonymous.append(r)
-        return list(latest.values()) + anonymous
 
-    def superseded(self) -> list[Receipt]:
-        keep = {r.sha256 for r in self.current()}
-        return [r for r in self.receipts() if r.sha256 not in keep and r.agency_code]
+    def receive(self, source: Path, result: CheckResult, *, actor: str, via: str | None = None,
+                original_name: str | None = None, received_at: dt.datetime | None = None,
+                inbox: Arrivals | None = None) -> tuple[Receipt, bool, Event | None]:
+        """One arrival: store the bytes (put) and log a `sent` event with its own name and time.
+
+        (receipt, new bytes?, the event logged). via: the agency whose link it came through.
+        inbox: collect's memory of the store's arrivals; with it, a file of the inbox that was
+        collected before (same bytes, same name, not changed since) is not a new arrival (event
+        None), so a rerun over the same inbox changes nothing. StoreError as put()."""
+        from .events import SENT, Event, stamp
+
+        name = name_of(source) if original_name is None else _plain_name(original_name)
+        when = received_at or clock.now()
+        receipt, new = self.put(source, result, received_at=when, original_name=original_name)
+        if not new and inbox is not None:
+            try:
+                modified = os.lstat(source).st_mtime
+            except OSError:
+                modified = when.timestamp()
+            if inbox.seen(receipt, name, modified):
+                return receipt, False, None
+        event = Event(SENT, receipt.sha256, stamp(when), actor, via, name)
+        self.append_event(event)
+        return receipt, new, event
 
 
 @dataclass
@@ -287,14 +321,19 @@ class Collected:
     result: CheckResult
     receipt: Receipt | None  # None: already stored, or not stored (problem says why)
     problem: str | None = None  # Chinese: why the file could not be stored
+    first: Receipt | None = None  # bytes stored before: their first receipt
+    again: Event | None = None  # bytes stored before, sent again: this arrival
 
 
 def collect_files(paths: list[Path], store: Store, **check_options) -> list[Collected]:
-    """Check and store each file; a file that cannot be stored is reported and the others go on."""
+    """Check and store each file, oldest first (its modification time: when it came into the inbox), so
+    a later file is the later arrival; a file that cannot be stored is reported and the others go on."""
+    from .events import Arrivals
     from .trust import verification
 
+    inbox = Arrivals(store.root)
     out = []
-    for path in paths:
+    for path in sorted(paths, key=_arrival_order):
         result = check_file(path, **check_options)
         _, extra = verification(result, check_options.get("secret"))  # a .json cannot carry the signature
         if extra:
@@ -304,10 +343,20 @@ def collect_files(paths: list[Path], store: Store, **check_options) -> list[Coll
             out.append(Collected(path, result, None, "找不到文件"))
             continue
         try:
-            out.append(Collected(path, result, store.add(path, result)))
+            receipt, new, event = store.receive(path, result, actor="collect", inbox=inbox)
         except StoreError as exc:
             out.append(Collected(path, result, None, str(exc)))
+            continue
+        out.append(Collected(path, result, receipt if new else None, None, None if new else receipt,
+                             None if new else event))
     return out
+
+
+def _arrival_order(path: Path) -> tuple:
+    try:
+        return (os.lstat(path).st_mtime, os.fsencode(path))
+    except OSError:
+        return (float("inf"), os.fsencode(path))
 
 
 def collect(paths: list[Path], store: Store, **check_options) -> list[tuple[Path, CheckResult, Receipt | None]]:

@@ -8,7 +8,9 @@ Re-hashes every file under files/ and compares the store with its log:
     the same file logs it),
   - receipts logged twice for the same bytes,
   - anything under files/ that is not a regular file (a link, a folder where a file belongs),
-  - temporary copies left by an interrupted collect (harmless, listed for cleaning up).
+  - temporary copies left by an interrupted collect (harmless, listed for cleaning up),
+  - damaged lines of events.jsonl, and events (arrivals, decisions, explanations) about a file
+    the store has no receipt for.
 Reads only; never changes the store.
 """
 
@@ -20,6 +22,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .events import Event, read_events
 from .receipts import FILES, DamagedLine, Receipt
 from .store import RECEIPTS, TEMP_PREFIX, Store, sha256_of
 
@@ -37,10 +40,14 @@ class StoreReport:
     duplicates: list[Receipt] = field(default_factory=list)  # a second receipt for the same bytes
     strange: list[str] = field(default_factory=list)  # not a regular file, or misnamed
     temporary: list[str] = field(default_factory=list)  # leftovers of an interrupted copy
+    events: int = 0
+    events_damaged: list[DamagedLine] = field(default_factory=list)  # damaged lines of events.jsonl
+    events_unmatched: list[Event] = field(default_factory=list)  # about a file without a receipt
 
     @property
     def ok(self) -> bool:
-        return not (self.damaged or self.missing or self.altered or self.orphans or self.duplicates or self.strange)
+        return not (self.damaged or self.missing or self.altered or self.orphans or self.duplicates or self.strange
+                    or self.events_damaged or self.events_unmatched)
 
 
 def verify_store(root: Path) -> StoreReport:
@@ -73,6 +80,9 @@ def verify_store(root: Path) -> StoreReport:
             report.orphans.append(rel)
     report.missing = [r for r in receipts if r.stored_as not in found and r.stored_as not in report.altered]
     report.missing = list({r.stored_as: r for r in report.missing}.values())
+    events, report.events_damaged = read_events(root)
+    report.events = len(events)
+    report.events_unmatched = [e for e in events if e.sha256 not in digests]
     return report
 
 

@@ -1,4 +1,5 @@
-"""summary.json: the county report document plus the status of every roster agency and all findings.
+"""summary.json: the county report document plus the state of every roster agency (verdict, the
+office's decision and reason, counted, chased) and all findings with the departments' explanations.
 
 The same data feeds summary.xlsx, so both always agree.
 """
@@ -14,7 +15,8 @@ from typing import TextIO
 from nianbao import __version__
 from nianbao.findings import Finding
 
-from .consolidate import AgencyStatus, Compilation, Submission
+from .consolidate import Compilation, Submission
+from .state import AgencyState, finding_key
 
 INDENT_UP_TO = 200
 
@@ -27,14 +29,21 @@ def _sub(sub: Submission) -> dict:
                                                              if f.severity == "error")[:300]}
 
 
-def _agency(s: AgencyStatus) -> dict:
+def _agency(s: AgencyState) -> dict:
     sub = s.submission
     figures = s.figures
+    arrived, latest, decision = s.arrived, s.latest, s.decision
     return {
         "code": s.entry.code, "name": s.entry.name, "level": s.entry.level, "group": s.entry.group,
-        "status": s.status, "status_label": s.label, "included": s.included,
-        "file": sub.file if sub else None, "original_name": sub.original_name if sub else None,
-        "received_at": sub.received_at if sub else None,
+        "status": s.status, "status_label": s.label, "included": s.included, "due": s.due,
+        "file": sub.file if sub else None, "original_name": arrived.name if arrived else None,
+        "received_at": arrived.at if arrived else None, "sha256": sub.sha256 if sub else None,
+        # The office's decision on that file (state.py rule 5) and the last file received, usable or not.
+        "review": s.review or None, "review_label": s.review_label or None,
+        "decision": {"kind": decision.kind, "note": decision.note, "actor": decision.actor, "at": decision.at}
+        if decision else None,
+        "latest": {"original_name": latest.name, "received_at": latest.at, "sha256": latest.sha256,
+                   "current": latest.role in ("current", "earlier"), "why": latest.why} if latest else None,
         "errors": s.count("error"), "warnings": s.count("warning"), "infos": s.count("info"), "notes": s.notes,
         # The figures, for next year's cross-year checks; the texts live in the agencies' own files.
         "document": figures.document() if figures is not None else None,
@@ -47,10 +56,25 @@ def _finding(f: Finding, **where) -> dict:
 
 def _findings(comp: Compilation) -> Iterator[dict]:
     for s in comp.statuses:
-        sub = s.submission
+        shown = s.arrived or s.latest
         for f in s.findings:
+            said = s.explanation(f)
             yield _finding(f, agency_code=s.entry.code, agency_name=s.entry.name,
-                           file=sub.original_name if sub else None)
+                           file=shown.name if shown else None, finding_key=finding_key(f),
+                           explanation={"text": said.note, "actor": said.actor, "at": said.at} if said else None)
+
+
+def _county_finding(comp: Compilation, f: Finding) -> dict:
+    """A finding of the county tables, with the counted reports behind it: each one's review, the
+    department's explanation of its own finding and the office's reason (Compilation.causes)."""
+    causes = []
+    for s, own in comp.causes(f):
+        said = s.explanation(own)
+        causes.append({"agency_code": s.entry.code, "agency_name": s.entry.name, "review": s.review or None,
+                       "review_label": s.review_label or None, "finding_key": finding_key(own),
+                       "explanation": said.note if said else None,
+                       "reason": s.decision.note if s.decision is not None and s.decision.note else None})
+    return {**f.to_dict(), "causes": causes}
 
 
 def summary_data(comp: Compilation) -> dict:
@@ -71,8 +95,9 @@ def summary_data(comp: Compilation) -> dict:
         "unidentified": [_sub(s) for s in comp.unidentified],
         "superseded": [_sub(s) for s in comp.superseded],
         "rejected": [_sub(s) for s in comp.rejected],  # failed the issuer's signature check, never counted
+        "unusable": [_sub(s) for s in comp.unusable],  # a roster agency's, but another year/format/agency's
         "findings": _findings(comp),
-        "county_findings": [f.to_dict() for f in comp.county_findings],
+        "county_findings": [_county_finding(comp, f) for f in comp.county_findings],
         "bugs": [f.to_dict() for f in comp.bugs],
     }
 

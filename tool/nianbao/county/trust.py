@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -97,6 +98,21 @@ def duplicate_figures(reports: Iterable[tuple[RosterEntry, str, Sequence]]) -> d
 
 
 def _figures_key(values: Sequence) -> tuple | None:
+    if isinstance(values, tuple) and not any(type(v) is bool for v in values):  # True == 1 for the cache
+        try:
+            return _tuple_key(values)
+        except TypeError:  # a value that cannot be hashed: compared without the cache
+            pass
+    return _key_of(values)
+
+
+@lru_cache(maxsize=1 << 12)
+def _tuple_key(values: tuple) -> tuple | None:
+    """_key_of, remembered: the web service compares the same reports again after every upload."""
+    return _key_of(values)
+
+
+def _key_of(values: Sequence) -> tuple | None:
     try:
         numbers = tuple(Decimal(str(v)).normalize() if v is not None else None for v in values)
     except (InvalidOperation, ValueError, TypeError):

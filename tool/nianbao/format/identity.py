@@ -13,12 +13,15 @@ custom document properties "nianbao.<field>". The fields:
     fingerprint       layout(fmt).fingerprint(): sheets, cell places and labels
     hmac              issuer MAC (absent unless the county used --secret-file)
     kind              "department" (an issued template) or "summary" (a compiled county workbook)
+    previous          last year's figures the cross-year rules need, written by `template --previous`
+                      (absent otherwise; format/carried.py encodes them)
 
 Protection passwords are a guard rail, not security; the reader re-checks everything and
 the optional issuer MAC (HMAC-SHA256 with a county-held secret) proves which agency a
 template was issued to. The MAC covers every field that changes how a report is judged
-(SIGNED_FIELDS): editing the kind to "summary" (fewer warnings) or the level to
-"province" (other rules) breaks it. Templates of LEGACY_MAC_VERSIONS carry the old MAC,
+(SIGNED_FIELDS, and `previous` when the template carries it): editing the kind to "summary"
+(fewer warnings), the level to "province" (other rules) or last year's figures (the 上年结转 they
+are checked against) breaks it. Templates of LEGACY_MAC_VERSIONS carry the old MAC,
 which covered only format, year, code and version: they still verify, with a note, as
 department reports (legacy_mac).
 """
@@ -35,7 +38,7 @@ from nianbao.findings import Code, Finding, finding
 META_NAME_PREFIX = "nb.meta."
 PROPERTY_PREFIX = "nianbao."
 META_FIELDS = ("format", "year", "agency_name", "agency_code", "agency_level", "template_version",
-               "fingerprint", "hmac", "kind")
+               "fingerprint", "hmac", "kind", "previous")
 META_NAMES = {f: META_NAME_PREFIX + f for f in META_FIELDS}  # field -> defined name
 PROPERTY_NAMES = {f: PROPERTY_PREFIX + f for f in META_FIELDS}  # field -> custom document property
 KIND_DEPARTMENT = "department"
@@ -62,8 +65,12 @@ MAC_FAILURES = frozenset({"HMAC_MISSING", "HMAC_MISMATCH", "HMAC_LEGACY_MISMATCH
 def signed_message(values: Mapping[str, str]) -> bytes:
     """The bytes the MAC signs: the SIGNED_FIELDS exactly as the reader uses them (an absent field as
     its default), as a JSON array, so no value can run into the next (a name holding "|" or quotes).
-    Nothing is normalised: " county" is not "county" to the rules, so it must not be to the MAC."""
+    Nothing is normalised: " county" is not "county" to the rules, so it must not be to the MAC.
+    Last year's figures, where a template carries them, are signed after the rest: a template without
+    them signs what every earlier template signed, and removing or adding them breaks the MAC."""
     fields = [str(values.get(f) or _DEFAULTS.get(f, "")) for f in SIGNED_FIELDS]
+    if values.get("previous"):
+        fields.append(str(values["previous"]))
     return json.dumps([_MAC_TAG, *fields], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -105,8 +112,9 @@ def mac_verified(findings) -> bool:
 
 
 def identity_values(fmt, year: int, agency: dict, *, kind: str = KIND_DEPARTMENT,
-                    secret: bytes | None = None) -> dict[str, str]:
-    """The metadata fields of a workbook as strings, in META_FIELDS order; empty fields left out."""
+                    secret: bytes | None = None, previous: str | None = None) -> dict[str, str]:
+    """The metadata fields of a workbook as strings, in META_FIELDS order; empty fields left out.
+    previous: last year's figures as carried.encode_previous wrote them."""
     from nianbao import TEMPLATE_VERSION
 
     from .layout import layout
@@ -122,6 +130,7 @@ def identity_values(fmt, year: int, agency: dict, *, kind: str = KIND_DEPARTMENT
         "fingerprint": layout(fmt).fingerprint(),
         "hmac": "",
         "kind": kind,
+        "previous": previous or "",
     }
     if secret:
         values["hmac"] = issuer_mac(secret, values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from .spec import Block, Format, Node, RuleInstance, Table
@@ -25,7 +25,7 @@ CHECK_RESULT_COLUMN = 7
 NOT_APPLICABLE = "不适用"
 NAME_PREFIX = "nb."  # names of templates before 2026.2 (nb.<key>); now only where a Chinese name cannot be made
 META_NAMES = ("format", "year", "agency_name", "agency_code", "agency_level", "template_version",
-              "fingerprint", "hmac", "kind")
+              "fingerprint", "hmac", "kind", "previous")
 
 
 def col_letter(col: int) -> str:
@@ -109,6 +109,10 @@ class Layout:
     cells: dict[str, Pos]
     fields: dict[str, Field]
     checks: list[CheckRow]
+    # 正文's 参考表述 cells: table section key -> the cell whose formula states the section's figures
+    # (format/statements.py). Not inputs, never read: not in the fingerprint, so moving them keeps
+    # every template readable.
+    references: dict[str, Pos] = field(default_factory=dict)
 
     def name(self, key: str) -> str:
         """The defined name of a cell or field, what Excel's Name Box shows when it is selected:
@@ -255,7 +259,7 @@ def layout(fmt: Format) -> Layout:
     fields = _fields(fmt)
     checks = [CheckRow(inst, 3 + i) for i, inst in enumerate(fmt.instances) if not inst.rule.cross_year]
     sheets = [COVER_SHEET, TEXT_SHEET] + [t.sheet for t in fmt.tables] + [CHECK_SHEET]
-    return Layout(fmt, sheets, grids, origin, cells, fields, checks)
+    return Layout(fmt, sheets, grids, origin, cells, fields, checks, _references(fmt, fields))
 
 
 def _fields(fmt: Format) -> dict[str, Field]:
@@ -276,6 +280,24 @@ def _fields(fmt: Format) -> dict[str, Field]:
             section.hint,
         )
     return fields
+
+
+# Below the text boxes of 正文: a blank row, the 参考表述 heading and its note, then per table
+# section a label row and the row of its formula cell.
+REFERENCE_GAP = 2
+
+
+def reference_heading_row(lay: Layout) -> int:
+    """The row of 正文's 参考表述 heading (its note is on the row below)."""
+    last = max(f.pos.row for f in lay.fields.values() if f.pos.sheet == TEXT_SHEET)
+    return last + 1 + REFERENCE_GAP
+
+
+def _references(fmt: Format, fields: dict[str, Field]) -> dict[str, Pos]:
+    last = max(f.pos.row for f in fields.values() if f.pos.sheet == TEXT_SHEET)
+    first = last + 1 + REFERENCE_GAP + 3  # heading, note, the first section's label
+    keys = [s.key for s in fmt.sections if s.table and s.key in fmt.statements]
+    return {key: Pos(TEXT_SHEET, first + 2 * i, 0) for i, key in enumerate(keys)}
 
 
 # -- the per-agency breakdown sheet of a county summary workbook (written by render/summary_xlsx.py,

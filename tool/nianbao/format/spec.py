@@ -21,6 +21,8 @@ from jsonschema import Draft202012Validator
 
 from nianbao.paths import formats_dir
 
+from .statements import StatementError, build_statements
+
 OPS = ("==", "<=", ">=", "<", ">")
 
 
@@ -180,6 +182,7 @@ class Format:
     instances: list[RuleInstance]
     derived: dict[str, RuleInstance] = field(default_factory=dict)  # key -> defining sum instance
     bounds: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # kind -> (minimum, maximum)
+    statements: dict = field(default_factory=dict)  # table section key -> its sentences (statements.py)
     path: Path | None = None
     _memo: dict = field(default_factory=dict, init=False, repr=False)  # input_keys, derived_order
 
@@ -348,6 +351,11 @@ def _build(raw: dict) -> Format:
     for ri, r in enumerate(raw["rules"]):
         _build_rule(fmt, r, f"rules[{ri}] ({r['id']})")
     _check_acyclic(fmt)
+    if raw.get("statements"):
+        try:
+            fmt.statements = build_statements(fmt, raw["statements"], _pattern_keys)
+        except StatementError as exc:
+            raise SpecError(str(exc)) from None
     return fmt
 
 

@@ -23,11 +23,12 @@ from openpyxl.utils.cell import range_boundaries
 
 from nianbao.findings import Code, Finding, finding
 from nianbao.format import identity
+from nianbao.format.carried import Carried, decode_previous
 from nianbao.format.document import CONTACT_KEYS, compute_derived, number_text, to_json_number
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
 
-from . import sheet_layout
+from . import appearance, sheet_layout
 from .normalise import normalise
 from .xlsx_raw import ENGINES, BadCell, FastBook, RawBook
 from .xmlparse import BadXml, DtdRefused, StrictOpenXml
@@ -42,6 +43,7 @@ class ReadResult:
     kind: str = "department"  # or "summary" for a compiled county workbook
     agency: dict | None = None  # from the identity metadata, even when the rest is not read
     year: int | None = None
+    carried: Carried | None = None  # last year's figures the template was issued with (template --previous)
 
 
 def read_workbook(
@@ -156,19 +158,25 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
     if moved:  # the numbers are not where the layout says: read none of them
         return refuse(*moved)
     annotation = book.custom_property(ANNOTATION_PROPERTY)
+    sheets_seen, lookalikes = appearance.sheet_findings(book.sheet_states(), lay)
+    findings.extend(sheets_seen)
     for name in book.sheetnames:
         if name not in lay.sheets:
-            if kind != "summary" and name != annotation:  # a county summary carries its own extra sheets
+            # not extra: a county summary's own sheets, nianbao's 问题清单, look-alikes (reported above)
+            if kind != "summary" and name != annotation and name not in lookalikes:
                 findings.append(finding(Code.SHEET_EXTRA, sheet=name))
         elif not book.protected(name):
             findings.append(finding(Code.PROTECTION_REMOVED, sheet=name))
     findings.extend(mac_findings)
 
     unseen, covered = sheet_layout.unseen_inputs(book, fmt, lay, fmt.input_keys())
-    tables, provenance = _read_inputs(book, fmt, findings, covered)
+    tables, provenance, raw = _read_inputs(book, fmt, findings, covered)
     findings.extend(unseen)
+    looks: dict = {}  # what each sheet's cells are judged against, read once for inputs and totals
+    findings.extend(appearance.judge_inputs(book, lay, [k for k in fmt.input_keys() if k not in covered], raw,
+                                            tables, lambda key: sheet_layout.where(fmt, key, lay.cells[key]), looks))
     tables = compute_derived(fmt, tables)
-    _check_derived(book, fmt, tables, findings, provenance)
+    _check_derived(book, fmt, tables, findings, provenance, looks)
     if kind != "summary":
         findings.extend(sheet_layout.check_sheet_formulas(book, lay))
     doc = {
@@ -182,7 +190,8 @@ def _read(book: RawBook, expect_format, expect_year, secret) -> ReadResult:
         "provenance": provenance,
     }
     _read_text(book, fmt, doc, findings if kind != "summary" else [])  # a summary has no filler to ask
-    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year)
+    carried = decode_previous(fmt, meta.get("previous")) if kind != "summary" else None
+    return ReadResult(doc, findings, fatal=False, fmt=fmt, kind=kind, agency=agency, year=year, carried=carried)
 
 
 def warm_up(fmt: Format) -> None:
@@ -200,15 +209,17 @@ def _cell_finding(code: Code, fmt: Format, key: str, **context) -> Finding:
                    column_label=cell.column_label or None, **context)
 
 
-def _read_inputs(book, fmt: Format, findings: list[Finding], covered: set[str]) -> tuple[dict, dict]:
+def _read_inputs(book, fmt: Format, findings: list[Finding], covered: set[str]) -> tuple[dict, dict, dict]:
+    """The counted value of every input cell, its provenance, and the raw value the cell holds."""
     tables: dict = {}
     provenance: dict[str, str] = {}
+    raws: dict = {}
     for key, sheet, ref, kind, where in _input_plan(fmt):
         if key in covered:  # under a merged range: not shown, not read (sheet_layout names it)
             provenance[key] = where
             tables[key] = None
             continue
-        raw = book.value(sheet, ref)
+        raw = raws[key] = book.value(sheet, ref)
         if isinstance(raw, str) and raw.startswith("="):
             raw = f"公式 {raw}"  # a formula typed into an input cell is not a number we can trust
         outcome = normalise(raw, kind)
@@ -220,7 +231,7 @@ def _read_inputs(book, fmt: Format, findings: list[Finding], covered: set[str]) 
             findings.append(_cell_finding(Code.CELL_NORMALISED, fmt, key, value=outcome.shown,
                                           normalised=number_text(outcome.value), how=outcome.note,
                                           actual=outcome.shown))
-    return tables, provenance
+    return tables, provenance, raws
 
 
 @lru_cache(maxsize=None)
@@ -274,7 +285,11 @@ def _formula_refs(formula: str, sheet: str) -> tuple[str, ...] | None:
     return tuple(sorted(refs))
 
 
-def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict) -> None:
+def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Finding], provenance: dict,
+                   looks: dict | None = None) -> None:
+    """Every total is the template's formula and shows its recomputed value; what it shows is judged
+    like an input cell's (a number format, a colour or a text box can hide a right total too)."""
+    shown_right: dict[str, object] = {}
     for key, sheet, ref, want in _formula_plan(fmt):
         provenance[key] = f"{sheet}!{ref}"
         content = book.value(sheet, ref)
@@ -288,10 +303,30 @@ def _check_derived(book: RawBook, fmt: Format, tables: dict, findings: list[Find
                                           expected=_expected_text(expected)))
             continue
         shown = book.cached(sheet, ref)
-        if isinstance(shown, (int, float)) and not isinstance(shown, bool) and expected is not None:
+        if expected is None:
+            continue  # nothing to compare
+        if shown is None or shown == "":
+            shown_right[key] = expected  # never calculated: every application computes it on opening
+            continue
+        if isinstance(shown, (int, float)) and not isinstance(shown, bool):
             if abs(float(shown) - float(expected)) > 0.005:
                 findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=number_text(shown),
                                               expected=_expected_text(expected)))
+            else:
+                shown_right[key] = shown
+            continue
+        # A stored result that is not a number (text, an error value, TRUE, a date): what the sheet shows.
+        text = appearance.shown_text(_plain(shown) if not isinstance(shown, bool) else ("TRUE" if shown else "FALSE"))
+        outcome = normalise(shown, fmt.cells[key].kind) if isinstance(shown, str) else None
+        if outcome is not None and outcome.value is not None and abs(float(outcome.value) - float(expected)) <= 0.005:
+            findings.append(_cell_finding(Code.FORMULA_RESULT_TEXT, fmt, key, actual=text,
+                                          expected=_expected_text(expected)))
+        else:
+            findings.append(_cell_finding(Code.FORMULA_STALE, fmt, key, actual=f"“{text}”",
+                                          expected=_expected_text(expected)))
+    lay = layout(fmt)
+    findings.extend(appearance.judge_inputs(book, lay, list(shown_right), shown_right, tables,
+                                            lambda key: sheet_layout.where(fmt, key, lay.cells[key]), looks))
 
 
 def _expected_text(value) -> str:

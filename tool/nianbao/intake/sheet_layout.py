@@ -7,8 +7,9 @@ statutory sheet is compared with what that cell holds now:
 - a table whose labels are no longer where the layout puts them has moved: one LAYOUT_MOVED
   error per sheet, naming the first change ("第 5 行插入了内容，“规章”现在位于第 6 行"); the
   reader then reads no number from the workbook (read.py refuses it, like a wrong fingerprint);
-- an input cell the clerk could not see is named: in a hidden row or column, under a number
-  format that shows nothing (";;;"), or covered by a merged range (its value is not read);
+- an input cell the clerk could not see is named: in a hidden row or column, or covered by a merged
+  range (its value is not read); what its style, a conditional format or a drawing makes it show is
+  appearance.py's;
 - a formula of the 校验 sheet overwritten by a constant is reported.
 """
 
@@ -116,48 +117,6 @@ def _describe(book: RawBook, sheet: str, labels: tuple, wrong: list) -> tuple[st
 # ---------------------------------------------------------------- what the clerk could not see
 
 
-def _hides(code: str, value) -> bool:
-    """Whether a number format shows nothing for this value (";;;" hides everything)."""
-    sections = _sections(code)
-    if len(sections) < 2:
-        return False
-    if isinstance(value, str):
-        section = sections[3] if len(sections) > 3 else "@"
-    elif isinstance(value, (int, float)) and value < 0:
-        section = sections[1]
-    elif isinstance(value, (int, float)) and value == 0 and len(sections) > 2:
-        section = sections[2]
-    else:
-        section = sections[0]
-    return not _strip_brackets(section).strip()
-
-
-def _sections(code: str) -> list[str]:
-    out, current, quoted = [], [], False
-    for ch in code:
-        if ch == '"':
-            quoted = not quoted
-        if ch == ";" and not quoted:
-            out.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    out.append("".join(current))
-    return out
-
-
-def _strip_brackets(section: str) -> str:
-    out, depth = [], 0
-    for ch in section:
-        if ch == "[":
-            depth += 1
-        elif ch == "]" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(ch)
-    return "".join(out)
-
-
 def unseen_inputs(book: RawBook, fmt: Format, lay: Layout, keys: Iterable[str]) -> tuple[list[Finding], set[str]]:
     """Findings for input cells the clerk could not see, and the keys whose value is not read
     (covered by a merged range: Excel shows only a merged range's first cell)."""
@@ -176,15 +135,15 @@ def unseen_inputs(book: RawBook, fmt: Format, lay: Layout, keys: Iterable[str]) 
             if merge is not None:
                 span = f"{col_letter(merge[0] - 1)}{merge[1]}:{col_letter(merge[2] - 1)}{merge[3]}"
                 covered.add(key)
-                out.append(finding(Code.CELL_MERGED, **_where(fmt, key, pos), range=span,
+                out.append(finding(Code.CELL_MERGED, **where(fmt, key, pos), range=span,
                                    value=_shown(book.cached(sheet, pos.ref))))
                 continue
             how = _why_unseen(view, pos, row, col)
             if how is None:
                 continue
             value = book.value(sheet, pos.ref)
-            if value is not None and value != "" and (how[1] is None or _hides(how[1], value)):
-                out.append(finding(Code.CELL_HIDDEN, **_where(fmt, key, pos), how=how[0], value=_shown(value),
+            if value is not None and value != "":
+                out.append(finding(Code.CELL_HIDDEN, **where(fmt, key, pos), how=how, value=_shown(value),
                                    actual=_shown(value)))
     return out, covered
 
@@ -199,22 +158,18 @@ def _hidden_by_merges(merged: tuple[tuple[int, int, int, int], ...]) -> dict[tup
     return hides
 
 
-def _where(fmt: Format, key: str, pos) -> dict:
+def where(fmt: Format, key: str, pos) -> dict:
     return dict(sheet=pos.sheet, cell=pos.ref, key=key, row_label=fmt.cells[key].row_label or None,
                 column_label=fmt.cells[key].column_label or None)
 
 
-def _why_unseen(view, pos, row: int, col: int) -> tuple[str, str | None] | None:
-    """(how it is hidden, the number format that hides it or None) or None when it is visible."""
+def _why_unseen(view, pos, row: int, col: int) -> str | None:
+    """How a cell is hidden by its row or column (a number format that shows nothing, a colour, a
+    drawing: appearance.py), or None when it is visible."""
     if row in view.hidden_rows:
-        return f"所在的第 {row} 行被隐藏", None
+        return f"所在的第 {row} 行被隐藏"
     if any(low <= col <= high for low, high in view.hidden_cols):
-        return f"所在的 {pos.ref.rstrip('0123456789')} 列被隐藏", None
-    if not view.sectioned:
-        return None
-    code = view.formats.get(pos.ref, "General")
-    if ";" in code:
-        return f"的数字格式“{code}”不显示任何内容", code
+        return f"所在的 {pos.ref.rstrip('0123456789')} 列被隐藏"
     return None
 
 

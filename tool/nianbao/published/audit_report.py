@@ -11,6 +11,7 @@ from pathlib import Path
 
 from nianbao.check.run import CheckResult
 from nianbao.format.document import cell_states
+from nianbao.inert import write_row, xlsx_workbook
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 REPORT_HEAD = ["文件", "单位", "年度", "格式", "结论", "错误", "警告", "提示", "无法读取的格", "空白的格", "重建的格"]
@@ -40,9 +41,7 @@ def finding_rows(results: list[CheckResult]) -> list[list]:
 
 
 def write_xlsx(results: list[CheckResult], path: Path) -> Path:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsx_workbook(str(path))  # a report title or file name beginning with "=" stays text
     head = wb.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     for name, header, rows, widths in (
@@ -50,9 +49,9 @@ def write_xlsx(results: list[CheckResult], path: Path) -> Path:
         ("问题", FINDING_HEAD, finding_rows(results), [30, 24, 8, 8, 22, 16, 8, 30, 20, 30, 80]),
     ):
         ws = wb.add_worksheet(name)
-        ws.write_row(0, 0, header, head)
+        write_row(ws, 0, 0, header, head)
         for i, row in enumerate(rows, 1):
-            ws.write_row(i, 0, row, wrap)
+            write_row(ws, i, 0, row, wrap)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(1, 0)
@@ -74,7 +73,8 @@ def write_html(results: list[CheckResult], path: Path) -> Path:
 th,td{{border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left}}th{{background:#eee}}
 caption{{font-weight:bold;text-align:left;padding:4px 0}}th{{white-space:nowrap}}
 .findings td:nth-child(n+3):nth-child(-n+7){{white-space:nowrap}}.findings td:nth-child(8){{min-width:10em}}
-.findings td:nth-child(2),.findings td:nth-child(9),.findings td:nth-child(10){{min-width:7em}}.findings td:last-child{{min-width:24em}}</style></head><body>
+.findings td:nth-child(2),.findings td:nth-child(9),.findings td:nth-child(10){{min-width:7em}}
+.findings td:last-child{{min-width:24em}}</style></head><body>
 <h1>政府信息公开工作年度报告核查结果</h1>
 {table("每份报告", REPORT_HEAD, report_rows(results), "reports")}
 {table("每个问题", FINDING_HEAD, finding_rows(results), "findings")}

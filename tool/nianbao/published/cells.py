@@ -39,6 +39,7 @@ def label_key(text: str) -> str:
     return t.replace("“", "").replace("”", "").replace('"', "").replace("‘", "").replace("’", "")
 
 
+@lru_cache(maxsize=16384)
 def number_like(text: str) -> bool:
     """A printed number, possibly with a unit (PDF words, HTML cells); placeholders are not."""
     t = _WS.sub("", fold(text)).replace(",", "")
@@ -49,6 +50,7 @@ def number_like(text: str) -> bool:
     return bool(_NUMBER_RX.fullmatch(t))
 
 
+@lru_cache(maxsize=16384)
 def blank_like(text: str) -> bool:
     return _WS.sub("", fold(text)) in PLACEHOLDERS
 
@@ -62,19 +64,40 @@ class Read:
     printed: str
     unit: str | None = None  # a unit printed in the cell, when it is not the format's
     why: str | None = None  # for unreadable: why, in Chinese
+    converted: bool = False  # money printed in 元 where the format says 万元: value is the 万元 figure
 
 
-def read_cell(text: str, kind: str, unit: str) -> Read:
-    """kind: count | signed | money (the spec's cell kind); unit: the format's unit (件, 万元)."""
-    printed = text.strip()
-    t = _WS.sub("", fold(printed)).replace(",", "")
-    if t in PLACEHOLDERS:
+_TWO_GROUPS = re.compile(r"\d\s+[\d.]|\.\s+\d")
+_THOUSANDS_OK = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_WAN = Decimal(10000)
+
+
+def read_cell(text: str, kind: str, unit: str, marks: tuple[str, ...] = ()) -> Read:
+    """kind: count | signed | money (the spec's cell kind); unit: the format's unit (件, 万元).
+
+    Only text a reader would take for exactly one number is a number: two digit groups (“1 8”,
+    two lines), commas outside thousands groups (“1,5”), a decimal in a count, or struck,
+    raised or lowered text in the cell (marks) make the cell unreadable with the reason.
+    """
+    printed = " ".join(text.split())
+    folded = fold(printed).strip()
+    t = _WS.sub("", folded)
+    if t in PLACEHOLDERS and not marks:
         return Read(BLANK, None, printed)
+    if marks:
+        return Read(UNREADABLE, None, printed,
+                    why=f"单元格里有{'、'.join(marks)}的文字（印为“{printed[:30]}”），印出的是哪个数不能确定")
+    if _TWO_GROUPS.search(folded):
+        return Read(UNREADABLE, None, printed, why=f"印有两组数字（“{printed[:30]}”），不能确定是哪个数")
     found_unit = None
     for u in _UNITS:
         if t.endswith(u) and len(t) > len(u):
             found_unit, t = u, t[: -len(u)]
             break
+    if "," in t:
+        if not _THOUSANDS_OK.fullmatch(t):
+            return Read(UNREADABLE, None, printed, why=f"“{printed[:30]}”中的逗号不是千位分隔，不能确定是哪个数")
+        t = t.replace(",", "")
     if not _NUMBER_RX.fullmatch(t):
         return Read(UNREADABLE, None, printed, why=f"“{printed[:30]}”不是数字")
     try:
@@ -84,17 +107,58 @@ def read_cell(text: str, kind: str, unit: str) -> Read:
     if kind != "signed" and number < 0:
         return Read(UNREADABLE, None, printed, why=f"“{printed}”为负数，本格不应为负")
     if kind == "money":
-        value: int | float = int(number) if number == number.to_integral_value() and "." not in t else float(number)
+        if found_unit == "元" and unit == "万元":
+            return Read(NUMBER, money_value(number / _WAN), printed, unit="元", converted=True)
         other_unit = found_unit if found_unit and found_unit != unit and found_unit in ("元", "万元") else None
-        return Read(NUMBER, value, printed, unit=other_unit)
+        return Read(NUMBER, money_value(number, "." in t), printed, unit=other_unit)
     if number != number.to_integral_value() or "." in t:
         return Read(UNREADABLE, None, printed, why=f"件数应为整数，印为“{printed}”")
     return Read(NUMBER, int(number), printed)
 
 
+def money_value(number: Decimal, decimal_point: bool = True) -> int | float:
+    """A money figure as JSON keeps it: an int when whole and printed without a decimal point, else a float."""
+    if number == number.to_integral_value() and not decimal_point:
+        return int(number)
+    return float(number)
+
+
+def yuan_to_wan(value: int | float) -> int | float:
+    """An amount printed in 元 as the 万元 figure, exactly (Decimal division by 10 000)."""
+    return money_value(Decimal(repr(value)) / _WAN if isinstance(value, float) else Decimal(value) / _WAN)
+
+
+# What a sentence has and a statutory label never has (a sentence is never a row label).
+_SENTENCE_PUNCT = set("。！？；!?;…")
+_SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+_SENTENCE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:条|件|个|项|次|人|家|起|份|篇|期|场|万元|元|%|％)")
+_SENTENCE_WORDS = ("收到", "共计", "共有", "共收", "办结", "答复", "受理", "全年", "其中", "我局", "我委", "我市",
+                   "我县", "我区", "我镇", "我办", "累计", "同比", "主要", "进一步")
+MAX_LABEL_CHARS = 64  # the longest statutory label has 39 characters
+
+
+@lru_cache(maxsize=16384)
+def sentence_why(text: str) -> str | None:
+    """Why a printed text is a sentence and not a table label (None when it may be a label)."""
+    t = fold(text)
+    if any(ch in _SENTENCE_PUNCT for ch in t):
+        return "有句末标点"
+    if _SENTENCE_YEAR.search(t):
+        return "含年份"
+    if _SENTENCE_FIGURE.search(t):
+        return "含数字和量词"
+    word = next((w for w in _SENTENCE_WORDS if w in t), None)
+    if word:
+        return f"含“{word}”"
+    if len(_WS.sub("", t)) > MAX_LABEL_CHARS:
+        return "太长"
+    return None
+
+
 _PAGE = re.compile(r"[-—－–]*\d{1,4}[-—－–]*|第\d+页(?:共\d+页)?|\d+/\d+")
 
 
+@lru_cache(maxsize=16384)
 def page_number(text: str) -> bool:
     """A page number line as printed: “— 3 —”, “-3-”, “第 3 页 共 6 页”, “3/6”."""
     return bool(_PAGE.fullmatch(_WS.sub("", fold(text))))

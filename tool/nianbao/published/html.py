@@ -3,6 +3,10 @@
 Parsed with lxml.html (libxml2's HTML parser: real pages with broken markup, Word-paste
 `<o:p>` tags, any encoding declared in <meta>). A cell with rowspan/colspan is emitted once,
 in the row where it starts. Text outside tables comes out as one line per block element.
+
+A cell's text is what a browser shows (`visible.py`): hidden elements dropped, `<br>` and
+block boundaries kept as separators, struck or raised text marked so that the cell reads as
+unreadable rather than as a joined number.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from lxml import etree
 from .errors import ImportError_
 from .model import CELL, TEXT, Item, Line, RawDocument
 from .settings import ImportSettings
+from .visible import Visibility, block_tag, cell_text, element_tag
 
-_SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "iframe", "object", "svg"}
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "td", "th", "tr",
           "table", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center", "body", "html", "main",
           "header", "footer", "form", "ucapcontent", "br", "hr", "caption", "tbody", "thead", "tfoot"}
@@ -39,15 +43,18 @@ def read_html(path, data: bytes, settings: ImportSettings) -> RawDocument:
         root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ImportError_(path, f"无法解析网页（{exc}）") from None
+    seen = Visibility(root)
     title_el = root.find(".//title")
     doc = RawDocument("html", _text(title_el) if title_el is not None else "")
-    walker = _Walker(doc, settings, path)
+    walker = _Walker(doc, settings, path, seen)
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
-    h1 = root.find(".//h1")
-    if h1 is not None and _text(h1):
-        doc.meta["heading"] = _text(h1)
+    headings = [h for h in root.iter("h1", "h2") if not seen.hidden(h)]
+    for h in headings:
+        text, _ = cell_text(h, seen)
+        if text:
+            doc.meta.setdefault("headings", []).append(text)
     return doc
 
 
@@ -56,10 +63,11 @@ def _text(el) -> str:
 
 
 class _Walker:
-    def __init__(self, doc: RawDocument, settings: ImportSettings, path):
+    def __init__(self, doc: RawDocument, settings: ImportSettings, path, seen: Visibility):
         self.doc = doc
         self.settings = settings
         self.path = path
+        self.seen = seen
         self.buffer: list[str] = []
         self.tables = 0
         self.paragraphs = 0
@@ -78,9 +86,8 @@ class _Walker:
             self._add(Line((Item(text, where, TEXT),), where))
 
     def walk(self, el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.split("}")[-1].lower()
-        if tag in _SKIP or not isinstance(el.tag, str):
+        tag = element_tag(el)
+        if tag is None or self.seen.hidden(el):
             if el.tail:
                 self.buffer.append(el.tail)
             return
@@ -88,7 +95,7 @@ class _Walker:
             self.flush()
             self.table(el)
         else:
-            block = tag in _BLOCK
+            block = tag in _BLOCK or block_tag(tag)
             if block:
                 self.flush()
             if el.text:
@@ -103,18 +110,20 @@ class _Walker:
     def table(self, table) -> None:
         if table.find(".//table") is not None:  # a layout table around the article: read what it holds
             for cell in table.iter("td", "th"):
-                if _own_table(cell) is table:
+                if _own_table(cell) is table and not self.seen.hidden(cell):
                     for child in cell:
                         self.walk(child)
                     self.flush()
             return
         self.tables += 1
         t = self.tables
-        rows = [tr for tr in table.iter("tr") if _own_table(tr) is table]
+        rows = [tr for tr in table.iter("tr") if _own_table(tr) is table and not self.seen.hidden(tr)]
         for r, tr in enumerate(rows, 1):
             items = []
-            for c, td in enumerate((x for x in tr if isinstance(x.tag, str) and x.tag.lower() in ("td", "th")), 1):
-                items.append(Item(_text(td), f"表格{t} 第{r}行第{c}格", CELL))
+            cells = (x for x in tr if element_tag(x) in ("td", "th") and not self.seen.hidden(x))
+            for c, td in enumerate(cells, 1):
+                text, marks = cell_text(td, self.seen)
+                items.append(Item(text, f"表格{t} 第{r}行第{c}格", CELL, marks=marks))
             if items:
                 self._add(Line(tuple(items), f"表格{t} 第{r}行", row=True))
 

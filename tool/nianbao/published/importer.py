@@ -14,16 +14,21 @@ from nianbao.findings import Finding
 from nianbao.format.document import CONTACT_KEYS
 from nianbao.format.spec import Format, all_formats, format_for_year
 
-from .cells import label_key, page_number
+from .cells import BLANK, label_key, page_number
 from .errors import ImportError_
 from .locate import Located, locate
 from .mapping import Mapped, map_tables
 from .model import RawDocument
+from .pdf_layout import prose_text
 from .settings import ImportSettings
+from .solve import cross_year, identities, narrative, narrative_figures
+from .title import agency_of, choose_title, year_of
+from .values import resolve
+
+BLANK_TEMPLATE = "空白模板，没有数字（三张表格都没有填写任何数字）"
 
 READERS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
            ".docx": "docx", ".txt": "text", ".text": "text"}
-_YEAR = re.compile(r"(20\d\d)\s*年")
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 __all__ = ["ImportError_", "Imported", "import_file", "READERS"]
@@ -76,8 +81,12 @@ def read_raw(path: Path, data: bytes, settings: ImportSettings) -> RawDocument:
     raise ImportError_(path, "无法识别的文件类型：应为 PDF、网页（.html）、Word（.docx）或文本（.txt）")
 
 
-def import_file(path, settings: ImportSettings | dict | None = None, *, data: bytes | None = None) -> Imported:
-    """Read one published report. Raises ImportError_ (Chinese, naming the file) when nothing can be read."""
+def import_file(path, settings: ImportSettings | dict | None = None, *, data: bytes | None = None,
+                previous: dict | None = None) -> Imported:
+    """Read one published report. Raises ImportError_ (Chinese, naming the file) when nothing can be read.
+
+    previous: last year's report document of the same agency, when known: its figures are one more
+    constraint for splitting run-together digits (T3-4)."""
     settings = ImportSettings.resolve(settings)
     path = Path(path)
     if data is None:
@@ -98,22 +107,33 @@ def import_file(path, settings: ImportSettings | dict | None = None, *, data: by
     if len(data) > settings.max_bytes:
         raise ImportError_(path, "文件过大，不像一份年度报告")
     raw = read_raw(path, data, settings)
-    return build(path, data, raw, settings)
+    return build(path, data, raw, settings, previous)
 
 
-def build(path: Path, data: bytes, raw: RawDocument, settings: ImportSettings) -> Imported:
+def build(path: Path, data: bytes, raw: RawDocument, settings: ImportSettings,
+          previous: dict | None = None) -> Imported:
     findings: list[Finding] = []
-    title = _title(raw)
-    year = _year(raw, title)
+    title = choose_title(raw)
+    year = year_of(title, raw)
     fmt, fmt_findings = _choose_format(raw, year)
     findings += fmt_findings
     located = locate(raw.lines, fmt)
-    if not located.sections:
-        raise ImportError_(path, "没有找到年度报告的各部分标题（如“二、主动公开政府信息情况”），"
-                                 "不像一份政府信息公开工作年度报告")
+    if not located.sections and not located.tables:
+        raise ImportError_(path, "既没有找到年度报告的各部分标题（如“二、主动公开政府信息情况”），也没有找到"
+                                 "法定表格的行列标签，不像一份政府信息公开工作年度报告")
     mapped = map_tables(fmt, raw.lines, located, settings)
+    agency = agency_of(title, raw)
+    sections = _sections(fmt, raw, located, agency)
+    constraints = identities(fmt) + narrative(narrative_figures(fmt, sections))
+    if previous is not None and previous.get("format") == fmt.id:
+        constraints += cross_year(fmt, previous)
+    resolve(fmt, mapped, constraints)
+    if not mapped.tables:
+        blank = sum(1 for s in mapped.states.values() if s.get("state") == BLANK)
+        if blank * 2 > len(fmt.cells):
+            raise ImportError_(path, BLANK_TEMPLATE)
     findings += mapped.findings
-    doc = _document(fmt, year, title, raw, located, mapped)
+    doc = _document(fmt, year, agency, raw, sections, mapped)
     doc["imported"] = {
         "file": path.name,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -123,29 +143,6 @@ def build(path: Path, data: bytes, raw: RawDocument, settings: ImportSettings) -
         "findings": [f.to_dict() for f in findings],
     }
     return Imported(str(path), doc, findings, {"raw": raw, "located": located, "mapped": mapped})
-
-
-def _title(raw: RawDocument) -> str:
-    for candidate in (raw.meta.get("heading"), raw.title):
-        if candidate and "报告" in candidate:
-            return candidate.strip()
-    parts: list[str] = []
-    for line in raw.lines[:8]:
-        parts.append(line.text.strip())
-        if "报告" in line.text:
-            return "".join(parts)[:200]
-    return (raw.title or "").strip()
-
-
-def _year(raw: RawDocument, title: str) -> int | None:
-    m = _YEAR.search(title)
-    if m:
-        return int(m.group(1))
-    for line in raw.lines[:40]:
-        m = _YEAR.search(line.text)
-        if m and "报告" in line.text:
-            return int(m.group(1))
-    return None
 
 
 def _choose_format(raw: RawDocument, year: int | None) -> tuple[Format, list[Finding]]:
@@ -179,31 +176,18 @@ def _choose_format(raw: RawDocument, year: int | None) -> tuple[Format, list[Fin
     return best, findings
 
 
-def _document(fmt: Format, year: int | None, title: str, raw: RawDocument, located: Located, mapped: Mapped) -> dict:
-    agency = _agency(title, raw)
+def _document(fmt: Format, year: int | None, agency: str, raw: RawDocument, sections: dict, mapped: Mapped) -> dict:
     return {
         "format": fmt.id,
         "year": year if year is not None else fmt.year_from,
         "agency": {"name": agency, "code": agency},
         "contact": {k: "" for k in CONTACT_KEYS},
         "date": _date(raw),
-        "sections": _sections(fmt, raw, located, agency),
+        "sections": sections,
         "tables": {k: mapped.tables[k] for k in fmt.cells if k in mapped.tables},
         "cell_states": {k: mapped.states[k] for k in fmt.cells if k in mapped.states},
         "provenance": {k: mapped.provenance[k] for k in fmt.cells if k in mapped.provenance},
     }
-
-
-def _agency(title: str, raw: RawDocument) -> str:
-    m = _YEAR.search(title)
-    name = title[: m.start()] if m else ""
-    name = re.sub(r"^关于|关于$", "", name.strip()).strip(" -—:：")
-    if not name and m:  # “2023年XX局政府信息公开工作年度报告”
-        after = re.match(r"\s*年?度?(.+?)政府信息公开", title[m.end():])
-        name = after.group(1).strip() if after else ""
-    if not name:
-        name = (raw.meta.get("发布机构") or "").strip()
-    return name or "（未知单位）"
 
 
 def _date(raw: RawDocument) -> str:
@@ -237,6 +221,9 @@ def _section_text(raw: RawDocument, located: Located, key: str) -> str:
     out = ""
     for i in located.lines(key):
         line = raw.lines[i]
-        text = "".join(it.text for it in line.items) if raw.reader == "text" else line.text
+        if raw.reader == "text":
+            text = "".join(it.text for it in line.items)
+        else:
+            text = prose_text(line) if raw.reader == "pdf" else line.text
         out += text if (line.joined or not out) else "\n" + text
     return out.strip()

@@ -23,6 +23,7 @@ class Item:
     kind: str = TEXT
     x0: float | None = None  # PDF: left and right edge (pt)
     x1: float | None = None
+    marks: tuple[str, ...] = ()  # what makes the visible text ambiguous: 删除线, 上标, 下标 (HTML, Word)
 
     @property
     def centre(self) -> float | None:
@@ -35,6 +36,8 @@ class Line:
     source: str
     row: bool = False  # a table row: its items are cells
     joined: bool = False  # text dump: continues the previous line without a break
+    cut: str = ""  # the copy ends inside this row (a stored page cut at its length): "closed" after a cell's
+    # closing pipe, "open" inside its last cell (which may go on); its printed cells are the row's first ones
 
     @property
     def text(self) -> str:

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from .cells import PLACEHOLDERS, fold
 
-_PIECE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_PIECE = re.compile(r"[-+]?(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_LAST_PIECE = re.compile(r"(?:0|[1-9]\d*)\.\d{1,6}")
 _UNIT = re.compile(r"(万元|元)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -32,19 +33,23 @@ class _TooMany(Exception):
     pass
 
 
-def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, limit: int, money: set[int],
-              signed: frozenset[int] | set[int] = frozenset()) -> Split:
-    """Split `text` into n cells. sums: (total index, part indexes) the cells must satisfy;
-    money: cells that may have decimals; signed: cells that may be negative."""
-    segments = _THOUSANDS.sub("", fold(text)).split()
+def candidates(text: str, n: int, *, limit: int, money: set[int],
+               signed: frozenset[int] | set[int] = frozenset()) -> tuple[list[tuple[list[str], list[bool]]], str]:
+    """Every split of `text` into n cells (texts, reconstructed flags), at most `limit`; and why none.
+
+    A space is a boundary between cells; between two boundaries every cut into numbers
+    without leading zeros is a candidate (decimals only in money cells, a minus sign only
+    in signed ones). The work is bounded: at most `limit` candidates and 20 × `limit` steps.
+    """
+    segments = [s[:-1] if s.endswith("笔") and s[:-1].isdigit() else s  # “2笔”: a count with its 量词
+                for s in _THOUSANDS.sub("", fold(text)).split()]
     if not segments:
-        return Split(tuple([""] * n), tuple([False] * n), 1)
+        return [([""] * n, [False] * n)], ""
     unit = ""
     m = _UNIT.search(segments[-1])
     if m and len(segments[-1]) > len(m.group(1)):
         unit, segments[-1] = m.group(1), segments[-1][: -len(m.group(1))]
     found: list[tuple[list[str], list[bool]]] = []
-    count = [0]
     steps = [0]  # every piece tried: the bound on work, whatever the text
 
     def pieces(seg: str, start: int, k: int, first_cell: int):
@@ -60,13 +65,16 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
             if steps[0] > limit * 20:
                 raise _TooMany
             piece = seg[start:end]
-            if not _PIECE.fullmatch(piece):
-                if piece.lstrip("-")[:1] == "0" and piece.lstrip("-") != "0" and not piece.lstrip("-").startswith("0."):
+            if end == len(seg) and _LAST_PIECE.fullmatch(piece) and "." in piece:
+                pass  # a money figure ending its segment: its decimals as printed (“24252.311082”)
+            elif not _PIECE.fullmatch(piece):
+                bare = piece.lstrip("-+")
+                if bare[:1] == "0" and bare != "0" and not bare.startswith("0."):
                     break  # a leading zero never becomes valid by growing
                 continue
             if "." in piece and first_cell not in money:
                 continue
-            if piece.startswith("-") and first_cell not in signed:
+            if piece.startswith(("-", "+")) and first_cell not in signed:
                 continue
             for rest in pieces(seg, end, k - 1, first_cell + 1):
                 yield [piece] + rest
@@ -77,11 +85,9 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
             raise _TooMany
         if si == len(segments):
             if cell == n:
-                count[0] += 1
-                if count[0] > limit:
+                found.append((list(acc), list(rec)))
+                if len(found) > limit:
                     raise _TooMany
-                if _holds(acc, sums):
-                    found.append((list(acc), list(rec)))
             return
         seg = segments[si]
         remaining = len(segments) - si - 1
@@ -92,27 +98,42 @@ def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, lim
         for k in range(1, min(len(seg), n - cell - remaining) + 1):
             for cut in pieces(seg, 0, k, cell):
                 walk(si + 1, cell + k, acc + cut, rec + [k > 1] * k)
-                if len(found) > 1:
-                    return
 
     try:
         walk(0, 0, [], [])
     except _TooMany:
-        return Split(None, candidates=-1, why=f"连写的数字可拆分方式过多（超过 {limit} 种）")
-    if len(found) != 1:
-        why = "连写的数字无法按本行合计唯一拆分" if found else "连写的数字找不到符合本行合计的拆分"
-        return Split(None, candidates=len(found), why=why)
-    texts, rec = found[0]
+        return [], f"连写的数字可拆分方式过多（超过 {limit} 种）"
     if unit:
-        texts[-1] += unit
+        for texts, _ in found:
+            texts[-1] += unit
+    return found, "" if found else f"连写的数字拆不成本行的 {n} 个单元格"
+
+
+def split_run(text: str, n: int, sums: list[tuple[int, tuple[int, ...]]], *, limit: int, money: set[int],
+              signed: frozenset[int] | set[int] = frozenset()) -> Split:
+    """Split `text` into n cells where exactly one candidate satisfies the sums lying within the row
+    (total index, part indexes); otherwise undecided. (The importer decides with every constraint
+    of the report: solve.py.)"""
+    found, why = candidates(text, n, limit=limit, money=money, signed=signed)
+    if why and not found:
+        return Split(None, candidates=-1 if "过多" in why else 0, why=why)
+    good = [(t, r) for t, r in found if _holds(t, sums)]
+    if len(good) != 1:
+        why = "连写的数字无法按本行合计唯一拆分" if good else "连写的数字找不到符合本行合计的拆分"
+        return Split(None, candidates=len(good), why=why)
+    texts, rec = good[0]
     return Split(tuple(texts), tuple(rec), 1)
 
 
 def _holds(texts: list[str], sums: list[tuple[int, tuple[int, ...]]]) -> bool:
     for total, parts in sums:
         try:
-            if Decimal(texts[total] or 0) != sum((Decimal(texts[p] or 0) for p in parts), Decimal(0)):
+            if Decimal(_bare(texts[total])) != sum((Decimal(_bare(texts[p])) for p in parts), Decimal(0)):
                 return False
         except ArithmeticError:
             return False
     return True
+
+
+def _bare(text: str) -> str:
+    return _UNIT.sub("", text) or "0"

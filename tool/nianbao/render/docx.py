@@ -49,7 +49,7 @@ from .report_text import (
     TableView,
     column_fractions,
     text_width_em,
-    title_lines,
+    wrap_title,
 )
 
 BODY_FONT = "仿宋_GB2312"
@@ -119,6 +119,25 @@ def _char_spacing(style, twentieths: int) -> None:
                               "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
+def _punctuation_at_line_end(ppr) -> None:
+    """w:overflowPunct true in every paragraph: a mark that falls after a full line may hang
+    in the margin (Word's own default for Chinese text; Word and WPS draw it there).
+
+    Written out because of LibreOffice: its DOCX import reads the element inverted (true ->
+    no hanging; absent -> hanging), and LibreOffice (7.4) loses a hanging mark of a justified
+    line altogether — the ；after a full 28-character line is missing from the page and its
+    PDF. With the element true, LibreOffice instead carries the last character over with the
+    mark, and every mark is printed (tests/render/test_docx_layout.py checks the PDF text).
+    """
+    punct = OxmlElement("w:overflowPunct")
+    punct.set(qn("w:val"), "1")
+    ppr.insert_element_before(punct, "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                              "w:pPrChange")
+
+
 def _font_table(doc) -> None:
     """Each font's stand-in (w:altName) and kind, so Word substitutes a Chinese font of the same style."""
     part = doc.part.part_related_by(RT.FONT_TABLE)
@@ -141,6 +160,7 @@ def _setup_styles(doc) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     ppr.remove(ppr.find(qn("w:spacing")))
+    _punctuation_at_line_end(ppr)
 
     normal = styles["Normal"]
     _style_fonts(normal, BODY_FONT)
@@ -160,7 +180,7 @@ def _setup_styles(doc) -> None:
         title_ppr.remove(border)
     _style_fonts(title, TITLE_FONT)
     title.font.size = TITLE_SIZE
-    title.font.bold = False  # 小标宋 is a heavy face already
+    title.font.bold = True  # as published titles are set (淮安 2024), also where 小标宋 is missing
     title.font.color.rgb = RGBColor(0, 0, 0)
     rpr = title.element.get_or_add_rPr()
     for el in rpr.findall(qn("w:kern")):
@@ -172,7 +192,7 @@ def _setup_styles(doc) -> None:
     tf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     tf.line_spacing = Pt(35)
     tf.space_before = Pt(0)
-    tf.space_after = LINE  # one blank line between the title and the text
+    tf.space_after = Pt(0)  # the title's last line has one blank line after it (_title)
 
     heading = styles["Heading 1"]
     _style_fonts(heading, HEADING_FONT)
@@ -327,16 +347,24 @@ def _balanced(text: str, width_mm: float, size: Pt) -> str:
     return "\n".join(text[i:i + step] for i in range(0, len(text), step))
 
 
+GROUP_KEPT_WHOLE = 8  # rows under one label (（三）不予公开: 8) print on one page; 三、本年度办理结果 (22) may break
+
+
 def _rows_kept_with_next(grid) -> set[int]:
     """Rows that must not end a page: a block of 表二 stays whole (it may break between blocks),
-    a small table stays whole, and 表三 breaks between rows but repeats its header."""
+    a small table stays whole, and 表三 breaks between rows but repeats its header and keeps
+    each group of rows under one label (（六）其他处理 and its three rows) on one page."""
     titles = sorted(c.row for c in grid.cells if c.role == "block_title")
     if titles:
         ends = {t - 1 for t in titles} | {grid.height - 1}
         return set(range(grid.height)) - ends
     if grid.height <= 20:
         return set(range(grid.height - 1))
-    return set(range(grid.header_rows))
+    groups = [c for c in grid.cells if c.role == "rowhead" and 1 < c.rowspan <= GROUP_KEPT_WHOLE]
+    kept = {r for c in groups for r in range(c.row, c.row + c.rowspan - 1)}
+    if groups:  # the rows after the last group (（七）总计, 四、结转下年度) never start a page alone
+        kept |= set(range(max(c.row for c in groups), grid.height - 1))
+    return set(range(grid.header_rows)) | kept
 
 
 def _statutory_table(doc, view: TableView) -> None:
@@ -414,6 +442,20 @@ def _body(doc, text: str) -> None:
         para.add_run(text[len(head):])
 
 
+def _title(doc, view: ReportView) -> None:
+    """The title centred in bold, one paragraph a line: the unit, then 2021年政府信息公开工作年度报告;
+    a line too long for the page breaks where GB/T 9704 would (words whole, lines balanced)."""
+    per_line = TEXT_WIDTH_MM / (TITLE_SIZE.pt * 25.4 / 72)  # 20 characters of 二号 on 156 mm
+    lines = [line for part in view.title_lines for line in wrap_title(part, per_line)]
+    for i, line in enumerate(lines):
+        para = _para(doc, style="Title")
+        para.add_run(line).bold = True
+        if i == len(lines) - 1:
+            para.paragraph_format.space_after = LINE  # one blank line between the title and the text
+        else:
+            para.paragraph_format.keep_with_next = True
+
+
 def _signature(doc, view: ReportView) -> None:
     """The date four characters in from the right; the name centred over the date (GB/T 9704 7.3.5.1)."""
     name = _para(doc, view.agency, "落款")
@@ -451,11 +493,7 @@ def build_docx(view: ReportView):
     if view.draft:
         _draft_header(doc, view)
     body = doc.element.body
-    title = _para(doc, style="Title")
-    for i, line in enumerate(title_lines(view.title, TEXT_WIDTH_MM / (TITLE_SIZE.pt * 25.4 / 72))):
-        if i:
-            title.add_run().add_break()
-        title.add_run(line)
+    _title(doc, view)
     for text in view.intro:
         _para(doc, text)
     for section in view.sections:

@@ -189,7 +189,7 @@ def html_text(view: ReportView) -> str:
     if view.draft:
         out.append(f'<div class="draft" role="alert"><strong>{escape(view.draft_mark)}</strong> '
                    f'<span class="note">{escape(view.draft_note)}</span></div>')
-    out += ["<main>", f"<h1>{escape(view.title)}</h1>"]
+    out += ["<main>", f"<h1>{'<br>'.join(escape(line) for line in view.title_lines)}</h1>"]
     out += [f"<p>{escape(p)}</p>" for p in view.intro]
     table_number = 0
     for i, section in enumerate(view.sections, start=1):

@@ -4,13 +4,20 @@ Every formula mirrors check/rules.py: a sum rule's left side is the derived cell
 side the sum of its parts; comparisons use the spec's money tolerance when a money cell is
 involved; an instance whose input cells are not all numbers shows 待填 (the reader skips
 it too); a rule whose applies_to excludes the agency's level shows 不适用.
+
+A template issued with last year's figures (`template --previous`, format/carried.py) has a row
+more for each cross-year rule instance they complete (T3-4 per column: 上年结转 against last
+year's 结转下年度), below the others, with last year's figures as constants.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from nianbao.format.layout import CHECK_SHEET, Layout, Pos, col_letter
+from nianbao.format.carried import Carried
+from nianbao.format.document import as_decimal
+from nianbao.format.layout import CHECK_SHEET, CheckRow, Layout, Pos, col_letter
 from nianbao.format.spec import Format, RuleInstance, Term
 
 from .style import RowHeights, Styles, checked, page_setup, text_units
@@ -154,10 +161,33 @@ def applies(inst: RuleInstance, level: str | None) -> bool:
     return not inst.rule.applies_to or level in inst.rule.applies_to
 
 
+def previous_rows(fmt: Format, lay: Layout, carried: Carried | None) -> list[CheckRow]:
+    """The 校验 rows of the cross-year rule instances last year's figures complete: last year's cells
+    as constants (a mismatch with figures from a published report is ⚠, as formats.md T3-4 says)."""
+    if carried is None:
+        return []
+    rows: list[CheckRow] = []
+    row = (lay.checks[-1].row if lay.checks else HEADER_ROW) + 1
+    for inst in fmt.instances:
+        if not inst.rule.cross_year or any(k not in carried.tables for k in inst.keys(prev=True)):
+            continue
+        rule = replace(inst.rule, severity="warning") if carried.source == "published" else inst.rule
+        bound = replace(inst, rule=rule, left=_constants(inst.left, carried), right=_constants(inst.right, carried))
+        rows.append(CheckRow(bound, row))
+        row += 1
+    return rows
+
+
+def _constants(terms: tuple[Term, ...], carried: Carried) -> tuple[Term, ...]:
+    return tuple(Term(t.sign, const=as_decimal(carried.tables[t.key])) if t.prev else t for t in terms)
+
+
 # ---------------------------------------------------------------- the 校验 sheet
 
 
-def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | None) -> None:
+def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | None,
+                      carried: Carried | None = None) -> None:
+    rows = lay.checks + previous_rows(fmt, lay, carried)
     widths = [w for _, w in COLUMNS]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
@@ -165,7 +195,7 @@ def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | Non
     last_col = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, SUMMARY_CELL[1] - 1, "校验结果（自动计算）", st.heading())
     ws.merge_range(0, SUMMARY_CELL[1], 0, last_col, "", st.status())
-    ws.write_formula(*SUMMARY_CELL, summary_formula(lay), st.status(), "")
+    ws.write_formula(*SUMMARY_CELL, summary_formula(rows), st.status(), "")
     heights.fixed(0, 30)
     ws.merge_range(1, 0, 1, last_col, LEGEND, st.help())
     heights.need(1, 0, LEGEND, colspan=len(COLUMNS))
@@ -173,12 +203,14 @@ def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | Non
         ws.write_string(HEADER_ROW, col, head, st.header(bold=True))
     heights.fixed(HEADER_ROW, 22)
 
-    for check in lay.checks:
+    for check in rows:
         inst, row = check.instance, check.row
         money = fmt.tolerance(inst) > 0
         num = st.boxed(align="right", num_format="0.00" if money else "0")
         anchor = lay.cells[inst.anchor]
         label = instance_label(fmt, inst)
+        if inst.rule.cross_year:
+            label += f"（右边含 {carried.year} 年度报告的数字）"
         ws.write_string(row, TABLE_COL, anchor.sheet, st.boxed(align="left"))
         ws.write_string(row, 1, inst.rule.id, st.boxed(align="center"))
         ws.write_string(row, 2, inst.rule.title, st.boxed(align="left"))
@@ -198,11 +230,11 @@ def write_check_sheet(ws, st: Styles, fmt: Format, lay: Layout, level: str | Non
         checked(ws.write_url(row, WHERE_COL, f"internal:{anchor.qualified.replace('$', '')}",
                              st.boxed(align="left", font_color="#0563C1", underline=1), string=where), "link")
 
-    if not lay.checks:  # a format without in-table rules still gets the sheet, with its header
+    if not rows:  # a format without in-table rules still gets the sheet, with its header
         page_setup(ws, landscape=True, last_row=HEADER_ROW, last_col=last_col)
         heights.apply(ws, range(0, HEADER_ROW + 1))
         return
-    first, last = lay.checks[0].row, lay.checks[-1].row
+    first, last = rows[0].row, rows[-1].row
     results = f"{col_letter(RESULT_COL)}{first + 1}:{col_letter(RESULT_COL)}{last + 1}"
     for text, font, fill in ((PASS, "#006100", "#C6EFCE"), (FAIL, "#9C0006", "#FFC7CE"),
                              (WARN, "#9C5700", "#FFEB9C"), (PENDING, "#7F7F7F", "#F2F2F2")):
@@ -225,25 +257,27 @@ def result_formula(fmt: Format, lay: Layout, inst: RuleInstance, row: int) -> st
     return f'=IF({count}<{len(inputs)},"{PENDING}",IF({cond},"{PASS}","{fail}"))'
 
 
-def _results_range(lay: Layout, col: int) -> str:
-    first, last = lay.checks[0].row + 1, lay.checks[-1].row + 1
+def _results_range(rows: Sequence[CheckRow], col: int) -> str:
+    first, last = rows[0].row + 1, rows[-1].row + 1
     return f"'{CHECK_SHEET}'!${col_letter(col)}${first}:${col_letter(col)}${last}"
 
 
-def summary_formula(lay: Layout) -> str:
-    if not lay.checks:
+def summary_formula(rows: Sequence[CheckRow]) -> str:
+    if not rows:
         return f'="{PASS} 本格式没有表内校验规则"'
-    rng = _results_range(lay, RESULT_COL).split("!", 1)[1]
+    rng = _results_range(rows, RESULT_COL).split("!", 1)[1]
     fail, warn, pending = (f'COUNTIF({rng},"{s}")' for s in (FAIL, WARN, PENDING))
     return (f'=IF({fail}>0,"{FAIL} 有 "&{fail}&" 处不一致，请核对",'
             f'IF({warn}>0,"{WARN} 有 "&{warn}&" 处需要核实",'
             f'IF({pending}>0,"尚有 "&{pending}&" 项待填","{PASS} 全部通过")))')
 
 
-def table_status_formula(fmt: Format, lay: Layout, sheet: str) -> str:
-    """One line for the top of a table sheet: this table's ✗/⚠ count, else its unfilled cells."""
-    if lay.checks:
-        tables, results = _results_range(lay, TABLE_COL), _results_range(lay, RESULT_COL)
+def table_status_formula(fmt: Format, lay: Layout, sheet: str, rows: Sequence[CheckRow] | None = None) -> str:
+    """One line for the top of a table sheet: this table's ✗/⚠ count, else its unfilled cells.
+    rows: every row of the 校验 sheet (default: the format's, lay.checks)."""
+    rows = lay.checks if rows is None else rows
+    if rows:
+        tables, results = _results_range(rows, TABLE_COL), _results_range(rows, RESULT_COL)
         fail, warn = (f'COUNTIFS({tables},"{sheet}",{results},"{s}")' for s in (FAIL, WARN))
     else:
         fail = warn = "0"

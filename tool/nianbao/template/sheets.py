@@ -4,13 +4,24 @@ sections) and one sheet per statutory table, all at the places format/layout.py 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 from nianbao.format.document import AGENCY_LEVELS
-from nianbao.format.layout import CHECK_SHEET, COVER_SHEET, TEXT_SHEET, Grid, GridCell, Layout, col_letter
+from nianbao.format.drafting import draft_section
+from nianbao.format.layout import (
+    CHECK_SHEET,
+    COVER_SHEET,
+    TEXT_SHEET,
+    Grid,
+    GridCell,
+    Layout,
+    col_letter,
+    reference_heading_row,
+)
 from nianbao.format.spec import Format, Table
+from nianbao.inert import write_cell
 
 from .checks import cell_ranges, status_colours, status_width, table_status_formula
+from .reference import reference_formula, reference_text
 from .style import LINE_PT, PAD_PT, RowHeights, Styles, checked, lines_needed, page_setup, text_units
 
 PORTRAIT_WIDTH = 92.0  # column-width units that fill an A4 portrait page
@@ -39,21 +50,8 @@ def _put(ws, row: int, col: int, rowspan: int, colspan: int, text: str, style) -
 
 
 def _write_value(ws, row: int, col: int, value, style) -> None:
-    """A document value as it is: numbers as numbers, anything else as text, None blank."""
-    if value is None:
-        ws.write_blank(row, col, None, style)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and _is_double(value):
-        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, style)
-    else:
-        ws.write_string(row, col, value if isinstance(value, str) else str(value), style)
-
-
-def _is_double(value: int | float | Decimal) -> bool:
-    """Whether a spreadsheet can hold the number (10^400 overflows a double: it is written as text)."""
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
+    """A document value as it is: numbers as numbers, anything else as text (never a formula), None blank."""
+    write_cell(ws, row, col, value, style)
 
 
 def agency_line(agency: dict, year: int) -> str:
@@ -77,7 +75,8 @@ def instructions(fmt: Format) -> list[str]:
         "黄色单元格为填写区域，其余单元格已锁定；灰色单元格（总计、合计）由公式自动计算，无需填写。",
         "空白不等于零：某项没有数据时请填 0，不要留空，也不要填“/”“无”“—”等文字。",
         units + "。",
-        f"「{TEXT_SHEET}」表填写报告第一、五、六部分的文字；「{tables}」表填写数字。",
+        f"「{TEXT_SHEET}」表填写报告第一、五、六部分的文字；「{tables}」表填写数字，"
+        f"「{TEXT_SHEET}」表下方的“参考表述”随之自动写出第二、三、四部分的数字表述。",
         "复制粘贴时请使用“选择性粘贴 → 数值”，不要粘贴格式或公式，以免破坏模板。",
         f"「{CHECK_SHEET}」表自动核对表内勾稽关系：✓ 一致，✗ 不一致（必须改正），⚠ 需要核实；"
         "每张表的右上角也显示本表的校验结果。全部显示 ✓ 后再报送。",
@@ -170,7 +169,7 @@ def text_intro(tables: str) -> str:
     return ("在黄色框内填写文字。粘贴 Word 等处的文字时，先双击黄色框（或按 F2）进入编辑状态再粘贴，"
             f"整段文字才会都留在框内。框内换行：{LINE_BREAK_KEYS}。"
             "文字多于框的高度时，可向下拖动框下方的行号分隔线加高。"
-            f"第二、三、四部分是表格，在「{tables}」表中填写。")
+            f"第二、三、四部分是表格，在「{tables}」表中填写；其数字表述见本表下方的“参考表述”。")
 
 
 def text_box(value, required: bool) -> tuple[float, float]:
@@ -187,7 +186,16 @@ def text_box(value, required: bool) -> tuple[float, float]:
     return TEXT_ROOM_PT, TEXT_SIZES[-1]
 
 
-def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | None) -> None:
+REFERENCE_TITLE = "参考表述（第二、三、四部分的数字，按表格自动写出）"
+REFERENCE_NOTE = ("以下文字由公式按「{tables}」表中的数字自动写出，随填写更新，无需也不能修改。"
+                  "正式报告的第二、三、四部分以这些表述开头；第一部分如需写到这些数字，可选中后复制，"
+                  "双击上面的文字框再粘贴，以免文字与表格不一致。")
+
+
+def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | None,
+                     tables: dict | None = None) -> None:
+    """The text boxes of 一、五、六, then the 参考表述 of 二、三、四 (tables: the figures, for the
+    formulas' cached text)."""
     widths = [TEXT_COL_WIDTH] * TEXT_COLUMNS
     ws.set_column(0, TEXT_COLUMNS - 1, TEXT_COL_WIDTH)
     heights = RowHeights(widths)
@@ -229,10 +237,45 @@ def write_text_sheet(ws, st: Styles, fmt: Format, lay: Layout, document: dict | 
             page = 0.0
         page += block
         row = end
+    if lay.references:
+        row = _write_references(ws, st, fmt, lay, tables or {}, heights, page, breaks)
     heights.apply(ws, range(0, row + 1))
     page_setup(ws, landscape=False, last_row=row, last_col=last)
     if breaks:
         ws.set_h_pagebreaks(breaks)
+
+
+def _write_references(ws, st: Styles, fmt: Format, lay: Layout, tables: dict, heights: RowHeights, page: float,
+                      breaks: list[int]) -> int:
+    """The 参考表述 block below the text boxes: a heading, a note, and per table section its label and
+    its formula cell (grey: computed, locked). Returns the last row written."""
+    last = TEXT_COLUMNS - 1
+    top = reference_heading_row(lay)
+    ws.merge_range(top, 0, top, last, REFERENCE_TITLE, st.get(bold=True, font_name="黑体", font_size=12))
+    heights.fixed(top, 26)
+    note = REFERENCE_NOTE.format(tables="」「".join(t.sheet for t in fmt.tables))
+    ws.merge_range(top + 1, 0, top + 1, last, note, st.help())
+    heights.need(top + 1, 0, note, colspan=TEXT_COLUMNS)
+    block = heights.rows[top] + heights.rows[top + 1]
+    box = st.get(align="left", valign="top", text_wrap=True, border=1, bg_color="#E7E6E6")
+    for key, pos in lay.references.items():
+        heading = next(s.heading for s in fmt.sections if s.key == key)
+        ws.merge_range(pos.row - 1, 0, pos.row - 1, last, heading, st.get(bold=True, align="left"))
+        heights.fixed(pos.row - 1, 22)
+        ws.merge_range(pos.row, 0, pos.row, last, "", box)
+        ws.write_formula(pos.row, 0, reference_formula(fmt, lay, key), box, reference_text(fmt, key, tables))
+        heights.need(pos.row, 0, _longest(fmt, key), colspan=TEXT_COLUMNS)
+        block += heights.rows[pos.row - 1] + heights.rows[pos.row]
+    if page + block > PAGE_PT:  # the block prints on a page of its own rather than split from its heading
+        breaks.append(top)
+    return max(pos.row for pos in lay.references.values())
+
+
+def _longest(fmt: Format, section: str) -> str:
+    """The longest the section's 参考表述 can say: every figure as large as its kind allows (the row
+    is sized once, for whatever the clerk will type)."""
+    largest = {key: fmt.bounds[cell.kind][1] for key, cell in fmt.cells.items()}
+    return draft_section(fmt, section, largest) or ""
 
 
 # ---------------------------------------------------------------- statutory tables
@@ -287,7 +330,8 @@ def _cell_style(st: Styles, cell: GridCell):
 
 
 def write_table_sheet(ws, st: Styles, fmt: Format, lay: Layout, table: Table, year: int, agency: dict,
-                      values: dict, derived_values: dict) -> None:
+                      values: dict, derived_values: dict, check_rows=None) -> None:
+    """check_rows: every row of the 校验 sheet, when it has more than the format's (last year's figures)."""
     grid = lay.grids[table.key]
     top = lay.grid_origin[table.key]
     widths = column_widths(grid)
@@ -298,7 +342,7 @@ def write_table_sheet(ws, st: Styles, fmt: Format, lay: Layout, table: Table, ye
     split = _status_start(widths)
     _put(ws, 0, 0, 1, split, table.heading, st.heading())
     _put(ws, 0, split, 1, grid.width - split, "", st.status())
-    ws.write_formula(0, split, table_status_formula(fmt, lay, table.sheet), st.status(), "")
+    ws.write_formula(0, split, table_status_formula(fmt, lay, table.sheet, check_rows), st.status(), "")
     status_colours(ws, st, f"{_a1(0, split)}")
     heights.need(0, 0, table.heading, colspan=split, size=13, minimum=30)
     line = agency_line(agency, year) + _unit_note(fmt, table)

@@ -12,7 +12,8 @@ bytes. The result is byte for byte what the writer gives for that agency (tests 
 the two), at a fraction of the cost.
 
 Anything the placeholders cannot stand for goes to the ordinary writer: characters that
-XML or a defined-name constant escapes, leading or trailing spaces (xml:space), non-printing
+XML or a defined-name constant escapes, text like _x0041_ (xlsxwriter stores it escaped, so
+that Excel shows it as typed), leading or trailing spaces (xml:space), non-printing
 characters, an empty code, and a name or code equal to another string of the workbook
 (xlsxwriter stores equal strings once).
 """
@@ -41,6 +42,7 @@ _RESERVED = set(_NAME_CHARS + _CODE_CHARS)
 _ESCAPED = set('&<>"\'')  # XML text and attributes, and ="…" defined-name constants
 _CACHE_SIZE = 32
 _SI = re.compile(rb"<si>(.*?)</si>", re.S)
+_EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")  # what Excel decodes in stored text
 
 
 @dataclass
@@ -84,7 +86,7 @@ def stamp(fmt: Format, year: int, agency: dict, *, password: str | None = None,
 
 
 def _stampable(text: str) -> bool:
-    return (bool(text) and text == text.strip() and text.isprintable()
+    return (bool(text) and text == text.strip() and text.isprintable() and not _EXCEL_ESCAPE.search(text)
             and not any(ch in _ESCAPED or ch in _RESERVED for ch in text))
 
 

@@ -21,11 +21,13 @@ import re
 import xlsxwriter
 
 from nianbao.format import identity
+from nianbao.format.carried import Carried, encode_previous, prefilled
 from nianbao.format.document import compute_derived
 from nianbao.format.layout import CHECK_SHEET, COVER_SHEET, TEXT_SHEET, col_letter, layout
 from nianbao.format.spec import Format
+from nianbao.inert import XLSXWRITER_OPTIONS, xlsx_workbook
 
-from .checks import SUMMARY_CELL, write_check_sheet
+from .checks import SUMMARY_CELL, previous_rows, write_check_sheet
 from .sheets import write_cover, write_table_sheet, write_text_sheet
 from .style import FONT, FONT_SIZE, Styles, checked
 
@@ -46,12 +48,12 @@ PROTECTION = {
 
 
 def template_bytes(fmt: Format, year: int, agency: dict, document: dict | None, *, password: str | None = None,
-                   secret: bytes | None = None) -> bytes:
+                   secret: bytes | None = None, carried: Carried | None = None) -> bytes:
     """The workbook written by xlsxwriter, directly (agency as write_template normalised it)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, workbook_options())
+    workbook = xlsx_workbook(buffer, workbook_options())
     try:
-        build_workbook(workbook, fmt, year, agency, document, password=password, secret=secret)
+        build_workbook(workbook, fmt, year, agency, document, password=password, secret=secret, carried=carried)
     finally:
         workbook.close()
     return buffer.getvalue()
@@ -92,41 +94,45 @@ def workbook_options() -> dict:
 WORKBOOK_OPTIONS = {
     "in_memory": True,  # no temporary files per sheet
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-    "strings_to_numbers": False,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
+    **XLSXWRITER_OPTIONS,  # data is written as text, never as a formula or a link (nianbao/inert.py)
 }
 
 
 def build_workbook(workbook, fmt: Format, year: int, agency: dict, document: dict | None, *,
                    kind: str = identity.KIND_DEPARTMENT, read_only: bool = False, password: str | None = None,
-                   secret: bytes | None = None) -> dict:
+                   secret: bytes | None = None, carried: Carried | None = None) -> dict:
     """Add the standard sheets (layout order), protection and identity to an open xlsxwriter workbook.
 
     read_only with kind="summary" is the county summary: the same sheets the reader knows,
-    every cell locked. Returns the worksheets by name, so a caller can add sheets around them.
+    every cell locked. carried: last year's figures (`template --previous`): stamped, checked live
+    on the 校验 sheet, and 上年结转 pre-filled from them where the document does not say it.
+    Returns the worksheets by name, so a caller can add sheets around them.
     """
     lay = layout(fmt)
     agency = {k: v for k, v in agency.items() if v is not None}
     tables = document.get("tables") if document and isinstance(document.get("tables"), dict) else {}
     values = {key: tables.get(key) for key in fmt.input_keys()}
+    if carried is not None:
+        values |= {k: v for k, v in prefilled(fmt, carried).items() if values.get(k) is None}
+    rows = lay.checks + previous_rows(fmt, lay, carried)
     derived_values = compute_derived(fmt, values)
     st = Styles(workbook, read_only=read_only)
     sheets = {name: workbook.add_worksheet(name, worksheet_class=PlainFormulaWorksheet) for name in lay.sheets}
     summary_ref = f"'{CHECK_SHEET}'!{col_letter(SUMMARY_CELL[1])}{SUMMARY_CELL[0] + 1}"
     write_cover(sheets[COVER_SHEET], st, fmt, lay, year, agency, document, summary_ref)
-    write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document)
+    write_text_sheet(sheets[TEXT_SHEET], st, fmt, lay, document, derived_values)
     for table in fmt.tables:
-        write_table_sheet(sheets[table.sheet], st, fmt, lay, table, year, agency, values, derived_values)
-    write_check_sheet(sheets[CHECK_SHEET], st, fmt, lay, agency.get("level"))
+        write_table_sheet(sheets[table.sheet], st, fmt, lay, table, year, agency, values, derived_values, rows)
+    write_check_sheet(sheets[CHECK_SHEET], st, fmt, lay, agency.get("level"), carried)
     for ws in sheets.values():
         ws.protect(identity.DEFAULT_PASSWORD if password is None else password, PROTECTION)
-    _identity(workbook, fmt, lay, year, agency, secret, kind)
+    _identity(workbook, fmt, lay, year, agency, secret, kind, encode_previous(fmt, carried) if carried else None)
     return sheets
 
 
-def _identity(workbook, fmt: Format, lay, year: int, agency: dict, secret: bytes | None, kind: str) -> None:
-    meta = identity.identity_values(fmt, year, agency, secret=secret, kind=kind)
+def _identity(workbook, fmt: Format, lay, year: int, agency: dict, secret: bytes | None, kind: str,
+              previous: str | None = None) -> None:
+    meta = identity.identity_values(fmt, year, agency, secret=secret, kind=kind, previous=previous)
     what = "汇总表" if kind == identity.KIND_SUMMARY else "填报模板"
     for field, value in meta.items():
         checked(workbook.define_name(identity.META_NAMES[field], identity.name_constant(value)), f"name {field}")

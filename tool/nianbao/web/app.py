@@ -4,12 +4,14 @@
     /d/{token}                          GET the department's page (.json twin: /d/{token}/status.json);
                                         POST an upload (JSON verdict with Accept: application/json)
     /d/{token}/template.xlsx            its blank template
+    /d/{token}/explain                  POST the department's explanation of one finding
     /d/{token}/annotated/{sha}.xlsx     the annotated copy of one of its uploads
     /office/login, /office/logout       the office's session
-    /office (+ /office/status.json)     the roster's status
-    /office/agency/{code} (+ .json)     one agency's history, findings, files; review forms
-    /office/review, /office/compile     POST actions
-    /office/outputs/{name}              summary.xlsx, summary.json, docx, html, md of the last compile
+    /office (+ /office/status.json)     the roster's state (county/state.py), the county text, 生成汇总
+    /office/agency/{code} (+ .json)     one agency's files, findings and explanations; the review form
+    /office/review, /office/compile     POST actions: accept / return the current file; compile
+    /office/county-text                 POST the county report's name, text, date and contact
+    /office/outputs/{name}              summary.xlsx, summary.json, docx, html, md, suggestion of the last compile
     /office/files/{code}/{sha}, /office/annotated/{code}/{sha}.xlsx, /office/audit
 """
 
@@ -23,6 +25,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from nianbao.printable import printable
 
 from .errors import HTTPError, error_body
 from .pages import STYLE
@@ -50,6 +54,7 @@ def _routes() -> list[Route]:
         Route("/d/{token}", department.home, methods=["GET"]),
         Route("/d/{token}", department.upload, methods=["POST"]),
         Route("/d/{token}/status.json", department.home),
+        Route("/d/{token}/explain", department.explain, methods=["POST"]),
         Route("/d/{token}/template.xlsx", department.template),
         Route("/d/{token}/annotated/{sha}.xlsx", department.annotated),
         Route("/office/login", office.login_page, methods=["GET"]),
@@ -60,6 +65,7 @@ def _routes() -> list[Route]:
         Route("/office/agency/{code}", office.agency),
         Route("/office/review", office.review, methods=["POST"]),
         Route("/office/compile", office.run_compile, methods=["POST"]),
+        Route("/office/county-text", office.save_county_text, methods=["POST"]),
         Route("/office/outputs/{name}", office.output),
         Route("/office/files/{code}/{sha}", office.original),
         Route("/office/annotated/{code}/{sha}.xlsx", office.annotated),
@@ -106,7 +112,7 @@ async def _login_redirect(request: Request, exc: office._LoginRedirect) -> Respo
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
-    log.exception("internal error on %s %s", request.method, request.url.path)
+    log.exception("internal error on %s %s", printable(request.method), printable(request.url.path))  # to a terminal
     return error_response(request, 500, "internal", "服务器内部错误，请稍后重试；如仍出错请联系县政府办公室。")
 
 

@@ -1,4 +1,4 @@
-"""The audit log: every upload, review, download, login and compile, appended, never edited."""
+"""The audit log: every upload, decision, explanation, download, login and compile, appended, never edited."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from . import journal
 from .db import now_iso
 from .verdicts import VERDICT_LABELS
 
-EVENTS = {"upload": "上传", "review": "审核", "download": "下载", "login": "登录", "login_failed": "登录失败",
-          "logout": "退出", "compile": "汇总", "template": "下载模板"}
+EVENTS = {"upload": "上传", "review": "审核", "explained": "单位说明", "download": "下载", "login": "登录",
+          "login_failed": "登录失败", "logout": "退出", "compile": "汇总", "template": "下载模板",
+          "county_text": "汇总年报设置"}
 
 DOWNLOADS = {"original": "原件", "annotated": "批注副本", "summary.xlsx": "汇总表 summary.xlsx",
              "summary.json": "汇总数据 summary.json", "docx": "全县年报（Word）", "html": "全县年报（网页）",
-             "md": "全县年报（Markdown）"}
+             "md": "全县年报（Markdown）", "suggestion": "文字说明建议稿"}
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,25 @@ class AuditEntry:
         d = self.detail
         if self.event == "upload":
             verdict = VERDICT_LABELS.get(d.get("status"), d.get("status"))
-            again = "（内容相同，重复上传）" if d.get("duplicate") else ""
-            return f"{d.get('original_name', '')}：{verdict}{again}"
+            again = "（与收件库中已有的文件内容相同）" if d.get("duplicate") else ""
+            return f"{verdict}{again}"
         if self.event == "review":
             word = "接收" if d.get("decision") == "accepted" else "退回修改"
             return f"{word}{'：' + d['note'] if d.get('note') else ''}"
+        if self.event == "explained":
+            return f"{d.get('rule', '')} {d.get('cell') or ''}：{d.get('note', '')}"
+        if self.event == "county_text":
+            text = d.get("narrative") or (f"采用 {d['from']} 的文字" if d.get("from") else "")
+            return "、".join(x for x in (d.get("name"), text, d.get("date")) if x)
         if self.event == "download":
             return DOWNLOADS.get(d.get("what"), d.get("what") or "")
         if self.event == "compile":
             counts = d.get("counts") or {}
-            return "、".join(f"{label}{counts.get(key, 0)}" for key, label in
-                            (("ok", "通过 "), ("warning", "有警告 "), ("error", "有错误 "), ("missing", "未报送 ")))
+            shown = "、".join(f"{label}{counts.get(key, 0)}" for key, label in
+                              (("ok", "通过 "), ("warning", "有警告 "), ("error", "有错误 "), ("missing", "未报送 ")))
+            if "publishable" in d:
+                shown += "；汇总年报" + ("可以发布" if d["publishable"] else "是草稿")
+            return shown
         return ""
 
 

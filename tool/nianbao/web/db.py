@@ -3,8 +3,10 @@
 Every write goes through Database.write(fn), which runs fn(connection) on the one writer
 thread inside BEGIN IMMEDIATE, so writes never interleave whatever the number of requests.
 Reads use a connection of their own per thread (WAL: readers never wait for the writer).
-The submissions table is an index of the store (receipts.jsonl is the truth): index.py
-rebuilds it from the store.
+The `checked` table is an index of the store (receipts.jsonl and events.jsonl are the truth):
+index.py rebuilds it from the store. What happened to each file — every upload, the office's
+decisions, the departments' explanations — is the store's own events.jsonl (county/events.py),
+never a table here.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from nianbao import clock
 
 DB_NAME = "service.sqlite3"
 
-# (name, SQL). Applied in order, each once; a new need is a new migration, never an edit.
-MIGRATIONS: list[tuple[str, str]] = [
+# (name, SQL or a function of (connection, database)). Applied in order, each once, inside one transaction;
+# a new need is a new migration, never an edit.
+MIGRATIONS: list[tuple[str, object]] = [
     ("001_initial", """
         CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE links (
@@ -75,7 +78,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE links ADD COLUMN legacy_hash TEXT;
         CREATE UNIQUE INDEX links_legacy_hash ON links (legacy_hash);
     """),
+    # The office's reviews and the uploads become events of the store (web/migrate.py moves them once);
+    # the index keeps each file's Checked instead of a row per upload.
+    ("003_state_events", lambda conn, db: _move_to_events(conn, db)),
+    ("004_checked_index", """
+        DROP TABLE submissions;
+        DROP TABLE reviews;
+        CREATE TABLE checked (
+            sha256 TEXT PRIMARY KEY,
+            check_key TEXT NOT NULL,           -- index.check_key: the options and nianbao version it was made with
+            data BLOB NOT NULL,                -- the file's Checked (county/gather.py), pickled
+            mac TEXT NOT NULL                  -- HMAC of data with the service's link key
+        );
+    """),
 ]
+
+
+def _move_to_events(conn: sqlite3.Connection, db: Database) -> None:
+    from .migrate import move_to_events
+
+    move_to_events(conn, db.path)
 
 
 def now_iso() -> str:
@@ -91,7 +113,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
+def migrate(conn: sqlite3.Connection, database: Database | None = None) -> list[str]:
     """Apply the migrations not yet applied; returns their names."""
     conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
@@ -101,9 +123,12 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in sql.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            if callable(sql):
+                sql(conn, database)
+            else:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
             conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
             conn.execute("COMMIT")
         except BaseException:
@@ -120,7 +145,7 @@ class Database:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = _connect(self.path)
-        migrate(self._writer)
+        migrate(self._writer, self)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-db-writer")
         self._local = threading.local()
 

@@ -1,71 +1,135 @@
-"""The submissions table as an index of the store: caught up at every start, rebuildable whole.
+"""What the service knows of each file of the store: its Checked (county/gather.py), as compile has it.
 
-The store (receipts.jsonl of the intake store, and of each agency's refused-evidence store)
-is the truth. `sync` checks every receipt the database does not know yet (files collected by
-`nianbao collect`, or an upload stored just before the server was killed) and indexes it
-(a file that names no agency goes to the link it came through, from the journal);
-`rebuild` empties the index and does the same for every receipt. What only the database knows
-(links, sessions, reviews, the audit log) stays; it refers to files by SHA-256.
+The store (receipts.jsonl, events.jsonl) is the truth; this is an index of it. Every file is
+checked once, in the worker pool, exactly as `compile --store` checks it (the same function and
+options), and its Checked is kept in the database (table `checked`), so a restart does not
+check every file again. `sync` (at every start) checks each receipt the index lacks: files
+`nianbao collect` added beside the service, or an upload stored just before the server was
+killed; `rebuild` drops the index and checks everything again.
+
+A row is used only under the key it was made with (`check_key`): the check options (year,
+format, issuer secret, whether a template's own last-year figures stand in for --previous)
+and a fingerprint of nianbao's code and format specs, so a new version of nianbao, another
+secret or a --previous added later re-checks every file instead of showing stale verdicts.
+Rows are pickled and signed with the service's link key (HMAC): the database never makes
+the service unpickle bytes it did not write itself.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import threading
 from concurrent.futures import Executor
+from functools import cache
 from pathlib import Path
 
-from nianbao.county.store import Store
+from nianbao.county.gather import Checked
 
-from . import journal, work
-from .verdicts import REFUSED_DIR, code_of_refused_dir, findings_of, refusal, row_of
+from . import work
 
-_INSERT = ("INSERT OR IGNORE INTO submissions (agency_code, sha256, place, stored_as, original_name, received_at, "
-           "status, errors, warnings, findings) VALUES (:agency_code, :sha256, :place, :stored_as, :original_name, "
-           ":received_at, :status, :errors, :warnings, :findings)")
+_PICKLE_PROTOCOL = 5
 
 
-def _stores(service) -> list[tuple[str, str | None, Store]]:
-    """(place, link agency code or None, store) for the intake store and every evidence store."""
-    out = [("store", None, service.store)]
-    refused = Path(service.config.store) / REFUSED_DIR
-    if refused.is_dir():
-        codes = [code_of_refused_dir(d.name) for d in sorted(refused.iterdir()) if d.is_dir()]
-        out += [("refused", code, service.evidence(code)) for code in codes]
-    return out
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 over nianbao's own source files and format specs: what a Checked depends on besides the file."""
+    import nianbao
+    from nianbao.format.spec import formats_dir
+
+    package = Path(nianbao.__file__).resolve().parent
+    digest = hashlib.sha256()
+    paths = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d not in ("shipped", "__pycache__"))
+        paths += [Path(folder) / f for f in sorted(files) if f.endswith((".py", ".json"))]
+    paths += sorted(Path(formats_dir()).glob("*.yaml"))
+    for path in paths:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
-def _missing(service) -> list[tuple[str, str | None, Store, object]]:
-    known = {(r["place"], r["sha256"]) for r in service.db.query("SELECT place, sha256 FROM submissions")}
-    return [(place, code, store, receipt) for place, code, store in _stores(service)
-            for receipt in store.receipts() if (place, receipt.sha256) not in known]
+def check_key(options: dict) -> str:
+    """The key of a Checked made with these check options by this version of nianbao."""
+    secret = options.get("secret")
+    plain = {k: v for k, v in options.items() if k != "secret"}
+    plain["secret"] = hashlib.sha256(secret).hexdigest() if secret else None
+    text = json.dumps([code_fingerprint(), plain], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def sync(service, pool: Executor | None = None) -> int:
-    """Index every receipt the database lacks; returns how many were added."""
-    todo = _missing(service)
-    if not todo:
-        return 0
-    pool = pool or service.pool
-    options = service.config.check_options()
-    futures = [pool.submit(work.check_upload, str(store.path_of(r)), options) for _, _, store, r in todo]
-    # A file that names no agency (unreadable) was uploaded at some agency's link: the journal says which.
-    uploaded_at = {e["sha256"]: e["agency_code"] for e in journal.entries(service.web_dir)
-                   if e.get("kind") == "audit" and e.get("event") == "upload"}
-    rows = []
-    for (place, code, _store, receipt), future in zip(todo, futures, strict=False):
-        result = future.result()
-        if place == "refused":
-            entry = service.by_code.get(code)
-            refused = refusal(result, entry) if entry else None
-            findings = [refused] if refused else findings_of(result)
-            rows.append(row_of(code, receipt, place, "refused", findings))
-        else:
-            code = receipt.agency_code or uploaded_at.get(receipt.sha256)
-            rows.append(row_of(code, receipt, place, result.status, findings_of(result)))
-    service.db.write_now(lambda conn: conn.executemany(_INSERT, rows))
-    return len(rows)
+class Index:
+    """sha256 -> Checked for every file of the store, in memory and in the database."""
 
+    def __init__(self, db, key: bytes, options: dict):
+        self.db, self._key, self.options = db, key, options
+        self.key = check_key(options)
+        self._lock = threading.Lock()
+        self._checked: dict[str, Checked] = {}
 
-def rebuild(service) -> int:
-    """Empty the index and build it again from the store."""
-    service.db.write_now(lambda conn: conn.execute("DELETE FROM submissions"))
-    return sync(service)
+    def _mac(self, sha256: str, data: bytes) -> str:
+        return hmac.new(self._key, sha256.encode() + b"\0" + self.key.encode() + b"\0" + data,
+                        hashlib.sha256).hexdigest()
+
+    def load(self) -> int:
+        """Read the rows made under the current key (a row whose signature fails is left out: checked again)."""
+        rows = self.db.query("SELECT sha256, data, mac FROM checked WHERE check_key = ?", (self.key,))
+        loaded = {}
+        for row in rows:
+            data = bytes(row["data"])
+            if hmac.compare_digest(row["mac"], self._mac(row["sha256"], data)):
+                try:
+                    loaded[row["sha256"]] = pickle.loads(data)  # noqa: S301 - signed by this service's key
+                except Exception:  # noqa: BLE001 - a row of another version: checked again
+                    continue
+        with self._lock:
+            self._checked = loaded
+        return len(loaded)
+
+    def get(self, sha256: str) -> Checked | None:
+        with self._lock:
+            return self._checked.get(sha256)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._checked)
+
+    def known(self) -> set[str]:
+        with self._lock:
+            return set(self._checked)
+
+    def put(self, sha256: str, checked: Checked, conn) -> None:
+        """Keep a file's Checked (conn: the writer's connection, inside its transaction)."""
+        data = pickle.dumps(checked, protocol=_PICKLE_PROTOCOL)
+        conn.execute("INSERT OR REPLACE INTO checked (sha256, check_key, data, mac) VALUES (?, ?, ?, ?)",
+                     (sha256, self.key, data, self._mac(sha256, data)))
+        with self._lock:
+            self._checked[sha256] = checked
+
+    def sync(self, store, pool: Executor) -> int:
+        """Check every file of the store the index lacks; returns how many were checked."""
+        known = self.known()
+        todo = [r for r in store.receipts() if r.sha256 not in known]
+        todo = list({r.sha256: r for r in todo}.values())
+        if not todo:
+            return 0
+        futures = [pool.submit(work.check_stored, str(store.path_of(r)), self.options) for r in todo]
+        results = [(r.sha256, f.result()) for r, f in zip(todo, futures, strict=True)]
+
+        def write(conn):
+            conn.execute("DELETE FROM checked WHERE check_key != ?", (self.key,))
+            for sha256, checked in results:
+                self.put(sha256, checked, conn)
+
+        self.db.write_now(write)
+        return len(results)
+
+    def rebuild(self, store, pool: Executor) -> int:
+        """Drop the index and check every file of the store again."""
+        self.db.write_now(lambda conn: conn.execute("DELETE FROM checked"))
+        with self._lock:
+            self._checked = {}
+        return self.sync(store, pool)

@@ -1,10 +1,12 @@
 """What only the service knows, kept beside the store as an append-only log: STORE/web/journal.jsonl.
 
-The links' generations, the office's reviews and the audit log are written to the database
-and, in the same writer step, appended here as one JSON line each. A lost or damaged
-service.sqlite3 is rebuilt from the store (the submissions index, index.py) and from this
-journal (links, reviews, audit) when the service next starts: `restore` replays it into a
-database that has none of them.
+The links' generations and the audit log are written to the database and, in the same writer
+step, appended here as one JSON line each. A lost or damaged service.sqlite3 is rebuilt from
+the store (the index of checked files, index.py; every upload, decision and explanation is the
+store's own events.jsonl) and from this journal (links, audit) when the service next starts:
+`restore` replays it into a database that has none of them. Lines of the "review" kind, written
+by versions before the office's decisions became events, are moved into events.jsonl once
+(web/migrate.py) and not replayed.
 """
 
 from __future__ import annotations
@@ -36,11 +38,10 @@ def entries(web_dir: Path) -> list[dict]:
 
 
 def restore(db, web_dir: Path, link_hash) -> int:
-    """Replay the journal into a database that has no links, reviews or audit entries; returns entries replayed.
+    """Replay the journal into a database that has no links or audit entries; returns entries replayed.
 
     link_hash(code, generation, form) gives the stored hashes of that link's token (auth.py)."""
-    counts = db.one("SELECT (SELECT count(*) FROM links) + (SELECT count(*) FROM reviews) + "
-                    "(SELECT count(*) FROM audit)")[0]
+    counts = db.one("SELECT (SELECT count(*) FROM links) + (SELECT count(*) FROM audit)")[0]
     items = entries(web_dir)
     if counts or not items:
         return 0
@@ -52,10 +53,6 @@ def restore(db, web_dir: Path, link_hash) -> int:
                 conn.execute("INSERT OR REPLACE INTO links (agency_code, token_hash, generation, created_at, "
                              "legacy_hash) VALUES (?, ?, ?, ?, ?)",
                              (e["agency_code"], readable, e["generation"], e["created_at"], legacy))
-            elif e["kind"] == "review":
-                conn.execute("INSERT INTO reviews (agency_code, sha256, decision, note, actor, created_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", (e["agency_code"], e["sha256"], e["decision"], e["note"],
-                                                           e["actor"], e["created_at"]))
             elif e["kind"] == "audit":
                 conn.execute("INSERT INTO audit (created_at, actor, event, agency_code, sha256, detail) "
                              "VALUES (?, ?, ?, ?, ?, ?)", (e["created_at"], e["actor"], e["event"], e["agency_code"],

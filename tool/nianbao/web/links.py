@@ -8,12 +8,11 @@ links (`links_base_url`), so a sheet, a CSV or a reminder never goes out with a 
 
 from __future__ import annotations
 
-import csv
-import io
 import ipaddress
 from urllib.parse import urlsplit
 
 from nianbao.county.roster import RosterEntry
+from nianbao.inert import csv_text
 
 from .auth import ensure_links, link_key
 
@@ -76,13 +75,9 @@ def make_links(service_db, web_dir, roster: list[RosterEntry], base_url: str,
 
 
 def links_csv(links: list[dict]) -> str:
-    """UTF-8 with BOM, so Chinese Excel opens it for a mail merge without mojibake."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["code", "name", "url"])
-    for link in links:
-        writer.writerow([link["code"], link["name"], link["url"]])
-    return "\ufeff" + buf.getvalue()
+    """UTF-8 with BOM, so Chinese Excel opens it for a mail merge without mojibake; a roster name
+    beginning with "=" stays text (nianbao/inert.py)."""
+    return csv_text([["code", "name", "url"]] + [[link["code"], link["name"], link["url"]] for link in links])
 
 
 def qr_svg(url: str) -> str:

@@ -51,11 +51,6 @@ class Reminder:
     problem: str | None = None  # why no message was made (the roster's e-mail cell), in Chinese
 
 
-def due(service) -> list[dict]:
-    """The roster agencies to remind, with their status (missing, or error with its findings)."""
-    return [a for a in (service.agency_status(e) for e in service.roster) if a["status"] in ("missing", "error")]
-
-
 def one_line(text) -> str:
     """Roster text for a header or a line of its own: control, format and line-separator characters
     (CR, LF, NEL, U+2028 …) become spaces."""
@@ -130,12 +125,13 @@ def _findings_lines(findings: list[dict]) -> list[str]:
     return lines
 
 
-def compose(*, to: str, agency_name: str, year: int, url: str, deadline: str | None, sender: Sender,
+def compose(*, to: str, agency_name: str, year: int, url: str | None, deadline: str | None, sender: Sender,
             status: str, findings: list[dict] = (), current: dict | None = None, return_note: dict | None = None,
             when=None) -> EmailMessage:
     """One reminder. status: missing | error (the current report has errors: findings lists them) |
     returned (the office returned the current report: return_note {note, created_at}). current is the
-    report concerned ({original_name, received_at}); to must be an address check_address accepted."""
+    report concerned ({original_name, received_at}); to must be an address check_address accepted;
+    url is the agency's own link, None when the county does not use the web service."""
     name = one_line(agency_name)
     msg = EmailMessage()
     msg["Subject"] = f"【催报】请报送{year}年度政府信息公开工作年度报告（{name}）"
@@ -155,13 +151,16 @@ def compose(*, to: str, agency_name: str, year: int, url: str, deadline: str | N
         lines += [f"  {one_line(part)}" for part in str(return_note.get("note") or "").splitlines() if part.strip()]
         lines.append("请按意见修改后，在下面的报送页面重新上传。")
     errors = [f for f in findings if f.get("severity") == "error"]
-    if status == "error" and current:
+    if current and (status == "error" or (status == "returned" and errors)):
         if return_note:
             lines.append("")
         lines += [f"贵单位最近一次报送的文件{sent}校验发现 {len(errors)} 处错误，请修改后重新上传：", ""]
         lines += _findings_lines(findings)
-    lines += ["", f"报送页面（本单位专属，请勿转发）：{url}",
-              "在该页面可以下载本单位的填报模板、上传填好的文件并立即看到校验结果。"]
+    if url:
+        lines += ["", f"报送页面（本单位专属，请勿转发）：{url}",
+                  "在该页面可以下载本单位的填报模板、上传填好的文件并立即看到校验结果。"]
+    else:  # the county runs without the web service (no link was ever made)
+        lines += ["", "请将填好的年报模板（.xlsx）报送县政府办公室。"]
     if deadline:
         lines.append(f"报送截止日期：{deadline}。")
     lines += ["", f"此邮件由年报报送系统代{sender.name}自动发送；如有疑问，可直接回复此邮件。"]
@@ -169,19 +168,21 @@ def compose(*, to: str, agency_name: str, year: int, url: str, deadline: str | N
     return msg
 
 
-def reminders(service, urls: dict[str, str], sender: Sender) -> list[Reminder]:
-    """A reminder for every agency due(); one whose roster e-mail cell is unusable gets none, with the
-    reason (problem), and the others go on."""
+def reminders(due: list[dict], urls: dict[str, str], year: int, deadline: str | None,
+              sender: Sender) -> list[Reminder]:
+    """A reminder for every agency due (county/state.py decides who is; each a view with code, name, email,
+    status, current {findings, receipt}, review); one whose roster e-mail cell is unusable gets none, with
+    the reason (problem), and the others go on."""
     out = []
-    for agency in due(service):
+    for agency in due:
         current = agency.get("current") or None
-        review = (current or {}).get("review") or {}
+        review = agency.get("review") or (current or {}).get("review") or {}
         item = Reminder(agency["code"], agency["name"], agency["email"], agency["status"], None)
         try:
             to = roster_address(agency["email"])
             item.message = compose(
-                to=to, agency_name=agency["name"], year=service.config.year, url=urls[agency["code"]],
-                deadline=service.deadline_text(), sender=sender, status=agency["status"],
+                to=to, agency_name=agency["name"], year=year, url=urls.get(agency["code"]),
+                deadline=deadline, sender=sender, status=agency["status"],
                 findings=(current or {}).get("findings") or [],
                 current=(current or {}).get("receipt"),
                 return_note=review if review.get("decision") == "returned" else None)
@@ -192,13 +193,13 @@ def reminders(service, urls: dict[str, str], sender: Sender) -> list[Reminder]:
 
 
 def write_eml(items: list[Reminder], folder: Path) -> list[Path]:
-    from .verdicts import refused_dir
+    from .verdicts import code_name
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for item in items:
         if item.message is not None:
-            path = folder / f"{refused_dir(item.code)}.eml"
+            path = folder / f"{code_name(item.code)}.eml"
             path.write_bytes(item.message.as_bytes())
             written.append(path)
     return written

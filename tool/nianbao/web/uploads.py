@@ -37,9 +37,10 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 class Received:
-    """An uploaded file on disk; use as a context manager so the temporary folder always goes."""
+    """An uploaded file on disk (path None: an optional file not given); use as a context manager so the
+    temporary folder always goes."""
 
-    def __init__(self, folder: Path, path: Path, fields: dict[str, str]):
+    def __init__(self, folder: Path, path: Path | None, fields: dict[str, str]):
         self.folder, self.path, self.fields = folder, path, fields
 
     def __enter__(self) -> Received:
@@ -84,9 +85,12 @@ def _too_large(limit: int) -> str:
     return f"文件过大：上传上限为 {limit // (1024 * 1024)} MB。年报模板填好后通常不到 1 MB，请确认选择的是年报模板。"
 
 
-async def receive_upload(request: Request, tmp_root: Path, limit: int | None = None) -> Received:
+async def receive_upload(request: Request, tmp_root: Path, limit: int | None = None, *, field: str = FILE_FIELD,
+                         required: bool = True, max_fields: int = MAX_FIELDS) -> Received:
     """Parse the multipart body into a temporary folder; raises PayloadTooLarge / BadRequest.
-    limit: the body's bound in bytes, MAX_BODY_BYTES (as it is when called) by default."""
+
+    limit: the body's bound in bytes, MAX_BODY_BYTES (as it is when called) by default.
+    field: the file's form field; required=False: a form whose file may be left empty (path None)."""
     limit = MAX_BODY_BYTES if limit is None else limit
     declared = request.headers.get("content-length")
     if declared is not None:
@@ -97,7 +101,7 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int | None = N
             raise BadRequest("请求头 Content-Length 无效。") from None
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise BadRequest("请用表单上传文件（multipart/form-data，文件字段名为 file）。", code="not_multipart")
-    parser = MultiPartParser(request.headers, _counted(request, limit), max_files=MAX_FILES, max_fields=MAX_FIELDS,
+    parser = MultiPartParser(request.headers, _counted(request, limit), max_files=MAX_FILES, max_fields=max_fields,
                              max_part_size=MAX_FIELD_BYTES)
     try:
         form = await parser.parse()
@@ -108,13 +112,15 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int | None = N
         raise BadRequest(f"上传的表单无法解析（{exc}）。请只选择一个文件后重新上传。", code="bad_form") from None
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=tmp_root))
     try:
-        upload = form.get(FILE_FIELD)
-        if upload is None or isinstance(upload, str):
+        upload = form.get(field)
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if upload is None or isinstance(upload, str) or (not upload.filename and not upload.size):
+            if not required:
+                return Received(folder, None, fields)
             raise BadRequest("没有收到文件：请选择填好的年报 .xlsx 文件后再上传（表单字段名为 file）。", code="no_file")
         path = folder / safe_name(upload.filename)
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out)
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
         return Received(folder, path, fields)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

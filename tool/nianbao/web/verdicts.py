@@ -1,61 +1,149 @@
-"""What the service makes of a check result: refused or not, the findings it shows, the row it indexes."""
+"""What the pages show of an agency's state (county/state.py): plain dicts for the HTML pages and their .json twins.
+
+Nothing here decides anything: the verdict, the current file, the office's decision, the
+explanations, `included` and `due` are state.py's. This module only says them as the pages
+do — file names and times (never a SHA-256 where a person reads), each upload's role and
+why, findings with the department's explanation beside each.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 
-from nianbao.check.run import CheckResult
-from nianbao.county.roster import RosterEntry
-from nianbao.county.store import Receipt
+from nianbao import clock
+from nianbao.county.state import ROLE_LABELS, STATUS_LABELS, AgencyState, Upload, finding_key
+from nianbao.findings import Finding
 
-REFUSED_DIR = "refused"  # inside the store: one Store per agency for refused workbooks (evidence, never counted)
+VERDICT_LABELS = {**STATUS_LABELS, "unreadable": "无法读取", "refused": "无法采用"}
+SHOWN_SEVERITIES = ("error", "warning")  # infos (e.g. no report of last year to compare with) stay off the pages
 IDENTITY_RULES = ("WRONG_YEAR", "WRONG_FORMAT")
-VERDICT_LABELS = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取", "refused": "已拒收"}
 
 
-def refused_dir(code: str) -> str:
-    """A folder name for an agency code: the code itself when it is plain, else its hex ("x-…"; a code that
-    itself starts with "x-" too, or code_of_refused_dir would read it as hex)."""
-    plain = code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) and len(code) <= 64 \
-        and not code.startswith("x-")
+def code_name(code: str) -> str:
+    """A file or folder name for an agency code: the code itself when it is plain, else its hex."""
+    plain = code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) and len(code) <= 64
     return code if plain else "x-" + code.encode("utf-8").hex()[:120]
 
 
-def code_of_refused_dir(name: str) -> str:
-    return bytes.fromhex(name[2:]).decode("utf-8") if name.startswith("x-") else name
+refused_dir = code_name  # the name the earlier version gave an agency's folder of refused workbooks
 
 
-def refusal(result: CheckResult, entry: RosterEntry) -> dict | None:
-    """The finding that makes a workbook another agency's, year's or format's, or None."""
-    for f in result.findings:
-        if f.rule in IDENTITY_RULES:
-            return _finding_dict(f.rule, "error", f.message + "此文件已留存备查，不计入报送。")
-    claimed = (result.agency or {}).get("code")
-    if claimed and claimed != entry.code:
-        other = (result.agency or {}).get("name") or claimed
-        return _finding_dict("WRONG_AGENCY", "error",
-                             f"这份工作簿是“{other}”（代码 {claimed}）的模板，"
-                             f"不是本单位“{entry.name}”（代码 {entry.code}）"
-                             "的。请使用本页面下载的本单位模板填报。此文件已留存备查，不计入报送。")
-    return None
+def place_of(f: Finding) -> str | None:
+    """The row and column a finding is about, as the table names them (for people)."""
+    return " / ".join(x for x in (f.row_label, f.column_label) if x) or None
 
 
-def _finding_dict(rule, severity, message, sheet=None, cell=None, place=None) -> dict:
-    """The API's finding; `place` names the cell's row and column as the table does (for people)."""
-    return {"rule": rule, "severity": severity, "message": message, "sheet": sheet, "cell": cell, "place": place}
+def finding_view(f: Finding, explanation=None) -> dict:
+    """One finding as the API and the pages show it; `key` is its handle for an explanation."""
+    out = {"rule": f.rule, "severity": f.severity, "message": f.message, "sheet": f.sheet, "cell": f.cell,
+           "place": place_of(f), "key": finding_key(f), "explanation": None}
+    if explanation is not None:
+        out["explanation"] = {"text": explanation.note, "at": explanation.at, "actor": explanation.actor}
+    return out
 
 
-def findings_of(result: CheckResult) -> list[dict]:
-    return [_finding_dict(f.rule, f.severity, f.message, f.sheet, f.cell,
-                          " / ".join(x for x in (f.row_label, f.column_label) if x) or None) for f in result.findings
-            if f.severity in ("error", "warning")]
+class Views:
+    """The views of one roster state; judged(submission, entry) gives a file's own findings (state.judge)."""
+
+    def __init__(self, judged: Callable, deadline=None):
+        self.judged = judged
+        self.deadline = deadline
+
+    def on_time(self, at: str | None) -> bool | None:
+        return clock.on_time(at, self.deadline)  # the deadline's day in the configured zone
+
+    # -- one file
+
+    def upload_status(self, st: AgencyState, up: Upload) -> str:
+        """The verdict of the file of one upload: the agency's own when it is the current file."""
+        if up.role in ("current", "earlier"):
+            return st.status
+        result = up.submission.result
+        if up.role == "superseded":
+            findings = self.judged(up.submission, st.entry)
+            return next((s for s in SHOWN_SEVERITIES if any(f.severity == s for f in findings)), "ok")
+        return "unreadable" if result.status == "unreadable" else "refused"
+
+    def upload_findings(self, st: AgencyState, up: Upload) -> list[dict]:
+        if up.role in ("current", "earlier"):
+            return self.findings(st)
+        if up.role == "superseded":
+            return [finding_view(f) for f in self.judged(up.submission, st.entry) if f.severity in SHOWN_SEVERITIES]
+        own = [finding_view(f) for f in up.submission.result.findings if f.severity in SHOWN_SEVERITIES]
+        if self.upload_status(st, up) == "unreadable" and own:
+            return own
+        message = f"{up.why.rstrip('。')}。这份文件不能作为本单位本年度的报告，已留存备查，不会取代已报送的文件。"
+        why = {"rule": _unusable_rule(up, st), "severity": "error", "sheet": None, "cell": None, "place": None,
+               "key": None, "explanation": None, "message": message}
+        return [why] + [f for f in own if f["rule"] not in IDENTITY_RULES]
+
+    def upload(self, st: AgencyState, up: Upload, *, findings: bool = False) -> dict:
+        status = self.upload_status(st, up)
+        out = {"sha256": up.sha256, "name": up.name, "at": up.at, "on_time": self.on_time(up.at), "role": up.role,
+               "role_label": ROLE_LABELS.get(up.role, ""), "why": up.why, "current": up.role == "current",
+               "status": status, "label": VERDICT_LABELS[status],
+               "annotatable": status in ("error", "warning") and up.submission.result.figures is not None}
+        shown = self.upload_findings(st, up)
+        out["errors"] = sum(f["severity"] == "error" for f in shown)
+        out["warnings"] = sum(f["severity"] == "warning" for f in shown)
+        if findings:
+            out["findings"] = shown
+        return out
+
+    # -- one agency
+
+    def findings(self, st: AgencyState) -> list[dict]:
+        """The current file's findings (compile's, duplicate figures included), each with its explanation."""
+        return [finding_view(f, st.explanations.get(finding_key(f))) for f in st.findings
+                if f.severity in SHOWN_SEVERITIES]
+
+    def decision(self, st: AgencyState) -> dict | None:
+        d = st.decision
+        if d is None:
+            return None
+        return {"kind": d.kind, "label": st.review_label, "note": d.note, "at": d.at, "actor": d.actor}
+
+    def agency(self, st: AgencyState, *, full: bool = False) -> dict:
+        e = st.entry
+        shown = self.findings(st) if st.current is not None else []
+        out = {"code": e.code, "name": e.name, "group": e.group, "email": e.email,
+               "status": st.status, "label": st.label, "review": st.review, "review_label": st.review_label,
+               "decision": self.decision(st), "included": st.included, "due": st.due, "notes": list(st.notes),
+               "errors": sum(f["severity"] == "error" for f in shown),
+               "warnings": sum(f["severity"] == "warning" for f in shown),
+               "explained": sum(f["explanation"] is not None for f in shown),
+               "current": None, "latest": None, "count": len(st.history),
+               "unusable": sum(h.role in ("unusable", "forged") for h in st.history)}
+        if st.arrived is not None:
+            a = st.arrived
+            out["current"] = {"sha256": a.sha256, "name": a.name, "at": a.at, "on_time": self.on_time(a.at)}
+        if st.latest is not None:
+            out["latest"] = self.upload(st, st.latest)
+        if full:
+            out["findings"] = shown
+            out["history"] = [self.upload(st, up) for up in st.history]
+        return out
+
+    def verdict(self, st: AgencyState, up: Upload) -> dict:
+        """What a department is told of one of its uploads, at once and on its page."""
+        own = self.upload(st, up, findings=True)
+        at = next((i for i, h in enumerate(st.history) if h is up), len(st.history))
+        earlier = next((h for h in st.history[at + 1:] if h.sha256 == up.sha256), None)
+        return {"ok": True, "status": own["status"], "label": own["label"], "findings": own.pop("findings"),
+                "receipt": {"sha256": up.sha256, "original_name": up.name, "received_at": up.at},
+                "role": up.role, "why": up.why, "current": up.role == "current",
+                "again": {"name": earlier.name, "at": earlier.at} if earlier else None,
+                "duplicate": earlier is not None,
+                "agency": {k: v for k, v in self.agency(st).items() if k not in ("latest", "email", "group")}}
 
 
-
-def row_of(code: str | None, receipt: Receipt, place: str, status: str, findings: list[dict]) -> dict:
-    """A submissions-table row for a receipt of the store (place "store") or of an evidence store ("refused")."""
-    return {"agency_code": code, "sha256": receipt.sha256, "place": place, "stored_as": receipt.stored_as,
-            "original_name": receipt.original_name, "received_at": receipt.received_at, "status": status,
-            "errors": sum(f["severity"] == "error" for f in findings),
-            "warnings": sum(f["severity"] == "warning" for f in findings),
-            "findings": json.dumps(findings, ensure_ascii=False)}
+def _unusable_rule(up: Upload, st: AgencyState) -> str:
+    """The rule a file that cannot stand for the agency broke, as the API names it."""
+    result = up.submission.result
+    if result.figures is None:
+        return result.findings[0].rule if result.findings else "FILE_UNREADABLE"
+    if up.submission.code != st.entry.code:
+        return "WRONG_AGENCY"
+    if result.verified is False:
+        return next((f.rule for f in result.findings if f.rule.startswith("HMAC")), "HMAC_MISMATCH")
+    return "WRONG_FORMAT"

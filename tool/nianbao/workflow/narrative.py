@@ -9,6 +9,14 @@ A compiled county report sums the members' tables, but its narrative (总体情�
 
 A section found in neither is missing: the report is then a draft, marked on every page,
 and compile names what is missing. A publishable county report never carries a placeholder.
+
+Nor does it carry a figure its tables contradict. Text taken from the office's own report states
+the office's figures (“全年新收政府信息公开申请7件”) under county tables of 98: compile reads the
+county text against the county tables (check/narrative.py, what `audit` of the published report
+does), keeps the report a draft while a sentence contradicts them, names each sentence and
+figure, and writes a suggestion — the same text with each such sentence replaced by the one
+drafted from the county tables — for the office to review and pass back as --narrative. The
+office's words are never changed silently: the suggestion is a separate file.
 """
 
 from __future__ import annotations
@@ -20,8 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao import clock
+from nianbao.check.narrative import contradictions, fix, flatten
 from nianbao.county.consolidate import Compilation
+from nianbao.findings import Finding
 from nianbao.format.spec import Format
+from nianbao.render.report_text import Draft
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a narrative of a few thousand characters; 2 MB is far beyond any real one
 MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -37,16 +48,26 @@ class NarrativeError(Exception):
 
 @dataclass
 class CountyText:
-    """What the county report says in its own words, where each part came from, and what is missing."""
+    """What the county report says in its own words, where each part came from, and what is missing;
+    once compile has judged the report it carries (render/report_text.draft_reason, the one place that
+    decides it), whether it is publishable and why not."""
 
     sections: dict[str, str] = field(default_factory=dict)  # text section key -> text
     sources: dict[str, str] = field(default_factory=dict)  # text section key -> where it came from
     date: str = ""
     missing: list[str] = field(default_factory=list)  # Chinese, e.g. “一、总体情况”
+    contradictions: list[Finding] = field(default_factory=list)  # its sentences the county tables contradict
+    draft: Draft | None = None  # why the county report is a draft (set when judged)
+    judged: bool = False  # draft_reason has been asked about the report these words are in
 
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    @property
+    def publishable(self) -> bool:
+        """Only a judged report is ever publishable: nothing that audit of it would flag, nothing missing."""
+        return self.judged and self.draft is None
 
 
 def chinese_date(text: str | None, today: dt.date | None = None) -> str:
@@ -209,3 +230,32 @@ def county_text(comp: Compilation, *, narrative: Path | None = None, narrative_f
         text.missing.append("汇总单位名称（--name，用于标题和落款）")
     text.missing += [section.heading for section in wanted if section.key not in text.sections]
     return text, notes
+
+
+def suggested_text(fmt: Format, tables: dict, sections: dict[str, str]) -> str | None:
+    """The county text as a narrative file (headings 一、五、六) with every sentence the tables
+    contradict replaced by the sentences drafted from them; None when nothing contradicts them.
+
+    Only lines holding such a sentence are rewritten (their spaces dropped, as the check reads them);
+    every other line is kept as it was written."""
+    out: list[str] = []
+    changed = False
+    for section in fmt.text_sections():
+        out.append(section.heading)
+        for line in sections.get(section.key, "").splitlines():
+            by_sentence: dict[str, list[str]] = {}
+            for contradiction in contradictions(fmt, tables, line):
+                drafted = fix(fmt, tables, contradiction) or f"【请核对：{contradiction.sentence}】"
+                replacements = by_sentence.setdefault(contradiction.sentence, [])
+                if drafted not in replacements:
+                    replacements.append(drafted)
+            if not by_sentence:
+                out.append(line)
+                continue
+            flat = flatten(line)
+            for sentence, replacements in by_sentence.items():
+                flat = flat.replace(sentence, "".join(replacements), 1)
+            out.append(flat)
+            changed = True
+        out.append("")
+    return "\n".join(out).rstrip() + "\n" if changed else None

@@ -1,4 +1,4 @@
-"""A department's page at its private link: template, upload with instant verdict, history, reviews."""
+"""A department's page at its private link: template, upload with instant verdict, explanations, history, decision."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from nianbao.web.auth import agency_of_token
-from nianbao.web.errors import NotFound
+from nianbao.web.errors import BadRequest, NotFound
 from nianbao.web.uploads import receive_upload
 
-from . import XLSX, download, respond, wants_json
+from . import XLSX, download, page, respond, wants_json
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+MAX_FORM_BYTES = 16 * 1024
 
 
 def _entry(request: Request):
@@ -26,10 +27,15 @@ def _entry(request: Request):
     return service, entry, f"/d/{token}"
 
 
+async def _context(service, entry, base: str) -> dict:
+    context = service.department_context(await service.fresh_state(), entry)
+    context["base"] = base
+    return context
+
+
 async def home(request: Request) -> Response:
     service, entry, base = _entry(request)
-    context = service.department_context(entry)
-    context["base"] = base
+    context = await _context(service, entry, base)
     if wants_json(request):
         context.pop("base")
     return respond(request, "department.html", context)
@@ -46,6 +52,27 @@ async def upload(request: Request) -> Response:
     return RedirectResponse(f"{base}#result", status_code=303)
 
 
+async def explain(request: Request) -> Response:
+    """One explanation of one finding of the current file (the one the page showed: sha256)."""
+    service, entry, base = _entry(request)
+    form = await request.form(max_files=0, max_fields=6, max_part_size=MAX_FORM_BYTES)
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        await service.explain(entry.code, fields.get("sha256", ""), fields.get("key", ""), fields.get("text", ""),
+                              f"agency:{entry.code}")
+    except BadRequest as exc:
+        if wants_json(request):
+            raise
+        context = await _context(service, entry, base)
+        context["form_error"] = {"key": fields.get("key", ""), "message": exc.message, "text": fields.get("text", "")}
+        return page("department.html", context, 400)
+    if wants_json(request):
+        context = await _context(service, entry, base)
+        context.pop("base")
+        return JSONResponse(context)
+    return RedirectResponse(f"{base}#result", status_code=303)
+
+
 async def template(request: Request) -> Response:
     service, entry, _ = _entry(request)
     path = await service.template(entry)
@@ -56,10 +83,11 @@ async def template(request: Request) -> Response:
 async def annotated(request: Request) -> Response:
     service, entry, _ = _entry(request)
     sha = request.path_params["sha"]
-    row = service.submission(entry.code, sha) if _SHA.match(sha) else None
-    if row is None or row["place"] != "store":
+    if not _SHA.match(sha):
         raise NotFound("没有找到这份文件的批注副本。")
-    path = await service.annotated(row)
-    await service.audit(f"agency:{entry.code}", "download", entry.code, sha, what="annotated")
-    stem = row["original_name"].rsplit(".", 1)[0]
-    return download(path, f"{stem}-批注.xlsx", XLSX)
+    st, up = service.upload_of(await service.fresh_state(), entry.code, sha)
+    if up.submission.result.figures is None:
+        raise NotFound("这份文件无法读取，没有批注副本。")
+    path = await service.annotated(st, up)
+    await service.audit(f"agency:{entry.code}", "download", entry.code, sha, what="annotated", original_name=up.name)
+    return download(path, f"{up.name.rsplit('.', 1)[0]}-批注.xlsx", XLSX)

@@ -7,19 +7,21 @@ import re
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from nianbao.web import auth
 from nianbao.web.audit import entries
 from nianbao.web.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from nianbao.web.uploads import receive_upload
 
 from . import XLSX, download, page, respond, wants_json
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 OUTPUTS = {"summary.xlsx": ("summary.xlsx", XLSX), "summary.json": ("summary.json", "application/json"),
            "docx": (None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-           "html": (None, "text/html; charset=utf-8"), "md": (None, "text/markdown; charset=utf-8")}
-MAX_NOTE_CHARS = 2000
+           "html": (None, "text/html; charset=utf-8"), "md": (None, "text/markdown; charset=utf-8"),
+           "suggestion": (None, "text/markdown; charset=utf-8")}
+MAX_NARRATIVE_BODY = 20 * 1024 * 1024 + 64 * 1024  # a .docx narrative (workflow/narrative.MAX_DOCX_BYTES) and the form
 
 
 def _session(request: Request) -> str | None:
@@ -88,52 +90,79 @@ async def logout(request: Request) -> Response:
 
 async def status(request: Request) -> Response:
     csrf = _require(request)
-    context = request.app.state.service.office_context()
+    service = request.app.state.service
+    context = service.office_context(await service.fresh_state())
     if not wants_json(request):
         context["csrf"] = csrf
     return respond(request, "office_status.html", context)
 
 
-def _agency_entry(request: Request, code: str):
-    entry = request.app.state.service.by_code.get(code)
-    if entry is None:
-        raise NotFound(f"名单中没有代码为 {code} 的单位。")
-    return entry
+def _code(request: Request) -> str:
+    code = request.path_params["code"]
+    return code[:-5] if code.endswith(".json") else code
+
+
+async def _agency_page(request: Request, csrf: str, code: str, form_error: dict | None = None,
+                       status_code: int = 200) -> Response:
+    service = request.app.state.service
+    context = service.agency_context(await service.fresh_state(), code)
+    if wants_json(request):
+        return respond(request, "office_agency.html", context)
+    context.update(csrf=csrf, form_error=form_error, roster=service.roster)
+    return page("office_agency.html", context, status_code)
 
 
 async def agency(request: Request) -> Response:
     csrf = _require(request)
-    code = request.path_params["code"]
-    if code.endswith(".json"):
-        code = code[:-5]
-    service = request.app.state.service
-    context = {"agency": service.agency_status(_agency_entry(request, code)), "year": service.config.year}
-    if not wants_json(request):
-        context["csrf"] = csrf
-    return respond(request, "office_agency.html", context)
+    return await _agency_page(request, csrf, _code(request))
 
 
 async def review(request: Request) -> Response:
-    fields, _ = await _form_with_csrf(request)
+    """Accept (a report with errors only with a reason) or return (with a note) the agency's current file."""
+    fields, csrf = await _form_with_csrf(request)
     service = request.app.state.service
     code, sha, decision = fields.get("code", ""), fields.get("sha256", ""), fields.get("decision", "")
-    note = fields.get("note", "").strip()[:MAX_NOTE_CHARS]
-    entry = _agency_entry(request, code)
-    row = service.submission(entry.code, sha) if _SHA.match(sha) else None
-    if row is None or row["place"] != "store":
-        raise NotFound("没有找到要审核的这份报告。")
-    if decision not in ("accepted", "returned"):
-        raise BadRequest("审核结论只能是“接收”或“退回修改”。")
-    if decision == "returned" and not note:
-        raise BadRequest("退回时请填写审核意见，告诉单位需要修改什么。", code="note_required")
-    await service.review(entry.code, sha, decision, note, "office")
-    return RedirectResponse(f"/office/agency/{quote(entry.code)}", status_code=303)
+    if code not in service.by_code:
+        raise NotFound(f"名单中没有代码为 {code} 的单位。")
+    try:
+        await service.review(code, sha if _SHA.match(sha) else "", decision, fields.get("note", ""), "office")
+    except BadRequest as exc:
+        if wants_json(request):
+            raise
+        return await _agency_page(request, csrf, code, {"message": exc.message, "note": fields.get("note", ""),
+                                                        "decision": decision}, 400)
+    return RedirectResponse(f"/office/agency/{quote(code)}#review", status_code=303)
 
 
 async def run_compile(request: Request) -> Response:
     await _form_with_csrf(request)
-    await request.app.state.service.compile("office")
-    return RedirectResponse("/office", status_code=303)
+    outcome = await request.app.state.service.compile("office")
+    if wants_json(request):
+        return JSONResponse(outcome)
+    return RedirectResponse("/office#compile", status_code=303)
+
+
+async def save_county_text(request: Request) -> Response:
+    """The county report's own words, date and contact (compile --name, --narrative or --narrative-from, --date,
+    --contact)."""
+    csrf = _require(request)
+    service = request.app.state.service
+    received = await receive_upload(request, service.tmp_dir(), limit=MAX_NARRATIVE_BODY, field="narrative",
+                                    required=False, max_fields=16)
+    with received:
+        if not auth.same_secret(received.fields.get("csrf"), csrf):
+            raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。", code="csrf")
+        try:
+            saved = await service.save_county_text(received.fields, received.path, "office")
+        except BadRequest as exc:
+            if wants_json(request):
+                raise
+            context = service.office_context(await service.fresh_state())
+            context.update(csrf=csrf, text_error=exc.message, text_form=received.fields)
+            return page("office_status.html", context, 400)
+    if wants_json(request):
+        return JSONResponse(saved)
+    return RedirectResponse("/office#county-text", status_code=303)
 
 
 async def output(request: Request) -> Response:
@@ -149,34 +178,33 @@ async def output(request: Request) -> Response:
     return download(path, OUTPUTS[name][0] or path.name, OUTPUTS[name][1])
 
 
-async def original(request: Request) -> Response:
+async def _upload(request: Request):
     _require(request)
     service = request.app.state.service
     code, sha = request.path_params["code"], request.path_params["sha"]
-    row = service.submission(code, sha) if _SHA.match(sha) else None
-    if row is None:
+    if not _SHA.match(sha):
         raise NotFound("没有找到这份文件。")
-    await service.audit("office", "download", code, sha, what="original")
-    return download(service.file_path(row), row["original_name"])
+    return service, (*service.upload_of(await service.fresh_state(), code, sha),)
+
+
+async def original(request: Request) -> Response:
+    service, (st, up) = await _upload(request)
+    await service.audit("office", "download", st.entry.code, up.sha256, what="original", original_name=up.name)
+    return download(up.submission.file, up.name)
 
 
 async def annotated(request: Request) -> Response:
-    _require(request)
-    service = request.app.state.service
-    code, sha = request.path_params["code"], request.path_params["sha"]
-    row = service.submission(code, sha) if _SHA.match(sha) else None
-    if row is None or row["place"] != "store":
-        raise NotFound("没有找到这份文件。")
-    path = await service.annotated(row)
-    await service.audit("office", "download", code, sha, what="annotated")
-    return download(path, f"{row['original_name'].rsplit('.', 1)[0]}-批注.xlsx", XLSX)
+    service, (st, up) = await _upload(request)
+    if up.submission.result.figures is None:
+        raise NotFound("这份文件无法读取，没有批注副本。")
+    path = await service.annotated(st, up)
+    await service.audit("office", "download", st.entry.code, up.sha256, what="annotated", original_name=up.name)
+    return download(path, f"{up.name.rsplit('.', 1)[0]}-批注.xlsx", XLSX)
 
 
 async def audit_log(request: Request) -> Response:
     csrf = _require(request)
     items = entries(request.app.state.service.db)
     if wants_json(request):
-        from starlette.responses import JSONResponse
-
         return JSONResponse({"entries": [e.__dict__ for e in items]})
     return page("office_audit.html", {"entries": items, "csrf": csrf})

@@ -1,0 +1,122 @@
+"""Run-together digits decided by every constraint the report gives (published/solve.py)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from nianbao.cli import main
+from nianbao.format.spec import all_formats
+from nianbao.published import import_file
+from nianbao.published.solve import Constraint, Pending, cross_year, decide, identities, narrative, narrative_figures
+from nianbao.published.split import candidates
+
+FMT = all_formats()["gov-info-disclosure-2021"]
+COLS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+
+
+def _pending(row: str, text: str) -> Pending:
+    options, why = candidates(text, 7, limit=20000, money=set())
+    return Pending(tuple(f"requests.{row}.{c}" for c in COLS), options, text, "第1行", row, why)
+
+
+def _known_zero(*rows: str) -> dict:
+    """Every cell of the format known as 0 except the rows given (those are the pending ones)."""
+    return {k: Decimal(0) for k in FMT.cells if not any(k.startswith(f"requests.{r}.") for r in rows)}
+
+
+def test_the_row_total_decides_a_split():
+    """“230 000023”: the only split whose 总计 is the sum of the six columns."""
+    p = _pending("outcome.disclosed", "230 000023")
+    known = _known_zero("outcome.disclosed")
+    for key in ("requests.outcome.total.natural", "requests.outcome.total.total", "requests.received.natural",
+                "requests.received.total"):
+        known[key] = Decimal(23)
+    (d,) = decide([p], identities(FMT), known)
+    assert {k.rsplit(".", 1)[1]: v for k, v in d.cells.items()} == {
+        "natural": {"23"}, "commercial": {"0"}, "research": {"0"}, "nonprofit": {"0"}, "legal": {"0"},
+        "other_org": {"0"}, "total": {"23"}}
+    assert any(n.startswith("T3-2") for n in d.decided_by) and not d.broken
+
+
+def test_two_splits_fit_the_table_then_last_years_report_decides():
+    """上年结转 “101000011”: 1|0|10|… and 10|1|0|… both fit the row total, and the columns cannot tell
+    (the other rows are unreadable). Last year's 结转下年度 (T3-4) decides; without it, unreadable."""
+    p = _pending("carried_over", "101000011")
+    known = {k: None for k in FMT.cells if k.startswith("requests.") and ".carried_over." not in k}
+    (alone,) = decide([p], identities(FMT), known)
+    assert alone.cells["requests.carried_over.natural"] == {"1", "10"}
+    previous = {"format": FMT.id, "tables": {f"requests.carry_forward.{c}": v
+                                             for c, v in zip(COLS, (10, 1, 0, 0, 0, 0, 11), strict=True)}}
+    (d,) = decide([p], identities(FMT) + cross_year(FMT, previous), known)
+    assert d.cells["requests.carried_over.natural"] == {"10"}
+    assert d.cells["requests.carried_over.commercial"] == {"1"}
+    assert any("上一年度" in n for n in d.decided_by)
+
+
+def test_the_narrative_decides_between_splits():
+    p = Pending(("a", "b"), [(["1", "12"], [True, True]), (["11", "2"], [True, True])], "112", "第1行", "x")
+    figures = [("共收到申请11件。", ("a",), 11)]
+    (d,) = decide([p], [Constraint("T", ((1, "a"), (1, "b"), (-1, "c")), Decimal(0))] + narrative(figures),
+                  {"c": Decimal(13)})
+    assert d.cells == {"a": {"11"}, "b": {"2"}}
+    assert any(n.startswith("正文") for n in d.decided_by)
+
+
+def test_narrative_figures_come_from_the_sections():
+    figures = narrative_figures(FMT, {"overview": "2024年，共收到政府信息公开申请26件，办结25件。"})
+    assert ("requests.received.total",) in [keys for _, keys, _ in figures]
+    assert 26 in [n for _, _, n in figures]
+
+
+def test_a_wrong_total_stays_as_printed_and_is_named():
+    """The printed total (24) contradicts its parts: no split fits every identity. Leaving the total cell
+    out, the others decide the row; the total stands as printed (never repaired) and the broken
+    identities are named for audit."""
+    p = _pending("received", "23 0 0 0 0 0 24")
+    known = _known_zero("received")
+    for key in ("requests.outcome.total.natural", "requests.outcome.disclosed.natural"):
+        known[key] = Decimal(23)
+    for key in ("requests.outcome.total.total", "requests.outcome.disclosed.total"):
+        known[key] = Decimal(23)
+    (d,) = decide([p], identities(FMT), known)
+    assert d.cells["requests.received.total"] == {"24"}
+    assert d.cells["requests.received.natural"] == {"23"}
+
+
+def test_the_search_is_bounded():
+    p = _pending("received", "1" * 30)
+    (d,) = decide([p], identities(FMT), _known_zero("received"))
+    assert not d.cells or all(len(v) != 1 for v in d.cells.values()) or d.why
+
+
+def test_import_previous_decides_an_ambiguous_row(tmp_path, capsys):
+    """`import --previous` with last year's document: the carried-over row printed “101000011” in a dump
+    where nothing else decides it."""
+    from factory import valid_document
+    from published_kit import text_report
+
+    doc = valid_document(FMT, seed=3)
+    for c, v in zip(COLS, (10, 1, 0, 0, 0, 0, 11), strict=True):
+        doc["tables"][f"requests.carried_over.{c}"] = v
+    text = text_report(doc, "cells")
+    lines = text.split("\n")
+    at = lines.index("二、上年结转政府信息公开申请数量")
+    lines[at + 1: at + 8] = ["101000011"]
+    # the columns cannot decide it: the other rows of 表三 are printed unreadable
+    for label in ("一、本年新收政府信息公开申请数量", "（七）总计", "四、结转下年度继续办理"):
+        i = lines.index(label)
+        lines[i + 1: i + 8] = ["十"] * 7
+    (tmp_path / "this.txt").write_text("\n".join(lines), encoding="utf-8")
+    first = import_file(tmp_path / "this.txt").document
+    assert first["cell_states"]["requests.carried_over.natural"]["state"] == "unreadable"
+    previous = {"format": FMT.id, "year": doc["year"] - 1, "agency": doc["agency"],
+                "tables": {f"requests.carry_forward.{c}": v for c, v in zip(COLS, (10, 1, 0, 0, 0, 0, 11),
+                                                                           strict=True)}}
+    (tmp_path / "prev.json").write_text(json.dumps(previous, ensure_ascii=False), encoding="utf-8")
+    code = main(["import", str(tmp_path / "this.txt"), "-o", str(tmp_path / "out"), "--previous",
+                 str(tmp_path / "prev.json")])
+    assert code in (0, 1)
+    back = json.loads((tmp_path / "out" / "this.json").read_text(encoding="utf-8"))
+    assert back["tables"]["requests.carried_over.natural"] == 10
+    assert "上一年度" in back["cell_states"]["requests.carried_over.natural"]["note"]
