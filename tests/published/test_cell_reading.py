@@ -129,11 +129,19 @@ def test_printed_text_is_kept_as_shown_with_its_spacing_normalised():
 def test_what_a_reader_cannot_take_for_one_number_is_unreadable_with_the_reason(text, kind, marks, why):
     read = read_cell(text, kind, "万元" if kind == "money" else "件", marks)
     assert (read.state, read.value, read.why) == (UNREADABLE, None, why)
+    assert read.printed == text  # what is printed is kept (the state shows it to the user)
 
 
-def test_a_long_printed_text_is_cut_in_the_reason():
-    read = read_cell("一" * 40, "count", "件")
-    assert read.why == f"“{'一' * 30}”不是数字"
+@pytest.mark.parametrize(("text", "marks", "why"), [
+    ("一" * 40, (), "“{}”不是数字"),
+    ("1" * 20 + " " + "2" * 20, (), "印有两组数字（“{}”），不能确定是哪个数"),
+    ("1,2" * 20, (), "“{}”中的逗号不是千位分隔，不能确定是哪个数"),
+    ("9" * 40, ("上标",), "单元格里有上标的文字（印为“{}”），印出的是哪个数不能确定"),
+])
+def test_a_long_printed_text_is_cut_to_thirty_characters_in_the_reason(text, marks, why):
+    read = read_cell(text, "count", "件", marks)
+    assert read.why == why.format(text[:30])
+    assert read.printed == text
 
 
 def test_money_printed_in_yuan_is_converted_to_wan_exactly():
