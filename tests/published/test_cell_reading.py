@@ -100,6 +100,7 @@ def test_not_blank_like(text):
 def test_a_number_is_the_one_number_printed(text, kind, value):
     read = read_cell(text, kind, "万元" if kind == "money" else "件")
     assert (read.state, read.value, type(read.value)) == (NUMBER, value, type(value))
+    assert read.printed == " ".join(text.split())
     assert read.why is None
     assert not read.converted
 
@@ -147,6 +148,7 @@ def test_a_long_printed_text_is_cut_to_thirty_characters_in_the_reason(text, mar
 def test_money_printed_in_yuan_is_converted_to_wan_exactly():
     read = read_cell("251000元", "money", "万元")
     assert (read.state, read.value, read.unit, read.converted) == (NUMBER, 25.1, "元", True)
+    assert read.printed == "251000元"  # the state keeps what is printed beside the 万元 figure
     assert read_cell("75394432.52元", "money", "万元").value == 7539.443252
     assert read_cell("1元", "money", "万元").value == 0.0001
 
