@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-engines fuzz-batch serve
+.PHONY: demo test sysdeps bench golden lint clean fuzz fuzz-engines fuzz-batch serve mutate
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,16 @@ fuzz-engines: $(STAMP)
 fuzz-batch: $(STAMP)
 	NIANBAO_FUZZ=$${NIANBAO_FUZZ:-3000} NIANBAO_FUZZ_SECONDS=$${NIANBAO_FUZZ_SECONDS:-1800} \
 	  $(BIN)/python -m pytest -q tests/cli/test_fuzz_batch.py
+
+# Mutation testing of the modules that decide (issue 22): mutmut runs each module's mutants against its own
+# stage's tests (tests/mutation/modules.toml); killed / survived / timeout / equivalent and the kill rate per
+# module go to docs/mutation.md. MODULE=check/rules.py runs one module; SURVIVORS=1 re-runs only the mutants
+# the last run left alive (after adding tests). JOBS mutants at once (2). BLIND=1: cosmic-ray over the lines
+# mutmut leaves alone (decorated functions, module constants), after a mutmut run of the module.
+mutate: $(STAMP)
+	@test -x $(BIN)/mutmut -a -x $(BIN)/cosmic-ray || $(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	$(BIN)/python tests/mutation/mutate.py --jobs $${JOBS:-2} $(if $(MODULE),--module $(MODULE)) \
+	  $(if $(SURVIVORS),--survivors) $(if $(BLIND),--blind)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

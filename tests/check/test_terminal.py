@@ -25,13 +25,18 @@ def test_finding_lines_lead_with_chinese_and_end_with_the_code():
     doc = valid_document(FMT, 2021)
     doc["tables"]["requests.received.natural"] = "十二"  # CELL/schema finding
     doc["tables"]["requests.carry_forward.commercial"] += 1  # T3-1
+    doc["tables"]["proactive.fees.amount"] = 2500.0  # T2-4, a warning: probably 元, not 万元
     result = check_document(doc)
-    assert {f.rule for f in result.findings} >= {"T3-1"}
-    lines = [line.strip() for line in _printed(result)[1:-1]]
+    assert {f.rule for f in result.findings} >= {"T3-1", "T2-4"}
+    assert {f.severity for f in result.findings} >= {"error", "warning"}
+    printed = _printed(result)
+    lines = [line.strip() for line in printed[1:-1]]
     assert len(lines) == len(result.findings)
     for line, f in zip(lines, result.findings, strict=True):
         mark, word, rest = line.split(" ", 2)
-        assert word in ("错误", "警告", "提示")
+        assert (mark, word) == {"error": ("✗", "错误"), "warning": ("⚠", "警告"), "info": ("ℹ", "提示")}[f.severity]
         assert re.match(r"[\u4e00-\u9fff「“（]", rest), line  # words, not a code, come first
         assert line.endswith(f"〔{f.rule}〕"), line
         assert line.count(f.rule) == 1, line
+    errors, warnings = (sum(f.severity == s for f in result.findings) for s in ("error", "warning"))
+    assert printed[-1].strip() == f"结论：有错误（{errors} 个错误，{warnings} 个警告）"

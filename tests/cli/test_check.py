@@ -100,13 +100,31 @@ def test_annotate_writes_copies_and_never_touches_originals(inbox, tmp_path, cap
 
 
 @pytest.mark.libreoffice
-def test_annotated_copy_opens_in_libreoffice(inbox, tmp_path):
+def test_annotated_copy_opens_in_libreoffice(inbox, tmp_path, capsys):
+    """LibreOffice opens the copy and saves it again with what annotate wrote: the flagged cell's figure,
+    fill and comment, the 问题清单 row and its link; it prints the 问题清单; the re-saved copy checks the same."""
     from lo import convert
+    from pdf import text
 
     out = tmp_path / "annotated"
-    main(["check", str(inbox), "--annotate", str(out)])
-    pdf = convert(out / "bad-批注.xlsx", tmp_path / "pdf", to="pdf")
-    assert pdf.stat().st_size > 1000
+    assert main(["check", str(inbox), "--annotate", str(out)]) == 1
+    ref = layout(FMT).cells["requests.received.natural"].ref
+    sent = openpyxl.load_workbook(inbox / "bad.xlsx")["表三 依申请公开"][ref].value
+    resaved = openpyxl.load_workbook(convert(out / "bad-批注.xlsx", tmp_path / "lo"))
+    cell = resaved["表三 依申请公开"][ref]
+    assert cell.value == sent
+    assert cell.fill.fgColor.rgb[-6:] == "FFC7CE"  # an error's fill
+    assert "T3-1" in cell.comment.text
+    issues = resaved["问题清单"]
+    assert issues["G4"].value == "T3-1"
+    assert issues["D4"].value == ref
+    assert issues["D4"].hyperlink.location.replace("$", "") == f"'表三 依申请公开'!{ref}"
+    printed = "".join(text(convert(out / "bad-批注.xlsx", tmp_path / "pdf", to="pdf")).split())
+    assert "校验问题清单" in printed
+    assert "T3-1" in printed
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "lo" / "bad-批注.xlsx"), "--json"]) == 1
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)[0]["findings"]} == {"T3-1"}
 
 
 def test_extract_writes_document_with_provenance(inbox, tmp_path):

@@ -1,12 +1,13 @@
-"""Time-boxed fuzz of the batch paths: seeded zip- and byte-level mutations of a valid workbook go
-through `check --json --annotate` and `compile`, and nothing escapes as an exception.
+"""Fuzz of the batch paths: seeded zip- and byte-level mutations of a valid workbook go through
+`check --json --annotate` and `compile`, and nothing escapes as an exception.
 
 Every mutant must come back with a status, no file may trip the per-file safety net
 (CHECK_FAILED: a defect), every readable mutant with findings gets an annotated copy or a
 finding saying why not, and compile lists every file once.
 
-`make test` runs FUZZ_MUTANTS (300) within FUZZ_SECONDS; `make fuzz` (NIANBAO_FUZZ=3000,
-NIANBAO_FUZZ_SECONDS=1800) runs more. A failure names the seed and the mutation, and
+`make test` runs exactly FUZZ_MUTANTS (150) seeded mutants, however long the machine takes: what
+passes does not depend on its speed. Only `make fuzz` (NIANBAO_FUZZ=3000, NIANBAO_FUZZ_SECONDS=1800)
+is time-boxed, and must still cover MIN_MUTANTS. A failure names the seed and the mutation, and
 NIANBAO_FUZZ_SEED picks another seed to explore.
 """
 
@@ -28,8 +29,8 @@ import pytest
 
 from nianbao.cli import main
 
-FUZZ_MUTANTS = int(os.environ.get("NIANBAO_FUZZ", "300"))
-FUZZ_SECONDS = float(os.environ.get("NIANBAO_FUZZ_SECONDS", "150"))
+FUZZ_MUTANTS = int(os.environ.get("NIANBAO_FUZZ", "150"))
+FUZZ_SECONDS = float(os.environ["NIANBAO_FUZZ_SECONDS"]) if os.environ.get("NIANBAO_FUZZ_SECONDS") else None
 SEED = int(os.environ.get("NIANBAO_FUZZ_SEED", "20260112"))
 BATCH = 50  # mutants per `check` run
 MIN_MUTANTS = 100  # a time-boxed run on a loaded machine still covers this many
@@ -193,13 +194,13 @@ def base(tmp_path_factory) -> bytes:
 
 def test_mutants_never_crash_check_annotate_or_compile(base, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("NIANBAO_DEBUG", raising=False)  # it turns per-file findings into tracebacks
-    deadline = time.monotonic() + FUZZ_SECONDS
+    deadline = None if FUZZ_SECONDS is None else time.monotonic() + FUZZ_SECONDS
     inbox, annotated = tmp_path / "inbox", tmp_path / "annotated"
     inbox.mkdir()
     what: dict[str, str] = {}
     tally: Counter = Counter()
     done = 0
-    while done < FUZZ_MUTANTS and time.monotonic() < deadline:
+    while done < FUZZ_MUTANTS and (deadline is None or time.monotonic() < deadline):
         batch = inbox / f"batch{done // BATCH:03d}"
         batch.mkdir()
         for seed in range(SEED + done, SEED + min(done + BATCH, FUZZ_MUTANTS)):
@@ -221,7 +222,10 @@ def test_mutants_never_crash_check_annotate_or_compile(base, tmp_path, capsys, m
                 assert r.get("annotated") or rules & {"ANNOTATE_FAILED", "ANNOTATE_TOO_BIG"}, what[name]
             tally.update([r["status"], *(rule for rule in rules if rule.startswith("ANNOTATE"))])
         done += len(results)
-    assert done >= min(MIN_MUTANTS, FUZZ_MUTANTS), f"only {done} mutants in {FUZZ_SECONDS} s"
+    if deadline is None:
+        assert done == FUZZ_MUTANTS
+    else:
+        assert done >= min(MIN_MUTANTS, FUZZ_MUTANTS), f"only {done} mutants in {FUZZ_SECONDS} s"
     names = {p.name for p in annotated.iterdir()}
     assert len(names) == sum(1 for _ in annotated.iterdir())  # no copy replaced another
 

@@ -27,7 +27,13 @@ def test_a_document_type_declaration_is_refused(doc):
 
 
 def test_guard_stops_at_the_root_element():
-    guard("p", b"<a>" + b"<b/>" * 100_000 + b"</a>")  # nothing after the root start is read by the guard
+    """guard reads the prolog only: markup after the root's start tag, broken or not, is parse's to judge."""
+    broken_later = b"<a>" + b"<b/>" * 100_000 + b"<<not xml"
+    assert guard("p", broken_later) is None  # read whole, the broken tail would have raised BadXml
+    with pytest.raises(BadXml):
+        parse("p", broken_later)
+    with pytest.raises(DtdRefused):
+        guard("p", b"<!-- before the root -->" * 300 + b"<!DOCTYPE a>" + broken_later)
 
 
 @pytest.mark.parametrize("doc", [b'<a><c r="A1"><v>1</v>' * 2000, b"<a>&undefined;</a>", b"", b"<a></b>"])

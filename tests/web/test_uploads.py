@@ -17,7 +17,6 @@ def test_declared_too_large_is_refused_before_reading(client, links, service):
 
 def test_streamed_body_over_the_cap_is_refused_while_counting(client, links, service, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_BODY_BYTES", 4096)
-    monkeypatch.setattr(uploads.receive_upload, "__defaults__", (4096,))
     seen = []
 
     def body():
@@ -34,9 +33,9 @@ def test_streamed_body_over_the_cap_is_refused_while_counting(client, links, ser
 def test_exactly_at_the_cap_passes(client, links, tmp_path, monkeypatch):
     path = workbook(tmp_path / "ok.xlsx")
     size = len(path.read_bytes()) + 1000
-    monkeypatch.setattr(uploads.receive_upload, "__defaults__", (size,))
+    monkeypatch.setattr(uploads, "MAX_BODY_BYTES", size)
     assert upload(client, links["A1"], path).status_code == 200
-    monkeypatch.setattr(uploads.receive_upload, "__defaults__", (size - 2000,))
+    monkeypatch.setattr(uploads, "MAX_BODY_BYTES", size - 2000)
     assert upload(client, links["A1"], path).status_code == 413
 
 
@@ -88,3 +87,11 @@ def test_a_browser_refused_upload_gets_a_chinese_page_back_to_its_link(client, l
     assert r.status_code == 413
     assert "文件过大" in r.text
     assert f'href="{links["A1"]}"' in r.text
+
+
+def test_a_malformed_form_below_the_cap_is_a_bad_request_not_a_crash(client, links):
+    """A body that says multipart but is not (a broken client, a probe): 400 with the one error shape."""
+    for body in (b"-" * 2000, b"--b\r\nContent-Disposition: form-data\r\n\r\nx", b"\x00\xff" * 300):
+        r = client.post(links["A1"], content=body, headers={**JSON, "content-type": "multipart/form-data; boundary=b"})
+        assert r.status_code == 400, body[:20]
+        assert r.json()["code"] == "bad_form"

@@ -70,10 +70,10 @@ def evaluate(
         if consolidated and not rule.consolidated:
             continue
         if unreadable or prev_unreadable:
-            lost = [k for k in inst.keys() if k in unreadable] + \
-                   [k for k in inst.keys(prev=True) if k in prev_unreadable]
-            if lost:
-                out.append(_uncheckable(fmt, inst, lost, [k for k in inst.keys(prev=True) if k in prev_unreadable]))
+            lost = [k for k in inst.keys() if k in unreadable]
+            lost_prev = [k for k in inst.keys(prev=True) if k in prev_unreadable]
+            if lost or lost_prev:
+                out.append(_uncheckable(fmt, inst, lost, lost_prev))
                 continue
         left = _sum(inst.left, tables, prev_tables)
         right = _sum(inst.right, tables, prev_tables)
@@ -181,17 +181,18 @@ def _with_states(fmt: Format, tables: dict, prev_tables: dict | None, states: di
 
 
 def _uncheckable(fmt: Format, inst: RuleInstance, lost: list[str], lost_prev: list[str]) -> Finding:
-    """A rule instance touching an unreadable cell: not checkable, never passed, never broken."""
+    """A rule instance touching an unreadable cell (this year's: lost; last year's report's: lost_prev): not
+    checkable, never passed, never broken. Last year's cells are named as such, also where the rule compares
+    a cell with its own last-year value (T2-1: 现行有效件数)."""
     lay = layout(fmt)
     anchor = inst.anchor
     pos = lay.cells[anchor]
     cell = fmt.cells[anchor]
     labels = "，".join(v for (_, v), (_, b) in zip(inst.labels, inst.bindings, strict=True) if v and b != "_")
     names = []
-    for key in lost:
+    for key, prefix in [(k, "") for k in lost] + [(k, "上一年度 ") for k in lost_prev]:
         c = fmt.cells.get(key)
         where = lay.cells[key].ref if key in lay.cells else key
-        prefix = "上一年度 " if key in lost_prev and key not in [k for k in inst.keys()] else ""
         names.append(f"{prefix}{where}（{' / '.join(x for x in (c.row_label, c.column_label) if x) if c else key}）")
     refs = list(dict.fromkeys(lay.cells[k].ref for k in inst.keys()))
     return Finding(

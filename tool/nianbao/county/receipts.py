@@ -37,9 +37,6 @@ class Receipt:
     errors: int
     warnings: int
 
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
-
     def line(self) -> bytes:
         """The receipt as one whole line of UTF-8: text that is not Unicode (lone surrogates from a
         name that was not UTF-8) is written as a visible \\udcxx escape, never an exception."""

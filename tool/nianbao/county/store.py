@@ -204,7 +204,7 @@ class Store:
                     format=result.format, year=result.year, status=result.status, errors=result.errors,
                     warnings=result.warnings,
                 )
-                self._append(receipt.line())
+                self._seen_at = self._append(receipt.line())  # read up to here: our own line included
                 self._seen[digest] = receipt
                 return receipt, True
         except OSError as exc:
@@ -268,8 +268,10 @@ class Store:
         except OSError as exc:
             raise StoreError(_disk_message(exc, "保存报送与审核记录")) from None
 
-    def _append(self, line: bytes, log: str = RECEIPTS) -> None:
-        """Append one whole line and fsync; a failed write is cut back so no torn line stays behind."""
+    def _append(self, line: bytes, log: str = RECEIPTS) -> tuple[int, int]:
+        """Append one whole line and fsync; a failed write is cut back so no torn line stays behind.
+        Returns the log's (inode, size) after it: a receipts log later cut back to before this line (a
+        backup restored by hand) is then seen as cut, and read again whole."""
         fd = os.open(self.root / log, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             size = os.fstat(fd).st_size
@@ -281,6 +283,8 @@ class Store:
             except OSError:
                 os.ftruncate(fd, size)
                 raise
+            st = os.fstat(fd)
+            return st.st_ino, st.st_size
         finally:
             os.close(fd)
 

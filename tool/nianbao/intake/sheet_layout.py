@@ -15,6 +15,7 @@ statutory sheet is compared with what that cell holds now:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
@@ -84,7 +85,10 @@ def _describe(book: RawBook, sheet: str, labels: tuple, wrong: list) -> tuple[st
         if isinstance(value, str) and value.strip():
             found.setdefault(_norm(value), []).append(_split(ref))
     wrong_set = {(r, c) for r, c, _ in wrong}
-    row, col, text = wrong[0]
+    # Told by a label the sheet has once: a repeated one (信息内容 heads every block of 表二) may be found
+    # at its next block's place, which reads as rows inserted when they were deleted.
+    once = Counter(_norm(t) for _, _, t in labels)
+    row, col, text = next((w for w in wrong if once[_norm(w[2])] == 1), wrong[0])
     ref = f"{col_letter(col)}{row + 1}"
     good_rows = [r for r, c, _ in labels if (r, c) not in wrong_set and r < row]
     good_cols = [c for r, c, _ in labels if (r, c) not in wrong_set and r == row and c < col]

@@ -27,6 +27,7 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError  # a part python-docx parses is not well-formed XML
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -35,7 +36,7 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
         document = docx.Document(io.BytesIO(data))
     except ImportError_:
         raise
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         raise ImportError_(path, f"不是可以打开的 Word（.docx）文件（{exc}）") from None
     core = document.core_properties
     doc = RawDocument("docx", (core.title or "").strip())
@@ -55,21 +56,16 @@ def read_docx(path, data: bytes, settings: ImportSettings) -> RawDocument:
                 items = []
                 for c, tc in enumerate(tr.iterchildren(_W + "tc"), 1):
                     pr = tc.find(_W + "tcPr")
-                    span = 1
-                    if pr is not None:
-                        vmerge = pr.find(_W + "vMerge")
-                        if vmerge is not None and vmerge.get(_W + "val", "continue") == "continue":
-                            continue  # covered by the cell above: kept once, at its origin
-                        grid = pr.find(_W + "gridSpan")
-                        if grid is not None:
-                            span = _int(grid.get(_W + "val"))
+                    vmerge = None if pr is None else pr.find(_W + "vMerge")
+                    if vmerge is not None and vmerge.get(_W + "val", "continue") == "continue":
+                        continue  # covered by the cell above: kept once, at its origin
                     texts, marks = [], []
                     for p in tc.iter(_W + "p"):
                         text, found = _text(p, styles)
                         texts.append(text)
                         marks += found
                     items.append(Item(" ".join(t for t in texts if t), f"表格{tables} 第{r}行第{c}格", CELL,
-                                      span=(1, span), marks=tuple(dict.fromkeys(marks))))
+                                      marks=tuple(dict.fromkeys(marks))))
                 if items:
                     doc.lines.append(Line(tuple(items), f"表格{tables} 第{r}行", row=True))
     return doc
@@ -131,13 +127,6 @@ def _text(p, styles: dict[str, set[str]]) -> tuple[str, list[str]]:
             marks += [m for m in (STRUCK, SUPER, SUB) if m in effects]
         parts.append(text)
     return " ".join("".join(parts).split()), marks
-
-
-def _int(value) -> int:
-    try:
-        return max(1, min(int(value), 1000))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _blocks(parent):

@@ -122,9 +122,8 @@ class _Walker:
             items = []
             cells = (x for x in tr if element_tag(x) in ("td", "th") and not self.seen.hidden(x))
             for c, td in enumerate(cells, 1):
-                span = (_int(td.get("rowspan")), _int(td.get("colspan")))
                 text, marks = cell_text(td, self.seen)
-                items.append(Item(text, f"表格{t} 第{r}行第{c}格", CELL, span=span, marks=marks))
+                items.append(Item(text, f"表格{t} 第{r}行第{c}格", CELL, marks=marks))
             if items:
                 self._add(Line(tuple(items), f"表格{t} 第{r}行", row=True))
 
@@ -134,10 +133,3 @@ def _own_table(tr):
     while el is not None and el.tag != "table":
         el = el.getparent()
     return el
-
-
-def _int(value) -> int:
-    try:
-        return max(1, min(int(str(value).strip()), 1000))
-    except (TypeError, ValueError):
-        return 1

@@ -200,6 +200,12 @@ def _table_labels(format_id: str) -> dict[str, frozenset[str]]:
     return out
 
 
+def heading_like(line: Line) -> bool:
+    """A line any format's section heading could be (“三、行政机关收到和处理…” reads as a sentence too)."""
+    return any(heading_score(line, number, titles) > 0
+               for fmt in all_formats().values() for _, number, titles in _headings_of(fmt))
+
+
 def table_labels(fmt: Format, table: Table) -> frozenset[str]:
     return _table_labels(fmt.id)[table.key]
 

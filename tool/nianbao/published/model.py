@@ -23,7 +23,6 @@ class Item:
     kind: str = TEXT
     x0: float | None = None  # PDF: left and right edge (pt)
     x1: float | None = None
-    span: tuple[int, int] = (1, 1)  # rows, columns a table cell covers (at its origin only)
     marks: tuple[str, ...] = ()  # what makes the visible text ambiguous: 删除线, 上标, 下标 (HTML, Word)
 
     @property

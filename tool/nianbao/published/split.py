@@ -1,9 +1,10 @@
 """Run-together digits (`723000075` for a row of seven cells) → cells, only where the row's own totals decide.
 
 A space in the printed text is taken as a boundary between cells; between two boundaries
-every split into numbers without leading zeros is a candidate. A candidate stands only if
-it satisfies every sum rule of the spec that lies wholly within the row. Exactly one
-candidate → its cells (reconstructed where a piece of text held more than one cell);
+every split into numbers without leading zeros is a candidate — but a figure printed alone on
+its line in a run of one cell per line (text.py joins those lines with a line break) is one
+cell. A candidate stands only if it satisfies every sum rule of the spec that lies wholly
+within the row. Exactly one candidate → its cells (reconstructed where a piece of text held more than one cell);
 none or several → the row is unreadable.
 """
 
@@ -41,8 +42,14 @@ def candidates(text: str, n: int, *, limit: int, money: set[int],
     without leading zeros is a candidate (decimals only in money cells, a minus sign only
     in signed ones). The work is bounded: at most `limit` candidates and 20 × `limit` steps.
     """
-    segments = [s[:-1] if s.endswith("笔") and s[:-1].isdigit() else s  # “2笔”: a count with its 量词
-                for s in _THOUSANDS.sub("", fold(text)).split()]
+    lines = fold(text).split("\n")
+    segments: list[str] = []
+    whole: list[bool] = []  # a figure printed alone on its line in a run of one cell per line: one cell
+    for line in lines:
+        parts = [s[:-1] if s.endswith("笔") and s[:-1].isdigit() else s  # “2笔”: a count with its 量词
+                 for s in _THOUSANDS.sub("", line).split()]
+        segments += parts
+        whole += [len(lines) > 1 and len(parts) == 1] * len(parts)
     if not segments:
         return [([""] * n, [False] * n)], ""
     unit = ""
@@ -95,7 +102,7 @@ def candidates(text: str, n: int, *, limit: int, money: set[int],
             if cell < n:
                 walk(si + 1, cell + 1, acc + [""], rec + [False])
             return
-        for k in range(1, min(len(seg), n - cell - remaining) + 1):
+        for k in range(1, (1 if whole[si] else min(len(seg), n - cell - remaining)) + 1):
             for cut in pieces(seg, 0, k, cell):
                 walk(si + 1, cell + k, acc + cut, rec + [k > 1] * k)
 

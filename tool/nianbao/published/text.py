@@ -4,7 +4,9 @@ Three layouts, line by line:
 - pipe and markdown tables (`| 规章 | 0 | 0 | 0 |`, with or without the outer pipes, `|---|`
   separator rows skipped) and tab-separated rows → a table row of cells, like HTML's;
 - one cell per line (pdftotext without -layout, some crawlers): a line of digits only
-  continues the run of digits before it, the line break being a boundary between cells;
+  continues the run of digits before it, the line break being a boundary between cells,
+  also across a few prose lines printed between a row's cells (a 注 line, a page's footer and
+  the next page's header): the row is read whole, never cut into two rows that fill the wrong columns;
 - cells run together (`规章000规范性文件898989第二十条…`): every label the format specs print
   (headings, block titles, row and column labels) is looked for at each position; digits
   between labels become a RUN item that solve.py splits with the report's constraints.
@@ -17,11 +19,11 @@ form feed) are dropped. Every item's source is its line and character in the fil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cells import fold, number_like, page_number, sentence_why
 from .errors import ImportError_
-from .locate import heading_index, known_label_index
+from .locate import heading_index, heading_like, known_label_index
 from .model import CELL, RUN, TEXT, Item, Line, RawDocument
 from .settings import ImportSettings
 
@@ -83,6 +85,11 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
                 doc.lines += _cell_rows(cells)
                 cells = []
             continue
+        if cells and not any(p in raw for p in _PIPES) and "\t" not in raw:
+            prose = _tokenise(shown, ln, labels, headings)
+            if len(prose) == 1 and _prose(prose[0]):  # a note or a page's header between a row's cells
+                doc.lines.append(prose[0])
+                continue
         doc.lines += _cell_rows(cells)
         cells = []
         row = _table_row(shown, ln)
@@ -90,11 +97,26 @@ def read_text(path, data: bytes, settings: ImportSettings) -> RawDocument:
             if row.items:
                 doc.lines.append(row)
             continue
-        for line in _tokenise(shown, ln, labels, headings):
-            _append(doc, line)
+        tokens = _tokenise(shown, ln, labels, headings)
+        for line in tokens:
+            _append(doc, line, alone=len(tokens) == 1)
     doc.lines += _cell_rows(cells)
     _mark_cut(doc, text, len(physical))
+    _settle_runs(doc)
     return doc
+
+
+def _settle_runs(doc: RawDocument) -> None:
+    """A copy that prints its figures one cell per line (a run over several lines) prints each figure
+    alone on its line as one whole cell, a row's line too; in any other copy a line of digits alone may
+    hold a row's cells run together (“101000011” under its label): its line break is dropped."""
+    runs = [i for line in doc.lines for i in line.items if i.kind == RUN]
+    if any("\n" in i.text.rstrip("\n") for i in runs):
+        return
+    for n, line in enumerate(doc.lines):
+        if any(i.kind == RUN and i.text.endswith("\n") for i in line.items):
+            items = tuple(Item(i.text.rstrip("\n"), i.source, RUN) if i.kind == RUN else i for i in line.items)
+            doc.lines[n] = replace(line, items=items)
 
 
 def _mark_cut(doc: RawDocument, text: str, last: int) -> None:
@@ -236,16 +258,34 @@ def _table_row(line: Visible, ln: int) -> Line | None:
     return Line(tuple(items), f"第{ln}行", row=True)
 
 
-def _append(doc: RawDocument, line: Line) -> None:
-    """A line holding only digits continues the run before it (a dump with one cell per line)."""
-    last = doc.lines[-1] if doc.lines else None
-    if (last is not None and not last.row and len(line.items) == 1 and line.items[0].kind == RUN and last.items
-            and last.items[-1].kind == RUN):
-        run = last.items[-1]
-        merged = Item(f"{run.text} {line.items[0].text}", run.source, RUN)
-        doc.lines[-1] = Line(last.items[:-1] + (merged,), last.source, joined=last.joined)
-        return
+_PROSE_BETWEEN = 3  # prose lines a row's cells may be printed across (a page's footer and the next one's header)
+
+
+def _append(doc: RawDocument, line: Line, alone: bool = False) -> None:
+    """A line holding only digits continues the run before it (a dump with one cell per line), also across
+    the prose lines a copy prints between a row's cells (a note, a page's footer and header): the row is
+    read whole, the prose stays prose after it. A figure printed alone on its line (`alone`) keeps its line
+    break: split.py never cuts it into two cells."""
+    if len(line.items) == 1 and line.items[0].kind == RUN:
+        item = line.items[0]
+        text = item.text + ("\n" if alone else "")
+        at = len(doc.lines) - 1
+        while at >= 0 and len(doc.lines) - 1 - at < _PROSE_BETWEEN and _prose(doc.lines[at]):
+            at -= 1
+        last = doc.lines[at] if at >= 0 else None
+        if last is not None and not last.row and last.items and last.items[-1].kind == RUN:
+            run = last.items[-1]
+            merged = Item(run.text + ("" if run.text.endswith("\n") else "\n") + text, run.source, RUN)
+            doc.lines[at] = Line(last.items[:-1] + (merged,), last.source, joined=last.joined)
+            return
+        line = Line((Item(text, item.source, RUN),), line.source, joined=line.joined)
     doc.lines.append(line)
+
+
+def _prose(line: Line) -> bool:
+    """A line of running text: a sentence (cells.sentence_why) printing no table label, heading or figure."""
+    return (not line.row and len(line.items) == 1 and line.items[0].kind == TEXT
+            and bool(sentence_why(line.items[0].text)) and not heading_like(line))
 
 
 def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line]:

@@ -109,7 +109,8 @@ def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSett
             texts = [(t, run.source, ()) for t in options[0][0]] if len(options) == 1 else [None] * n
             _read_group(fmt, entry, texts, why or "连写的数字无法唯一拆分", line, out)
             return
-        out.pending.append(Pending(entry.keys, options, run.text.strip(), run.source, entry.node.label, why))
+        printed = run.text.strip().replace("\n", " ")  # one cell per line: shown as one line
+        out.pending.append(Pending(entry.keys, options, printed, run.source, entry.node.label, why))
         return
     if line.cut and line.row and not entry.leaves:
         _cut_row(fmt, entry, line, out)

@@ -16,12 +16,13 @@ import time
 from collections import deque
 from pathlib import Path
 
+from python_multipart.exceptions import FormParserError
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 
 from nianbao.intake.safety import DEFAULT_MAX_BYTES
 
-from .errors import BadRequest, PayloadTooLarge, TooManyRequests
+from .errors import BadRequest, HTTPError, PayloadTooLarge, TooManyRequests
 
 MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES  # the same cap as `check`: a filled template is ~30-100 KB
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # room for the multipart framing and a few small fields
@@ -59,24 +60,38 @@ def safe_name(name: str | None) -> str:
     return base or "上传文件.xlsx"
 
 
+class _Stopped(MultiPartException):
+    """The body stopped counting (too large) or arriving (the client went away). Raised as the parser's own
+    exception, so that it closes the temporary files of the parts it had begun (it does for no other)."""
+
+    def __init__(self, error: HTTPError):
+        super().__init__(error.message)
+        self.error = error
+
+
 async def _counted(request: Request, limit: int):
     seen = 0
-    async for chunk in request.stream():
-        seen += len(chunk)
-        if seen > limit:
-            raise PayloadTooLarge(_too_large(limit))
-        yield chunk
+    try:
+        async for chunk in request.stream():
+            seen += len(chunk)
+            if seen > limit:
+                raise _Stopped(PayloadTooLarge(_too_large(limit)))
+            yield chunk
+    except ClientDisconnect:
+        raise _Stopped(BadRequest("上传中断，文件未保存。请重新上传。", code="disconnected")) from None
 
 
 def _too_large(limit: int) -> str:
     return f"文件过大：上传上限为 {limit // (1024 * 1024)} MB。年报模板填好后通常不到 1 MB，请确认选择的是年报模板。"
 
 
-async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY_BYTES, *, field: str = FILE_FIELD,
+async def receive_upload(request: Request, tmp_root: Path, limit: int | None = None, *, field: str = FILE_FIELD,
                          required: bool = True, max_fields: int = MAX_FIELDS) -> Received:
     """Parse the multipart body into a temporary folder; raises PayloadTooLarge / BadRequest.
 
+    limit: the body's bound in bytes, MAX_BODY_BYTES (as it is when called) by default.
     field: the file's form field; required=False: a form whose file may be left empty (path None)."""
+    limit = MAX_BODY_BYTES if limit is None else limit
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -90,10 +105,11 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY
                              max_part_size=MAX_FIELD_BYTES)
     try:
         form = await parser.parse()
-    except MultiPartException as exc:
+    except _Stopped as exc:
+        raise exc.error from None
+    except (MultiPartException, FormParserError) as exc:  # starlette's limits; python-multipart's malformed body
+        _close_parts(parser)
         raise BadRequest(f"上传的表单无法解析（{exc}）。请只选择一个文件后重新上传。", code="bad_form") from None
-    except ClientDisconnect:
-        raise BadRequest("上传中断，文件未保存。请重新上传。", code="disconnected") from None
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=tmp_root))
     try:
         upload = form.get(field)
@@ -111,6 +127,14 @@ async def receive_upload(request: Request, tmp_root: Path, limit: int = MAX_BODY
         raise
     finally:
         await form.close()
+        _close_parts(parser)
+
+
+def _close_parts(parser: MultiPartParser) -> None:
+    """Close the temporary file of every part the parser began: a part cut off before its end is in no
+    form, and starlette closes them itself only on its own errors."""
+    for part in getattr(parser, "_files_to_close_on_error", ()):
+        part.close()
 
 
 class RateLimiter:

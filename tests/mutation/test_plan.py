@@ -1,0 +1,145 @@
+"""The mutation run's own plan and bookkeeping (make mutate): modules and their tests, the equivalent
+mutants' list, the lines mutmut leaves alone, and how a kill rate is counted."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import mutate
+import pytest
+import yaml
+
+
+def test_every_module_of_the_plan_names_its_stage_tests():
+    plan = mutate.plan()
+    assert {"check/rules.py", "county/store.py", "web/verdicts.py"} <= set(plan)
+    for path, module in plan.items():
+        assert module.round in (1, 2), path
+        assert module.tests, path
+        for tests in module.tests:
+            assert (mutate.ROOT / tests).is_dir(), tests
+        stage = path.split("/")[0]
+        assert module.tests == (f"tests/{stage}",), path  # its own stage's tests
+        if module.round == 1:
+            assert module.source.is_file(), path  # kill work done here: the module is on this branch
+
+
+def test_every_equivalent_mutant_says_which_change_and_why():
+    raw = yaml.safe_load(mutate.EQUIVALENT.read_text(encoding="utf-8"))
+    plan = mutate.plan()
+    for module, entries in raw.items():
+        assert module in plan, module
+        keys = [e["mutation"] for e in entries]
+        assert len(keys) == len(set(keys)), module  # listed once
+        for entry in entries:
+            assert set(entry) == {"mutation", "reason"}, entry
+            function, _, change = entry["mutation"].partition(": ")
+            assert function, entry["mutation"]
+            assert " → " in change, entry["mutation"]
+            assert len(entry["reason"]) > 20, entry
+
+
+def test_the_lines_mutmut_leaves_alone_are_found():
+    module = mutate.Module("x.py", ("tests/x",), 1)
+    source = textwrap.dedent('''\
+        """Doc."""
+        import re
+        __all__ = ["f"]
+        LIMIT = 3 * 1024
+        _PATTERN = re.compile(r"[a-z]+")
+
+
+        @cache
+        def planned(x):
+            return x + 1
+
+
+        def plain(x):
+            return x - 1
+
+
+        class Box:
+            size: int = 4
+
+            @staticmethod
+            def made(): return 1
+
+            @property
+            def shown(self):
+                return self.size * 2
+        ''')
+    tree = ast.parse(source)
+    got = mutate._ranges_of(tree)
+    assert got == [("LIMIT", 4, 4), ("_PATTERN", 5, 5), ("planned", 9, 10), ("Box.shown", 24, 25),
+                   ("Box.size", 18, 18)]
+    assert module.staging.name == "x"
+
+
+def test_a_mutants_change_is_its_changed_lines():
+    text = textwrap.dedent('''\
+        def x_f__mutmut_orig(a, b):
+            total = a + b
+            return total > 3
+
+        def x_f__mutmut_1(a, b):
+            total = a - b
+            return total > 3
+
+        def xǁBoxǁput__mutmut_orig(self):
+            return 1
+
+        def xǁBoxǁput__mutmut_2(self):
+            return 2
+        ''').replace("def xǁBox", "def xǁBox")
+    tree = ast.parse(text)
+    functions = {node.name: node for node in tree.body}
+    functions = {("Box." + k if k.startswith("xǁ") else k): v for k, v in functions.items()}
+    change, diff = mutate.change_of(functions, text, "x_f__mutmut_1")
+    assert change == "f: total = a + b → total = a - b"
+    assert diff == ["-    total = a + b", "+    total = a - b"]
+    assert mutate.change_of(functions, text, "xǁBoxǁput__mutmut_2")[0] == "Box.put: return 1 → return 2"
+
+
+def _result(statuses: list[str]) -> dict:
+    return {"mutants": [{"id": f"x_f__mutmut_{i}", "status": s, "mutation": f"f: a → b{i}", "diff": []}
+                        for i, s in enumerate(statuses)]}
+
+
+def test_the_kill_rate_leaves_out_the_equivalent_and_counts_the_rest():
+    result = _result(["killed"] * 6 + ["timeout", "survived", "no tests", "survived"])
+    s = mutate.summarise("m.py", result, {"f: a → b9": "the same either way"})
+    assert s["total"] == 10
+    assert (s["counts"]["killed"], s["counts"]["timeout"], s["counts"]["survived"], s["counts"]["no tests"],
+            s["counts"]["equivalent"]) == (6, 1, 1, 1, 1)
+    assert s["rate"] == pytest.approx(7 / 9)
+    assert [m["id"] for m in s["alive"]] == ["x_f__mutmut_7", "x_f__mutmut_8"]
+    assert s["stale"] == []
+
+
+def test_a_killed_mutant_listed_as_equivalent_is_still_killed_and_a_vanished_one_is_stale():
+    result = _result(["killed", "survived"])
+    s = mutate.summarise("m.py", result, {"f: a → b0": "x" * 30, "f: a → gone": "x" * 30})
+    assert (s["counts"]["killed"], s["counts"]["equivalent"]) == (1, 0)
+    assert s["stale"] == ["f: a → gone"]
+
+
+def test_cosmic_rays_mutants_count_and_the_unimportable_do_not():
+    result = _result(["killed", "survived"])
+    result["blind"] = {"mutants": [{"id": "op@3", "status": "killed", "mutation": "LIMIT: a → c", "diff": []},
+                                   {"id": "op@4", "status": "incompetent", "mutation": "LIMIT: a → d", "diff": []},
+                                   {"id": "op@5", "status": "survived", "mutation": "LIMIT: a → e", "diff": []}],
+                       "ranges": ["LIMIT (3-5)"]}
+    s = mutate.summarise("m.py", result, {})
+    assert s["total"] == 4
+    assert s["rate"] == 0.5
+    assert s["blind"] == {"killed": 1, "incompetent": 1, "survived": 1}
+
+
+def test_the_report_names_every_module_of_the_plan():
+    plan = mutate.plan()
+    text = mutate.write_report({}, plan)
+    for path, module in plan.items():
+        note = "not on this branch yet" if not module.source.exists() else "not run yet"
+        assert f"| `{path}` |" in text
+        assert note in text.split(f"| `{path}` |")[1].split("\n")[0]
