@@ -402,3 +402,15 @@ def test_a_finding_key_without_a_place_is_its_rule_and_figures():
     assert finding_key(Finding("X1", "warning", "m", key="a")) != finding_key(Finding("X1", "warning", "m", key="b"))
     chinese = Finding("中", "warning", "m", actual="五")
     assert finding_key(chinese) == finding_key(Finding("中", "warning", "x", actual="五"))
+
+
+def test_applications_received_far_from_last_years_are_pointed_out():
+    last = doc_of(seed=3, fmt=F19, year=2020)
+    previous = Previous("/data/2020/summary.json", None, {"A01": Figures.of(last)})
+    this = doc_of()
+    old = last["tables"]["requests.received.total"]
+    this["tables"]["requests.received.total"] = old * 3 + 10
+    (y1,) = [f for f in cross_year(Figures.of(this), previous, "A01") if f.rule == "Y-1"]
+    assert (y1.severity, y1.actual, y1.expected, y1.cell) == ("info", old * 3 + 10, old, "J6")
+    this["tables"]["requests.received.total"] = old
+    assert [f for f in cross_year(Figures.of(this), previous, "A01") if f.rule == "Y-1"] == []
