@@ -21,6 +21,7 @@ from nianbao.check.narrative import (
     narrative_rules,
     sentences,
 )
+from nianbao.format.layout import layout
 from nianbao.format.spec import all_formats
 
 F19 = all_formats()["gov-info-disclosure-2019"]
@@ -210,3 +211,70 @@ def test_at_most_thirty_findings_per_report(doc):
     first = next(sentences(text))
     two = check_narrative(F21, doc, texts={"overview": first, "problems": first})
     assert [f.row_label for f in two] == ["一、总体情况", "五、存在的主要问题及改进情况"]
+
+
+def test_the_whole_message_of_a_sentence_with_two_wrong_figures(doc):
+    t = doc["tables"]
+    text = "本年度制发规章1件，废止1件。"
+    (f,) = check_narrative(F21, doc, texts={"overview": text})
+    assert t["proactive.rules.issued"] == t["proactive.rules.repealed"] == 0
+    assert f.message == (
+        "正文“一、总体情况”说“本年度制发规章1件，废止1件。”，与表格不符："
+        "规章（本年制发件数）正文为 1 件，表中为 0 件（「表二 主动公开」B5）；"
+        "规章（本年废止件数）正文为 1 件，表中为 0 件（「表二 主动公开」C5）。"
+        "请核对：表格填错的，改正表格；正文写错的，改正正文中的数字，"
+        "或改用按表格生成的表述：“本年度未制发规章，无现行有效的规章”。")
+
+
+def test_a_generic_wording_offers_its_statements_sentence_and_none_when_the_tables_say_nothing(doc):
+    (f,) = check_narrative(F21, doc, texts={"overview": "本年度办结申请1件。"})
+    total = doc["tables"]["requests.outcome.total.total"]
+    disclosed = doc["tables"]["requests.outcome.disclosed.total"]
+    assert f"，或改用按表格生成的表述：“本年度办结政府信息公开申请{total}件，其中予以公开{disclosed}件" in f.message
+    assert f.message.endswith("件”。")
+    for key in [k for k in doc["tables"] if k.startswith("requests.")]:
+        doc["tables"][key] = 0
+    (f,) = check_narrative(F21, doc, texts={"overview": "本年度办结申请5件。"})
+    assert f.message.endswith("表中为 0 件（「表三 依申请公开」J29）。"
+                              "请核对：表格填错的，改正表格；正文写错的，改正正文中的数字。")
+    (found,) = contradictions(F21, doc["tables"], "本年度办结申请5件。")
+    assert fix(F21, doc["tables"], found) == ""
+
+
+def test_money_is_said_with_its_two_decimals_and_none_as_zero(doc):
+    doc["tables"]["proactive.fees.amount"] = 12.3
+    (f,) = check_narrative(F21, doc, texts={"overview": "本年度收取行政事业性收费12.5万元。"})
+    assert "正文为 12.50 万元，表中为 12.30 万元（「表二 主动公开」B16）" in f.message
+    (f,) = check_narrative(F21, doc, texts={"overview": "本年度未收取行政事业性收费。"})
+    assert "正文为 0 万元，表中为 12.30 万元" in f.message
+    assert (f.actual, f.expected) == (0, 12.3)
+
+
+def test_a_sentence_of_ninety_characters_is_quoted_whole_and_a_longer_one_around_its_figure(doc):
+    figure = "共新收政府信息公开申请1件"
+    pad = 90 - len(figure) - 1
+    whole = "甲" * (pad // 2) + figure + "乙" * (pad - pad // 2) + "。"
+    assert len(whole) == 90
+    (f,) = check_narrative(F21, doc, texts={"overview": whole})
+    assert f"说“{whole}”" in f.message
+    longer = "甲" + whole
+    (f,) = check_narrative(F21, doc, texts={"overview": longer})
+    start = longer.index(figure)
+    assert f"说“…{longer[start - 36:start + len(figure) + 36]}…”" in f.message
+    tail = "甲" * 80 + figure + "。"  # the figure at the end: cut before it only
+    (f,) = check_narrative(F21, doc, texts={"overview": tail})
+    assert f"说“…{tail[tail.index(figure) - 36:]}”，与表格不符" in f.message
+
+
+def test_a_sum_of_more_than_four_cells_names_four_and_says_more(doc):
+    t = doc["tables"]
+    withheld = [k for k in t if k.startswith("requests.outcome.withheld.") and k.endswith(".total")
+                and k.count(".") == 4]
+    refs = [layout(F21).cells[k].ref for k in withheld]
+    assert len(refs) > 5
+    stated = sum(t[k] for k in withheld) + 1
+    text = f"本年度办结政府信息公开申请{t['requests.outcome.total.total']}件，其中不予公开{stated}件。"
+    (f,) = check_narrative(F21, doc, texts={"requests": text})
+    assert f"（「表三 依申请公开」{'、'.join(refs[:4])}等之和）" in f.message
+    (f,) = check_narrative(F21, doc, texts={"overview": "发生行政诉讼1起。"})
+    assert "（「表四 复议诉讼」J6、O6之和）" in f.message
