@@ -99,7 +99,7 @@ source_paths = ["src"]
 only_mutate = ["src/{PACKAGE}/{module.path}"]
 also_copy = [{", ".join(json.dumps(c) for c in COPIED)}]
 pytest_add_cli_args_test_selection = [{listed}]
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not chromium"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not chromium", "-p", "fresh_caches"]
 """
 
 
@@ -118,7 +118,8 @@ def stage(module: Module, fresh: bool) -> None:
 def run_mutmut(module: Module, jobs: int, names: list[str] | None = None) -> int:
     copy = module.staging / "mutants" / "src"
     copy.mkdir(parents=True, exist_ok=True)  # on PYTHONPATH from the start (a folder missing then is never looked in)
-    env = {**os.environ, "CI": "true", "PYTHONPATH": str(copy)}
+    # tests/mutation on the path too, for the fresh_caches plugin (each forked mutant run starts with empty caches).
+    env = {**os.environ, "CI": "true", "PYTHONPATH": os.pathsep.join((str(copy), str(HERE)))}
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs), *(names or [])]
     log = module.staging / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
