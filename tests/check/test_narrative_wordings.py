@@ -6,6 +6,7 @@ and the bounds on what is read."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from factory import valid_document
@@ -22,7 +23,7 @@ from nianbao.check.narrative import (
     sentences,
 )
 from nianbao.format.layout import layout
-from nianbao.format.spec import all_formats
+from nianbao.format.spec import all_formats, load_spec
 
 F19 = all_formats()["gov-info-disclosure-2019"]
 F21 = all_formats()["gov-info-disclosure-2021"]
@@ -278,3 +279,37 @@ def test_a_sum_of_more_than_four_cells_names_four_and_says_more(doc):
     assert f"（「表三 依申请公开」{'、'.join(refs[:4])}等之和）" in f.message
     (f,) = check_narrative(F21, doc, texts={"overview": "发生行政诉讼1起。"})
     assert "（「表四 复议诉讼」J6、O6之和）" in f.message
+
+
+def test_words_for_none_of_a_statement_are_reported_under_its_rule(doc):
+    (f,) = check_narrative(F21, doc, texts={"overview": "本年度未收取行政事业性收费。"})
+    assert (f.rule, f.key, f.actual) == ("X1", "proactive.fees.amount", 0)
+    (f, *_) = check_narrative(F21, doc, texts={"overview": "本年度未收到政府信息公开申请。"})
+    assert (f.rule, f.key, f.actual) == ("X1", "requests.received.total", 0)
+
+
+def test_a_sum_of_five_cells_names_the_first_four(doc):
+    t = doc["tables"]
+    keys = [k for k in t if k.startswith("requests.outcome.not_processed.") and k.endswith(".total")
+            and k.count(".") == 4]
+    refs = [layout(F21).cells[k].ref for k in keys]
+    assert len(refs) == 5
+    stated = sum(t[k] for k in keys) + 1
+    text = f"本年度办结政府信息公开申请{t['requests.outcome.total.total']}件，其中不予处理{stated}件。"
+    (f,) = check_narrative(F21, doc, texts={"requests": text})
+    assert f"（「表三 依申请公开」{'、'.join(refs[:4])}等之和）" in f.message
+
+
+def test_a_format_without_statements_is_still_read_by_the_generic_patterns(doc, tmp_path):
+    """A spec without a statements block loads (format/statements.py); its narrative is read by the
+    generic patterns alone, and a contradiction is reported without a drafted sentence."""
+    head, _, _ = Path(F21.path).read_text(encoding="utf-8").partition("\nstatements:")
+    path = tmp_path / Path(F21.path).name
+    path.write_text(head + "\n", encoding="utf-8")
+    bare = load_spec(path)
+    assert not any(bare.statements.values())
+    assert narrative_rules(bare) == {"X1", "T4-3"}
+    (f,) = check_narrative(bare, doc, texts={"overview": "本年度办结申请1件。"})
+    assert f.rule == "X1"
+    assert f.message.endswith("正文写错的，改正正文中的数字。")
+    assert check_narrative(bare, doc, texts={"overview": "本年度制发规章1件。"}) == []  # a statement's wording
