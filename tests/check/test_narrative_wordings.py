@@ -284,6 +284,7 @@ def test_a_sum_of_more_than_four_cells_names_four_and_says_more(doc):
 def test_words_for_none_of_a_statement_are_reported_under_its_rule(doc):
     (f,) = check_narrative(F21, doc, texts={"overview": "本年度未收取行政事业性收费。"})
     assert (f.rule, f.key, f.actual) == ("X1", "proactive.fees.amount", 0)
+    assert "：行政事业性收费（本年收费金额（单位：万元））正文为 0 万元，表中为" in f.message
     (f, *_) = check_narrative(F21, doc, texts={"overview": "本年度未收到政府信息公开申请。"})
     assert (f.rule, f.key, f.actual) == ("X1", "requests.received.total", 0)
 
