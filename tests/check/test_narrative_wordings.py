@@ -314,3 +314,6 @@ def test_a_format_without_statements_is_still_read_by_the_generic_patterns(doc, 
     assert f.rule == "X1"
     assert f.message.endswith("正文写错的，改正正文中的数字。")
     assert check_narrative(bare, doc, texts={"overview": "本年度制发规章1件。"}) == []  # a statement's wording
+    # Without statements the template has no 参考表述 cell: a table section's sentence is placed at none.
+    (f,) = check_narrative(bare, doc, texts={"requests": "本年度办结申请1件。"})
+    assert (f.sheet, f.cell, f.row_label) == (None, None, "三、收到和处理政府信息公开申请情况")
