@@ -317,3 +317,34 @@ def test_a_format_without_statements_is_still_read_by_the_generic_patterns(doc, 
     # Without statements the template has no 参考表述 cell: a table section's sentence is placed at none.
     (f,) = check_narrative(bare, doc, texts={"requests": "本年度办结申请1件。"})
     assert (f.sheet, f.cell, f.row_label) == (None, None, "三、收到和处理政府信息公开申请情况")
+
+
+def test_a_match_that_is_not_the_figure_does_not_hide_a_later_one_in_the_sentence(doc):
+    received = doc["tables"]["requests.received.total"]
+    read = [(c.wording.keys, c.stated) for c in claims(F21, f"收到来信2件，受理政府信息公开申请{received + 1}件。")]
+    assert (("requests.received.total",), received + 1) in read
+    assert (("requests.received.total",), 2) not in read
+    found = check_narrative(F21, doc, texts={"overview": "本年度没有收到行政复议申请，也没有收到信息公开申请。"})
+    assert sorted((f.key, f.actual) for f in found) == [("requests.received.total", 0),
+                                                         ("reviews.admin_review.total", 0)]
+
+
+def test_words_for_none_in_a_long_sentence_are_quoted_around_them(doc):
+    text = "本年度" + "认真落实条例要求" * 10 + "，未收取行政事业性收费，" + "各项工作稳步推进" * 10 + "。"
+    (f,) = check_narrative(F21, doc, texts={"overview": text})
+    assert "说“…" in f.message
+    assert "，未收取行政事业性收费，" in f.message
+    assert "…”，与表格不符" in f.message
+
+
+def test_a_report_without_tables_is_compared_with_nothing(doc):
+    assert check_narrative(F21, {"sections": {"overview": "本年度共新收政府信息公开申请1件。"}}) == []
+
+
+def test_without_statements_each_generic_figure_is_its_own_finding(doc, tmp_path):
+    head, _, _ = Path(F21.path).read_text(encoding="utf-8").partition("\nstatements:")
+    path = tmp_path / Path(F21.path).name
+    path.write_text(head + "\n", encoding="utf-8")
+    bare = load_spec(path)
+    found = check_narrative(bare, doc, texts={"overview": "本年度新收申请1件，办结申请1件。"})
+    assert [f.key for f in found] == ["requests.received.total", "requests.outcome.total.total"]
