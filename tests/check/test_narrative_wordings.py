@@ -348,3 +348,19 @@ def test_without_statements_each_generic_figure_is_its_own_finding(doc, tmp_path
     bare = load_spec(path)
     found = check_narrative(bare, doc, texts={"overview": "本年度新收申请1件，办结申请1件。"})
     assert [f.key for f in found] == ["requests.received.total", "requests.outcome.total.total"]
+
+
+def test_a_topic_word_opening_the_sentence_scopes_what_follows(doc):
+    repealed = doc["tables"]["proactive.rules.repealed"]
+    (f,) = check_narrative(F21, doc, texts={"overview": f"规章废止{repealed + 1}件。"})
+    assert (f.key, f.actual) == ("proactive.rules.repealed", repealed + 1)
+
+
+def test_a_claim_points_at_its_figure_in_the_sentence():
+    read = list(claims(F21, "全年共新收政府信息公开申请3,119件。"))
+    assert len(read) == 3  # the statement's two wordings and the generic one
+    for claim in read:
+        start, end = claim.figure
+        assert claim.sentence[start:end] == "3,119"
+        assert claim.stated == 3119
+        assert claim.sentence[claim.start:claim.end].endswith("新收政府信息公开申请3,119件")
