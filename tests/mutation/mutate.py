@@ -99,7 +99,7 @@ source_paths = ["src"]
 only_mutate = ["src/{PACKAGE}/{module.path}"]
 also_copy = [{", ".join(json.dumps(c) for c in COPIED)}]
 pytest_add_cli_args_test_selection = [{listed}]
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not chromium"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not chromium", "-p", "fresh_caches"]
 """
 
 
@@ -118,7 +118,8 @@ def stage(module: Module, fresh: bool) -> None:
 def run_mutmut(module: Module, jobs: int, names: list[str] | None = None) -> int:
     copy = module.staging / "mutants" / "src"
     copy.mkdir(parents=True, exist_ok=True)  # on PYTHONPATH from the start (a folder missing then is never looked in)
-    env = {**os.environ, "CI": "true", "PYTHONPATH": str(copy)}
+    # tests/mutation on the path too, for the fresh_caches plugin (each forked mutant run starts with empty caches).
+    env = {**os.environ, "CI": "true", "PYTHONPATH": os.pathsep.join((str(copy), str(HERE)))}
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs), *(names or [])]
     log = module.staging / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
@@ -160,12 +161,14 @@ def _function_of(key: str) -> str:
     return base.removeprefix("x_")
 
 
-def change_of(functions: dict[str, ast.AST], text: str, key: str) -> tuple[str, list[str]]:
-    """A mutant's change as one line ('old → new', stable while the function's text is) and its diff lines."""
+def change_of(functions: dict[str, ast.AST], text: str | list[str], key: str) -> tuple[str, list[str]]:
+    """A mutant's change as one line ('old → new', stable while the function's text is) and its diff lines.
+    text: the mutated file, or its lines (split once: a file of a thousand mutants is megabytes)."""
+    lines = text.splitlines() if isinstance(text, str) else text
     orig = functions[_mangled(key.partition("__mutmut_")[0] + "__mutmut_orig")]
     mutant = functions[_mangled(key)]
-    a = ast.get_source_segment(text, orig).splitlines()[1:]  # the body: the def lines differ by name only
-    b = ast.get_source_segment(text, mutant).splitlines()[1:]
+    a = lines[orig.lineno:orig.end_lineno]  # the body: the def lines differ by name only
+    b = lines[mutant.lineno:mutant.end_lineno]
     diff = [line for line in difflib.unified_diff(a, b, lineterm="", n=0) if line[:1] in "+-"
             and not line.startswith(("+++", "---"))]
     old = " / ".join(line[1:].strip() for line in diff if line.startswith("-"))
@@ -179,10 +182,11 @@ def collect(module: Module, seconds: float) -> dict:
     meta = json.loads(mutated.with_name(mutated.name + ".meta").read_text(encoding="utf-8"))
     text = mutated.read_text(encoding="utf-8")
     functions = _functions(ast.parse(text))
+    lines = text.splitlines()
     mutants = []
     for name, code in sorted(meta["exit_code_by_key"].items(), key=lambda kv: _order(kv[0])):
         key = name.removeprefix(module.name + ".")
-        change, diff = change_of(functions, text, key)
+        change, diff = change_of(functions, lines, key)
         mutants.append({"id": key, "status": STATUS.get(code, "suspicious"), "mutation": change, "diff": diff})
     return {"tests": list(module.tests), "round": module.round, "seconds": round(seconds),
             "source": _digest(module.source),

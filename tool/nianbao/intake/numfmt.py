@@ -507,6 +507,7 @@ def _date_text(section: _Section, number: Decimal) -> str:
             value = total_seconds / {"h": 3600, "m": 60, "s": 1}[unit]
             out.append(str(int(value)).rjust(len(t) - 2, "0"))
             prev_hour = unit == "h"
+            continue
         elif t[0] == "y":
             out.append(str(moment.year)[-2:] if len(t) <= 2 else str(moment.year))
         elif t[0] == "m":

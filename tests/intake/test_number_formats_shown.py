@@ -1,0 +1,82 @@
+"""intake/numfmt.py beyond the LibreOffice-recorded cases: General's eleven characters, the sign and the
+section each number takes, conditions no section meets, dates and times, scientific, fractions, grouping
+and scaling, tags and text sections — what a cell shows, as Excel and LibreOffice show it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from nianbao.intake.numfmt import display
+
+
+@pytest.mark.parametrize(("code", "value", "shown"), [
+    # General (and its names) shows a number as itself, up to 11 characters.
+    (None, 41, "41"), ("", 41.5, "41.5"), ("G/通用格式", 41, "41"), ("标准", 7, "7"), (" general ", 7, "7"),
+    ("General", None, ""), ("General", True, "TRUE"), ("General", False, "FALSE"), ("General", "abc", "abc"),
+    ("General", float("inf"), "#NUM!"), ("General", 12345678901, "12345678901"),
+    ("General", 123456789012, "1.23457E+11"), ("General", -123456789012, "-1.23457E+11"),
+    ("General", Decimal("1E+20"), "1E+20"), ("General", 1 / 3, "0.333333333"), ("General", -1 / 3, "-0.333333333"),
+    ("General", 41.25, "41.25"), ("General", 99999.123456789, "99999.12346"), ("General", Decimal("-0"), "0"),
+    ('General"件"', 41, "41件"), ('General"件"', -41, "-41件"), ("0", True, "TRUE"), ("0", float("nan"), "#NUM!"),
+    # The section a number takes, and its sign.
+    ("0", -41, "-41"), ("0;0", -41, "41"), ("0;(0)", -41, "(41)"), ('0;-0;"零"', 0, "零"), ('0;-0;"零"', 41, "41"),
+    ("0;-0;0", -41, "-41"), ("0;0", 0, "0"), ("0", -0.4, "0"), ("0.0", -0.04, "0.0"), ("0.0", -0.06, "-0.1"),
+    ("[>100]0;[<10]0", 50, "###"), ('[>=100]"大";0', 100, "大"), ('[<=10]"小";0', 10, "小"), ('[<=10]"小";0', 11, "11"),
+    ('[>=100]"大";0', 99, "99"), ('[>100]"大";0', 100, "100"), ('[<100]"小";0', 100, "100"),
+    ('[<0]"负";0', -5, "负"), ('[<0]0;0', -5, "-5"), ('[<>0]0;"零"', 0, "零"),
+    # Digits, grouping, scaling, percent, literals.
+    ("0.0%", 0.1234, "12.3%"), ("0%", -0.5, "-50%"), ('#,##0"件"', 41000, "41,000件"),
+    ('"共"#,##0', 1234567, "共1,234,567"),
+    ("#,##0.00", -1234.5, "-1,234.50"), ("#,##0,", 1234567, "1,235"), ("000-0000", 1234567, "123-4567"),
+    ("?0", 5, " 5"), ("#0", 0, "0"), ("#,###", 0, ""), ("#,##0", 999, "999"), ("#,##0", 1000, "1,000"),
+    ("0.000", 1.0005, "1.001"), ("0.##", 1.5, "1.5"), ("0.0#", 1.5, "1.5"), ("0.00", 1.005, "1.01"),
+    ("#.00", 0.5, ".50"), ('0"件"', 41, "41件"), ("[$€-407]0.00", 41, "€41.00"), ("[$-804]0", 41, "41"),
+    # Scientific.
+    ("0.00E+00", 0.000123, "1.23E-04"), ("0.00E-00", 123456, "1.23E05"), ("0.00E-00", 0.000123, "1.23E-04"),
+    ("0.0E+0", -41, "-4.1E+1"), ("0.00E+00", 0, "0.00E+00"), ("00.0E+0", 123456, "12.3E+4"), ("0E+0", 9.6, "1E+1"),
+    ("0.0E+00", 99999, "1.0E+05"), ('0.0E+00"件"', 41, "4.1E+01件"),
+    # Fractions.
+    ("# ?/8", 41.3, "41 2/8"), ("?/?", 0.75, "3/4"), ("# ?/?", -41.5, "-41 1/2"), ("# ??/??", 0.3333, "  1/3 "),
+    ("0/4", 0.5, "2/4"), ("# ?/?", 41.99, "42    "), ("?/?", 1.5, "3/2"), ("# ?/4", 2.25, "2 1/4"),
+    # Text: the fourth section, else a section with @; a number under a text-only section is shown as General.
+    ('@"件"', 41, "41"), ("0;0;0;@", 41, "41"), ("0;@", "x", "x"), ('"a"', "x", "x"), ("0;-0;0;", "x", ""),
+    ('0;-0;0;"文字"', "x", "文字"), ('0;"负"@', "x", "负x"),
+])
+def test_what_a_cell_shows(code, value, shown):
+    assert display(code, value).text == shown
+
+
+@pytest.mark.parametrize(("code", "value", "shown"), [
+    ("yyyy-mm-dd", 44562, "2022-01-01"), ("yy/m/d", 44562.5, "22/1/1"), ("mmm", 44562, "Jan"),
+    ("mmmm", 44562, "January"), ("ddd", 44562, "Sat"), ("dddd", 44562, "Saturday"), ("d", 44562, "1"),
+    ("dd", 44562, "01"), ("hh:mm:ss", 44562.5123, "12:17:42"), ("[mm]:ss", 1.5, "2160:00"), ("[ss]", 0.01, "864"),
+    ("[h]:mm", 1.5, "36:00"), ("h:mm A/P", 44562.25, "6:00 A"), ("m:ss", 0.0416, "59:54"), ("yyyy", 1e12, "###"),
+    ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"),
+])
+def test_a_date_or_time_section_shows_a_date_and_says_so(code, value, shown):
+    got = display(code, value)
+    assert (got.text, got.date, got.dbnum) == (shown, True, False)
+
+
+def test_numbers_are_not_dates_and_colours_are_named_by_their_section():
+    assert not display("0.00", 41).date
+    assert not display('"共"0', 41).date
+    assert display("[Colour 3]0", 41).colour == "color3"
+    assert display("[Red]0;[Blue]0", -1).colour == "blue"
+    assert display("[Red]0;[Blue]0", 1).colour == "red"
+    assert display("[Red]0", 1).text == "1"
+    assert display('[Green]0;0;0;[Magenta]@', "x").colour == "magenta"
+    assert display("[DBNum1]0", 41).dbnum
+    assert not display("0", 41).dbnum
+    assert display("[dbnum2][$-804]0", 41).dbnum
+
+
+def test_malformed_codes_are_unknown_never_a_guess():
+    for code in ("0;0;0;0;0", "[Red", "0" * 65):
+        got = display(code, 41)
+        assert (got.unknown, got.text) == (True, "")
+    assert not display("0" * 64, 41).unknown
+    assert not display('"unclosed', 41).unknown
+    assert display('"unclosed', 41).text == "unclosed"
