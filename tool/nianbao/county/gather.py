@@ -8,10 +8,10 @@ receipt (its first arrival) or a file given on the command line (its modificatio
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from nianbao import clock
 from nianbao.check.run import CheckResult, check_file, prepare
 from nianbao.findings import Finding
 from nianbao.format.figures import Figures
@@ -71,8 +71,7 @@ def gather_paths(paths: list[Path], check_options: dict, check=check_for_compile
     results = run_parallel(check, ordered, check_options, jobs=jobs, label="读取", prepare=prepare)
     out = []
     for path, result in zip(ordered, results, strict=True):
-        when = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds") \
-            if path.exists() else ""
+        when = clock.from_timestamp(path.stat().st_mtime).isoformat(timespec="seconds") if path.exists() else ""
         out.append(Submission(str(path), when, result, path.name))
     return out
 
