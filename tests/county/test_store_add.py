@@ -1,4 +1,4 @@
-"""Store.add and what it logs, Store.current/superseded, collect_files: the store's decisions one by one,
+"""Store.add/receive and what they log, collect_files: the store's decisions one by one,
 with check results made by hand (the store does not look inside a file)."""
 
 from __future__ import annotations
@@ -119,19 +119,49 @@ def test_a_log_replaced_or_cut_by_hand_is_read_again_whole(tmp_path):
     assert [r.original_name for r in store.receipts()] == ["a.xlsx"]
 
 
-def test_current_is_the_latest_per_agency_and_year_and_keeps_every_unidentified_file(tmp_path):
+def test_each_arrival_is_an_event_and_the_same_bytes_one_receipt(tmp_path):
+    """receive: the bytes stored once (receipts.jsonl), every arrival logged (events.jsonl) with its own
+    name, time, actor and the link it came through. Which file is current is state.py's (tests/county/test_state.py)."""
+    from nianbao.county.events import SENT, read_events
+
     store = Store(tmp_path / "s")
-    plan = [("A1", 2021), ("A2", 2021), (None, None), ("A1", 2021), ("A1", 2020), ("A3", None), (None, 2021),
-            ("A2", 2021)]
-    added = []
-    for i, (code, year) in enumerate(plan):
-        src = _file(tmp_path, f"{i}.xlsx", f"file {i}".encode())
-        added.append(store.add(src, _result(src, code=code, year=year)))
-    names = [r.original_name for r in store.current()]
-    assert names == ["3.xlsx", "7.xlsx", "4.xlsx", "5.xlsx", "2.xlsx", "6.xlsx"]  # by agency in log order, then
-    assert [r.original_name for r in store.current(2021)] == ["3.xlsx", "7.xlsx", "5.xlsx", "2.xlsx", "6.xlsx"]
-    assert [r.original_name for r in store.current(2020)] == ["4.xlsx", "5.xlsx", "2.xlsx"]  # no year: kept
-    assert [r.original_name for r in store.superseded()] == ["0.xlsx", "1.xlsx"]
+    a = _file(tmp_path, "a.xlsx", b"same bytes")
+    b = _file(tmp_path, "b.xlsx", b"same bytes")
+    first_at = dt.datetime(2022, 1, 20, 1, 30, tzinfo=dt.timezone.utc)
+    again_at = dt.datetime(2022, 1, 21, 2, 0, tzinfo=dt.timezone.utc)
+    one, new_one, sent_one = store.receive(a, _result(a), actor="agency:A1", via="A1", received_at=first_at)
+    other, new_other, sent_other = store.receive(b, _result(b), actor="collect", original_name="C:\\报送\\乙.xlsx",
+                                                 received_at=again_at)
+    assert (new_one, new_other) == (True, False)
+    assert other == one  # the first receipt of these bytes
+    assert [r.original_name for r in store.receipts()] == ["a.xlsx"]
+    events, damaged = read_events(tmp_path / "s")
+    assert damaged == []
+    assert events == [sent_one, sent_other]
+    assert [(e.kind, e.sha256, e.actor, e.agency_code, e.original_name) for e in events] == [
+        (SENT, one.sha256, "agency:A1", "A1", "a.xlsx"), (SENT, one.sha256, "collect", None, "乙.xlsx")]
+    assert [e.at for e in events] == ["2022-01-20T01:30:00+00:00", "2022-01-21T02:00:00+00:00"]
+
+
+def test_a_rerun_over_the_same_inbox_logs_no_new_arrival(tmp_path):
+    """collect run twice over an unchanged inbox: the second run stores nothing and logs nothing; a file
+    put into the inbox again (a new modification time) is an arrival again."""
+    from nianbao.county.events import read_events
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    a = _file(inbox, "a.xlsx", b"aaa")
+    store = Store(tmp_path / "s")
+    (first,) = collect_files([a], store)
+    (second,) = collect_files([a], store)
+    assert first.receipt is not None and first.again is None
+    assert (second.receipt, second.first, second.again) == (None, first.receipt, None)
+    assert len(read_events(tmp_path / "s")[0]) == 1
+    os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 60))
+    (third,) = collect_files([a], store)
+    assert third.receipt is None and third.first == first.receipt
+    assert third.again is not None and third.again.original_name == "a.xlsx"
+    assert len(read_events(tmp_path / "s")[0]) == 2
 
 
 def test_the_readme_is_written_once_and_a_missing_log_is_an_empty_store(tmp_path):
@@ -139,7 +169,6 @@ def test_the_readme_is_written_once_and_a_missing_log_is_an_empty_store(tmp_path
     assert store.read() == ([], [])
     assert store.receipts() == []
     assert store.damaged() == []
-    assert store.current() == []
     store.ensure()
     readme = tmp_path / "s" / README
     assert "收件库" in readme.read_text(encoding="utf-8")
@@ -218,12 +247,14 @@ def test_collect_files_reports_each_file_and_goes_on(tmp_path, monkeypatch):
     gone = tmp_path / "gone.xlsx"
     link = tmp_path / "link.xlsx"
     link.symlink_to(good)
-    done = collect_files([good, gone, link, good], Store(tmp_path / "s"))
-    assert [(c.path.name, c.problem) for c in done] == [
-        ("good.xlsx", None), ("gone.xlsx", "找不到文件"),
-        ("link.xlsx", "这是符号链接，出于安全原因未收取。请把文件本身放入收件箱。"), ("good.xlsx", None)]
+    os.utime(link, (1, 2_000_000_000), follow_symlinks=False)  # the link came in last of the files there
+    done = collect_files([gone, link, good, good], Store(tmp_path / "s"))
+    assert [(c.path.name, c.problem) for c in done] == [  # in the order they came in; a missing file last
+        ("good.xlsx", None), ("good.xlsx", None),
+        ("link.xlsx", "这是符号链接，出于安全原因未收取。请把文件本身放入收件箱。"), ("gone.xlsx", "找不到文件")]
     assert done[0].receipt is not None
-    assert done[3].receipt is None  # the second time: already stored
+    assert done[1].receipt is None  # the second time: already stored
+    assert done[1].first == done[0].receipt
     assert done[0].result.status == "unreadable"
     assert [(p.name, r is not None) for p, _, r in collect([good], Store(tmp_path / "s2"))] == [("good.xlsx", True)]
 
