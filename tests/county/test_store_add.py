@@ -154,13 +154,16 @@ def test_a_rerun_over_the_same_inbox_logs_no_new_arrival(tmp_path):
     store = Store(tmp_path / "s")
     (first,) = collect_files([a], store)
     (second,) = collect_files([a], store)
-    assert first.receipt is not None and first.again is None
+    assert first.receipt is not None
+    assert first.again is None
     assert (second.receipt, second.first, second.again) == (None, first.receipt, None)
     assert len(read_events(tmp_path / "s")[0]) == 1
     os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 60))
     (third,) = collect_files([a], store)
-    assert third.receipt is None and third.first == first.receipt
-    assert third.again is not None and third.again.original_name == "a.xlsx"
+    assert third.receipt is None
+    assert third.first == first.receipt
+    assert third.again is not None
+    assert third.again.original_name == "a.xlsx"
     assert len(read_events(tmp_path / "s")[0]) == 2
 
 

@@ -5,7 +5,6 @@ and explanation, the counts, and the names agencies' files are written under."""
 from __future__ import annotations
 
 import io
-import types
 
 import openpyxl
 import pytest
@@ -44,7 +43,8 @@ def test_another_years_workbook_is_refused_with_the_identity_finding_itself(clie
     assert body["findings"] == [{"rule": "WRONG_YEAR", "severity": "error", "sheet": None, "cell": None,
                                  "place": None, "key": None, "explanation": None,
                                  "message": identity[0].message.rstrip("。") + "。" + KEPT}]  # the reason, as read
-    assert body["agency"]["current"] is None and body["agency"]["unusable"] == 1
+    assert body["agency"]["current"] is None
+    assert body["agency"]["unusable"] == 1
 
 
 def test_another_agencys_workbook_is_refused_naming_it(client, links, tmp_path):
@@ -197,7 +197,8 @@ def test_a_file_that_cannot_stand_for_the_agency_names_the_rule_it_broke(kw, rul
     assert shown[0]["rule"] == rule
     assert shown[0]["message"] == "不能采用。" + KEPT
     others = [f["rule"] for f in shown[1:]]
-    assert "T2-4" in others and "WRONG_FORMAT" not in others  # the identity finding is said once, as the reason
+    assert "T2-4" in others
+    assert "WRONG_FORMAT" not in others  # the identity finding is said once, as the reason
     view = views.upload(st, up)
     assert (view["status"], view["label"], view["annotatable"]) == ("refused", "无法采用", False)
     assert (view["errors"], view["warnings"]) == (1 + others.count("HMAC_UNSIGNED"), 1)
@@ -249,8 +250,10 @@ def test_the_agency_view_counts_what_it_shows_with_the_explanations_and_the_deci
                                  "at": "2022-01-22T10:00:00+08:00", "actor": "office"}
     assert brief["current"] == {"sha256": "a" * 64, "name": "a.xlsx", "at": "2022-01-20T09:30:00+08:00",
                                 "on_time": None}
-    assert brief["latest"]["name"] == "错.xlsx" and brief["latest"]["status"] == "refused"
-    assert "findings" not in brief and "history" not in brief
+    assert brief["latest"]["name"] == "错.xlsx"
+    assert brief["latest"]["status"] == "refused"
+    assert "findings" not in brief
+    assert "history" not in brief
     full = views.agency(st, full=True)
     assert [f["rule"] for f in full["findings"]] == ["T3-1", "T2-4"]
     assert full["findings"][1]["explanation"] == {"text": "今年确有大额收费。", "at": "2022-01-21T10:00:00+08:00",
@@ -275,11 +278,13 @@ def test_a_verdict_names_the_earlier_arrival_of_the_same_bytes_only():
     st = _state("ok", [newest, other, oldest])
     views = _views()
     said = views.verdict(st, newest)
-    assert said["again"] == {"name": "一.xlsx", "at": "2022-01-20T09:00:00+08:00"} and said["duplicate"] is True
+    assert said["again"] == {"name": "一.xlsx", "at": "2022-01-20T09:00:00+08:00"}
+    assert said["duplicate"] is True
     assert said["receipt"] == {"sha256": "a" * 64, "original_name": "三.xlsx", "received_at": newest.at}
     assert (said["ok"], said["status"], said["label"], said["role"], said["current"]) == (
         True, "ok", "通过", "current", True)
-    assert not {"latest", "email", "group"} & set(said["agency"]) and said["agency"]["code"] == "A1"
+    assert not {"latest", "email", "group"} & set(said["agency"])
+    assert said["agency"]["code"] == "A1"
     assert views.verdict(st, oldest)["again"] is None  # nothing before the first
     assert views.verdict(st, other)["duplicate"] is False
     assert set(VERDICT_LABELS) >= {"missing", "error", "warning", "ok", "unreadable", "refused"}
@@ -352,5 +357,6 @@ def test_a_roster_code_of_any_characters_gets_its_own_template_and_its_verdict(t
             assert body["status"] == "refused"
             assert body["agency"]["code"] == code
             mine = upload(client, urls[code], book).json()
-            assert mine["agency"]["code"] == code and mine["role"] == "current"
+            assert mine["agency"]["code"] == code
+            assert mine["role"] == "current"
     service.stop()
