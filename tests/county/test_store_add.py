@@ -410,3 +410,24 @@ def test_a_writer_that_only_read_the_log_sees_the_next_line_another_writes(tmp_p
     other.add(c, _result(c))
     assert one.add(c, _result(c)) is None
     assert len(Store(tmp_path / "s").receipts()) == 3
+
+
+def test_an_event_that_cannot_be_logged_says_so_and_leaves_no_torn_line(tmp_path, monkeypatch):
+    from nianbao.county.events import EVENTS, read_events
+
+    store = Store(tmp_path / "s")
+    a = _file(tmp_path, "a.xlsx", b"a")
+    store.receive(a, _result(a), actor="collect")
+    before = (tmp_path / "s" / EVENTS).read_bytes()
+    real = store_module._write_all
+
+    def full(fd, data):
+        real(fd, data[:5])  # a few bytes reach the disk, then it is full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store_module, "_write_all", full)
+    with pytest.raises(StoreError) as caught:
+        store.receive(a, _result(a), actor="agency:A1", via="A1")
+    assert str(caught.value) == "保存报送与审核记录失败：磁盘空间已满。请清理磁盘后重新收取，已收取的文件不受影响。"
+    assert (tmp_path / "s" / EVENTS).read_bytes() == before  # cut back to the last whole line
+    assert len(read_events(tmp_path / "s")[0]) == 1

@@ -235,3 +235,46 @@ def test_a_form_broken_after_its_file_began_is_a_bad_request_and_leaves_nothing(
             _receive(_request(begun + tail, chunks=3), tmp_path)
         assert caught.value.code == code
     assert list(tmp_path.iterdir()) == []
+
+
+def _receive_with(request: Request, tmp_path, **options):
+    return asyncio.run(receive_upload(request, tmp_path, **options))
+
+
+def test_a_form_whose_file_may_be_left_empty_gives_its_fields_and_no_path(tmp_path):
+    """The county text form: its words in fields, a narrative file optional (an empty file input sends a part
+    with no file name and no bytes)."""
+    for parts in ([("contact", None, "电话 1234".encode())],
+                  [("contact", None, "电话 1234".encode()), ("narrative", "", b"")]):
+        with _receive_with(_request(_form(parts)), tmp_path, field="narrative", required=False) as received:
+            assert received.path is None
+            assert received.fields == {"contact": "电话 1234"}
+            assert received.folder.is_dir()
+        assert list(tmp_path.iterdir()) == []
+    with pytest.raises(BadRequest) as caught:  # the same empty part where a file is required
+        _receive_with(_request(_form([("narrative", "", b"")])), tmp_path, field="narrative")
+    assert caught.value.code == "no_file"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_is_taken_from_the_field_named_and_no_other(tmp_path):
+    body = _form([("narrative", "说明.docx", b"words"), ("csrf", None, b"token")])
+    with _receive_with(_request(body), tmp_path, field="narrative", required=False) as received:
+        assert received.path.read_bytes() == b"words"
+        assert received.path.name == "说明.docx"
+        assert received.fields == {"csrf": "token"}
+    with pytest.raises(BadRequest) as caught:  # the upload form's field is "file": a file elsewhere is none
+        _receive(_request(body), tmp_path)
+    assert caught.value.code == "no_file"
+    assert "file" in caught.value.message
+
+
+def test_a_form_may_be_allowed_more_fields(tmp_path):
+    parts = [(f"f{i}", None, b"v") for i in range(12)] + [("file", "a.xlsx", b"x")]
+    with pytest.raises(BadRequest) as caught:
+        _receive(_request(_form(parts)), tmp_path)  # eight fields by default
+    assert caught.value.code == "bad_form"
+    with _receive_with(_request(_form(parts)), tmp_path, max_fields=12) as received:
+        assert len(received.fields) == 12
+        assert received.path.read_bytes() == b"x"
+    assert list(tmp_path.iterdir()) == []

@@ -188,6 +188,7 @@ def test_an_unreadable_file_without_a_finding_names_the_file_unreadable():
 ])
 def test_a_file_that_cannot_stand_for_the_agency_names_the_rule_it_broke(kw, rule):
     warning = _finding("T2-4", "warning")
+    kw = dict(kw)  # the parameter is shared by every run of the test
     findings = [*kw.pop("findings", []), warning]
     up = _upload("unusable", status="error", findings=findings, why="不能采用", **kw)
     st = _state("missing", [up])
