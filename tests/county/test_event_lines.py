@@ -76,8 +76,9 @@ def test_a_line_with_a_field_missing_or_of_the_wrong_type_is_damaged(change, rea
     assert [(d.number, d.reason, d.log) for d in damaged] == [(1, reason, EVENTS)]
 
 
-@pytest.mark.parametrize(("raw", "reason"), [(b"\xff\xfe\n", "不是 UTF-8 文本"), (b"{\"kind\": \n", "不是完整的 JSON"),
-                                             (b"[1, 2]\n", "不是 JSON 对象"), (b"[" * 100000 + b"\n", "不是完整的 JSON")])
+@pytest.mark.parametrize(("raw", "reason"), [
+    (b"\xff\xfe\n", "不是 UTF-8 文本"), (b"{\"kind\": \n", "不是完整的 JSON"), (b"[1, 2]\n", "不是 JSON 对象"),
+    (b"[" * 100000 + b"\n", "不是完整的 JSON")])
 def test_a_line_that_is_not_a_json_object_is_damaged(raw, reason):
     items, damaged = parse_events(raw)
     assert items == []
