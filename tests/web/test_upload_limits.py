@@ -155,6 +155,8 @@ def test_a_client_that_goes_away_is_told_nothing_was_saved(tmp_path):
     (None, "上传文件.xlsx"),
     ("dir/", "上传文件.xlsx"),
     ("长" * 120, "长" * 120),
+    ("XX县XX局2021年报.XLSX", "XX县XX局2021年报.XLSX"),  # the template's placeholder letters, kept as sent
+    ("年报（定稿）X", "年报（定稿）X"),
 ])
 def test_safe_name_keeps_what_a_file_system_takes(given, kept):
     assert safe_name(given) == kept

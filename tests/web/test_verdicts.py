@@ -274,7 +274,8 @@ def test_an_agency_without_a_current_file_shows_no_findings_of_it():
 
 def test_a_verdict_names_the_earlier_arrival_of_the_same_bytes_only():
     newest = _upload("current", name="三.xlsx", at="2022-01-22T09:00:00+08:00")
-    other = _upload("superseded", sha="b" * 64, name="二.xlsx", at="2022-01-21T09:00:00+08:00")
+    other = _upload("superseded", sha="b" * 64, name="二.xlsx", at="2022-01-21T09:00:00+08:00",
+                    why="之后报送了新的文件")
     oldest = _upload("earlier", name="一.xlsx", at="2022-01-20T09:00:00+08:00")
     st = _state("ok", [newest, other, oldest])
     views = _views()
@@ -288,6 +289,8 @@ def test_a_verdict_names_the_earlier_arrival_of_the_same_bytes_only():
     assert said["agency"]["code"] == "A1"
     assert views.verdict(st, oldest)["again"] is None  # nothing before the first
     assert views.verdict(st, other)["duplicate"] is False
+    assert (said["why"], views.verdict(st, other)["why"]) == ("", "之后报送了新的文件")
+    assert views.verdict(st, other)["current"] is False
     assert set(VERDICT_LABELS) >= {"missing", "error", "warning", "ok", "unreadable", "refused"}
 
 
