@@ -13,7 +13,15 @@ from web_kit import AGENCIES, FMT, YEAR, upload, workbook
 from nianbao.check.run import check_document, check_file
 from nianbao.county.roster import RosterEntry
 from nianbao.findings import Finding
-from nianbao.web.verdicts import IDENTITY_RULES, VERDICT_LABELS, Views, code_name, finding_view, place_of
+from nianbao.web.verdicts import (
+    IDENTITY_RULES,
+    VERDICT_LABELS,
+    Views,
+    code_name,
+    finding_view,
+    place_of,
+    refused_dir,
+)
 
 KEPT = "这份文件不能作为本单位本年度的报告，已留存备查，不会取代已报送的文件。"
 
@@ -309,8 +317,8 @@ def test_the_index_of_uploads_counts_what_the_department_is_shown(client, links,
 
 # ---------------------------------------------------------------- the names agencies' files are written under
 
-# Template and reminder file names, and the folders an earlier version kept refused files in (migration reads
-# them): a name written now must be found by the next version.
+# The folders the earlier version kept refused workbooks in, by agency code: migration 003 reads them, so the
+# names must stay as that version wrote them.
 PINNED = {
     "A1": "A1",
     "230421-07": "230421-07",
@@ -327,8 +335,19 @@ PINNED = {
 
 
 @pytest.mark.parametrize(("code", "folder"), PINNED.items(), ids=range(len(PINNED)))
-def test_agencies_files_are_named_as_the_store_layout_says(code, folder):
-    assert code_name(code) == folder
+def test_the_earlier_versions_folders_are_named_as_it_named_them(code, folder):
+    assert refused_dir(code) == folder
+
+
+@pytest.mark.parametrize(("code", "name"), [("A1", "A1"), ("230421-07", "230421-07"), ("x-01", "x-782d3031"),
+                                            ("x-412031", "x-782d343132303331"), ("A 1", "x-412031"),
+                                            ("萝北/01", "x-" + "萝北/01".encode().hex()), ("", "x-")])
+def test_each_agencys_template_and_reminder_file_has_a_name_of_its_own(code, name):
+    """A plain code is its own file name, any other code "x-" and its hex — a code that itself starts with
+    "x-" too, or the roster's "x-412031" would be given the template written for "A 1"."""
+    assert code_name(code) == name
+    hostile = ["A1", "A 1", "x-412031", "x-7", "x-782d37", "萝北/01", "..", ".", "", "x-", "X-41", "a_B-9"]
+    assert len({code_name(c) for c in hostile}) == len(hostile)
 
 
 def test_a_roster_code_of_any_characters_gets_its_own_template_and_its_verdict(tmp_path):
