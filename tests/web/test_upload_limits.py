@@ -173,6 +173,14 @@ def test_a_long_name_keeps_its_extension_and_the_limit():
     assert safe_name("长" * 121) == "长" * MAX_NAME_CHARS  # no extension at all
     assert safe_name("长" * 116 + ".xlsx") == "长" * 115 + ".xlsx"  # 121 characters: one too many
     assert safe_name("长" * 116 + ".xls") == "长" * 116 + ".xls"  # 120: untouched
+    eleventh = safe_name("长" * 500 + ".abcdefghijk")  # eleven: cut plainly
+    assert eleventh == "长" * MAX_NAME_CHARS
+
+
+def test_a_long_name_with_dots_inside_keeps_the_extension_after_the_last():
+    name = safe_name("萝北县v1.2定稿" + "长" * 200 + ".xlsx")
+    assert name == "萝北县v1.2定稿" + "长" * (MAX_NAME_CHARS - 5 - 9) + ".xlsx"
+    assert safe_name("年报.第2版" + "长" * 200 + ".xls").endswith("长.xls")
 
 
 class _Clock:
