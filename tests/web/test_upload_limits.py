@@ -89,6 +89,11 @@ def test_a_body_over_the_limit_without_a_length_is_refused_while_it_streams(tmp_
     lying = _request(body, length="10", chunks=20)  # a Content-Length that lies is counted all the same
     with pytest.raises(PayloadTooLarge):
         _receive(lying, tmp_path, 100)
+    big = _form([("file", "a.xlsx", b"z" * (1024 * 1024))])
+    with pytest.raises(PayloadTooLarge) as caught:  # told the limit as a declared length is
+        _receive(_request(big, length=None, chunks=8), tmp_path, 1024 * 1024)
+    assert caught.value.message == "文件过大：上传上限为 1 MB。年报模板填好后通常不到 1 MB，请确认选择的是年报模板。"
+    assert caught.value.status == 413
     assert list(tmp_path.iterdir()) == []
 
 
