@@ -156,6 +156,9 @@ def test_a_rerun_over_the_same_inbox_logs_no_new_arrival(tmp_path):
     (second,) = collect_files([a], store)
     assert first.receipt is not None
     assert first.again is None
+    assert first.first is None  # new bytes: no earlier receipt
+    (logged,) = read_events(tmp_path / "s")[0]
+    assert (logged.actor, logged.agency_code, logged.original_name) == ("collect", None, "a.xlsx")
     assert (second.receipt, second.first, second.again) == (None, first.receipt, None)
     assert len(read_events(tmp_path / "s")[0]) == 1
     os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 60))
@@ -431,3 +434,13 @@ def test_an_event_that_cannot_be_logged_says_so_and_leaves_no_torn_line(tmp_path
     assert str(caught.value) == "保存报送与审核记录失败：磁盘空间已满。请清理磁盘后重新收取，已收取的文件不受影响。"
     assert (tmp_path / "s" / EVENTS).read_bytes() == before  # cut back to the last whole line
     assert len(read_events(tmp_path / "s")[0]) == 1
+
+
+def test_every_file_gone_from_the_inbox_is_reported_and_the_rest_collected(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    here = _file(inbox, "here.xlsx", b"here")
+    done = collect_files([inbox / "gone1.xlsx", here, inbox / "gone2.xlsx"], Store(tmp_path / "s"))
+    assert sorted((c.path.name, c.problem) for c in done) == [
+        ("gone1.xlsx", "找不到文件"), ("gone2.xlsx", "找不到文件"), ("here.xlsx", None)]
+    assert done[0].path == here  # the missing ones last
