@@ -293,3 +293,38 @@ def test_a_form_may_be_allowed_more_fields(tmp_path):
         assert len(received.fields) == 12
         assert received.path.read_bytes() == b"x"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_that_was_chosen_is_received_to_be_checked(tmp_path):
+    """A chosen file with no bytes (a 0-byte .xlsx) is kept and checked (and found unreadable), never
+    taken for no file at all; bytes sent without a file name are a file too."""
+    with _receive(_request(_form([("file", "空.xlsx", b"")])), tmp_path) as received:
+        assert received.path.name == "空.xlsx"
+        assert received.path.read_bytes() == b""
+    with _receive(_request(_form([("file", "", b"PK bytes")])), tmp_path) as received:
+        assert received.path.read_bytes() == b"PK bytes"
+        assert received.path.name == "上传文件.xlsx"
+
+
+def test_a_form_broken_after_its_file_began_leaves_no_file_open(tmp_path, monkeypatch):
+    """python-multipart's own errors are not starlette's: the temporary files of the parts begun are closed
+    all the same (no descriptor kept open per hostile request)."""
+    parsers = []
+
+    class Recording(uploads.MultiPartParser):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            parsers.append(self)
+
+    monkeypatch.setattr(uploads, "MultiPartParser", Recording)
+    good = _form([("file", "a.xlsx", b"x" * 3000)])
+    begun = good[:good.index(b"x" * 100) + 2000]
+    tail = f"\r\n--{BOUNDARY}\r\na header line without its colon\r\n\r\n".encode()
+    with pytest.raises(BadRequest) as caught:
+        _receive(_request(begun + tail, chunks=3), tmp_path)
+    assert caught.value.code == "bad_form"
+    assert "invalid character" in caught.value.message  # python-multipart's error, not starlette's
+    (parser,) = parsers
+    begun_parts = list(parser._files_to_close_on_error)
+    assert begun_parts
+    assert all(part.closed for part in begun_parts)
