@@ -84,7 +84,9 @@ EXTRA_RULES = """
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory):
     path = tmp_path_factory.mktemp("spec") / SPEC21.name
-    path.write_text(SPEC21.read_text(encoding="utf-8").rstrip("\n") + "\n" + EXTRA_RULES, encoding="utf-8")
+    # The rules go at the end of the spec's rules block (the statements block follows it).
+    head, statements, tail = SPEC21.read_text(encoding="utf-8").partition("\nstatements:")
+    path.write_text(head.rstrip("\n") + "\n" + EXTRA_RULES.rstrip("\n") + "\n" + statements + tail, encoding="utf-8")
     return load_spec(path)
 
 
