@@ -65,8 +65,9 @@ def _format(ref, code, value=...):
     ('0;0;0;""', 41, False),
     ("0", 41, False),
     ("General", 41, False),
-    ("0;0;0;", "四十一", True),  # text goes to the fourth section, here empty
-    ("0;0;0", "四十一", False),  # no fourth section: text is shown as typed
+    ("0;0;0;", "41", True),  # a text nianbao counts as 41 goes to the fourth section, here empty
+    ("0;0;0", "41", False),  # no fourth section: text is shown as typed
+    # (text that is no number, “四十一”, is not counted: CELL_TEXT names it, whatever its format shows)
 ])
 def test_a_number_format_that_shows_nothing_is_named(base, tmp_path, code, value, hidden):
     result = _edited(base, tmp_path, _format("D6", code, value))
@@ -76,9 +77,12 @@ def test_a_number_format_that_shows_nothing_is_named(base, tmp_path, code, value
 
 
 def test_a_negative_figure_under_an_empty_negative_section_is_named(base, tmp_path):
-    """(A count cannot be negative — that is its own error — but what the clerk sees still counts.)"""
+    """A count cannot be negative: that error names the cell and the figure the clerk cannot see (-3), and the
+    figure is not counted (the appearance check judges only counted figures), so nothing unseen is summed."""
     result = _edited(base, tmp_path, _format("D6", "0;;0", -3))
-    assert "D6" in _hidden(result)
+    named = {f.cell: f for f in result.findings if f.sheet == T2 and f.severity == "error"}
+    assert "D6" in named, result.findings
+    assert "-3" in named["D6"].message
     assert "D6" not in _hidden(_edited(base, tmp_path, _format("D6", "0;-0;", -3)))
 
 
