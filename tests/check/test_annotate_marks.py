@@ -391,3 +391,18 @@ def test_the_copy_carries_no_link_to_another_file(tmp_path, checked):
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if "externalLink" in n]
         assert b"secret.xlsx" not in b"".join(z.read(n) for n in z.namelist())
+
+
+def test_a_finding_on_a_sheet_named_with_an_apostrophe_links_to_that_sheet(tmp_path, checked):
+    """A sheet name with ' (the clerk's own sheet, a future format's) is quoted in the link as Excel writes it:
+    'O''Neil 附表'!B2 — a link that opens that cell, not a broken address."""
+    src, result = checked
+    book = openpyxl.load_workbook(src)
+    book.create_sheet("O'Neil 附表")
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    result.findings = [Finding(rule="X-7", severity="warning", message="附表的问题。", sheet="O'Neil 附表", cell="B2")]
+    out = openpyxl.load_workbook(annotate(edited, result, tmp_path / "out"))
+    link = out[ISSUES_SHEET].cell(4, 4).hyperlink
+    assert link.location == "'O''Neil 附表'!B2"
+    assert _fill(out["O'Neil 附表"]["B2"]) == COLOURS["warning"]

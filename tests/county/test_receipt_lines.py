@@ -122,3 +122,16 @@ def test_a_name_that_is_not_unicode_is_written_as_a_visible_escape():
     assert json.loads(line.decode("utf-8"))["original_name"] == "坏\\udcff名.xlsx"
     assert json.loads(line)["agency_name"] == "\\ud800局"
     assert json.loads(line)["size"] == 1234  # numbers stay numbers
+
+
+def test_a_damaged_line_of_the_events_log_is_named_as_that_log():
+    from nianbao.county.events import parse_events
+
+    good = json.dumps({"kind": "sent", "sha256": DIGEST, "at": "2022-01-20T09:30:00+08:00", "actor": "collect"})
+    events, damaged = parse_events(good.encode() + b"\n{torn\n" + "\u6536\xff".encode("utf-8", "surrogatepass"))
+    assert [e.sha256 for e in events] == [DIGEST]
+    assert [(d.number, d.log) for d in damaged] == [(2, "events.jsonl"), (3, "events.jsonl")]
+    assert damaged[0].message() == "报送与审核记录 events.jsonl 第 2 行已损坏（不是完整的 JSON）：{torn"
+    assert damaged[1].message().startswith("报送与审核记录 events.jsonl 第 3 行已损坏（行不完整，写入时被中断；")
+    (receipt_line,) = parse_receipts(b"{torn\n")[1]
+    assert receipt_line.message() == "收件记录 receipts.jsonl 第 1 行已损坏（不是完整的 JSON）：{torn"

@@ -1,4 +1,4 @@
-"""Store.add and what it logs, Store.current/superseded, collect_files: the store's decisions one by one,
+"""Store.add/receive and what they log, collect_files: the store's decisions one by one,
 with check results made by hand (the store does not look inside a file)."""
 
 from __future__ import annotations
@@ -119,19 +119,55 @@ def test_a_log_replaced_or_cut_by_hand_is_read_again_whole(tmp_path):
     assert [r.original_name for r in store.receipts()] == ["a.xlsx"]
 
 
-def test_current_is_the_latest_per_agency_and_year_and_keeps_every_unidentified_file(tmp_path):
+def test_each_arrival_is_an_event_and_the_same_bytes_one_receipt(tmp_path):
+    """receive: the bytes stored once (receipts.jsonl), every arrival logged (events.jsonl) with its own
+    name, time, actor and the link it came through. Which file is current is state.py's (tests/county/test_state.py)."""
+    from nianbao.county.events import SENT, read_events
+
     store = Store(tmp_path / "s")
-    plan = [("A1", 2021), ("A2", 2021), (None, None), ("A1", 2021), ("A1", 2020), ("A3", None), (None, 2021),
-            ("A2", 2021)]
-    added = []
-    for i, (code, year) in enumerate(plan):
-        src = _file(tmp_path, f"{i}.xlsx", f"file {i}".encode())
-        added.append(store.add(src, _result(src, code=code, year=year)))
-    names = [r.original_name for r in store.current()]
-    assert names == ["3.xlsx", "7.xlsx", "4.xlsx", "5.xlsx", "2.xlsx", "6.xlsx"]  # by agency in log order, then
-    assert [r.original_name for r in store.current(2021)] == ["3.xlsx", "7.xlsx", "5.xlsx", "2.xlsx", "6.xlsx"]
-    assert [r.original_name for r in store.current(2020)] == ["4.xlsx", "5.xlsx", "2.xlsx"]  # no year: kept
-    assert [r.original_name for r in store.superseded()] == ["0.xlsx", "1.xlsx"]
+    a = _file(tmp_path, "a.xlsx", b"same bytes")
+    b = _file(tmp_path, "b.xlsx", b"same bytes")
+    first_at = dt.datetime(2022, 1, 20, 1, 30, tzinfo=dt.timezone.utc)
+    again_at = dt.datetime(2022, 1, 21, 2, 0, tzinfo=dt.timezone.utc)
+    one, new_one, sent_one = store.receive(a, _result(a), actor="agency:A1", via="A1", received_at=first_at)
+    other, new_other, sent_other = store.receive(b, _result(b), actor="collect", original_name="C:\\报送\\乙.xlsx",
+                                                 received_at=again_at)
+    assert (new_one, new_other) == (True, False)
+    assert other == one  # the first receipt of these bytes
+    assert [r.original_name for r in store.receipts()] == ["a.xlsx"]
+    events, damaged = read_events(tmp_path / "s")
+    assert damaged == []
+    assert events == [sent_one, sent_other]
+    assert [(e.kind, e.sha256, e.actor, e.agency_code, e.original_name) for e in events] == [
+        (SENT, one.sha256, "agency:A1", "A1", "a.xlsx"), (SENT, one.sha256, "collect", None, "乙.xlsx")]
+    assert [e.at for e in events] == ["2022-01-20T01:30:00+00:00", "2022-01-21T02:00:00+00:00"]
+
+
+def test_a_rerun_over_the_same_inbox_logs_no_new_arrival(tmp_path):
+    """collect run twice over an unchanged inbox: the second run stores nothing and logs nothing; a file
+    put into the inbox again (a new modification time) is an arrival again."""
+    from nianbao.county.events import read_events
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    a = _file(inbox, "a.xlsx", b"aaa")
+    store = Store(tmp_path / "s")
+    (first,) = collect_files([a], store)
+    (second,) = collect_files([a], store)
+    assert first.receipt is not None
+    assert first.again is None
+    assert first.first is None  # new bytes: no earlier receipt
+    (logged,) = read_events(tmp_path / "s")[0]
+    assert (logged.actor, logged.agency_code, logged.original_name) == ("collect", None, "a.xlsx")
+    assert (second.receipt, second.first, second.again) == (None, first.receipt, None)
+    assert len(read_events(tmp_path / "s")[0]) == 1
+    os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 60))
+    (third,) = collect_files([a], store)
+    assert third.receipt is None
+    assert third.first == first.receipt
+    assert third.again is not None
+    assert third.again.original_name == "a.xlsx"
+    assert len(read_events(tmp_path / "s")[0]) == 2
 
 
 def test_the_readme_is_written_once_and_a_missing_log_is_an_empty_store(tmp_path):
@@ -139,7 +175,6 @@ def test_the_readme_is_written_once_and_a_missing_log_is_an_empty_store(tmp_path
     assert store.read() == ([], [])
     assert store.receipts() == []
     assert store.damaged() == []
-    assert store.current() == []
     store.ensure()
     readme = tmp_path / "s" / README
     assert "收件库" in readme.read_text(encoding="utf-8")
@@ -218,12 +253,14 @@ def test_collect_files_reports_each_file_and_goes_on(tmp_path, monkeypatch):
     gone = tmp_path / "gone.xlsx"
     link = tmp_path / "link.xlsx"
     link.symlink_to(good)
-    done = collect_files([good, gone, link, good], Store(tmp_path / "s"))
-    assert [(c.path.name, c.problem) for c in done] == [
-        ("good.xlsx", None), ("gone.xlsx", "找不到文件"),
-        ("link.xlsx", "这是符号链接，出于安全原因未收取。请把文件本身放入收件箱。"), ("good.xlsx", None)]
+    os.utime(link, (1, 2_000_000_000), follow_symlinks=False)  # the link came in last of the files there
+    done = collect_files([gone, link, good, good], Store(tmp_path / "s"))
+    assert [(c.path.name, c.problem) for c in done] == [  # in the order they came in; a missing file last
+        ("good.xlsx", None), ("good.xlsx", None),
+        ("link.xlsx", "这是符号链接，出于安全原因未收取。请把文件本身放入收件箱。"), ("gone.xlsx", "找不到文件")]
     assert done[0].receipt is not None
-    assert done[3].receipt is None  # the second time: already stored
+    assert done[1].receipt is None  # the second time: already stored
+    assert done[1].first == done[0].receipt
     assert done[0].result.status == "unreadable"
     assert [(p.name, r is not None) for p, _, r in collect([good], Store(tmp_path / "s2"))] == [("good.xlsx", True)]
 
@@ -376,3 +413,34 @@ def test_a_writer_that_only_read_the_log_sees_the_next_line_another_writes(tmp_p
     other.add(c, _result(c))
     assert one.add(c, _result(c)) is None
     assert len(Store(tmp_path / "s").receipts()) == 3
+
+
+def test_an_event_that_cannot_be_logged_says_so_and_leaves_no_torn_line(tmp_path, monkeypatch):
+    from nianbao.county.events import EVENTS, read_events
+
+    store = Store(tmp_path / "s")
+    a = _file(tmp_path, "a.xlsx", b"a")
+    store.receive(a, _result(a), actor="collect")
+    before = (tmp_path / "s" / EVENTS).read_bytes()
+    real = store_module._write_all
+
+    def full(fd, data):
+        real(fd, data[:5])  # a few bytes reach the disk, then it is full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store_module, "_write_all", full)
+    with pytest.raises(StoreError) as caught:
+        store.receive(a, _result(a), actor="agency:A1", via="A1")
+    assert str(caught.value) == "保存报送与审核记录失败：磁盘空间已满。请清理磁盘后重新收取，已收取的文件不受影响。"
+    assert (tmp_path / "s" / EVENTS).read_bytes() == before  # cut back to the last whole line
+    assert len(read_events(tmp_path / "s")[0]) == 1
+
+
+def test_every_file_gone_from_the_inbox_is_reported_and_the_rest_collected(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    here = _file(inbox, "here.xlsx", b"here")
+    done = collect_files([inbox / "gone1.xlsx", here, inbox / "gone2.xlsx"], Store(tmp_path / "s"))
+    assert sorted((c.path.name, c.problem) for c in done) == [
+        ("gone1.xlsx", "找不到文件"), ("gone2.xlsx", "找不到文件"), ("here.xlsx", None)]
+    assert done[0].path == here  # the missing ones last

@@ -152,6 +152,26 @@ def _mangled(key: str) -> str:
     return key
 
 
+def changed_functions(module: Module) -> list[str]:
+    """Patterns naming the mutants of every function added or changed since mutmut last generated this
+    module's mutants: mutmut forgets their results when it generates them again, so a re-run of the
+    survivors runs them too (a module edited to fix a bug, a merge)."""
+    mutated = module.staging / "mutants" / "src" / PACKAGE / module.path
+    if not mutated.exists():
+        return []
+    before = _functions(ast.parse(mutated.read_text(encoding="utf-8")))
+    out = []
+    for name, node in _functions(ast.parse(module.source.read_text(encoding="utf-8"))).items():
+        if any(not (isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")) for d in node.decorator_list):
+            continue  # mutmut leaves decorated functions alone
+        cls, _, fn = name.rpartition(".")
+        key = f"xǁ{cls}ǁ{fn}" if cls else f"x_{fn}"
+        orig = before.get(_mangled(key + "__mutmut_orig"))
+        if orig is None or ast.dump(ast.Module(orig.body, [])) != ast.dump(ast.Module(node.body, [])):
+            out.append(f"{module.name}.{key}__mutmut_*")
+    return out
+
+
 def _function_of(key: str) -> str:
     """The source function a mutant belongs to: x__sum__mutmut_4 → _sum; xǁStoreǁadd__mutmut_2 → Store.add."""
     base = key.partition("__mutmut_")[0]
@@ -445,9 +465,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         start = time.monotonic()
         redo = None
-        if args.survivors and path in results and (module.staging / "mutants").exists() \
-                and results[path].get("source") == _digest(module.source):
+        if args.survivors and path in results and (module.staging / "mutants").exists():
             redo = [f"{module.name}.{m['id']}" for m in results[path]["mutants"] if m["status"] not in DETECTED]
+            redo += changed_functions(module)
             if not redo:
                 continue
         elif args.survivors:
@@ -466,8 +486,8 @@ def main(argv: list[str] | None = None) -> int:
         if redo:  # mutmut forgets the verdicts its cache no longer trusts: the ones not re-run stand as they were
             again = {name.removeprefix(module.name + ".") for name in redo}
             earlier = {m["id"]: m["status"] for m in before["mutants"]}
-            for m in results[path]["mutants"]:
-                if m["id"] not in again and m["id"] in earlier:
+            for m in results[path]["mutants"]:  # a changed function's mutants were run again (changed_functions)
+                if m["id"] not in again and m["id"] in earlier and m["status"] == "not checked":
                     m["status"] = earlier[m["id"]]
         _save(results, path)
         s = summarise(path, results[path], equivalents().get(path, {}))

@@ -143,3 +143,56 @@ def test_the_report_names_every_module_of_the_plan():
         note = "not on this branch yet" if not module.source.exists() else "not run yet"
         assert f"| `{path}` |" in text
         assert note in text.split(f"| `{path}` |")[1].split("\n")[0]
+
+
+def test_a_survivors_run_also_runs_the_mutants_of_functions_changed_since(tmp_path, monkeypatch):
+    """mutmut forgets the results of a function whose text changed when it generates its mutants again:
+    a re-run of the survivors must name those mutants, or they would stand as not checked."""
+    monkeypatch.setattr(mutate, "WORK", tmp_path / "work")
+    monkeypatch.setattr(mutate, "ROOT", tmp_path)
+    module = mutate.Module("stage/m.py", ("tests/stage",), 1)
+    module.source.parent.mkdir(parents=True)
+    module.source.write_text(textwrap.dedent('''\
+        def same(x):
+            return x + 1
+
+
+        def edited(x):
+            return x * 3
+
+
+        def added(x):
+            return -x
+
+
+        @cache
+        def decorated(x):
+            return x
+
+
+        class Store:
+            def put(self, x):
+                return x
+        '''), encoding="utf-8")
+    assert mutate.changed_functions(module) == []  # never generated: a full run
+    generated = module.staging / "mutants" / "src" / mutate.PACKAGE / module.path
+    generated.parent.mkdir(parents=True)
+    generated.write_text(textwrap.dedent('''\
+        def x_same__mutmut_orig(x):
+            return x + 1
+
+
+        def x_same__mutmut_1(x):
+            return x - 1
+
+
+        def x_edited__mutmut_orig(x):
+            return x * 2
+
+
+        class Store:
+            def xǁStoreǁput__mutmut_orig(self, x):
+                return x
+        '''), encoding="utf-8")
+    assert mutate.changed_functions(module) == ["nianbao.stage.m.x_edited__mutmut_*",
+                                                "nianbao.stage.m.x_added__mutmut_*"]

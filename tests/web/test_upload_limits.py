@@ -89,6 +89,11 @@ def test_a_body_over_the_limit_without_a_length_is_refused_while_it_streams(tmp_
     lying = _request(body, length="10", chunks=20)  # a Content-Length that lies is counted all the same
     with pytest.raises(PayloadTooLarge):
         _receive(lying, tmp_path, 100)
+    big = _form([("file", "a.xlsx", b"z" * (1024 * 1024))])
+    with pytest.raises(PayloadTooLarge) as caught:  # told the limit as a declared length is
+        _receive(_request(big, length=None, chunks=8), tmp_path, 1024 * 1024)
+    assert caught.value.message == "文件过大：上传上限为 1 MB。年报模板填好后通常不到 1 MB，请确认选择的是年报模板。"
+    assert caught.value.status == 413
     assert list(tmp_path.iterdir()) == []
 
 
@@ -155,6 +160,8 @@ def test_a_client_that_goes_away_is_told_nothing_was_saved(tmp_path):
     (None, "上传文件.xlsx"),
     ("dir/", "上传文件.xlsx"),
     ("长" * 120, "长" * 120),
+    ("XX县XX局2021年报.XLSX", "XX县XX局2021年报.XLSX"),  # the template's placeholder letters, kept as sent
+    ("年报（定稿）X", "年报（定稿）X"),
 ])
 def test_safe_name_keeps_what_a_file_system_takes(given, kept):
     assert safe_name(given) == kept
@@ -171,6 +178,14 @@ def test_a_long_name_keeps_its_extension_and_the_limit():
     assert safe_name("长" * 121) == "长" * MAX_NAME_CHARS  # no extension at all
     assert safe_name("长" * 116 + ".xlsx") == "长" * 115 + ".xlsx"  # 121 characters: one too many
     assert safe_name("长" * 116 + ".xls") == "长" * 116 + ".xls"  # 120: untouched
+    eleventh = safe_name("长" * 500 + ".abcdefghijk")  # eleven: cut plainly
+    assert eleventh == "长" * MAX_NAME_CHARS
+
+
+def test_a_long_name_with_dots_inside_keeps_the_extension_after_the_last():
+    name = safe_name("萝北县v1.2定稿" + "长" * 200 + ".xlsx")
+    assert name == "萝北县v1.2定稿" + "长" * (MAX_NAME_CHARS - 5 - 9) + ".xlsx"
+    assert safe_name("年报.第2版" + "长" * 200 + ".xls").endswith("长.xls")
 
 
 class _Clock:
@@ -235,3 +250,81 @@ def test_a_form_broken_after_its_file_began_is_a_bad_request_and_leaves_nothing(
             _receive(_request(begun + tail, chunks=3), tmp_path)
         assert caught.value.code == code
     assert list(tmp_path.iterdir()) == []
+
+
+def _receive_with(request: Request, tmp_path, **options):
+    return asyncio.run(receive_upload(request, tmp_path, **options))
+
+
+def test_a_form_whose_file_may_be_left_empty_gives_its_fields_and_no_path(tmp_path):
+    """The county text form: its words in fields, a narrative file optional (an empty file input sends a part
+    with no file name and no bytes)."""
+    for parts in ([("contact", None, "电话 1234".encode())],
+                  [("contact", None, "电话 1234".encode()), ("narrative", "", b"")]):
+        with _receive_with(_request(_form(parts)), tmp_path, field="narrative", required=False) as received:
+            assert received.path is None
+            assert received.fields == {"contact": "电话 1234"}
+            assert received.folder.is_dir()
+        assert list(tmp_path.iterdir()) == []
+    with pytest.raises(BadRequest) as caught:  # the same empty part where a file is required
+        _receive_with(_request(_form([("narrative", "", b"")])), tmp_path, field="narrative")
+    assert caught.value.code == "no_file"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_is_taken_from_the_field_named_and_no_other(tmp_path):
+    body = _form([("narrative", "说明.docx", b"words"), ("csrf", None, b"token")])
+    with _receive_with(_request(body), tmp_path, field="narrative", required=False) as received:
+        assert received.path.read_bytes() == b"words"
+        assert received.path.name == "说明.docx"
+        assert received.fields == {"csrf": "token"}
+    with pytest.raises(BadRequest) as caught:  # the upload form's field is "file": a file elsewhere is none
+        _receive(_request(body), tmp_path)
+    assert caught.value.code == "no_file"
+    assert "file" in caught.value.message
+
+
+def test_a_form_may_be_allowed_more_fields(tmp_path):
+    parts = [(f"f{i}", None, b"v") for i in range(12)] + [("file", "a.xlsx", b"x")]
+    with pytest.raises(BadRequest) as caught:
+        _receive(_request(_form(parts)), tmp_path)  # eight fields by default
+    assert caught.value.code == "bad_form"
+    with _receive_with(_request(_form(parts)), tmp_path, max_fields=12) as received:
+        assert len(received.fields) == 12
+        assert received.path.read_bytes() == b"x"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_that_was_chosen_is_received_to_be_checked(tmp_path):
+    """A chosen file with no bytes (a 0-byte .xlsx) is kept and checked (and found unreadable), never
+    taken for no file at all; bytes sent without a file name are a file too."""
+    with _receive(_request(_form([("file", "空.xlsx", b"")])), tmp_path) as received:
+        assert received.path.name == "空.xlsx"
+        assert received.path.read_bytes() == b""
+    with _receive(_request(_form([("file", "", b"PK bytes")])), tmp_path) as received:
+        assert received.path.read_bytes() == b"PK bytes"
+        assert received.path.name == "上传文件.xlsx"
+
+
+def test_a_form_broken_after_its_file_began_leaves_no_file_open(tmp_path, monkeypatch):
+    """python-multipart's own errors are not starlette's: the temporary files of the parts begun are closed
+    all the same (no descriptor kept open per hostile request)."""
+    parsers = []
+
+    class Recording(uploads.MultiPartParser):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            parsers.append(self)
+
+    monkeypatch.setattr(uploads, "MultiPartParser", Recording)
+    good = _form([("file", "a.xlsx", b"x" * 3000)])
+    begun = good[:good.index(b"x" * 100) + 2000]
+    tail = f"\r\n--{BOUNDARY}\r\na header line without its colon\r\n\r\n".encode()
+    with pytest.raises(BadRequest) as caught:
+        _receive(_request(begun + tail, chunks=3), tmp_path)
+    assert caught.value.code == "bad_form"
+    assert "invalid character" in caught.value.message  # python-multipart's error, not starlette's
+    (parser,) = parsers
+    begun_parts = list(parser._files_to_close_on_error)
+    assert begun_parts
+    assert all(part.closed for part in begun_parts)

@@ -103,9 +103,9 @@ def _bring_in(store: Store, root: Path, code, sha256: str) -> None:
     """A workbook the earlier version refused at this agency's link: its bytes into the store (once)."""
     if not isinstance(code, str):
         return
-    from .verdicts import code_name
+    from .verdicts import refused_dir
 
-    evidence = Store(root / REFUSED_DIR / code_name(code))
+    evidence = Store(root / REFUSED_DIR / refused_dir(code))
     receipt = next((r for r in evidence.receipts() if r.sha256 == sha256), None)
     if receipt is None or not evidence.path_of(receipt).is_file():
         return

@@ -20,12 +20,16 @@ IDENTITY_RULES = ("WRONG_YEAR", "WRONG_FORMAT")
 
 
 def code_name(code: str) -> str:
-    """A file or folder name for an agency code: the code itself when it is plain, else its hex."""
+    """A file name for an agency code (its template, its reminder): the code itself when it is plain, else
+    "x-" and its hex — a code that itself starts with "x-" too, so that no plain code takes the name of
+    another code's hex (a roster with "A 1" and "x-412031" would share one template file)."""
+    return refused_dir(code) if not code.startswith("x-") else "x-" + code.encode("utf-8").hex()[:120]
+
+
+def refused_dir(code: str) -> str:
+    """The folder the earlier version kept an agency's refused workbooks in (migrate.py reads them)."""
     plain = code and all(c.isascii() and (c.isalnum() or c in "-_") for c in code) and len(code) <= 64
     return code if plain else "x-" + code.encode("utf-8").hex()[:120]
-
-
-refused_dir = code_name  # the name the earlier version gave an agency's folder of refused workbooks
 
 
 def place_of(f: Finding) -> str | None:
