@@ -136,7 +136,10 @@ def test_the_clerks_own_sheet_fill_and_comment_stay(tmp_path):
     assert f"{ISSUES_SHEET}（本单位）" in book.sheetnames
     lines = ws[commented].comment.text.splitlines()
     assert lines[0] == note  # the clerk's line stays, above this round's
-    assert sum(x.startswith("【错误") for x in lines) == sum(f.cell == commented for f in result.findings) > 0
+    ours = [x for x in lines if x.startswith(("【错误", "【警告", "【提示"))]
+    assert len(ours) == sum(f.cell == commented for f in result.findings) > 0  # one line per finding of this round
+    assert any(x.startswith("【错误") for x in ours)
+    assert [f.rule for f in result.findings if f.cell == commented and f.rule == "CELL_COMMENT"] == ["CELL_COMMENT"]
     assert _fill(ws, ws.cell(second.row + 3, second.col + 1).coordinate) == PINK
 
 

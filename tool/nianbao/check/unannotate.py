@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from openpyxl.styles import PatternFill
 
+from nianbao.intake.own_marks import COMMENT_AUTHOR, comment_lines, own_line
 from nianbao.intake.read import ANNOTATION_PROPERTY
 
-COMMENT_AUTHOR = "nianbao"
 ISSUES_SHEET = "问题清单"
 ISSUES_HEADER_ROW = 3
-_OUR_LINE = re.compile(r"^【(错误|警告|提示) [^】\n]*】")
 # Excel's built-in 好/差/中性 styles pair these fills with these font colours; the annotation never sets a font colour.
 _STYLE_FONTS = {"006100", "9C0006", "9C5700", "9C6500"}
 
@@ -57,19 +55,13 @@ def is_palette_fill(fill, palette: set[str]) -> bool:
     return getattr(fill, "fill_type", None) == "solid" and _rgb(fill.fgColor) in palette
 
 
-def _ours_line(line: str) -> bool:
-    return bool(_OUR_LINE.match(line.strip()))
-
-
 def _clean_comment(cell) -> bool:
     """Drop nianbao's lines from the cell's comment (the comment itself when nothing else is left)."""
     comment = cell.comment
-    lines = [x for x in (comment.text or "").splitlines() if x.strip()]
-    if lines and lines[0].strip().rstrip(":：") == COMMENT_AUTHOR:
-        lines = lines[1:]  # the "author:" line Excel puts at the top of a note
-    if not any(_ours_line(x) for x in lines):
+    lines = comment_lines(comment.text)
+    if not any(own_line(x) for x in lines):
         return False  # no line of nianbao's: the clerk's comment, whoever it is signed by
-    rest = [x for x in lines if not _ours_line(x)]
+    rest = [x for x in lines if not own_line(x)]
     if rest:  # the clerk wrote in nianbao's comment: their lines stay
         kept = copy.copy(comment)
         kept.text = "\n".join(rest)

@@ -13,7 +13,8 @@ counts, using the same code for both reading engines (they differ only in how th
   and icon sets that hide the value (showValue="0"), colour scales;
 - rich-text runs that cannot be seen (colour, size) in a string that is counted;
 - drawings (DrawingML shapes, text boxes, pictures, charts, in any anchor) and VML shapes and
-  shown comments whose box covers the cell; comments on the cell;
+  shown comments whose box covers the cell; comments on the cell (but the lines nianbao's own
+  annotated copy wrote, own_marks.py: a fixed copy that comes back is not warned about them);
 - the sheet view's "show zeros" switch.
 
 Where the shown text can differ from the counted value: an error (CELL_SHOWN_DIFFERENT, or
@@ -35,6 +36,7 @@ from nianbao.format.layout import Layout, layout
 
 from . import look as lk
 from .numfmt import display
+from .own_marks import clerk_part
 
 _SHOWN_MAX = 30
 
@@ -511,8 +513,8 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where, ca
                     if o.overlaps(box):
                         out.append(overlay_finding(o, where(key), _value_text(value)))
                         break
-            text = comments.get(ref) if comments else None
-            if text is not None:
+            text = clerk_part(comments[ref]) if comments and ref in comments else None
+            if text is not None:  # a comment of nianbao's own annotation, come back in a fixed copy: known
                 out.append(finding(Code.CELL_COMMENT, **where(key), text=_clip(" ".join(text.split())) or "（空）"))
     return out
 

@@ -611,6 +611,18 @@ class FastBook(RawBook):
             out[rel.get("Id")] = target
         return out
 
+    def _targets_of_type(self, part: str, kind: str) -> list[str]:
+        """The parts `part` relates to by a relationship of this type (…/relationships/comments), as Excel
+        and openpyxl follow them: by type, whatever the part is named (Excel writes comments1.xml,
+        openpyxl comments/comment1.xml)."""
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_part not in self._names:
+            return []
+        rels = self._rels(part)
+        return [rels[rel.get("Id")] for rel in self._xml(rels_part).iter(f"{PKG_REL_NS}Relationship")
+                if rel.get("Type", "").rsplit("/", 1)[-1] == kind and rel.get("Id") in rels]
+
     def _main_part(self) -> str:
         for rel in self._xml("_rels/.rels").iter(f"{PKG_REL_NS}Relationship"):
             if rel.get("Type", "").endswith("/officeDocument"):
@@ -782,10 +794,9 @@ class FastBook(RawBook):
         return out
 
     def comments(self, sheet):
-        part = self._sheet_parts[sheet]
         out: dict[str, str] = {}
-        for target in self._rels(part).values():
-            if posixpath.basename(target).lower().startswith("comments") and target in self._names:
+        for target in self._targets_of_type(self._sheet_parts[sheet], "comments"):
+            if target in self._names:
                 out.update(comment_texts(self._xml(target)))
         return out
 
