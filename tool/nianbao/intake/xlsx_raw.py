@@ -629,21 +629,21 @@ class FastBook(RawBook):
                 return rel.get("Target", "").lstrip("/")
         return "xl/workbook.xml"
 
-    def _related(self, suffix: str) -> str | None:
-        rels = self._rels(self._workbook_part)
-        part = next((t for t in rels.values() if t.endswith(suffix)), None)
-        return part if part is not None and part in self._names else None
+    def _related(self, kind: str) -> str | None:
+        """The workbook's part of this relationship type (sharedStrings, styles, theme), found as Excel
+        finds it: by the relationship's type, whatever the part is called."""
+        return next((t for t in self._targets_of_type(self._workbook_part, kind) if t in self._names), None)
 
     @cached_property
     def _shared_strings(self) -> SharedStrings:
-        part = self._related("sharedStrings.xml")
+        part = self._related("sharedStrings")
         if part is None:
             return SharedStrings([])
         return SharedStrings(list(self._xml(part).iter(_SI)))
 
     @cached_property
     def _styles(self) -> _Styles:
-        part = self._related("styles.xml")
+        part = self._related("styles")
         if part is None:
             return _Styles(None)
         raw = self._read(part)
@@ -667,8 +667,7 @@ class FastBook(RawBook):
 
     @cached_property
     def _palette(self) -> lk.Palette:
-        part = self._related("theme1.xml") or next((t for t in self._rels(self._workbook_part).values()
-                                                    if "/theme/" in "/" + t and t in self._names), None)
+        part = self._related("theme")
         theme = self._theme(part) if part is not None else lk.DEFAULT_THEME
         custom = self._styles.custom_palette
         return lk.Palette(theme, custom) if custom else lk.Palette(theme)
