@@ -153,6 +153,24 @@ def test_arrivals_read_a_log_replaced_or_cut_again_whole(tmp_path):
     assert not inbox.seen(_receipt(), "a.xlsx", 0)
 
 
+def test_arrivals_read_each_line_of_the_log_once_however_many_files_are_asked_about(tmp_path, monkeypatch):
+    log = tmp_path / EVENTS
+    log.write_bytes(b"".join(Event(SENT, DIGEST, f"2022-01-{d}T09:30:00+08:00", "collect", None, f"{d}.xlsx").line()
+                             for d in range(10, 20)))
+    parsed = []
+    real = events_module.parse_events
+    monkeypatch.setattr(events_module, "parse_events", lambda data: (parsed.append(len(data)), real(data))[1])
+    inbox = Arrivals(tmp_path)
+    for d in range(10, 20):  # a province's inbox: every file asks
+        assert inbox.seen(_receipt(), f"{d}.xlsx", 0)
+    assert sum(parsed) == log.stat().st_size  # collecting stays linear in the log's size
+    more = Event(SENT, DIGEST, "2022-01-25T09:30:00+08:00", "collect", None, "new.xlsx").line()
+    with log.open("ab") as fh:
+        fh.write(more)
+    assert inbox.seen(_receipt(), "new.xlsx", 0) and inbox.seen(_receipt(), "10.xlsx", 0)
+    assert sum(parsed) == log.stat().st_size  # only what was appended is read
+
+
 def test_a_store_written_before_events_counts_each_receipt_as_its_one_arrival(tmp_path):
     inbox = Arrivals(tmp_path)  # no events.jsonl at all
     receipt = _receipt(name="old.xlsx", at="2021-01-20T09:30:00+08:00")

@@ -4,12 +4,13 @@ for `nianbao review` and the web."""
 from __future__ import annotations
 
 import pytest
+from memory_kit import A01, T3_1, WARN, checked, sub
 from state_kit import Office
 
 from nianbao.county import review
 from nianbao.county.events import ACCEPTED, EXPLAINED, RETURNED, read_events
-from nianbao.county.state import finding_key
-from nianbao.county.store import sha256_of
+from nianbao.county.state import finding_key, state_of
+from nianbao.county.store import Store, sha256_of
 
 
 def _events(office):
@@ -76,3 +77,13 @@ def test_an_explanation_is_recorded_for_its_finding_of_the_current_file_only(kit
     with pytest.raises(review.ReviewError, match="新的文件"):
         review.explain(office.store, st, error, "说明", "agency:A01", expect_sha256="0" * 64)
     assert [e.kind for e in _events(office)] == ["sent", "explained"]
+
+
+def test_a_department_may_explain_a_warning_as_well_as_an_error(tmp_path):
+    s = sub("a.xlsx", checked(findings=(T3_1, WARN)))
+    st = state_of([s], [A01]).of("A01")
+    store = Store(tmp_path / "s")
+    warning = next(f for f in st.findings if f.severity == "warning")
+    event = review.explain(store, st, warning, "该项按惯例填报。", "agency:A01", expect_sha256=s.sha256)
+    assert (event.kind, event.finding, event.note) == (EXPLAINED, finding_key(warning), "该项按惯例填报。")
+    assert read_events(store.root)[0] == [event]

@@ -7,14 +7,37 @@ the unmutated code computed, and a mutant in the code behind the cache would sur
 
 from __future__ import annotations
 
+import os
 import sys
 
 
-def pytest_sessionstart(session) -> None:
+def _clear(wanted) -> None:
     for name, module in list(sys.modules.items()):
-        if name != "nianbao" and not name.startswith("nianbao."):
+        if not wanted(name):
             continue
         for value in list(vars(module).values()):
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and getattr(value, "__module__", None) == name:
                 clear()
+
+
+def pytest_sessionstart(session) -> None:
+    _clear(lambda name: name == "nianbao" or name.startswith("nianbao."))
+
+
+def pytest_runtest_setup(item) -> None:
+    """The mutated module's caches again before each test: mutmut's stats run records which tests call each
+    function, and a function behind a cache (narrative's _zero_words behind wordings) is called only by the
+    first test that fills it, so its mutants would run against that one test alone."""
+    mutated = os.environ.get("NIANBAO_MUTATED")
+    if mutated:
+        _clear(lambda name: name == mutated)
+
+
+try:  # a mutant is killed once a property test fails: shrinking the failing example serves only a reader
+    from hypothesis import Phase, settings
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass
+else:  # loaded with the plugin, before any test module is imported, so every @settings inherits it
+    settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    settings.load_profile("mutation")

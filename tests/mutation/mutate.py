@@ -119,7 +119,8 @@ def run_mutmut(module: Module, jobs: int, names: list[str] | None = None) -> int
     copy = module.staging / "mutants" / "src"
     copy.mkdir(parents=True, exist_ok=True)  # on PYTHONPATH from the start (a folder missing then is never looked in)
     # tests/mutation on the path too, for the fresh_caches plugin (each forked mutant run starts with empty caches).
-    env = {**os.environ, "CI": "true", "PYTHONPATH": os.pathsep.join((str(copy), str(HERE)))}
+    env = {**os.environ, "CI": "true", "PYTHONPATH": os.pathsep.join((str(copy), str(HERE))),
+           "NIANBAO_MUTATED": module.name}  # fresh_caches empties this module's caches before every test
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs), *(names or [])]
     log = module.staging / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
