@@ -208,12 +208,40 @@ def test_a_note_inside_a_row_of_a_one_line_dump_never_cuts_the_row(tmp_path, glu
     assert sum(k in back["tables"] for k in keys) >= 2
 
 
+@pytest.mark.parametrize("glue", ["", " "])
+@pytest.mark.parametrize("words", ["（单位：件）", "本年制发规范性文件类11条", "平潭综合实验区财政金融局"])
+def test_words_inside_a_row_of_a_one_line_dump_make_the_row_unreadable(tmp_path, glue, words):
+    """Words that are no label and no whole sentence printed between a row's figures in a dump on one line,
+    more figures after them (“（六）其他处理 39 38 37 4 5 7 （单位：件） 130”): whether the figures after the
+    words are the row's is not known, so the row is unreadable — never its first figures cut to fill it
+    (it was: 法律服务机构 4 for 5, 其他 5 for 7, 总计 7 for 130)."""
+    doc = valid_document(all_formats()["gov-info-disclosure-2019"], seed=9824)
+    keys = [k for k in doc["tables"] if k.startswith("requests.outcome.other.")]
+    total = str(doc["tables"]["requests.outcome.other.total"])
+
+    def insert(lines):
+        at = lines.index("（七）总计") - 1
+        assert lines[at] == total
+        return lines[:at] + [words] + lines[at:]
+
+    back = _import_text(tmp_path, _layout(doc, "dump" + glue, True, insert), "w.txt").document
+    assert_never_wrong(doc, back)
+    assert {back["cell_states"][k]["state"] for k in keys} == {"unreadable"}
+    assert "本行的数字可能不全" in back["cell_states"][keys[0]]["note"]
+
+
 @settings(max_examples=40, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @example(seed=0, format_id="gov-info-disclosure-2019", style="cells", outer=False,  # a row cut by the sentence
          noise=[(473, "2024年，共收到政府信息公开申请3条。")], drop_heading=None)
 @example(seed=419, format_id="gov-info-disclosure-2021", style="dump", outer=True,  # a note inside a row
          noise=[(419, "注：本表数据截至2024年12月31日。")], drop_heading=None)
+@example(seed=9824, format_id="gov-info-disclosure-2019", style="dump ", outer=True,  # words inside a row
+         noise=[(1392, "（单位：件）")], drop_heading=None)
+@example(seed=3318, format_id="gov-info-disclosure-2019", style="dump", outer=False,  # a sentence, no end mark
+         noise=[(6543, "本年制发规范性文件类11条")], drop_heading="四、")
+@example(seed=7623, format_id="gov-info-disclosure-2019", style="dump", outer=False,  # a page header in a row
+         noise=[(8231, "全年共受理申请 7 件，办结 7 件。"), (1082, "平潭综合实验区财政金融局")], drop_heading="三、")
 @given(seed=st.integers(0, 10_000), format_id=st.sampled_from(FORMATS),
        style=st.sampled_from(["pipe", "cells", "cellpipes", "dump", "dump "]), outer=st.booleans(),
        noise=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(_SENTENCES)), max_size=4),
