@@ -242,6 +242,8 @@ def test_words_inside_a_row_of_a_one_line_dump_make_the_row_unreadable(tmp_path,
          noise=[(6543, "本年制发规范性文件类11条")], drop_heading="四、")
 @example(seed=7623, format_id="gov-info-disclosure-2019", style="dump", outer=False,  # a page header in a row
          noise=[(8231, "全年共受理申请 7 件，办结 7 件。"), (1082, "平潭综合实验区财政金融局")], drop_heading="三、")
+@example(seed=6678, format_id="gov-info-disclosure-2019", style="dump", outer=True,  # a note after a label
+         noise=[(204, "（单位：件）"), (6952, "数据来源：本机关统计。")], drop_heading="二、")
 @given(seed=st.integers(0, 10_000), format_id=st.sampled_from(FORMATS),
        style=st.sampled_from(["pipe", "cells", "cellpipes", "dump", "dump "]), outer=st.booleans(),
        noise=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(_SENTENCES)), max_size=4),

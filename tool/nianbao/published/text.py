@@ -384,8 +384,8 @@ def _continues_row(folded: str, i: int, j: int, plain: int, labels: dict) -> boo
     between a row's cells of a dump on one line: “…事项122439149注：本表数据截至…。89 1.本机关…”): the
     row's figures go on, up to the next label or the line's end. Only figures printed as cells (no 量词
     after them, a label or the line's end next) and only after a whole sentence (its end mark printed)."""
-    if not _after_sentence(folded, i, plain):
-        return False
+    if not _after_sentence(folded, i, plain) or any(_label_at(folded, k, labels) for k in range(plain, i)):
+        return False  # “行政强制数据来源：本机关统计。28025”: the figures are 行政强制's, not the row's before
     rest = folded[j:].lstrip(" \t")
     if rest and _label_at(folded, len(folded) - len(rest), labels) is None:
         return False
