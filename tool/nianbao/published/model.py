@@ -37,7 +37,9 @@ class Line:
     row: bool = False  # a table row: its items are cells
     joined: bool = False  # text dump: continues the previous line without a break
     cut: str = ""  # the copy ends inside this row (a stored page cut at its length): "closed" after a cell's
-    # closing pipe, "open" inside its last cell (which may go on); its printed cells are the row's first ones
+    # closing pipe, "open" inside its last cell (which may go on); its printed cells are the row's first ones;
+    # "run": a text dump printed words that are no label, then more figures, right after this row's run of
+    # figures (“（六）其他处理 39 38 37 4 5 7 （单位：件） 130”): the run may be the row's first figures only
 
     @property
     def text(self) -> str:

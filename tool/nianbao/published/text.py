@@ -31,6 +31,7 @@ _RUN_START = set("0123456789")
 _RUN_CHARS = set("0123456789 .,/元万\t-+")  # “-”/“+” for a 本年增/减 (“-8”, “+19”), “-” alone for blank
 _SENTENCE_UNIT = set("条件个项次人家起份篇期场%％年月日号")
 _LEFT_OK = set(" \t:：|｜")
+_SENTENCE_END = set("。！？；!?;")
 _PLACEHOLDER_START = set("/-—－―–\\")
 _PIPES = ("|", "｜")
 _MD_SEPARATOR = re.compile(r"\s*[|｜]?\s*:?-{2,}:?\s*(?:[|｜]\s*:?-{2,}:?\s*)*[|｜]?\s*")
@@ -259,6 +260,7 @@ def _table_row(line: Visible, ln: int) -> Line | None:
 
 
 _PROSE_BETWEEN = 3  # prose lines a row's cells may be printed across (a page's footer and the next one's header)
+_NOTE_CHARS = 60  # the longest words a dump on one line prints between a row's figures (a note, a page's header)
 
 
 def _append(doc: RawDocument, line: Line, alone: bool = False) -> None:
@@ -332,9 +334,22 @@ def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line
             while j < n and (folded[j] in _RUN_CHARS or _count_unit(folded, j)) \
                     and not (j > i and _label_at(folded, j, labels)):
                 j += 1
-            if not _run_stands_alone(folded, i, j, plain):
+            # words (a note, a page's header) printed between a row's figures and more figures: the row
+            # goes on after a whole sentence; after anything else its run is marked cut (the row unreadable)
+            between = raw[plain:i].strip()
+            row = (_run_before(out, 1) if not items and 0 < len(between) <= _NOTE_CHARS and _figures(folded, i, j)
+                   else None)
+            if row is not None and _continues_row(folded, i, j, plain, labels):
+                items.append(Item(raw[plain:i], f"第{ln}行 第{shown.at(plain)}字", TEXT))
+                flush()
+                _continue_run(out, raw[i:j])
+                i = plain = j
+                continue
+            if row is None and not _run_stands_alone(folded, i, j, plain):
                 i = j  # a figure inside a sentence (“共收到申请3条”): sentence text
                 continue
+            if row is not None:
+                out[row] = replace(out[row], cut="run")
             if raw[plain:i].strip():
                 items.append(Item(raw[plain:i], f"第{ln}行 第{shown.at(plain)}字", TEXT))
             items.append(Item(raw[i:j], f"第{ln}行 第{shown.at(i)}字", RUN))
@@ -346,6 +361,45 @@ def _tokenise(shown: Visible, ln: int, labels: dict, headings: set) -> list[Line
         items.append(Item(raw[plain:], f"第{ln}行 第{shown.at(plain)}字", TEXT))
     flush()
     return out
+
+
+def _run_before(out: list[Line], pending: int = 0) -> int | None:
+    """Index in `out` of the line whose run of figures ends just before the prose lines at its end (at most
+    _PROSE_BETWEEN of them, `pending` more to come counted too), or None."""
+    at = len(out) - 1
+    while at >= 0 and len(out) - 1 - at + pending < _PROSE_BETWEEN and _prose(out[at]):
+        at -= 1
+    if at < 0 or out[at].row or not out[at].items or out[at].items[-1].kind != RUN:
+        return None
+    return at
+
+
+def _after_sentence(folded: str, i: int, plain: int) -> bool:
+    """Position i follows a whole sentence, its end mark printed (“注：本表数据截至2024年12月31日。”)."""
+    return folded[plain:i].rstrip()[-1:] in _SENTENCE_END
+
+
+def _continues_row(folded: str, i: int, j: int, plain: int, labels: dict) -> bool:
+    """Figures right after a sentence's end mark that was printed inside a row's run (a note dropped in
+    between a row's cells of a dump on one line: “…事项122439149注：本表数据截至…。89 1.本机关…”): the
+    row's figures go on, up to the next label or the line's end. Only figures printed as cells (no 量词
+    after them, a label or the line's end next) and only after a whole sentence (its end mark printed)."""
+    if not _after_sentence(folded, i, plain) or any(_label_at(folded, k, labels) for k in range(plain, i)):
+        return False  # “行政强制数据来源：本机关统计。28025”: the figures are 行政强制's, not the row's before
+    rest = folded[j:].lstrip(" \t")
+    if rest and _label_at(folded, len(folded) - len(rest), labels) is None:
+        return False
+    return _prose(Line((Item(folded[plain:i], "", TEXT),), ""))
+
+
+def _continue_run(out: list[Line], figures: str) -> None:
+    """The figures join the run before the prose just flushed: a space between them, the boundary of a cell
+    (a note is printed between a row's cells, never inside a figure)."""
+    at = _run_before(out)
+    assert at is not None  # _tokenise found it before flushing the prose
+    run = out[at].items[-1]
+    merged = Item(run.text.rstrip() + " " + figures.strip(), run.source, RUN)
+    out[at] = replace(out[at], items=out[at].items[:-1] + (merged,))
 
 
 def _count_unit(folded: str, j: int) -> bool:
@@ -367,10 +421,16 @@ def _after_label_like(folded: str, i: int, plain: int) -> bool:
 
 
 def _stands_alone(folded: str, i: int, end: int, plain: int, labels: dict) -> bool:
-    """A row label printed as a table's label: not inside a sentence on either side."""
+    """A row label printed as a table's label: not inside a sentence on either side. Right after a whole
+    sentence (its end mark printed: a note dropped in a dump on one line), only with its figures next."""
+    rest = folded[end:].lstrip(" \t")
+    if _after_sentence(folded, i, plain):
+        k = len(folded) - len(rest)
+        while k < len(folded) and folded[k].isdigit():
+            k += 1
+        return bool(rest) and rest[0] in _RUN_START and (k == len(folded) or folded[k] not in _SENTENCE_UNIT)
     if not _after_label_like(folded, i, plain):
         return False
-    rest = folded[end:].lstrip(" \t")
     return (not rest or rest[0] in _RUN_START or rest[0] in _PLACEHOLDER_START or rest[0] in "|"
             or _label_at(folded, len(folded) - len(rest), labels) is not None)
 
@@ -378,11 +438,14 @@ def _stands_alone(folded: str, i: int, end: int, plain: int, labels: dict) -> bo
 def _run_stands_alone(folded: str, i: int, j: int, plain: int) -> bool:
     """Digits printed as table cells, not a figure in a sentence (“申请3条”, “2019年”): after a label, a
     space or a short label-like text (a label printed differently), and not followed by a 量词."""
-    if not _after_label_like(folded, i, plain):
-        return False
+    return _after_label_like(folded, i, plain) and _figures(folded, i, j)
+
+
+def _figures(folded: str, i: int, j: int) -> bool:
+    """Digits that may be table cells: no list number (“2.其他法律…” cut from its label), no 量词 after."""
     run = folded[i:j].rstrip()
     if run.endswith(".") and j < len(folded) and not folded[j].isspace():
-        return False  # a list number (“2.其他法律…” cut from its label), not a figure
+        return False
     return not (j < len(folded) and folded[j] in _SENTENCE_UNIT)
 
 

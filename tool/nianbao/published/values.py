@@ -101,6 +101,10 @@ def read_row(fmt: Format, entry, line: Line, centres: dict, settings: ImportSett
              padded: bool = False) -> None:
     n = len(entry.keys)
     run = next((i for i in line.items if i.kind == RUN), None)
+    if run is not None and line.cut == "run":
+        _row_unreadable(fmt, entry, line.source, run.text.strip(), "本行的数字之后紧接着印有其他文字和数字，"
+                        "本行的数字可能不全，无法确定各格", out)
+        return
     if run is not None:
         money = {i for i, k in enumerate(entry.kinds) if k == "money"}
         signed = {i for i, k in enumerate(entry.kinds) if k == "signed"}
