@@ -556,6 +556,7 @@ class FastBook(RawBook):
         self._parts = parts
         self._zip = zipfile.ZipFile(path) if not parts else None
         self._rels_cache: dict[str, dict[str, str]] = {}
+        self._rel_kinds: dict[str, dict[str, str]] = {}  # filled with _rels_cache by _read_rels
         try:
             self._names = set(parts) if parts else set(self._zip.namelist())
             self._workbook_part = self._main_part()
@@ -601,8 +602,10 @@ class FastBook(RawBook):
         rels_part = posixpath.join(folder, "_rels", name + ".rels")
         if rels_part not in self._names:
             return {}
-        out = {}
+        out, kinds = {}, {}
+        self._rel_kinds[part] = kinds  # Id → the last segment of the relationship's type (styles, comments…)
         for rel in self._xml(rels_part).iter(f"{PKG_REL_NS}Relationship"):
+            kinds[rel.get("Id")] = rel.get("Type", "").rsplit("/", 1)[-1]
             target = rel.get("Target", "")
             if target.startswith("/"):
                 target = target[1:]
@@ -615,13 +618,9 @@ class FastBook(RawBook):
         """The parts `part` relates to by a relationship of this type (…/relationships/comments), as Excel
         and openpyxl follow them: by type, whatever the part is named (Excel writes comments1.xml,
         openpyxl comments/comment1.xml)."""
-        folder, name = posixpath.split(part)
-        rels_part = posixpath.join(folder, "_rels", name + ".rels")
-        if rels_part not in self._names:
-            return []
         rels = self._rels(part)
-        return [rels[rel.get("Id")] for rel in self._xml(rels_part).iter(f"{PKG_REL_NS}Relationship")
-                if rel.get("Type", "").rsplit("/", 1)[-1] == kind and rel.get("Id") in rels]
+        kinds = self._rel_kinds.get(part, {})
+        return [target for rid, target in rels.items() if kinds.get(rid) == kind]
 
     def _main_part(self) -> str:
         for rel in self._xml("_rels/.rels").iter(f"{PKG_REL_NS}Relationship"):
