@@ -9,7 +9,7 @@ from rich.console import Console
 from nianbao.findings import Finding
 from nianbao.printable import json_text, markup
 
-from .run import CheckResult
+from .run import STATUS_LABELS, CheckResult
 
 _MARK = {"error": ("✗", "错误", "bold red"), "warning": ("⚠", "警告", "yellow"), "info": ("ℹ", "提示", "cyan")}
 _VERDICT_STYLE = {"ok": "bold green", "warning": "bold yellow", "error": "bold red", "unreadable": "bold magenta"}
@@ -57,8 +57,7 @@ def print_result(console: Console, result: CheckResult, *, show_info: bool = Tru
 
 def print_total(console: Console, results: list[CheckResult]) -> None:
     counts = Counter(r.status for r in results)
-    parts = [f"{label} {counts[s]}" for s, label in
-             (("ok", "通过"), ("warning", "有警告"), ("error", "有错误"), ("unreadable", "无法读取")) if counts[s]]
+    parts = [f"{label} {counts[s]}" for s, label in STATUS_LABELS.items() if counts[s]]
     console.print(f"[bold]合计：{len(results)} 个文件 — {'，'.join(parts) or '无'}[/bold]", highlight=False)
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nianbao.check import rules
+from nianbao.check.run import STATUS_LABELS as CHECK_LABELS
 from nianbao.findings import Code, Finding, finding, worst
 from nianbao.format.figures import Figures
 from nianbao.format.spec import Format, all_formats
@@ -52,7 +53,7 @@ from .roster import RosterEntry
 from .trust import duplicate_figures, rejected_note, roster_findings
 from .yoy import yoy
 
-STATUS_LABELS = {"missing": "未报送", "error": "有错误", "warning": "有警告", "ok": "通过"}
+STATUS_LABELS = {"missing": "未报送", **{s: CHECK_LABELS[s] for s in ("error", "warning", "ok")}}  # check's words
 REVIEW_LABELS = {"": "", "pending": "待审核", "accepted": "已接收", "accepted_errors": "已接收（附说明）",
                  "returned": "已退回", "reopened": "待重新审核"}
 ROLE_LABELS = {"current": "当前采用", "earlier": "与当前文件相同（较早的一次报送）", "superseded": "已被取代",
