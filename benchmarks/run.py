@@ -227,6 +227,10 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(set(PLAN_IDS.values())),
                         help="run only these jobs (a shared machine: e.g. --only floor check-j2)")
     args = parser.parse_args()
+    # Measured as installed: pip compiles an installed package's modules once; a process that may not
+    # write bytecode (PYTHONDONTWRITEBYTECODE, set on some development machines) would compile all of
+    # nianbao again in every measured run. The children below are spawned with this environment.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.out is None:
         args.out = HERE / (f"results-{'-'.join(args.only)}.md" if args.only else "results.md")
     rows = []

@@ -56,14 +56,20 @@ def run(args) -> int:
 
         args.annotate.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=args.annotate).close()
-    results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare)
-    if args.annotate:
+    from nianbao.check.terminal import make_console, print_result, print_results, print_total
+
+    show_info = not args.quiet_info
+    console = None if args.json or args.annotate else make_console()  # each result printed as it is ready
+    each = None if console is None else (lambda result: print_result(console, result, show_info=show_info))
+    results = run_parallel(check_brief, files, options, jobs=args.jobs, label="校验", prepare=prepare, each=each)
+    if args.annotate:  # the copies' names are part of each result's lines: printed once all are written
         from nianbao.check.annotate import annotate_all
 
         annotate_all(results, args.annotate)
-    from nianbao.check.terminal import print_results
-
-    console = print_results(results, as_json=args.json, show_info=not args.quiet_info)
+    if console is not None:
+        print_total(console, results)
+    else:
+        console = print_results(results, as_json=args.json, show_info=show_info)
     if console is not None and args.annotate:
         made = sum(r.annotated is not None for r in results)
         console.print(f"批注副本 {made} 个，已写入 {markup(args.annotate)}" if made else "没有生成批注副本",
