@@ -40,3 +40,20 @@ def test_finding_lines_lead_with_chinese_and_end_with_the_code():
         assert line.count(f.rule) == 1, line
     errors, warnings = (sum(f.severity == s for f in result.findings) for s in ("error", "warning"))
     assert printed[-1].strip() == f"结论：有错误（{errors} 个错误，{warnings} 个警告）"
+
+
+def test_a_terminal_and_a_file_get_the_same_words():
+    """Coloured on a terminal, written straight into a file or pipe: the same text either way, names
+    made printable in both (a control character or rich markup in a file name is shown, never obeyed)."""
+    doc = valid_document(FMT, 2021)
+    doc["tables"]["requests.carry_forward.commercial"] += 1
+    result = check_document(doc)
+    result.file = "[red]报告\x1b[2J:warning:.xlsx"
+    plain = _printed(result)
+    colour = io.StringIO()
+    print_result(Console(file=colour, width=300, force_terminal=True, color_system="truecolor"), result)
+    coloured = colour.getvalue()
+    assert "\x1b[" in coloured  # styled
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured).splitlines() == plain
+    assert plain[0].startswith("━━ [red]报告\\x1b[2J:warning:.xlsx  ")
+    assert any("T3-1" in line for line in plain)

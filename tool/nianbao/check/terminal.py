@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.console import Console
+from rich.text import Text
 
 from nianbao.findings import Finding
-from nianbao.printable import json_text, markup
+from nianbao.printable import json_text, printable
 
 from .run import STATUS_LABELS, CheckResult
 
@@ -36,23 +37,38 @@ def code_tag(f: Finding) -> str:
 
 
 def print_result(console: Console, result: CheckResult, *, show_info: bool = True) -> None:
+    for parts in result_lines(result, show_info=show_info):
+        print_line(console, parts)
+
+
+def result_lines(result: CheckResult, *, show_info: bool = True) -> list[list[tuple[str, str | None]]]:
+    """A result's lines, each a list of (text, style) parts; every name in them already printable."""
     agency = result.agency or {}
     title = " ".join(x for x in (agency.get("name"), agency.get("code"),
                                  f"{result.year}年" if result.year else None) if x)
-    console.print(f"[bold]━━ {markup(result.file or '')}[/bold]" + (f"  {markup(title)}" if title else ""))
+    lines = [[(f"━━ {printable(result.file or '')}", "bold")] + ([(f"  {printable(title)}", None)] if title else [])]
     for f in result.findings:
         if f.severity == "info" and not show_info:
             continue
         mark, word, style = _MARK[f.severity]
-        console.print(f"  [{style}]{mark} {word}[/{style}] {markup(finding_line(f))} [dim]{markup(code_tag(f))}[/dim]",
-                      highlight=False)
+        lines.append([("  ", None), (f"{mark} {word}", style), (f" {printable(finding_line(f))} ", None),
+                      (printable(code_tag(f)), "dim")])
     counts = Counter(f.severity for f in result.findings)
     detail = "，".join(f"{counts[s]} 个{_MARK[s][1]}" for s in ("error", "warning", "info") if counts[s])
-    style = _VERDICT_STYLE[result.status]
     verdict = result.status_label + (f"（{detail}）" if detail else "")
-    console.print(f"  结论：[{style}]{verdict}[/{style}]", highlight=False)
+    lines.append([("  结论：", None), (verdict, _VERDICT_STYLE[result.status])])
     if result.annotated:
-        console.print(f"  批注副本：{markup(result.annotated)}", highlight=False)
+        lines.append([(f"  批注副本：{printable(result.annotated)}", None)])
+    return lines
+
+
+def print_line(console: Console, parts: list[tuple[str, str | None]]) -> None:
+    """One line of (text, style) parts: styled on a terminal; into a file or a pipe, the text written
+    straight (what rich would write there, without its rendering: a province's batch prints fast)."""
+    if console.is_terminal and not console.no_color:
+        console.print(Text.assemble(*parts), highlight=False)
+    else:
+        console.file.write("".join(text for text, _ in parts) + "\n")
 
 
 def print_total(console: Console, results: list[CheckResult]) -> None:
