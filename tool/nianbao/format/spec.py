@@ -261,9 +261,21 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 
 @cache
+def _meta_schema() -> dict:
+    return json.loads(resources.files("nianbao.data").joinpath("spec.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
 def _meta_validator() -> Draft202012Validator:
-    text = resources.files("nianbao.data").joinpath("spec.schema.json").read_text(encoding="utf-8")
-    return Draft202012Validator(json.loads(text))
+    return Draft202012Validator(_meta_schema())
+
+
+@cache
+def _fast_meta_validator():
+    """jsonschema-rs answers "valid?" for a spec (every command loads them first) ~10x faster."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_meta_schema())
 
 
 def _place(path) -> str:
@@ -282,7 +294,8 @@ def load_spec(path: str | Path) -> Format:
         raise SpecError(f"{path.name}: {exc}") from None
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path.name}: cannot read spec: {exc}") from None
-    errors = sorted(_meta_validator().iter_errors(raw), key=lambda e: list(map(str, e.absolute_path)))
+    errors = [] if _fast_meta_validator().is_valid(raw) else \
+        sorted(_meta_validator().iter_errors(raw), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         lines = [f"{path.name}: {_place(e.absolute_path)}: {e.message}" for e in errors[:10]]
         raise SpecError("invalid format spec:\n  " + "\n  ".join(lines))
