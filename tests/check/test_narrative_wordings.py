@@ -226,6 +226,15 @@ def test_sentences_are_cut_at_a_semicolon_or_at_the_bound():
     assert flatten(" １２　３．５\n件 ") == "123.5件"
 
 
+@pytest.mark.parametrize("at", [0, 1, 449, MAX_SENTENCE - 1])
+def test_a_long_sentence_is_cut_just_after_its_last_semicolon_within_the_bound_wherever_it_stands(at):
+    text = "甲" * at + "；" + "乙" * (MAX_SENTENCE + 100 - at)
+    pieces = list(sentences(text))
+    assert pieces[0] == text[:at + 1]
+    assert "".join(pieces) == text and all(len(p) <= MAX_SENTENCE for p in pieces)
+    assert len(pieces) == 3 if at < 100 else 2  # the rest, without a semicolon, in pieces of the bound
+
+
 def test_at_most_thirty_findings_per_report(doc):
     text = "".join(f"第{i}段：本年度共新收政府信息公开申请{i + 100000}件。" for i in range(MAX_FINDINGS + 5))
     assert len(check_narrative(F21, doc, texts={"overview": text})) == MAX_FINDINGS
