@@ -121,3 +121,45 @@ def test_import_previous_decides_an_ambiguous_row(tmp_path, capsys):
     back = json.loads((tmp_path / "out" / "this.json").read_text(encoding="utf-8"))
     assert back["tables"]["requests.carried_over.natural"] == 10
     assert "上一年度" in back["cell_states"]["requests.carried_over.natural"]["note"]
+
+
+def _row(keys, splits, label):
+    return Pending(keys, [(list(s), [True] * len(s)) for s in splits], "".join(splits[0]), "第1行", label)
+
+
+def test_a_row_that_no_split_and_no_single_wrong_cell_explains_is_named_and_the_other_rows_decided():
+    """Two run-together rows; the second is misprinted in more than one cell, so no split fits, and
+    leaving out any one identity or any one cell does not help either. Leaving the second row out, the
+    first fits what remains: the second is named as where the misprint may be, and keeps only what its own
+    digits and its own total say (the total 15, in both splits that add up); the first is decided."""
+    first = _row(("a",), [("1",), ("2",)], "第一行")
+    second = _row(("c", "d", "t"), [("7", "8", "15"), ("8", "7", "15"), ("1", "5", "9")], "第二行")
+    own_total = Constraint("第二行合计", ((1, "c"), (1, "d"), (-1, "t")), Decimal(0))
+    cons = [Constraint("列一", ((1, "a"), (1, "c")), Decimal(-3)),
+            Constraint("列二", ((1, "a"), (1, "d")), Decimal(-4)),
+            Constraint("第一行", ((1, "a"),), Decimal(-1)), own_total,
+            Constraint("正文", ((1, "c"), (1, "x")), Decimal(-7))]
+    d1, d2 = decide([first, second], cons, {"x": Decimal(5)})
+    assert d1.cells == {"a": {"1"}} and not d1.broken and not d1.why
+    assert set(d1.decided_by) == {c.name for c in cons}
+    assert d2.cells == {"t": {"15"}}
+    assert d2.decided_by == ["第二行合计"] and not d2.broken
+    assert d2.why == "连写的数字怎样拆分都不满足本表的勾稽关系（至少两处不成立）；印错的可能是“第二行”一行"
+    # Its own total broken by every split too: what every split of its digits prints alike is kept.
+    broken = _row(("c", "d", "t"), [("7", "8", "16"), ("8", "7", "16"), ("1", "5", "16")], "第二行")
+    d1, d2 = decide([first, broken], cons, {"x": Decimal(5)})
+    assert d1.cells == {"a": {"1"}}
+    assert d2.cells == {"t": {"16"}} and d2.decided_by == ["第二行合计"] and "第二行" in d2.why
+
+
+def test_when_no_row_can_be_left_out_every_row_is_unreadable_with_the_reason():
+    """Each row breaks an identity of its own with a printed cell: leaving either out, the other still does
+    not fit. Nothing is decided, nothing repaired; each row says why."""
+    first = _row(("a", "b"), [("1", "12"), ("11", "2")], "第一行")
+    second = _row(("c", "d"), [("3", "45"), ("34", "5")], "第二行")
+    cons = [Constraint(name, ((1, key), (1, "x")), Decimal(-100 * n))
+            for n, (name, key) in enumerate((("一", "a"), ("二", "b"), ("三", "c"), ("四", "d")), 1)] + [
+        Constraint("连", ((1, "a"), (1, "c")), Decimal(-1000))]
+    for d in decide([first, second], cons, {"x": Decimal(5)}):
+        assert d.cells == {} and d.decided_by == [] and d.broken == []
+        assert d.why == "连写的数字怎样拆分都不满足本表的勾稽关系（至少两处不成立）"
