@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from nianbao.cli import main
 from nianbao.format.spec import all_formats
-from nianbao.published import import_file
+from nianbao.published import import_file, solve
 from nianbao.published.solve import Constraint, Pending, cross_year, decide, identities, narrative, narrative_figures
 from nianbao.published.split import candidates
 
@@ -73,15 +73,44 @@ def test_a_wrong_total_stays_as_printed_and_is_named():
     """The printed total (24) contradicts its parts: no split fits every identity. Leaving the total cell
     out, the others decide the row; the total stands as printed (never repaired) and the broken
     identities are named for audit."""
-    p = _pending("received", "23 0 0 0 0 0 24")
-    known = _known_zero("received")
-    for key in ("requests.outcome.total.natural", "requests.outcome.disclosed.natural"):
-        known[key] = Decimal(23)
-    for key in ("requests.outcome.total.total", "requests.outcome.disclosed.total"):
-        known[key] = Decimal(23)
-    (d,) = decide([p], identities(FMT), known)
+    (d,) = decide([_wrong_total()], identities(FMT), _wrong_total_known())
     assert d.cells["requests.received.total"] == {"24"}
     assert d.cells["requests.received.natural"] == {"23"}
+    assert d.broken == ["T3-1（总计）", "T3-2（一、本年新收政府信息公开申请数量）"]  # its column and its row
+    assert "T3-1（自然人）" in d.decided_by and not d.why
+
+
+def _wrong_total() -> Pending:
+    """本年新收 run together as “230000024”: 23 from 自然人, a total printed 24."""
+    p = _pending("received", "230000024")
+    assert len(p.options) > 1
+    return p
+
+
+def _wrong_total_known() -> dict:
+    known = _known_zero("received")
+    for key in ("requests.outcome.total.natural", "requests.outcome.disclosed.natural", "requests.outcome.total.total",
+                "requests.outcome.disclosed.total"):
+        known[key] = Decimal(23)
+    return known
+
+
+def test_a_search_for_the_wrong_cell_past_its_step_budget_leaves_the_row_unreadable(monkeypatch):
+    """Each cell left out in turn is searched within DROP_STEPS: past it, nothing is guessed — every row of
+    the table part is unreadable, saying there are too many combinations."""
+    monkeypatch.setattr(solve, "DROP_STEPS", 1)
+    (d,) = decide([_wrong_total()], identities(FMT), _wrong_total_known())
+    assert (d.cells, d.decided_by, d.broken) == ({}, [], [])
+    assert d.why == "连写的数字可拆分的组合过多，无法判断"
+
+
+def test_past_the_bound_on_cells_a_broken_table_part_is_judged_row_by_row(monkeypatch):
+    """More cells than MAX_DROP_CELLS: the cell-by-cell pass is skipped, and the row is judged by what its
+    own digits and its own total say, named as where the misprint may be."""
+    monkeypatch.setattr(solve, "MAX_DROP_CELLS", 0)
+    (d,) = decide([_wrong_total()], identities(FMT), _wrong_total_known())
+    assert "requests.received.total" not in d.cells  # its own total breaks in every split: not decided
+    assert d.why.endswith("印错的可能是“received”一行")
 
 
 def test_the_search_is_bounded():
