@@ -192,3 +192,47 @@ def test_when_no_row_can_be_left_out_every_row_is_unreadable_with_the_reason():
     for d in decide([first, second], cons, {"x": Decimal(5)}):
         assert d.cells == {} and d.decided_by == [] and d.broken == []
         assert d.why == "连写的数字怎样拆分都不满足本表的勾稽关系（至少两处不成立）"
+
+
+def test_a_row_without_any_candidate_split_says_why_and_the_others_are_solved_without_it():
+    """A row whose digits allow no split at all (its reason given by split.py) stays unreadable with that
+    reason; the identities through its cells are set aside, and the other rows — here two groups that no
+    longer touch each other once it is gone — are decided by the identities left."""
+    nothing = Pending(("e1", "e2"), [], "123456789012345", "第1行", "空", "位数与列数对不上")
+    p = _row(("a", "b"), [("1", "12"), ("11", "2")], "甲")
+    q = _row(("c",), [("3",), ("4",)], "乙")
+    r = _row(("d",), [("7",), ("8",)], "丙")
+    cons = [Constraint("甲乙", ((1, "b"), (1, "c")), Decimal(-5)), Constraint("甲", ((1, "a"),), Decimal(-11)),
+            Constraint("空甲", ((1, "e1"), (1, "a")), Decimal(-5)),
+            Constraint("空丙", ((1, "e2"), (1, "d")), Decimal(-1)),
+            Constraint("丙", ((1, "d"),), Decimal(-8))]
+    d_nothing, dp, dq, dr = decide([nothing, p, q, r], cons, {})
+    assert (d_nothing.cells, d_nothing.decided_by, d_nothing.broken, d_nothing.why) == ({}, [], [], "位数与列数对不上")
+    assert dp.cells == {"a": {"11"}, "b": {"2"}} and dq.cells == {"c": {"3"}}
+    assert set(dp.decided_by) == set(dq.decided_by) == {"甲乙", "甲"}
+    assert dr.cells == {"d": {"8"}} and dr.decided_by == ["丙"]
+
+
+def test_a_cell_printed_empty_counts_zero_and_a_unit_is_not_part_of_the_figure():
+    row = _row(("a", "b", "t"), [("115万元", "", "115万元"), ("1", "15万元", "115万元")], "金额")
+    (d,) = decide([row], [Constraint("合计", ((1, "a"), (1, "b"), (-1, "t")), Decimal(0))], {})
+    assert d.cells == {"a": {"115万元"}, "b": {""}, "t": {"115万元"}}
+    row = _row(("a", "b", "t"), [("2.5元", "1", "3.5"), ("2", "5元", "3.5")], "金额")
+    (d,) = decide([row], [Constraint("合计", ((1, "a"), (1, "b"), (-1, "t")), Decimal(0))], {})
+    assert d.cells == {"a": {"2.5元"}, "b": {"1"}, "t": {"3.5"}}
+
+
+def test_last_years_figures_enter_as_printed_and_a_figure_that_is_no_number_drops_its_identity():
+    """T3-4 against last year's document: ints and floats exactly (0.1 stays 0.1, not its binary
+    approximation); a figure missing, a bool or a text leaves that identity out rather than guess."""
+    fields = {f"requests.carry_forward.{c}": v for c, v in zip(COLS, (10, 1, 0, 0, 0, 0, 11), strict=True)}
+    full = {c.name: c for c in cross_year(FMT, {"tables": fields})}
+    assert len(full) == len(COLS) and all(c.tier == 2 for c in full.values())
+    natural = next(c for n, c in full.items() if "自然人" in n)
+    assert natural.terms == ((1, "requests.carried_over.natural"),) and natural.const == -10
+    floats = cross_year(FMT, {"tables": {**fields, "requests.carry_forward.natural": 0.1}})
+    assert next(c for c in floats if "自然人" in c.name).const == Decimal("-0.1")
+    for odd in (True, "10", None):
+        dropped = cross_year(FMT, {"tables": {**fields, "requests.carry_forward.natural": odd}})
+        assert sorted(c.name for c in dropped) == sorted(n for n in full if "自然人" not in n)
+    assert cross_year(FMT, {}) == []
