@@ -250,3 +250,25 @@ def test_one_broken_identity_is_named_and_two_that_contradict_each_other_are_alt
     (d,) = decide([row], [a11, a1], {})
     assert d.cells == {"a": {"1", "11"}, "b": {"12", "2"}}
     assert (d.decided_by, sorted(d.broken), d.alternatives) == ([], ["甲一", "甲三"], True)
+
+
+def test_the_identities_are_every_error_equality_of_this_years_cells_and_a_valid_report_meets_them():
+    from factory import valid_document
+
+    for fmt in all_formats().values():
+        found = identities(fmt)
+        wanted = [i for i in fmt.instances if i.rule.severity == "error" and not i.rule.cross_year and i.op == "=="]
+        assert len(found) == len(wanted) > 0
+        assert {c.name.partition("（")[0] for c in found} == {i.rule.id for i in wanted}
+        assert all(c.tier == 1 for c in found)
+        tables = valid_document(fmt, seed=1)["tables"]
+        for c in found:
+            assert sum((s * Decimal(str(tables[k])) for s, k in c.terms), c.const) == 0, c.name
+
+
+def test_a_row_with_one_possible_split_is_decided_by_its_digits_and_decides_the_rows_it_touches():
+    one = _row(("a", "b"), [("5", "7")], "甲")
+    other = _row(("c",), [("1",), ("2",)], "乙")
+    d1, d2 = decide([one, other], [Constraint("甲乙", ((1, "a"), (1, "c")), Decimal(-7))], {})
+    assert (d1.cells, d1.decided_by, d1.broken) == ({"a": {"5"}, "b": {"7"}}, [], [])
+    assert d2.cells == {"c": {"2"}} and d2.decided_by == ["甲乙"]
