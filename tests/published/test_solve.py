@@ -272,3 +272,29 @@ def test_a_row_with_one_possible_split_is_decided_by_its_digits_and_decides_the_
     d1, d2 = decide([one, other], [Constraint("甲乙", ((1, "a"), (1, "c")), Decimal(-7))], {})
     assert (d1.cells, d1.decided_by, d1.broken) == ({"a": {"5"}, "b": {"7"}}, [], [])
     assert d2.cells == {"c": {"2"}} and d2.decided_by == ["甲乙"]
+
+
+def test_a_search_past_its_bounds_guesses_nothing_and_says_there_are_too_many_combinations():
+    """Three rows of fifty splits each against one identity none of them meets: past MAX_STEPS search
+    steps, every row of the table part is unreadable with the reason; so it is when more than
+    MAX_SOLUTIONS assignments fit (nothing narrows them)."""
+    rows = [_row((f"x{i}",), [(str(n),) for n in range(50)], f"第{i}行") for i in range(3)]
+    sum_to = Constraint("合计", tuple((1, f"x{i}") for i in range(3)), Decimal(-1000))
+    for d in decide(rows, [sum_to], {}):
+        assert (d.cells, d.decided_by, d.broken, d.why) == ({}, [], [], "连写的数字可拆分的组合过多，无法判断")
+    loose = Constraint("宽", tuple((1, f"x{i}") for i in range(3)), Decimal(0), tier=1)
+    wide = [_row((f"x{i}",), [(str(n),) for n in range(9)] + [("-" + str(n),) for n in range(1, 9)], f"第{i}行")
+            for i in range(3)]
+    for d in decide(wide, [loose], {}):
+        assert d.why == "连写的数字可拆分的组合过多，无法判断" and d.cells == {}
+
+
+def test_past_the_bound_on_identities_a_table_part_no_split_fits_is_unreadable_without_a_search():
+    """More than MAX_DROP_ONE identities broken by every split: no identity is left out in turn — the rows
+    are unreadable, saying the digits cannot be split to meet the table's identities."""
+    row = _row(("a",), [("1",), ("2",)], "甲")
+    cons = [Constraint(f"式{n}", ((1, "a"),), Decimal(-5)) for n in range(solve.MAX_DROP_ONE + 1)]
+    (d,) = decide([row], cons, {})
+    assert (d.cells, d.decided_by, d.broken, d.why) == ({}, [], [], "连写的数字怎样拆分都不满足本表的勾稽关系")
+    (d,) = decide([row], cons[:solve.MAX_DROP_ONE], {})  # at the bound each is left out in turn
+    assert d.why != "连写的数字怎样拆分都不满足本表的勾稽关系"
