@@ -112,6 +112,23 @@ def test_each_topic_keeps_its_own_repealed_figure(doc):
     assert said(twice, doc) == []
 
 
+def test_a_sentence_that_returns_to_a_topic_reads_each_figure_under_the_topic_it_follows(doc):
+    """规章 → 行政规范性文件 → 规章 again: each 废止 belongs to the topic named last before it, however often the
+    sentence goes back and forth; a wrong one is named under its own topic and a right one is never taken for
+    the other topic's."""
+    t = doc["tables"]
+    t["proactive.rules.repealed"], t["proactive.normative_docs.repealed"] = 2, 5
+    issued = f"制发规章{t['proactive.rules.issued']}件；制发行政规范性文件{t['proactive.normative_docs.issued']}件，"
+
+    def text(docs_repealed, rules_repealed, tail=""):
+        return f"本年度{issued}废止{docs_repealed}件；规章废止{rules_repealed}件{tail}。"
+
+    for tail in ("", "，规章和行政规范性文件均已主动公开"):  # the topics named again after the figures
+        assert said(text(5, 2, tail), doc) == []
+        assert said(text(6, 2, tail), doc) == [(("proactive.normative_docs.repealed",), 6, 5)]
+        assert said(text(5, 3, tail), doc) == [(("proactive.rules.repealed",), 3, 2)]
+
+
 def test_one_finding_per_sentence_and_statement_naming_every_wrong_figure(doc):
     t = doc["tables"]
     text = (f"本年度制发规章{t['proactive.rules.issued'] + 1}件，废止{t['proactive.rules.repealed'] + 1}件。"
@@ -203,7 +220,19 @@ def test_sentences_are_cut_at_a_semicolon_or_at_the_bound():
     assert all(p.endswith("；") for p in pieces)
     assert [len(p) for p in pieces] == [MAX_SENTENCE] * 2
     assert list(sentences("一句。二句！三句？四句")) == ["一句。", "二句！", "三句？", "四句"]
+    # Up to the bound a sentence is read whole, its semicolons kept inside it.
+    whole = "丙；" + "丁" * (MAX_SENTENCE - 3) + "。"
+    assert list(sentences(whole)) == [whole]
     assert flatten(" １２　３．５\n件 ") == "123.5件"
+
+
+@pytest.mark.parametrize("at", [0, 1, 449, MAX_SENTENCE - 1])
+def test_a_long_sentence_is_cut_just_after_its_last_semicolon_within_the_bound_wherever_it_stands(at):
+    text = "甲" * at + "；" + "乙" * (MAX_SENTENCE + 100 - at)
+    pieces = list(sentences(text))
+    assert pieces[0] == text[:at + 1]
+    assert "".join(pieces) == text and all(len(p) <= MAX_SENTENCE for p in pieces)
+    assert len(pieces) == 3 if at < 100 else 2  # the rest, without a semicolon, in pieces of the bound
 
 
 def test_at_most_thirty_findings_per_report(doc):
@@ -317,6 +346,21 @@ def test_a_format_without_statements_is_still_read_by_the_generic_patterns(doc, 
     # Without statements the template has no 参考表述 cell: a table section's sentence is placed at none.
     (f,) = check_narrative(bare, doc, texts={"requests": "本年度办结申请1件。"})
     assert (f.sheet, f.cell, f.row_label) == (None, None, "三、收到和处理政府信息公开申请情况")
+
+
+def test_a_format_whose_statements_share_a_topic_word_is_still_checked(doc, tmp_path):
+    """Two statements may name the same topic word (a spec writer's choice, which load_spec allows): the
+    narrative is still read sentence by sentence — two topic words starting at the same character do not
+    stop the check — and a wrong figure outside the shared stretch is still named."""
+    text = Path(F21.path).read_text(encoding="utf-8")
+    assert text.count("topic: [行政规范性文件]") == 1
+    path = tmp_path / Path(F21.path).name
+    path.write_text(text.replace("topic: [行政规范性文件]", "topic: [行政规范性文件, 规章]"), encoding="utf-8")
+    shared = load_spec(path)
+    t = doc["tables"]
+    sentence = f"本年度制发规章{t['proactive.rules.issued'] + 1}件，废止{t['proactive.rules.repealed']}件。"
+    found = check_narrative(shared, doc, texts={"overview": sentence})
+    assert ("proactive.rules.issued", t["proactive.rules.issued"] + 1) in [(f.key, f.actual) for f in found]
 
 
 def test_a_match_that_is_not_the_figure_does_not_hide_a_later_one_in_the_sentence(doc):

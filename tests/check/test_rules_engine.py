@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from factory import valid_document, valid_tables
 
-from nianbao.check.rules import UNCHECKABLE, evaluate, json_number
+from nianbao.check.rules import UNCHECKABLE, cross_year_severity, evaluate, json_number
 from nianbao.check.run import check_document
+from nianbao.format.carried import SOURCES
 from nianbao.format.document import compute_derived
 from nianbao.format.layout import layout
 from nianbao.format.spec import all_formats, load_spec
@@ -181,6 +182,19 @@ def test_cross_year_severity_softens_only_the_cross_year_rules():
     assert cross == {"warning"}
     plain = check_document(doc, previous=prev)
     assert {f.severity for f in plain.findings if f.rule == "T3-4"} == {"error"}
+
+
+@pytest.mark.parametrize(("source", "severity"), [("published", "warning"), ("nianbao", "error")])
+def test_last_years_figures_from_a_published_report_make_cross_year_findings_warnings(source, severity):
+    """A published report (read by `nianbao import`, misprints and all) is weaker evidence than nianbao's
+    own data: a carry-over that breaks against it is a warning; against nianbao's own (a store, a compiled
+    summary, a workbook's carried figures) the spec's severity stands."""
+    assert source in SOURCES
+    prev = valid_document(F21, 2021)
+    doc = valid_document(F21, 2022, seed=5)
+    doc["tables"]["requests.carried_over.total"] = prev["tables"]["requests.carry_forward.total"] + 1
+    result = check_document(doc, previous=prev, cross_year_severity=cross_year_severity(source))
+    assert {f.severity for f in result.findings if f.rule == "T3-4"} == {severity}
 
 
 @pytest.mark.parametrize(("level", "fires"), [("county", True), ("township", True), ("city", False),

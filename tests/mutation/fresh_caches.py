@@ -3,12 +3,18 @@ caches empty, as in a fresh process.
 
 mutmut runs the clean tests in its own process, then forks one child per mutant: a cache filled by the
 clean run (narrative's wordings of a format, numfmt's parsed codes, …) would answer the child with what
-the unmutated code computed, and a mutant in the code behind the cache would survive every test."""
+the unmutated code computed, and a mutant in the code behind the cache would survive every test.
+
+In a mutant's run it also bounds the memory the process may take (limit_memory): a mutant that loops forever
+appending is stopped as a hang, before it takes the shared machine's memory."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+import time
 
 
 def _clear(wanted) -> None:
@@ -23,6 +29,35 @@ def _clear(wanted) -> None:
 
 def pytest_sessionstart(session) -> None:
     _clear(lambda name: name == "nianbao" or name.startswith("nianbao."))
+    if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):  # a mutant's run (not the stats or clean run)
+        limit_memory(int(os.environ.get("NIANBAO_MUTANT_MEMORY", MEMORY)))
+
+
+MEMORY = 3 << 30  # bytes a mutant's process may grow by: a test run needs a few hundred MB
+
+
+def limit_memory(grow: int, every: float = 0.2) -> None:
+    """Kill this process (SIGKILL, exit −9: mutate.py counts it as a timeout) once its resident memory has
+    grown by more than `grow` bytes. A mutant that loops forever appending (narrative's _topic_spans with
+    find(topic, start - 1)) takes gigabytes a minute until mutmut's time limit: on a machine shared with
+    other engineers' runs it would bring the kernel's out-of-memory killer onto their processes first.
+    Resident memory of this process only: LibreOffice started by a test is not counted (an address-space
+    rlimit would be inherited by it, and it reserves far more than it uses)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def resident() -> int:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * page
+
+    ceiling = resident() + grow
+
+    def watch() -> None:
+        while True:
+            if resident() > ceiling:
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(every)
+
+    threading.Thread(target=watch, name="mutant-memory-limit", daemon=True).start()
 
 
 def pytest_runtest_setup(item) -> None:

@@ -49,8 +49,18 @@ PACKAGE = "nianbao"
 COPIED = ("templates", "samples", "tool", "README.md", "LICENSE")
 TARGET = 0.90
 DETECTED = ("killed", "timeout")  # a mutant the tests did not pass: killed, or hung until the time limit
+# Each mutant's time limit, in wall-clock seconds: (the stats run's time of the tests it runs + CONSTANT) ×
+# MULTIPLIER (mutmut's timeout_constant and timeout_multiplier; it sends SIGXCPU then, and its CPU limit of
+# twice that ends in SIGKILL). mutmut's own 15 × let a mutant that loops forever run 5–9 minutes (narrative's
+# _topic_spans); 4 × still leaves a mutant that survives on a loaded machine far more than it needs.
+# The constant covers what the stats time leaves out: fixture set-up and the fork.
+TIME_MULTIPLIER = 4.0
+TIME_CONSTANT = 10.0
+# A mutant stopped by a limit is a hang the tests detect: SIGXCPU (−24 and its shell forms) at the time limit;
+# SIGKILL (−9) at the CPU limit, at fresh_caches' memory limit (a loop that appends forever) or from the
+# kernel's out-of-memory killer. A real segmentation fault (−11) is not counted as caught.
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
-          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault",
+          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", -9: "timeout", -11: "segfault",
           37: "caught by type check", None: "not checked"}
 
 
@@ -100,6 +110,8 @@ only_mutate = ["src/{PACKAGE}/{module.path}"]
 also_copy = [{", ".join(json.dumps(c) for c in COPIED)}]
 pytest_add_cli_args_test_selection = [{listed}]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not chromium", "-p", "fresh_caches"]
+timeout_multiplier = {TIME_MULTIPLIER}
+timeout_constant = {TIME_CONSTANT}
 """
 
 
@@ -373,6 +385,9 @@ def write_report(results: dict, modules: dict[str, Module]) -> str:
              "those that drive Chromium are left out, those that drive LibreOffice stay);",
              "mutmut runs each mutant against those of them that call the mutated function. Kill rate = (killed +",
              "timeout) / (all − equivalent); a mutant with no test calling its function counts as alive.",
+             f"Timeout: a mutant stopped by its time limit ((its tests' time in the stats run + {TIME_CONSTANT:g} s) × "
+             f"{TIME_MULTIPLIER:g})",
+             "or its memory limit: a hang the tests detect.",
              f"Target: ≥ {TARGET:.0%} in each module. Round 2: the module is being rewritten on another branch;",
              "measured here, its kill work waits for the rewrite.", "",
              "| module | tests | round | mutants | killed | timeout | survived | no tests | equivalent | kill rate | "

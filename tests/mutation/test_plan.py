@@ -4,7 +4,10 @@ mutants' list, the lines mutmut leaves alone, and how a kill rate is counted."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import textwrap
+import tomllib
 
 import mutate
 import pytest
@@ -17,10 +20,10 @@ def test_every_module_of_the_plan_names_its_stage_tests():
     for path, module in plan.items():
         assert module.round in (1, 2), path
         assert module.tests, path
-        for tests in module.tests:
-            assert (mutate.ROOT / tests).is_dir(), tests
         stage = path.split("/")[0]
-        assert module.tests == (f"tests/{stage}",), path  # its own stage's tests
+        for tests in module.tests:  # its own stage's tests: the folder, or (narrowed for time) files of it
+            assert (mutate.ROOT / tests).is_dir() or (mutate.ROOT / tests).is_file(), tests
+            assert tests == f"tests/{stage}" or tests.startswith(f"tests/{stage}/"), (path, tests)
         if module.round == 1:
             assert module.source.is_file(), path  # kill work done here: the module is on this branch
 
@@ -196,3 +199,44 @@ def test_a_survivors_run_also_runs_the_mutants_of_functions_changed_since(tmp_pa
         '''), encoding="utf-8")
     assert mutate.changed_functions(module) == ["nianbao.stage.m.x_edited__mutmut_*",
                                                 "nianbao.stage.m.x_added__mutmut_*"]
+
+
+def test_every_mutant_runs_under_a_time_limit_proportional_to_its_tests_time():
+    """mutmut stops a mutant after (its tests' time + constant) × multiplier seconds: the staged config sets
+    both, tighter than mutmut's 15 × that let a mutant looping forever run for minutes."""
+    config = tomllib.loads(mutate._config(mutate.plan()["check/rules.py"]))["tool"]["mutmut"]
+    assert config["timeout_multiplier"] == mutate.TIME_MULTIPLIER < 15
+    assert config["timeout_constant"] == mutate.TIME_CONSTANT
+    assert (34 + mutate.TIME_CONSTANT) * mutate.TIME_MULTIPLIER <= 300  # narrative's slowest function: ≤ 5 min
+
+
+@pytest.mark.parametrize("code", [-24, 24, 152, -9])
+def test_a_mutant_stopped_by_the_time_or_memory_limit_counts_as_caught(code):
+    status = mutate.STATUS[code]
+    assert status == "timeout"
+    s = mutate.summarise("m.py", _result(["killed", status]), {})
+    assert s["rate"] == 1.0 and not s["alive"]
+
+
+def test_a_segmentation_fault_is_not_counted_as_caught():
+    s = mutate.summarise("m.py", _result(["killed", mutate.STATUS[-11]]), {})
+    assert s["rate"] == 0.5 and [m["id"] for m in s["alive"]] == ["x_f__mutmut_1"]
+
+
+def test_a_mutant_process_that_keeps_growing_is_killed_at_its_memory_limit():
+    """fresh_caches.limit_memory, in a process of its own (importing the plugin here would load its
+    Hypothesis profile into this session): a loop that appends forever ends with SIGKILL, which mutate.py
+    counts as a timeout; a process within the limit runs to its end."""
+    grow = textwrap.dedent(f'''\
+        import sys
+        sys.path.insert(0, {str(mutate.HERE)!r})
+        import fresh_caches
+        fresh_caches.limit_memory(64 << 20, every=0.02)
+        kept = []
+        for _ in range(int(sys.argv[1])):
+            kept.append(bytearray(1 << 20))
+        ''')
+    run = [sys.executable, "-c", grow]
+    assert subprocess.run([*run, "100000"], timeout=60).returncode == -9
+    assert mutate.STATUS[-9] == "timeout"
+    assert subprocess.run([*run, "16"], timeout=60).returncode == 0

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from nianbao.cli import main
 from nianbao.format.spec import all_formats
-from nianbao.published import import_file
+from nianbao.published import import_file, solve
 from nianbao.published.solve import Constraint, Pending, cross_year, decide, identities, narrative, narrative_figures
 from nianbao.published.split import candidates
 
@@ -73,15 +73,44 @@ def test_a_wrong_total_stays_as_printed_and_is_named():
     """The printed total (24) contradicts its parts: no split fits every identity. Leaving the total cell
     out, the others decide the row; the total stands as printed (never repaired) and the broken
     identities are named for audit."""
-    p = _pending("received", "23 0 0 0 0 0 24")
-    known = _known_zero("received")
-    for key in ("requests.outcome.total.natural", "requests.outcome.disclosed.natural"):
-        known[key] = Decimal(23)
-    for key in ("requests.outcome.total.total", "requests.outcome.disclosed.total"):
-        known[key] = Decimal(23)
-    (d,) = decide([p], identities(FMT), known)
+    (d,) = decide([_wrong_total()], identities(FMT), _wrong_total_known())
     assert d.cells["requests.received.total"] == {"24"}
     assert d.cells["requests.received.natural"] == {"23"}
+    assert d.broken == ["T3-1（总计）", "T3-2（一、本年新收政府信息公开申请数量）"]  # its column and its row
+    assert "T3-1（自然人）" in d.decided_by and not d.why
+
+
+def _wrong_total() -> Pending:
+    """本年新收 run together as “230000024”: 23 from 自然人, a total printed 24."""
+    p = _pending("received", "230000024")
+    assert len(p.options) > 1
+    return p
+
+
+def _wrong_total_known() -> dict:
+    known = _known_zero("received")
+    for key in ("requests.outcome.total.natural", "requests.outcome.disclosed.natural", "requests.outcome.total.total",
+                "requests.outcome.disclosed.total"):
+        known[key] = Decimal(23)
+    return known
+
+
+def test_a_search_for_the_wrong_cell_past_its_step_budget_leaves_the_row_unreadable(monkeypatch):
+    """Each cell left out in turn is searched within DROP_STEPS: past it, nothing is guessed — every row of
+    the table part is unreadable, saying there are too many combinations."""
+    monkeypatch.setattr(solve, "DROP_STEPS", 1)
+    (d,) = decide([_wrong_total()], identities(FMT), _wrong_total_known())
+    assert (d.cells, d.decided_by, d.broken) == ({}, [], [])
+    assert d.why == "连写的数字可拆分的组合过多，无法判断"
+
+
+def test_past_the_bound_on_cells_a_broken_table_part_is_judged_row_by_row(monkeypatch):
+    """More cells than MAX_DROP_CELLS: the cell-by-cell pass is skipped, and the row is judged by what its
+    own digits and its own total say, named as where the misprint may be."""
+    monkeypatch.setattr(solve, "MAX_DROP_CELLS", 0)
+    (d,) = decide([_wrong_total()], identities(FMT), _wrong_total_known())
+    assert "requests.received.total" not in d.cells  # its own total breaks in every split: not decided
+    assert d.why.endswith("印错的可能是“received”一行")
 
 
 def test_the_search_is_bounded():
@@ -121,3 +150,151 @@ def test_import_previous_decides_an_ambiguous_row(tmp_path, capsys):
     back = json.loads((tmp_path / "out" / "this.json").read_text(encoding="utf-8"))
     assert back["tables"]["requests.carried_over.natural"] == 10
     assert "上一年度" in back["cell_states"]["requests.carried_over.natural"]["note"]
+
+
+def _row(keys, splits, label):
+    return Pending(keys, [(list(s), [True] * len(s)) for s in splits], "".join(splits[0]), "第1行", label)
+
+
+def test_a_row_that_no_split_and_no_single_wrong_cell_explains_is_named_and_the_other_rows_decided():
+    """Two run-together rows; the second is misprinted in more than one cell, so no split fits, and
+    leaving out any one identity or any one cell does not help either. Leaving the second row out, the
+    first fits what remains: the second is named as where the misprint may be, and keeps only what its own
+    digits and its own total say (the total 15, in both splits that add up); the first is decided."""
+    first = _row(("a",), [("1",), ("2",)], "第一行")
+    second = _row(("c", "d", "t"), [("7", "8", "15"), ("8", "7", "15"), ("1", "5", "9")], "第二行")
+    own_total = Constraint("第二行合计", ((1, "c"), (1, "d"), (-1, "t")), Decimal(0))
+    cons = [Constraint("列一", ((1, "a"), (1, "c")), Decimal(-3)),
+            Constraint("列二", ((1, "a"), (1, "d")), Decimal(-4)),
+            Constraint("第一行", ((1, "a"),), Decimal(-1)), own_total,
+            Constraint("正文", ((1, "c"), (1, "x")), Decimal(-7))]
+    d1, d2 = decide([first, second], cons, {"x": Decimal(5)})
+    assert d1.cells == {"a": {"1"}} and not d1.broken and not d1.why
+    assert set(d1.decided_by) == {c.name for c in cons}
+    assert d2.cells == {"t": {"15"}}
+    assert d2.decided_by == ["第二行合计"] and not d2.broken
+    assert d2.why == "连写的数字怎样拆分都不满足本表的勾稽关系（至少两处不成立）；印错的可能是“第二行”一行"
+    # Its own total broken by every split too: what every split of its digits prints alike is kept.
+    broken = _row(("c", "d", "t"), [("7", "8", "16"), ("8", "7", "16"), ("1", "5", "16")], "第二行")
+    d1, d2 = decide([first, broken], cons, {"x": Decimal(5)})
+    assert d1.cells == {"a": {"1"}}
+    assert d2.cells == {"t": {"16"}} and d2.decided_by == ["第二行合计"] and "第二行" in d2.why
+
+
+def test_when_no_row_can_be_left_out_every_row_is_unreadable_with_the_reason():
+    """Each row breaks an identity of its own with a printed cell: leaving either out, the other still does
+    not fit. Nothing is decided, nothing repaired; each row says why."""
+    first = _row(("a", "b"), [("1", "12"), ("11", "2")], "第一行")
+    second = _row(("c", "d"), [("3", "45"), ("34", "5")], "第二行")
+    cons = [Constraint(name, ((1, key), (1, "x")), Decimal(-100 * n))
+            for n, (name, key) in enumerate((("一", "a"), ("二", "b"), ("三", "c"), ("四", "d")), 1)] + [
+        Constraint("连", ((1, "a"), (1, "c")), Decimal(-1000))]
+    for d in decide([first, second], cons, {"x": Decimal(5)}):
+        assert d.cells == {} and d.decided_by == [] and d.broken == []
+        assert d.why == "连写的数字怎样拆分都不满足本表的勾稽关系（至少两处不成立）"
+
+
+def test_a_row_without_any_candidate_split_says_why_and_the_others_are_solved_without_it():
+    """A row whose digits allow no split at all (its reason given by split.py) stays unreadable with that
+    reason; the identities through its cells are set aside, and the other rows — here two groups that no
+    longer touch each other once it is gone — are decided by the identities left."""
+    nothing = Pending(("e1", "e2"), [], "123456789012345", "第1行", "空", "位数与列数对不上")
+    p = _row(("a", "b"), [("1", "12"), ("11", "2")], "甲")
+    q = _row(("c",), [("3",), ("4",)], "乙")
+    r = _row(("d",), [("7",), ("8",)], "丙")
+    cons = [Constraint("甲乙", ((1, "b"), (1, "c")), Decimal(-5)), Constraint("甲", ((1, "a"),), Decimal(-11)),
+            Constraint("空甲", ((1, "e1"), (1, "a")), Decimal(-5)),
+            Constraint("空丙", ((1, "e2"), (1, "d")), Decimal(-1)),
+            Constraint("丙", ((1, "d"),), Decimal(-8))]
+    d_nothing, dp, dq, dr = decide([nothing, p, q, r], cons, {})
+    assert (d_nothing.cells, d_nothing.decided_by, d_nothing.broken, d_nothing.why) == ({}, [], [], "位数与列数对不上")
+    assert dp.cells == {"a": {"11"}, "b": {"2"}} and dq.cells == {"c": {"3"}}
+    assert set(dp.decided_by) == set(dq.decided_by) == {"甲乙", "甲"}
+    assert dr.cells == {"d": {"8"}} and dr.decided_by == ["丙"]
+
+
+def test_a_cell_printed_empty_counts_zero_and_a_unit_is_not_part_of_the_figure():
+    row = _row(("a", "b", "t"), [("115万元", "", "115万元"), ("1", "15万元", "115万元")], "金额")
+    (d,) = decide([row], [Constraint("合计", ((1, "a"), (1, "b"), (-1, "t")), Decimal(0))], {})
+    assert d.cells == {"a": {"115万元"}, "b": {""}, "t": {"115万元"}}
+    row = _row(("a", "b", "t"), [("2.5元", "1", "3.5"), ("2", "5元", "3.5")], "金额")
+    (d,) = decide([row], [Constraint("合计", ((1, "a"), (1, "b"), (-1, "t")), Decimal(0))], {})
+    assert d.cells == {"a": {"2.5元"}, "b": {"1"}, "t": {"3.5"}}
+
+
+def test_last_years_figures_enter_as_printed_and_a_figure_that_is_no_number_drops_its_identity():
+    """T3-4 against last year's document: ints and floats exactly (0.1 stays 0.1, not its binary
+    approximation); a figure missing, a bool or a text leaves that identity out rather than guess."""
+    fields = {f"requests.carry_forward.{c}": v for c, v in zip(COLS, (10, 1, 0, 0, 0, 0, 11), strict=True)}
+    full = {c.name: c for c in cross_year(FMT, {"tables": fields})}
+    assert len(full) == len(COLS) and all(c.tier == 2 for c in full.values())
+    natural = next(c for n, c in full.items() if "自然人" in n)
+    assert natural.terms == ((1, "requests.carried_over.natural"),) and natural.const == -10
+    floats = cross_year(FMT, {"tables": {**fields, "requests.carry_forward.natural": 0.1}})
+    assert next(c for c in floats if "自然人" in c.name).const == Decimal("-0.1")
+    for odd in (True, "10", None):
+        dropped = cross_year(FMT, {"tables": {**fields, "requests.carry_forward.natural": odd}})
+        assert sorted(c.name for c in dropped) == sorted(n for n in full if "自然人" not in n)
+    assert cross_year(FMT, {}) == []
+
+
+def test_one_broken_identity_is_named_and_two_that_contradict_each_other_are_alternatives():
+    """No split fits every identity, but leaving one out they fit: the splits are decided by the others
+    and the one left out is named broken. Two identities each of which could be the misprint: both named,
+    as alternatives (one of them is broken), and the cells they disagree on stay undecided."""
+    row = _row(("a", "b"), [("1", "12"), ("11", "2")], "甲")
+    a11, b3 = Constraint("甲一", ((1, "a"),), Decimal(-11)), Constraint("甲二", ((1, "b"),), Decimal(-3))
+    (d,) = decide([row], [a11, b3], {})
+    assert (d.cells, d.decided_by, d.broken, d.alternatives) == ({"a": {"11"}, "b": {"2"}}, ["甲一"], ["甲二"], False)
+    a1 = Constraint("甲三", ((1, "a"),), Decimal(-1))
+    (d,) = decide([row], [a11, a1], {})
+    assert d.cells == {"a": {"1", "11"}, "b": {"12", "2"}}
+    assert (d.decided_by, sorted(d.broken), d.alternatives) == ([], ["甲一", "甲三"], True)
+
+
+def test_the_identities_are_every_error_equality_of_this_years_cells_and_a_valid_report_meets_them():
+    from factory import valid_document
+
+    for fmt in all_formats().values():
+        found = identities(fmt)
+        wanted = [i for i in fmt.instances if i.rule.severity == "error" and not i.rule.cross_year and i.op == "=="]
+        assert len(found) == len(wanted) > 0
+        assert {c.name.partition("（")[0] for c in found} == {i.rule.id for i in wanted}
+        assert all(c.tier == 1 for c in found)
+        tables = valid_document(fmt, seed=1)["tables"]
+        for c in found:
+            assert sum((s * Decimal(str(tables[k])) for s, k in c.terms), c.const) == 0, c.name
+
+
+def test_a_row_with_one_possible_split_is_decided_by_its_digits_and_decides_the_rows_it_touches():
+    one = _row(("a", "b"), [("5", "7")], "甲")
+    other = _row(("c",), [("1",), ("2",)], "乙")
+    d1, d2 = decide([one, other], [Constraint("甲乙", ((1, "a"), (1, "c")), Decimal(-7))], {})
+    assert (d1.cells, d1.decided_by, d1.broken) == ({"a": {"5"}, "b": {"7"}}, [], [])
+    assert d2.cells == {"c": {"2"}} and d2.decided_by == ["甲乙"]
+
+
+def test_a_search_past_its_bounds_guesses_nothing_and_says_there_are_too_many_combinations():
+    """Three rows of fifty splits each against one identity none of them meets: past MAX_STEPS search
+    steps, every row of the table part is unreadable with the reason; so it is when more than
+    MAX_SOLUTIONS assignments fit (nothing narrows them)."""
+    rows = [_row((f"x{i}",), [(str(n),) for n in range(50)], f"第{i}行") for i in range(3)]
+    sum_to = Constraint("合计", tuple((1, f"x{i}") for i in range(3)), Decimal(-1000))
+    for d in decide(rows, [sum_to], {}):
+        assert (d.cells, d.decided_by, d.broken, d.why) == ({}, [], [], "连写的数字可拆分的组合过多，无法判断")
+    loose = Constraint("宽", tuple((1, f"x{i}") for i in range(3)), Decimal(0), tier=1)
+    wide = [_row((f"x{i}",), [(str(n),) for n in range(9)] + [("-" + str(n),) for n in range(1, 9)], f"第{i}行")
+            for i in range(3)]
+    for d in decide(wide, [loose], {}):
+        assert d.why == "连写的数字可拆分的组合过多，无法判断" and d.cells == {}
+
+
+def test_past_the_bound_on_identities_a_table_part_no_split_fits_is_unreadable_without_a_search():
+    """More than MAX_DROP_ONE identities broken by every split: no identity is left out in turn — the rows
+    are unreadable, saying the digits cannot be split to meet the table's identities."""
+    row = _row(("a",), [("1",), ("2",)], "甲")
+    cons = [Constraint(f"式{n}", ((1, "a"),), Decimal(-5)) for n in range(solve.MAX_DROP_ONE + 1)]
+    (d,) = decide([row], cons, {})
+    assert (d.cells, d.decided_by, d.broken, d.why) == ({}, [], [], "连写的数字怎样拆分都不满足本表的勾稽关系")
+    (d,) = decide([row], cons[:solve.MAX_DROP_ONE], {})  # at the bound each is left out in turn
+    assert d.why != "连写的数字怎样拆分都不满足本表的勾稽关系"

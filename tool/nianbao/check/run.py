@@ -251,7 +251,7 @@ def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max
     severity = None
     if previous is None and carried and read.carried is not None:
         previous = read.carried.document()
-        severity = "warning" if read.carried.source == "published" else None
+        severity = rules.cross_year_severity(read.carried.source)
     return check_document(read.document, previous=previous, prior_findings=read.findings, file=name, kind=read.kind,
                           cross_year_severity=severity)
 
