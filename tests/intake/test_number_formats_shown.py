@@ -18,6 +18,8 @@ from nianbao.intake.numfmt import display
     ("General", float("inf"), "#NUM!"), ("General", 12345678901, "12345678901"),
     ("General", 123456789012, "1.23457E+11"), ("General", -123456789012, "-1.23457E+11"),
     ("General", Decimal("1E+20"), "1E+20"), ("General", 1 / 3, "0.333333333"), ("General", -1 / 3, "-0.333333333"),
+    ("General", 99999999999.9, "1E+11"), ("General", -999999999999.99, "-1E+12"),  # rounded up: the next power
+    ("General", 0.0000099999999999, "1E-05"),
     ("General", 41.25, "41.25"), ("General", 99999.123456789, "99999.12346"), ("General", Decimal("-0"), "0"),
     ('General"件"', 41, "41件"), ('General"件"', -41, "-41件"), ("0", True, "TRUE"), ("0", float("nan"), "#NUM!"),
     # The section a number takes, and its sign.

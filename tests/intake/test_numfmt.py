@@ -33,6 +33,12 @@ CASES = [
     ("[ENG][$-409]0", 41, "41"),
     ('"a"\\"', 41, 'a"'), ("0.?", 41, "41. "), ("0.0?", 41.1, "41.1 "), ("_(0_)", 41, " 41 "), ("!9", 41, "!9"),
     ("b", 41, "b"), ("B1", 41, "B1"), ("x0", 41, "x41"),
+    # A 12-hour clock when the section has AM/PM (or A/P): 18:00 is 6:00 PM, midnight and noon are 12.
+    ("h:mm AM/PM", 44562.75, "6:00 PM"), ("hh:mm am/pm", 44562.9, "09:36 PM"), ("h:mm AM/PM", 44562, "12:00 AM"),
+    ("h:mm AM/PM", 44562.5, "12:00 PM"), ("hh:mm:ss AM/PM", 0.999, "11:58:33 PM"),
+    # A fixed denominator with zeros in it (Excel's "as tenths", "as hundredths"): its zeros are not placeholders.
+    ("# ?/10", 0.33, " 3/10"), ("# ??/100", 0.123, " 12/100"), ("0/100", 0.123, "12/100"),
+    ("# ??/100", 41.57, "41 57/100"), ("?/20", 0.5, "10/20"), ("# ?/16", 2.5, "2 8/16"),
 ]
 # LibreOffice shows these differently; each is a date/era token or Chinese numerals, which nianbao reports
 # anyway (a date format makes the cell a date; [DBNum] is reported as Chinese numerals).

@@ -118,6 +118,8 @@ def _general_text(value) -> str:
         rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return format(rounded.normalize(), "f")
     mantissa = (number.scaleb(-exp)).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP).normalize()
+    if abs(mantissa) >= 10:  # 9.999995… rounds up to 10: one digit, the next power (1E+11, never 10E+10)
+        mantissa, exp = (mantissa / 10).normalize(), exp + 1
     return f"{format(mantissa, 'f')}E{'+' if exp >= 0 else '-'}{abs(exp):02d}"
 
 
@@ -451,6 +453,10 @@ def _scientific_text(tokens: list[tuple[str, str]], number: Decimal) -> str:
 def _fraction_text(tokens: list[tuple[str, str]], number: Decimal) -> str:
     slash = next(i for i, (kind, _) in enumerate(tokens) if kind == "slash")
     before, after = tokens[:slash], tokens[slash + 1:]
+    if after and after[0][0] == "lit" and after[0][1] in "123456789":
+        # A fixed denominator: its zeros are digits of the number ("# ??/100", Excel's "as hundredths").
+        run = next((k for k, (kind, text) in enumerate(after) if not text.isdigit()), len(after))
+        after = [("lit", text) for _, text in after[:run]] + after[run:]
     den_width = sum(1 for kind, _ in after if kind == "digit")
     fixed = "".join(text for kind, text in after if kind == "lit").strip()
     sign = "-" if number < 0 else ""
@@ -494,6 +500,7 @@ def _date_text(section: _Section, number: Decimal) -> str:
     out = []
     prev_hour = False
     tokens = section.tokens
+    twelve = any(kind == "date" and text.lower() in ("am/pm", "a/p") for kind, text in tokens)  # a 12-hour clock
     for i, (kind, text) in enumerate(tokens):
         if kind == "lit":
             out.append(text)
@@ -522,7 +529,7 @@ def _date_text(section: _Section, number: Decimal) -> str:
             day = moment.strftime("%a" if len(t) == 3 else "%A")
             out.append(str(moment.day).rjust(len(t), "0") if len(t) <= 2 else day)
         elif t[0] == "h":
-            out.append(str(moment.hour).rjust(len(t), "0"))
+            out.append(str((moment.hour % 12 or 12) if twelve else moment.hour).rjust(len(t), "0"))
             prev_hour = True
             continue
         elif t[0] == "s":
