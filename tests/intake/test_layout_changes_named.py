@@ -46,9 +46,29 @@ def test_a_deleted_row_of_repeated_labels_is_named_by_the_label_that_moved_up(ba
     assert _moved(path) == (T2, "A12", "第 11 行起有行被删除，“行政处罚”现在位于第 11 行")
 
 
-def test_columns_inserted_past_z_are_named_by_their_letters(base, tmp_path):
-    path = _edited(base, tmp_path, lambda book: book[T2].insert_cols(1, 26))
-    assert _moved(path) == (T2, "A3", "第 A 列插入了内容，“第二十条第（一）项”现在位于 AA 列")
+def test_rows_inserted_above_repeated_labels_are_placed_below_the_last_label_in_place(base, tmp_path):
+    """A row inserted at row 8 of 表二 pushes down 信息内容 and 本年处理决定数量 (labels of every block) and then
+    行政许可: the rows were inserted at 8, right below the last label still in place, not at 行政许可's row."""
+    path = _edited(base, tmp_path, lambda book: book[T2].insert_rows(8))
+    assert _moved(path) == (T2, "A9", "第 8 行插入了内容，“行政许可”现在位于第 10 行")
+
+
+def test_cells_inserted_in_one_column_are_placed_at_their_row(base, tmp_path):
+    """Insert cells, shift down, in column B alone: 本年制发件数 moved down while 信息内容 beside it stayed."""
+    path = _edited(base, tmp_path, lambda book: book[T2].move_range("B4:B30", rows=1))
+    assert _moved(path) == (T2, "B4", "第 4 行插入了内容，“本年制发件数”现在位于第 5 行")
+
+
+def test_a_repeated_label_typed_over_is_not_taken_for_its_twin_further_down(base, tmp_path):
+    """信息内容 heads every block of 表二: typed over in A4, the one in A8 is not A4's moved there."""
+    path = _edited(base, tmp_path, lambda book: book[T2].__setitem__("A4", "内容"))
+    assert _moved(path) == (T2, "A4", "A4 应为“信息内容”，现为“内容”")
+
+
+@pytest.mark.parametrize(("count", "letters"), [(23, "X"), (26, "AA")])
+def test_columns_inserted_far_right_are_named_by_their_letters(base, tmp_path, count, letters):
+    path = _edited(base, tmp_path, lambda book: book[T2].insert_cols(1, count))
+    assert _moved(path) == (T2, "A3", f"第 A 列插入了内容，“第二十条第（一）项”现在位于 {letters} 列")
 
 
 @pytest.mark.parametrize(("length", "quoted"), [(30, "一" * 30), (31, "一" * 30 + "…")])
