@@ -60,6 +60,17 @@ SHOWN = [
     ('[>=0][Red]0', 5, '5'), ('[Red][>=0]0', 5, '5'), ('[<0][Red]"neg";0', -2, 'neg'), ('[<=1.5E1]"s";0', 15, 's'),
     ('[>-1]"a";"b"', -1, 'b'), ('[<>5]"x";"y"', 5, 'y'), ('[>5]"a";[<3]"b";"c"', 4, 'c'),
     ('[>5]"a";[<3]"b";"c"', 1, 'b'), ('[<3]"b";"c";"d"', -4, 'b'),
+    # Times past a day, fractions of a second, minutes told from months, leading zeros.
+    ("[s]", 1.5, "129600"), ("hh:mm:ss.00", 0.5, "12:00:00.00"), ("mm:ss.0", 0.5, "00:00.0"), ("[hh]:mm", 0.2, "04:48"),
+    ("yy", -657434, "00"), ("mmss", 0.0104, "1458"), ("mmm:ss", 44927.0104, "Jan:58"), ("mm:ss", 0.0035, "05:02"),
+    ("h:mm:ss", 0.50005787, "12:00:04"),
+    # Fractions: a literal before the numerator, the nearest one-digit denominator, a whole part past 999.
+    ('"约"??/??', 0.75, "约 3/4 "), ("?/?", 0.0909, "1/9"), ("?/?", 0.1, "1/9"), ("?/?", 0.111, "1/9"),
+    ("# ?/?", 1234.5, "1234 1/2"),
+    # Scientific: a float zero, two integer zeros, a padded integer place, four integer places, a unit after it.
+    ("0.0E+00", 0.0, "0.0E+00"), ("00.0E+0", 12345, "01.2E+4"), ("?0.0E+0", 5, " 5.0E+0"),
+    ("###0.0E+0", 12345678, "1234.6E+4"), ('0.0E+00 "件"', 41, "4.1E+01 件"),
+    ("General", 1e-07, "0.0000001"), ("General", 1.23e-07, "0.000000123"),
 ]
 
 

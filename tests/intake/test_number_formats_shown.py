@@ -45,6 +45,9 @@ from nianbao.intake.numfmt import display
     # Text: the fourth section, else a section with @; a number under a text-only section is shown as General.
     ('@"件"', 41, "41"), ("0;0;0;@", 41, "41"), ("0;@", "x", "x"), ('"a"', "x", "x"), ("0;-0;0;", "x", ""),
     ('0;-0;0;"文字"', "x", "文字"), ('0;"负"@', "x", "负x"),
+    # General's eleven characters: ten digits and no decimals, rounded half up, 1E+11 from twelve digits.
+    ("General", 100000000000, "1E+11"), ("General", 1234567890.4, "1234567890"),
+    ("General", Decimal("0.1234567885"), "0.123456789"), ("General", 123456500000, "1.23457E+11"),
 ])
 def test_what_a_cell_shows(code, value, shown):
     assert display(code, value).text == shown
@@ -55,7 +58,8 @@ def test_what_a_cell_shows(code, value, shown):
     ("mmmm", 44562, "January"), ("ddd", 44562, "Sat"), ("dddd", 44562, "Saturday"), ("d", 44562, "1"),
     ("dd", 44562, "01"), ("hh:mm:ss", 44562.5123, "12:17:42"), ("[mm]:ss", 1.5, "2160:00"), ("[ss]", 0.01, "864"),
     ("[h]:mm", 1.5, "36:00"), ("h:mm A/P", 44562.25, "6:00 A"), ("m:ss", 0.0416, "59:54"), ("yyyy", 1e12, "###"),
-    ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"),
+    ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"), ("h:mm A/P", 0.75, "6:00 P"),
+    ("yyy", 44927, "2023"), ("e", 44927, "2023"),
 ])
 def test_a_date_or_time_section_shows_a_date_and_says_so(code, value, shown):
     got = display(code, value)
@@ -82,3 +86,9 @@ def test_malformed_codes_are_unknown_never_a_guess():
     assert not display("0" * 64, 41).unknown
     assert not display('"unclosed', 41).unknown
     assert display('"unclosed', 41).text == "unclosed"
+
+
+def test_a_fraction_that_rounds_to_a_whole_shows_the_whole_number():
+    assert display("# ?/8", 41.99).text.rstrip() == "42"
+    assert display("# ?/8", 41.01).text.rstrip() == "41"
+    assert display("# ?/8", 41.3).text == "41 2/8"
