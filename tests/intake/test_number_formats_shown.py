@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nianbao.intake.numfmt import display
 
@@ -92,3 +94,19 @@ def test_a_fraction_that_rounds_to_a_whole_shows_the_whole_number():
     assert display("# ?/8", 41.99).text.rstrip() == "42"
     assert display("# ?/8", 41.01).text.rstrip() == "41"
     assert display("# ?/8", 41.3).text == "41 2/8"
+
+
+# Pieces of format codes, hostile ones included (unclosed quotes and brackets, stray escapes, odd tags).
+_PIECES = [*'0#?.,%E+-/@;"\\_*[]<>=$ymdhsAMPape 159年件', "General", "AM/PM", "A/P", "[Red]", "[>=10]", "[<0]",
+           "[h]", "[mm]", "[DBNum1]", "[$-804]", "[$¥-804]", "G/通用格式", "E+00", "# ?/?", "??/100"]
+
+
+@settings(max_examples=600, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join),
+       st.one_of(st.integers(-10**12, 10**12), st.floats(-1e12, 1e12), st.text(max_size=4), st.booleans(),
+                 st.decimals(-10**9, 10**9, places=2)))
+def test_any_format_code_shows_a_text_and_never_raises(code, value):
+    """The checks range-bound a value before it is shown; whatever the code, display answers."""
+    shown = display(code, value)
+    assert isinstance(shown.text, str)
+    assert not (shown.unknown and shown.text)
