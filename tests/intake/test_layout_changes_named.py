@@ -53,6 +53,31 @@ def test_rows_inserted_above_repeated_labels_are_placed_below_the_last_label_in_
     assert _moved(path) == (T2, "A9", "第 8 行插入了内容，“行政许可”现在位于第 10 行")
 
 
+def test_rows_inserted_above_the_table_are_placed_at_its_first_label(base, tmp_path):
+    path = _edited(base, tmp_path, lambda book: book[T2].insert_rows(1))
+    assert _moved(path) == (T2, "A3", "第 3 行插入了内容，“第二十条第（一）项”现在位于第 4 行")
+
+
+def test_a_moved_label_is_looked_for_nearest_its_place(base, tmp_path):
+    """行政处罚 moved up a row; the same words typed as a note at the top of the column are not where it went."""
+    def edit(book):
+        book[T2].delete_rows(11)
+        book[T2]["A1"] = "行政处罚"
+
+    assert _moved(_edited(base, tmp_path, edit)) == (T2, "A12", "第 11 行起有行被删除，“行政处罚”现在位于第 11 行")
+
+
+@pytest.mark.parametrize(("sheet", "cells", "shift", "cell", "said"), [
+    # Delete cells, shift left, in one row: the labels of the rows below stayed where they were.
+    (T4, "C4:O4", -1, "F4", "第 B 列起有列被删除，“未经复议直接起诉”现在位于 E 列"),
+    # Insert cells, shift right, in one row.
+    (T3, "E5:I5", 1, "E5", "第 E 列插入了内容，“商业企业”现在位于 F 列"),
+])
+def test_cells_shifted_in_one_row_are_placed_at_their_column(base, tmp_path, sheet, cells, shift, cell, said):
+    path = _edited(base, tmp_path, lambda book: book[sheet].move_range(cells, cols=shift))
+    assert _moved(path) == (sheet, cell, said)
+
+
 def test_cells_inserted_in_one_column_are_placed_at_their_row(base, tmp_path):
     """Insert cells, shift down, in column B alone: 本年制发件数 moved down while 信息内容 beside it stayed."""
     path = _edited(base, tmp_path, lambda book: book[T2].move_range("B4:B30", rows=1))
