@@ -73,6 +73,7 @@ SHOWN = [
     ("General", 1e-07, "0.0000001"), ("General", 1.23e-07, "0.000000123"),
     # No integer placeholder: the integer digits still show, a zero shows nothing before the point.
     (".00", 41.5, "41.50"), (".0", 0.25, ".3"), (".0%", 0.5, "50.0%"),
+    ('"约"??/??', 1.75, "约 7/4 "), ("0.0000000E+00", 0, "0.0000000E+00"),
 ]
 
 

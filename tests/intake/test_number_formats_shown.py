@@ -94,6 +94,7 @@ def test_a_fraction_that_rounds_to_a_whole_shows_the_whole_number():
     assert display("# ?/8", 41.99).text.rstrip() == "42"
     assert display("# ?/8", 41.01).text.rstrip() == "41"
     assert display("# ?/8", 41.3).text == "41 2/8"
+    assert not display("# ?/?", 0).text.startswith("-")  # a zero is not negative
 
 
 # Pieces of format codes, hostile ones included (unclosed quotes and brackets, stray escapes, odd tags).
