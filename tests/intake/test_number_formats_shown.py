@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nianbao.intake.numfmt import display
@@ -106,6 +106,7 @@ _PIECES = [*'0#?.,%E+-/@;"\\_*[]<>=$ymdhsAMPape 159年件', "General", "AM/PM", 
 @given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join),
        st.one_of(st.integers(-10**12, 10**12), st.floats(-1e12, 1e12), st.text(max_size=4), st.booleans(),
                  st.decimals(-10**9, 10**9, places=2)))
+@example(code="0/", value=5)  # a fraction without its denominator
 def test_any_format_code_shows_a_text_and_never_raises(code, value):
     """The checks range-bound a value before it is shown; whatever the code, display answers."""
     shown = display(code, value)
