@@ -358,8 +358,9 @@ def _number_text(section: _Section, number: Decimal) -> str:
     frac_digits = frac_digits.ljust(frac_places, "0")[:frac_places]
     int_text = _fill_integer(int_tokens, int_digits, grouping)
     frac_text = _fill_fraction(frac_tokens, frac_digits)
-    # LibreOffice shows the point only when a decimal digit follows it ("#.##" on 41 is "41").
-    text = int_text + ("." if point < len(tokens) and frac_text[:1] not in ("", ",") else "") + frac_text
+    # LibreOffice shows the point only when a decimal place shows after it ("#.##" on 41 is "41", "0.," on 41
+    # is "41,", "0.,0" on 41.5 is "41.,5").
+    text = int_text + ("." if point < len(tokens) and frac_text.strip(",") else "") + frac_text
     if negative and (int_digits.strip("0") or frac_digits.strip("0")):
         text = "-" + text
     return text
