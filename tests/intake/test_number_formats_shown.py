@@ -62,6 +62,7 @@ def test_what_a_cell_shows(code, value, shown):
     ("[h]:mm", 1.5, "36:00"), ("h:mm A/P", 44562.25, "6:00 A"), ("m:ss", 0.0416, "59:54"), ("yyyy", 1e12, "###"),
     ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"), ("h:mm A/P", 0.75, "6:00 P"),
     ("yyy", 44927, "2023"), ("e", 44927, "2023"),
+    ("[$-x-sysdate]dddd, mmmm d, yyyy", 44927, "Sunday, January 1, 2023"),  # Excel's long date: a tag, no symbol
 ])
 def test_a_date_or_time_section_shows_a_date_and_says_so(code, value, shown):
     got = display(code, value)
