@@ -50,6 +50,8 @@ from nianbao.intake.numfmt import display
     # General's eleven characters: ten digits and no decimals, rounded half up, 1E+11 from twelve digits.
     ("General", 100000000000, "1E+11"), ("General", 1234567890.4, "1234567890"),
     ("General", Decimal("0.1234567885"), "0.123456789"), ("General", 123456500000, "1.23457E+11"),
+    # G/通用格式 (General as Chinese Excel and WPS write it) inside a longer code: a number, never a date.
+    ('G/通用格式"件"', 41, "41件"), ("G/通用格式;-G/通用格式", -5, "-5"), ('"共"G/通用格式', 41.5, "共41.5"),
 ])
 def test_what_a_cell_shows(code, value, shown):
     assert display(code, value).text == shown

@@ -224,7 +224,7 @@ def _parse_section(text: str) -> _Section | None:
             tokens.append(("general", ""))
             i += 7
             continue
-        if text[i:i + 5] == "G/通用格式":
+        if text[i:i + 6] == "G/通用格式":
             tokens.append(("general", ""))
             i += 6
             continue
