@@ -90,6 +90,12 @@ def test_a_repeated_label_typed_over_is_not_taken_for_its_twin_further_down(base
     assert _moved(path) == (T2, "A4", "A4 应为“信息内容”，现为“内容”")
 
 
+@pytest.mark.parametrize("cleared", [None, ""])
+def test_a_label_cleared_is_named_as_blank(base, tmp_path, cleared):
+    path = _edited(base, tmp_path, lambda book: book[T2].__setitem__("A5", cleared))
+    assert _moved(path) == (T2, "A5", "A5 应为“规章”，现为“空白”")
+
+
 @pytest.mark.parametrize(("count", "letters"), [(23, "X"), (26, "AA")])
 def test_columns_inserted_far_right_are_named_by_their_letters(base, tmp_path, count, letters):
     path = _edited(base, tmp_path, lambda book: book[T2].insert_cols(1, count))
