@@ -52,6 +52,7 @@ from nianbao.intake.numfmt import display
     ("General", Decimal("0.1234567885"), "0.123456789"), ("General", 123456500000, "1.23457E+11"),
     # G/通用格式 (General as Chinese Excel and WPS write it) inside a longer code: a number, never a date.
     ('G/通用格式"件"', 41, "41件"), ("G/通用格式;-G/通用格式", -5, "-5"), ('"共"G/通用格式', 41.5, "共41.5"),
+    ("G/通用格式 件", 41, "41 件"), ("通用格式", 41, "41"), ("Standard", 41.5, "41.5"), ("0", False, "FALSE"),
 ])
 def test_what_a_cell_shows(code, value, shown):
     assert display(code, value).text == shown
@@ -65,6 +66,7 @@ def test_what_a_cell_shows(code, value, shown):
     ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"), ("h:mm A/P", 0.75, "6:00 P"),
     ("yyy", 44927, "2023"), ("e", 44927, "2023"),
     ("[$-x-sysdate]dddd, mmmm d, yyyy", 44927, "Sunday, January 1, 2023"),  # Excel's long date: a tag, no symbol
+    ("A/P h:mm", 0.75, "P 6:00"),
 ])
 def test_a_date_or_time_section_shows_a_date_and_says_so(code, value, shown):
     got = display(code, value)

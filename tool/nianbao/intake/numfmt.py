@@ -327,8 +327,8 @@ def _number_text(section: _Section, number: Decimal) -> str:
         sign = "-" if number < 0 else ""
         kept = [(kind, text) for kind, text in tokens if kind in ("general", "lit")]
         return sign + "".join(body if kind == "general" else text for kind, text in kept)
-    if not any(kind == "digit" for kind, _ in tokens) and any(kind == "at" for kind, _ in tokens):
-        return _general_text(number)  # "@" on a number: shown as General
+    if any(kind == "at" for kind, _ in tokens):
+        return _general_text(number)  # "@" on a number: shown as General, its digits and literals aside (LibreOffice)
     if not any(kind == "digit" for kind, _ in tokens):
         # Only literals: shown whatever the number (a "-" for a negative in a one-section code).
         return "".join(text for kind, text in tokens if kind == "lit")
