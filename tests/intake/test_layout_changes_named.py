@@ -119,3 +119,23 @@ def test_libreoffice_columns_deleted_or_inserted_are_named(base, tmp_path, sheet
     require_uno()
     out = edit_rows(base, tmp_path / "edited.xlsx", sheet, ops, DEFAULT_PASSWORD)
     assert _moved(out) == (sheet, cell, said)
+
+
+# ---------------------------------------------------------------- a figure the clerk could not see is quoted
+
+
+def test_a_figure_under_a_merged_range_is_quoted(tmp_path):
+    """The file keeps D6's figure under C6:D6 (Excel shows C6 across both): the clerk is told which figure."""
+    result = check_file(hostile.merged_over_input(tmp_path))
+    (d6,) = [f for f in result.findings if f.rule == "CELL_MERGED" and f.cell == "D6"]
+    assert f"其中的值（{hostile.T2_D6}）在表中看不到" in d6.message
+
+
+def test_a_figure_in_a_hidden_row_is_quoted_and_kept_as_the_actual_value(base, tmp_path):
+    def hide(book):
+        book[T2].row_dimensions[6].hidden = True
+
+    result = check_file(_edited(base, tmp_path, hide))
+    (d6,) = [f for f in result.findings if f.rule == "CELL_HIDDEN" and f.cell == "D6"]
+    assert f"现为 {hostile.T2_D6}" in d6.message
+    assert d6.actual == str(hostile.T2_D6)
