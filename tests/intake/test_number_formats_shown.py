@@ -84,6 +84,8 @@ def test_numbers_are_not_dates_and_colours_are_named_by_their_section():
     assert display("[DBNum1]0", 41).dbnum
     assert not display("0", 41).dbnum
     assert display("[dbnum2][$-804]0", 41).dbnum
+    assert display("[Red]yyyy", 44927).colour == "red"  # a date section names its colour too
+    assert display("[DBNum1]yyyy", 44927).dbnum
 
 
 def test_malformed_codes_are_unknown_never_a_guess():
