@@ -116,3 +116,20 @@ def shown_cells(files: list[Path], cells: dict[str, list[str]]) -> dict[str, dic
         return json.loads((work / "out.json").read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def shown_formats(folder: Path, cases: list[tuple], width: float) -> list[str]:
+    """What LibreOffice shows for each (code, value, …) case: one cell each, down column A of a new workbook
+    (`width` characters wide: General shows more digits in a wider column)."""
+    import openpyxl  # noqa: TID251 - the test builds its workbook directly
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "formats"
+    ws.column_dimensions["A"].width = width
+    for row, (code, value, *_) in enumerate(cases, 1):
+        ws.cell(row, 1, value).number_format = code
+    path = Path(folder) / "formats.xlsx"
+    book.save(path)
+    got = shown_cells([path], {"formats": [f"A{row}" for row in range(1, len(cases) + 1)]})[str(path.resolve())]
+    return [got["cells"][f"formats!A{row}"]["string"] for row in range(1, len(cases) + 1)]

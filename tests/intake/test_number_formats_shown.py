@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from nianbao.intake.numfmt import display
 
@@ -18,6 +20,8 @@ from nianbao.intake.numfmt import display
     ("General", float("inf"), "#NUM!"), ("General", 12345678901, "12345678901"),
     ("General", 123456789012, "1.23457E+11"), ("General", -123456789012, "-1.23457E+11"),
     ("General", Decimal("1E+20"), "1E+20"), ("General", 1 / 3, "0.333333333"), ("General", -1 / 3, "-0.333333333"),
+    ("General", 99999999999.9, "1E+11"), ("General", -999999999999.99, "-1E+12"),  # rounded up: the next power
+    ("General", 0.0000099999999999, "1E-05"),
     ("General", 41.25, "41.25"), ("General", 99999.123456789, "99999.12346"), ("General", Decimal("-0"), "0"),
     ('General"件"', 41, "41件"), ('General"件"', -41, "-41件"), ("0", True, "TRUE"), ("0", float("nan"), "#NUM!"),
     # The section a number takes, and its sign.
@@ -43,6 +47,12 @@ from nianbao.intake.numfmt import display
     # Text: the fourth section, else a section with @; a number under a text-only section is shown as General.
     ('@"件"', 41, "41"), ("0;0;0;@", 41, "41"), ("0;@", "x", "x"), ('"a"', "x", "x"), ("0;-0;0;", "x", ""),
     ('0;-0;0;"文字"', "x", "文字"), ('0;"负"@', "x", "负x"),
+    # General's eleven characters: ten digits and no decimals, rounded half up, 1E+11 from twelve digits.
+    ("General", 100000000000, "1E+11"), ("General", 1234567890.4, "1234567890"),
+    ("General", Decimal("0.1234567885"), "0.123456789"), ("General", 123456500000, "1.23457E+11"),
+    # G/通用格式 (General as Chinese Excel and WPS write it) inside a longer code: a number, never a date.
+    ('G/通用格式"件"', 41, "41件"), ("G/通用格式;-G/通用格式", -5, "-5"), ('"共"G/通用格式', 41.5, "共41.5"),
+    ("G/通用格式 件", 41, "41 件"), ("通用格式", 41, "41"), ("Standard", 41.5, "41.5"), ("0", False, "FALSE"),
 ])
 def test_what_a_cell_shows(code, value, shown):
     assert display(code, value).text == shown
@@ -53,7 +63,10 @@ def test_what_a_cell_shows(code, value, shown):
     ("mmmm", 44562, "January"), ("ddd", 44562, "Sat"), ("dddd", 44562, "Saturday"), ("d", 44562, "1"),
     ("dd", 44562, "01"), ("hh:mm:ss", 44562.5123, "12:17:42"), ("[mm]:ss", 1.5, "2160:00"), ("[ss]", 0.01, "864"),
     ("[h]:mm", 1.5, "36:00"), ("h:mm A/P", 44562.25, "6:00 A"), ("m:ss", 0.0416, "59:54"), ("yyyy", 1e12, "###"),
-    ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"),
+    ("m/d", 44562, "1/1"), ("mm", 44593, "02"), ("h:m", 0.75, "18:0"), ("h:mm A/P", 0.75, "6:00 P"),
+    ("yyy", 44927, "2023"), ("e", 44927, "2023"),
+    ("[$-x-sysdate]dddd, mmmm d, yyyy", 44927, "Sunday, January 1, 2023"),  # Excel's long date: a tag, no symbol
+    ("A/P h:mm", 0.75, "P 6:00"),
 ])
 def test_a_date_or_time_section_shows_a_date_and_says_so(code, value, shown):
     got = display(code, value)
@@ -71,6 +84,8 @@ def test_numbers_are_not_dates_and_colours_are_named_by_their_section():
     assert display("[DBNum1]0", 41).dbnum
     assert not display("0", 41).dbnum
     assert display("[dbnum2][$-804]0", 41).dbnum
+    assert display("[Red]yyyy", 44927).colour == "red"  # a date section names its colour too
+    assert display("[DBNum1]yyyy", 44927).dbnum
 
 
 def test_malformed_codes_are_unknown_never_a_guess():
@@ -80,3 +95,27 @@ def test_malformed_codes_are_unknown_never_a_guess():
     assert not display("0" * 64, 41).unknown
     assert not display('"unclosed', 41).unknown
     assert display('"unclosed', 41).text == "unclosed"
+
+
+def test_a_fraction_that_rounds_to_a_whole_shows_the_whole_number():
+    assert display("# ?/8", 41.99).text.rstrip() == "42"
+    assert display("# ?/8", 41.01).text.rstrip() == "41"
+    assert display("# ?/8", 41.3).text == "41 2/8"
+    assert not display("# ?/?", 0).text.startswith("-")  # a zero is not negative
+
+
+# Pieces of format codes, hostile ones included (unclosed quotes and brackets, stray escapes, odd tags).
+_PIECES = [*'0#?.,%E+-/@;"\\_*[]<>=$ymdhsAMPape 159年件', "General", "AM/PM", "A/P", "[Red]", "[>=10]", "[<0]",
+           "[h]", "[mm]", "[DBNum1]", "[$-804]", "[$¥-804]", "G/通用格式", "E+00", "# ?/?", "??/100"]
+
+
+@settings(max_examples=600, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join),
+       st.one_of(st.integers(-10**12, 10**12), st.floats(-1e12, 1e12), st.text(max_size=4), st.booleans(),
+                 st.decimals(-10**9, 10**9, places=2)))
+@example(code="0/", value=5)  # a fraction without its denominator
+def test_any_format_code_shows_a_text_and_never_raises(code, value):
+    """The checks range-bound a value before it is shown; whatever the code, display answers."""
+    shown = display(code, value)
+    assert isinstance(shown.text, str)
+    assert not (shown.unknown and shown.text)

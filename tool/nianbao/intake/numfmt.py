@@ -118,6 +118,8 @@ def _general_text(value) -> str:
         rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return format(rounded.normalize(), "f")
     mantissa = (number.scaleb(-exp)).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP).normalize()
+    if abs(mantissa) >= 10:  # 9.999995… rounds up to 10: one digit, the next power (1E+11, never 10E+10)
+        mantissa, exp = (mantissa / 10).normalize(), exp + 1
     return f"{format(mantissa, 'f')}E{'+' if exp >= 0 else '-'}{abs(exp):02d}"
 
 
@@ -222,7 +224,7 @@ def _parse_section(text: str) -> _Section | None:
             tokens.append(("general", ""))
             i += 7
             continue
-        if text[i:i + 5] == "G/通用格式":
+        if text[i:i + 6] == "G/通用格式":
             tokens.append(("general", ""))
             i += 6
             continue
@@ -325,8 +327,8 @@ def _number_text(section: _Section, number: Decimal) -> str:
         sign = "-" if number < 0 else ""
         kept = [(kind, text) for kind, text in tokens if kind in ("general", "lit")]
         return sign + "".join(body if kind == "general" else text for kind, text in kept)
-    if not any(kind == "digit" for kind, _ in tokens) and any(kind == "at" for kind, _ in tokens):
-        return _general_text(number)  # "@" on a number: shown as General
+    if any(kind == "at" for kind, _ in tokens):
+        return _general_text(number)  # "@" on a number: shown as General, its digits and literals aside (LibreOffice)
     if not any(kind == "digit" for kind, _ in tokens):
         # Only literals: shown whatever the number (a "-" for a negative in a one-section code).
         return "".join(text for kind, text in tokens if kind == "lit")
@@ -356,8 +358,9 @@ def _number_text(section: _Section, number: Decimal) -> str:
     frac_digits = frac_digits.ljust(frac_places, "0")[:frac_places]
     int_text = _fill_integer(int_tokens, int_digits, grouping)
     frac_text = _fill_fraction(frac_tokens, frac_digits)
-    # LibreOffice shows the point only when a decimal digit follows it ("#.##" on 41 is "41").
-    text = int_text + ("." if point < len(tokens) and frac_text[:1] not in ("", ",") else "") + frac_text
+    # LibreOffice shows the point only when a decimal place shows after it ("#.##" on 41 is "41", "0.," on 41
+    # is "41,", "0.,0" on 41.5 is "41.,5").
+    text = int_text + ("." if point < len(tokens) and frac_text.strip(",") else "") + frac_text
     if negative and (int_digits.strip("0") or frac_digits.strip("0")):
         text = "-" + text
     return text
@@ -451,6 +454,10 @@ def _scientific_text(tokens: list[tuple[str, str]], number: Decimal) -> str:
 def _fraction_text(tokens: list[tuple[str, str]], number: Decimal) -> str:
     slash = next(i for i, (kind, _) in enumerate(tokens) if kind == "slash")
     before, after = tokens[:slash], tokens[slash + 1:]
+    if after and after[0][0] == "lit" and after[0][1] in "123456789":
+        # A fixed denominator: its zeros are digits of the number ("# ??/100", Excel's "as hundredths").
+        run = next((k for k, (kind, text) in enumerate(after) if not text.isdigit()), len(after))
+        after = [("lit", text) for _, text in after[:run]] + after[run:]
     den_width = sum(1 for kind, _ in after if kind == "digit")
     fixed = "".join(text for kind, text in after if kind == "lit").strip()
     sign = "-" if number < 0 else ""
@@ -494,6 +501,7 @@ def _date_text(section: _Section, number: Decimal) -> str:
     out = []
     prev_hour = False
     tokens = section.tokens
+    twelve = any(kind == "date" and text.lower() in ("am/pm", "a/p") for kind, text in tokens)  # a 12-hour clock
     for i, (kind, text) in enumerate(tokens):
         if kind == "lit":
             out.append(text)
@@ -522,7 +530,7 @@ def _date_text(section: _Section, number: Decimal) -> str:
             day = moment.strftime("%a" if len(t) == 3 else "%A")
             out.append(str(moment.day).rjust(len(t), "0") if len(t) <= 2 else day)
         elif t[0] == "h":
-            out.append(str(moment.hour).rjust(len(t), "0"))
+            out.append(str((moment.hour % 12 or 12) if twelve else moment.hour).rjust(len(t), "0"))
             prev_hour = True
             continue
         elif t[0] == "s":

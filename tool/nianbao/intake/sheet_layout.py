@@ -92,7 +92,7 @@ def _describe(book: RawBook, sheet: str, labels: tuple, wrong: list) -> tuple[st
     ref = f"{col_letter(col)}{row + 1}"
     good_rows = [r for r, c, _ in labels if (r, c) not in wrong_set and r < row]
     good_cols = [c for r, c, _ in labels if (r, c) not in wrong_set and r == row and c < col]
-    places = found.get(_norm(text), [])
+    places = found.get(_norm(text), []) if once[_norm(text)] == 1 else []  # a repeated label's twin is no clue
     same_col = sorted((r for r, c in places if c == col), key=lambda r: abs(r - row))
     same_row = sorted((c for r, c in places if r == row), key=lambda c: abs(c - col))
     name = _shown(text)
