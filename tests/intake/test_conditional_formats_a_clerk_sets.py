@@ -1,0 +1,122 @@
+"""A conditional format a clerk (or a copied workbook) puts on an input cell hides the figure only when
+its condition holds for the value: nianbao names the cell when it holds ("由条件格式设置"), says it may
+when the condition cannot be worked out from the cell alone ("在条件格式生效时"), and says nothing when it
+cannot hold. 表二 D6 holds 41; each rule's style paints the text in the input yellow."""
+
+from __future__ import annotations
+
+import hostile
+import pytest
+
+from nianbao.check.run import check_file
+from nianbao.intake.read import read_workbook
+
+HIDES = '<font><color rgb="FFFFF2CC"/></font>'  # the input fill's colour
+APPLIES, MAY = "由条件格式设置", "在条件格式生效时"
+
+
+def _rule(tmp_path, cf_rule: str, *, ref: str = "D6", value: str | None = None, dxf: str = HIDES):
+    """The filled template with one conditional format on `ref` (its style `dxf`), `ref` holding `value`."""
+    i = hostile._dxf_id(tmp_path)
+    path = hostile._with_parts(tmp_path, "cond.xlsx", styles_edit=hostile._dxf(dxf),
+                               sheet_edit=hostile._cond(ref, cf_rule.format(dxf=i)))
+    if value is not None:
+        path = _set(path, ref, value)
+    return path
+
+
+def _set(path, ref: str, value: str):
+    import re
+
+    def edit(member: str, data: bytes) -> bytes:
+        if member != hostile.T2_PART:
+            return data
+        return re.sub(rf'(<c r="{ref}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{value}</v>", data.decode(), count=1).encode()
+
+    return hostile.rezip(path, path.with_name("valued-" + path.name), edit=edit)
+
+
+def _said(path) -> str | None:
+    """APPLIES, MAY or None: what nianbao says of D6."""
+    shown = [f for f in check_file(path).findings if f.rule == "CELL_SHOWN_DIFFERENT"]
+    if not shown:
+        return None
+    (f,) = shown
+    assert (f.sheet, f.cell, f.severity) == (hostile.T2, "D6", "error")
+    return APPLIES if APPLIES in f.message else MAY if MAY in f.message else f.message
+
+
+def _expression(formula: str) -> str:
+    return f'<cfRule type="expression" dxfId="{{dxf}}" priority="9"><formula>{formula}</formula></cfRule>'
+
+
+def _cell_is(operator: str, *formulas: str) -> str:
+    body = "".join(f"<formula>{f}</formula>" for f in formulas)
+    return f'<cfRule type="cellIs" dxfId="{{dxf}}" priority="9" operator="{operator}">{body}</cfRule>'
+
+
+@pytest.mark.parametrize(("formula", "said"), [
+    ("D6&lt;41", None), ("D6&lt;42", APPLIES),
+    ("D6&lt;=41", APPLIES), ("D6&lt;=40", None),
+    ("D6&gt;41", None), ("D6&gt;40", APPLIES),
+    ("D6&gt;=41", APPLIES), ("D6&gt;=42", None),
+    ("D6=41", APPLIES), ("$D$6=42", None),
+    ("D6&lt;&gt;41", None), ("D6&lt;&gt;42", APPLIES),
+    # a figure is never equal to a text: = never holds, <> always does; an order against a text cannot be told
+    ('D6="41"', None), ('D6&lt;&gt;"41"', APPLIES), ('D6&gt;"41"', MAY),
+    ("D6=TRUE", None), ("D6&lt;&gt;TRUE", APPLIES),  # TRUE is 1, as LibreOffice counts it
+    ("D7&gt;40", MAY),  # another cell's value: cannot be told from D6
+    ("X6", MAY),  # a cell of column X, not a constant
+    ("=TRUE()", APPLIES), ("FALSE", None), ("=FALSE()", None), ("TRUE", APPLIES),
+])
+def test_an_expression_on_the_cell_hides_the_figure_exactly_when_it_holds(tmp_path, formula, said):
+    assert _said(_rule(tmp_path, _expression(formula))) == said
+
+
+@pytest.mark.parametrize(("rule", "said"), [
+    (_cell_is("between", "TRUE", "100"), APPLIES),  # TRUE counts 1: 1 ≤ 41 ≤ 100
+    (_cell_is("between", "FALSE", "40"), None),
+    (_cell_is("notBetween", "TRUE", "40"), APPLIES),
+    (_cell_is("equal", "TRUE"), None),
+    (_cell_is("notEqual", '"41"'), APPLIES),
+    (_cell_is("equal", '"41"'), None),
+    (_cell_is("greaterThan", "40.5"), APPLIES), (_cell_is("lessThan", "41.5"), APPLIES),
+    (_cell_is("lessThan", "40.5"), None),
+    (_cell_is("equal", '""'), None),  # the empty text: a figure is never equal to it
+    (_cell_is("equal", "TRUE()"), None), (_cell_is("greaterThan", "=TRUE()"), APPLIES),
+    (_cell_is("greaterThan", "FALSE"), APPLIES), (_cell_is("lessThan", "FALSE()"), None),
+])
+def test_a_cell_value_rule_hides_the_figure_exactly_when_it_holds(tmp_path, rule, said):
+    assert _said(_rule(tmp_path, rule)) == said
+
+
+def test_a_negative_figure_against_false_is_compared_as_a_number(tmp_path):
+    """FALSE is 0: −0.5 is not between 0 and 100, and the rule does not hide it."""
+    path = _rule(tmp_path, _cell_is("between", "FALSE", "100"), value="-0.5")
+    assert _said(path) is None
+
+
+def test_a_text_in_a_cell_with_a_rule_against_true_is_read(tmp_path):
+    """Text typed into a count cell under a rule that compares with TRUE: read like any text, and the
+    reading engines agree."""
+    i = hostile._dxf_id(tmp_path)
+    path = hostile._with_parts(tmp_path, "cond-text.xlsx", styles_edit=hostile._dxf(HIDES),
+                               sheet_edit=hostile._cond("D6", _cell_is("between", "TRUE", "100").format(dxf=i)))
+    path = _text(path, "D6", "无")
+    fast, ref = read_workbook(path, engine="fast"), read_workbook(path, engine="openpyxl")
+    assert not fast.fatal
+    assert [f.to_dict() for f in fast.findings] == [f.to_dict() for f in ref.findings]
+    assert "CELL_SHOWN_DIFFERENT" not in [f.rule for f in check_file(path).findings]
+
+
+def _text(path, ref: str, text: str):
+    import re
+
+    def edit(member: str, data: bytes) -> bytes:
+        if member != hostile.T2_PART:
+            return data
+        return re.sub(rf'<c r="{ref}"( s="\d+")[^>]*>.*?</c>',
+                      lambda m: f'<c r="{ref}"{m.group(1)} t="inlineStr"><is><t>{text}</t></is></c>',
+                      data.decode(), count=1, flags=re.S).encode()
+
+    return hostile.rezip(path, path.with_name("text-" + path.name), edit=edit)
