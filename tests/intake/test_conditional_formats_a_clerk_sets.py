@@ -67,6 +67,7 @@ def _cell_is(operator: str, *formulas: str) -> str:
     ("D6=TRUE", None), ("D6&lt;&gt;TRUE", APPLIES),  # TRUE is 1, as LibreOffice counts it
     ("D7&gt;40", MAY),  # another cell's value: cannot be told from D6
     ("X6", MAY),  # a cell of column X, not a constant
+    ("XD6&gt;40", MAY),  # column XD's cell, not D6
     ("=TRUE()", APPLIES), ("FALSE", None), ("=FALSE()", None), ("TRUE", APPLIES),
 ])
 def test_an_expression_on_the_cell_hides_the_figure_exactly_when_it_holds(tmp_path, formula, said):
@@ -85,6 +86,8 @@ def test_an_expression_on_the_cell_hides_the_figure_exactly_when_it_holds(tmp_pa
     (_cell_is("equal", '""'), None),  # the empty text: a figure is never equal to it
     (_cell_is("equal", "TRUE()"), None), (_cell_is("greaterThan", "=TRUE()"), APPLIES),
     (_cell_is("greaterThan", "FALSE"), APPLIES), (_cell_is("lessThan", "FALSE()"), None),
+    # one bound a text: whether 41 lies between cannot be told, whichever the other bound says
+    (_cell_is("between", "50", '"z"'), MAY), (_cell_is("notBetween", '"a"', "100"), MAY),
 ])
 def test_a_cell_value_rule_hides_the_figure_exactly_when_it_holds(tmp_path, rule, said):
     assert _said(_rule(tmp_path, rule)) == said
@@ -120,3 +123,20 @@ def _text(path, ref: str, text: str):
                       data.decode(), count=1, flags=re.S).encode()
 
     return hostile.rezip(path, path.with_name("text-" + path.name), edit=edit)
+
+
+@pytest.mark.parametrize(("stored", "rule", "said"), [
+    ("41.0", '<cfRule type="endsWith" dxfId="{dxf}" priority="9" text="1"><formula>0</formula></cfRule>', APPLIES),
+    ("100", '<cfRule type="beginsWith" dxfId="{dxf}" priority="9" text="10"><formula>0</formula></cfRule>', APPLIES),
+    ("100", '<cfRule type="containsText" dxfId="{dxf}" priority="9" text="E"><formula>0</formula></cfRule>', None),
+])
+def test_a_text_rule_reads_the_figure_as_the_cell_writes_it(tmp_path, stored, rule, said):
+    """Text rules (begins with, ends with, contains) test the figure as plain digits: 41.0 stored is 41,
+    100 is 100 (never 1E+2)."""
+    assert _said(_rule(tmp_path, rule, value=stored)) == said
+
+
+def test_a_counted_text_under_a_rule_on_another_cell_may_be_hidden(tmp_path):
+    """The text "41" typed into D6 is counted; a rule comparing D6 with another cell may hide it."""
+    path = _text(_rule(tmp_path, _expression("D6=B2")), "D6", "41")
+    assert _said(path) == MAY
