@@ -1,0 +1,26 @@
+"""A number format that writes the same figure another way — thousands separators and a unit, a fraction,
+the accounting dash for zero — only looks different from the template (a warning quoting what is shown);
+one that shows another figure is an error."""
+
+from __future__ import annotations
+
+import hostile
+import pytest
+
+from nianbao.check.run import check_file
+
+
+@pytest.mark.parametrize(("ref", "value", "code", "rule", "shown"), [
+    ("D6", "1234", '#,##0"件"', "CELL_LOOKS_DIFFERENT", "1,234件"),
+    ("D6", "1234", '#,##0" 件"', "CELL_LOOKS_DIFFERENT", "1,234 件"),
+    ("B16", "2.5", "# ?/?", "CELL_LOOKS_DIFFERENT", "2 1/2"),  # 表二's fee amount, money
+    ("B16", "12.75", "# ?/?", "CELL_LOOKS_DIFFERENT", "12 3/4"),
+    ("B16", "2.5", '"2 1/4"', "CELL_SHOWN_DIFFERENT", "2 1/4"),  # a literal: another figure
+    ("B5", "0", '0;-0;"-"', "CELL_LOOKS_DIFFERENT", "-"),  # the accounting dash for zero
+    ("D6", "1234", '#,##0"1"', "CELL_SHOWN_DIFFERENT", "1,2341"),  # a digit glued on: another figure
+])
+def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, code, rule, shown):
+    path = hostile.restyled(tmp_path, "notation.xlsx", ref=ref, value=value, numfmt=code)
+    got = [f for f in check_file(path).findings if f.rule in ("CELL_LOOKS_DIFFERENT", "CELL_SHOWN_DIFFERENT")]
+    assert [(f.rule, f.sheet, f.cell) for f in got] == [(rule, hostile.T2, ref)]
+    assert f"显示为 {shown}" in got[0].message
