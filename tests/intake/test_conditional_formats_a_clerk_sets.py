@@ -140,3 +140,16 @@ def test_a_counted_text_under_a_rule_on_another_cell_may_be_hidden(tmp_path):
     """The text "41" typed into D6 is counted; a rule comparing D6 with another cell may hide it."""
     path = _text(_rule(tmp_path, _expression("D6=B2")), "D6", "41")
     assert _said(path) == MAY
+
+
+@pytest.mark.parametrize(("fill", "said"), [
+    # a conditional format's solid fill is painted in its bgColor (as Excel writes it), not its fgColor
+    ('<patternFill patternType="solid"><fgColor rgb="FFFFFFFF"/><bgColor rgb="FF000000"/></patternFill>', APPLIES),
+    ('<patternFill><fgColor rgb="FFFFFFFF"/><bgColor rgb="FF000000"/></patternFill>', APPLIES),
+    ('<patternFill patternType="solid"><fgColor rgb="FF000000"/><bgColor rgb="FFFFFFFF"/></patternFill>', None),
+    ('<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>', APPLIES),  # no bgColor: fgColor
+])
+def test_a_conditional_fill_paints_its_background_colour(tmp_path, fill, said):
+    """Black text on the fill a rule that always holds sets."""
+    path = _rule(tmp_path, _expression("TRUE"), dxf=f"<fill>{fill}</fill>")
+    assert _said(path) == said
