@@ -36,13 +36,13 @@ def _set(path, ref: str, value: str):
     return hostile.rezip(path, path.with_name("valued-" + path.name), edit=edit)
 
 
-def _said(path) -> str | None:
-    """APPLIES, MAY or None: what nianbao says of D6."""
+def _said(path, ref: str = "D6") -> str | None:
+    """APPLIES, MAY or None: what nianbao says of the cell."""
     shown = [f for f in check_file(path).findings if f.rule == "CELL_SHOWN_DIFFERENT"]
     if not shown:
         return None
     (f,) = shown
-    assert (f.sheet, f.cell, f.severity) == (hostile.T2, "D6", "error")
+    assert (f.sheet, f.cell, f.severity) == (hostile.T2, ref, "error")
     return APPLIES if APPLIES in f.message else MAY if MAY in f.message else f.message
 
 
@@ -99,17 +99,23 @@ def test_a_negative_figure_against_false_is_compared_as_a_number(tmp_path):
     assert _said(path) is None
 
 
-def test_a_text_in_a_cell_with_a_rule_against_true_is_read(tmp_path):
+@pytest.mark.parametrize("rule", [_cell_is("between", "TRUE", "100"), _cell_is("equal", "TRUE"),
+                                  _cell_is("greaterThan", "FALSE()")])
+def test_a_text_in_a_cell_with_a_rule_against_true_is_read(tmp_path, rule):
     """Text typed into a count cell under a rule that compares with TRUE: read like any text, and the
     reading engines agree."""
-    i = hostile._dxf_id(tmp_path)
-    path = hostile._with_parts(tmp_path, "cond-text.xlsx", styles_edit=hostile._dxf(HIDES),
-                               sheet_edit=hostile._cond("D6", _cell_is("between", "TRUE", "100").format(dxf=i)))
-    path = _text(path, "D6", "无")
+    path = _text(_rule(tmp_path, rule), "D6", "无")
     fast, ref = read_workbook(path, engine="fast"), read_workbook(path, engine="openpyxl")
     assert not fast.fatal
     assert [f.to_dict() for f in fast.findings] == [f.to_dict() for f in ref.findings]
     assert "CELL_SHOWN_DIFFERENT" not in [f.rule for f in check_file(path).findings]
+
+
+@pytest.mark.parametrize(("value", "said"), [("1.5", None), ("1", APPLIES)])
+def test_an_amount_is_compared_with_true_as_one_exactly(tmp_path, value, said):
+    """表二's fee amount (B16) under "equal to TRUE": TRUE is 1, and 1.5 is not 1."""
+    path = _rule(tmp_path, _cell_is("equal", "TRUE"), ref="B16", value=value)
+    assert _said(path, "B16") == said
 
 
 def _text(path, ref: str, text: str):
