@@ -154,6 +154,9 @@ def test_a_counted_text_under_a_rule_on_another_cell_may_be_hidden(tmp_path):
     ('<patternFill><fgColor rgb="FFFFFFFF"/><bgColor rgb="FF000000"/></patternFill>', APPLIES),
     ('<patternFill patternType="solid"><fgColor rgb="FF000000"/><bgColor rgb="FFFFFFFF"/></patternFill>', None),
     ('<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>', APPLIES),  # no bgColor: fgColor
+    # a pattern mixes both its colours: black dots on black hide black text, on white they do not
+    ('<patternFill patternType="mediumGray"><fgColor rgb="FF000000"/><bgColor rgb="FF000000"/></patternFill>', APPLIES),
+    ('<patternFill patternType="mediumGray"><fgColor rgb="FF000000"/><bgColor rgb="FFFFFFFF"/></patternFill>', None),
 ])
 def test_a_conditional_fill_paints_its_background_colour(tmp_path, fill, said):
     """Black text on the fill a rule that always holds sets."""
