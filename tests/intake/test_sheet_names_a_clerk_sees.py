@@ -23,6 +23,7 @@ def _lookalike_message(how: str, hidden: str = "") -> str:
     (T3.replace(" ", "\u3000"), "名称中有全角空格"),
     (T3.replace(" ", " \u200b"), "名称中有不可见的字符或不同的空格"),
     (T3.replace(" ", "\u00a0"), "名称中有不可见的字符或不同的空格"),
+    (T3 + "\x7f", "名称中有不可见的字符或不同的空格"),  # a control character XML lets through
     (T3.replace("三", "\u3194"), "名称用了外形相同的其他字符（全角/兼容字符）"),
     (T3.replace(" ", ""), "名称只有大小写或空格不同"),
     (T3.replace(" ", "  "), "名称只有大小写或空格不同"),  # two plain spaces where the real name has one
