@@ -128,3 +128,15 @@ def test_a_patterned_fill_mixes_both_its_colours_behind_the_figure(tmp_path, fil
                             font=f'<font><sz val="10"/><color rgb="FF{text}"/><name val="宋体"/></font>')
     assert _findings(path) == ([("CELL_SHOWN_DIFFERENT", "D6", "error")] if named else [])
     _same_in_both_engines(path)
+
+
+@pytest.mark.parametrize(("colour", "named"), [
+    ('<color rgb="FF000000" tint="0.9"/>', True),  # black lightened by 0.9: E6E6E6 on the input yellow
+    ('<color indexed="8" tint="0.9"/>', True),  # the palette's black, lightened alike
+    ('<color rgb="FF000000" tint="0.3"/>', False),  # 4D4D4D: readable
+    ('<color indexed="8"/>', False),
+])
+def test_a_tint_lightens_any_font_colour(tmp_path, colour, named):
+    path = hostile.restyled(tmp_path, "tint.xlsx", font=f'<font><sz val="10"/>{colour}<name val="宋体"/></font>')
+    assert _findings(path) == ([("CELL_SHOWN_DIFFERENT", "D6", "error")] if named else [])
+    _same_in_both_engines(path)
