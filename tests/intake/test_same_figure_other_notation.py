@@ -17,6 +17,11 @@ from nianbao.check.run import check_file
     ("B16", "12.75", "# ?/?", "CELL_LOOKS_DIFFERENT", "12 3/4"),
     ("B16", "2.5", '"2 1/4"', "CELL_SHOWN_DIFFERENT", "2 1/4"),  # a literal: another figure
     ("B5", "0", '0;-0;"-"', "CELL_LOOKS_DIFFERENT", "-"),  # the accounting dash for zero
+    ("B5", "0", '0;-0;"－"', "CELL_LOOKS_DIFFERENT", "－"),  # full-width, em and en dashes alike
+    ("B5", "0", '0;-0;"—"', "CELL_LOOKS_DIFFERENT", "—"),
+    ("B5", "0", '0;-0;"–"', "CELL_LOOKS_DIFFERENT", "–"),
+    ("D6", "41", '0;-0;"-"', None, None),  # a figure other than zero is shown as itself
+    ("D6", "41", '"-"', "CELL_SHOWN_DIFFERENT", "-"),  # a dash is zero, not 41
     ("D6", "1234", '#,##0"1"', "CELL_SHOWN_DIFFERENT", "1,2341"),  # a digit glued on: another figure
     ("D6", "41", '"("0")"', "CELL_SHOWN_DIFFERENT", "(41)"),  # 41 in brackets reads as the accountant's −41
     ("D6", "41", "0;(0)", None, None),  # a positive figure under it is shown plainly
