@@ -27,6 +27,13 @@ from nianbao.check.run import check_file
     ("D6", "41", "0;(0)", None, None),  # a positive figure under it is shown plainly
     ("D6", "41", '"("0', "CELL_LOOKS_DIFFERENT", "(41"),  # one bracket is no negative
     ("D6", "41", '0")"', "CELL_LOOKS_DIFFERENT", "41)"),
+    ("D6", "41", '0"X"', "CELL_LOOKS_DIFFERENT", "41X"),
+    ("D6", "41.0", '0"件"', "CELL_LOOKS_DIFFERENT", "41件"),  # stored as 41.0, the figure is 41
+    ("D6", "41", '0"."', None, None),  # a full stop after the figure: the figure itself
+    ("D6", "1234", "#\u00a0##0", None, None),  # a no-break space between thousands: the same figure, plainly
+    ("D6", "1234", "#\u3000##0", None, None),  # an ideographic space alike
+    ("B16", "2.5", '0.0"万元"', "CELL_LOOKS_DIFFERENT", "2.5万元"),
+    ("B16", "2.5", '"3"', "CELL_SHOWN_DIFFERENT", "3"),
 ])
 def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, code, rule, shown):
     path = hostile.restyled(tmp_path, "notation.xlsx", ref=ref, value=value, numfmt=code)
@@ -35,4 +42,7 @@ def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, 
         assert got == []
         return
     assert [(f.rule, f.sheet, f.cell) for f in got] == [(rule, hostile.T2, ref)]
-    assert f"显示为 {shown}" in got[0].message
+    counted = value.rstrip("0").rstrip(".") if "." in value else value  # 2.50 is counted 2.5
+    said = f"显示为 {shown}（数值 {counted}）" if rule == "CELL_LOOKS_DIFFERENT" else \
+        f"显示为 {shown}，实际数值为 {counted}（"
+    assert got[0].message.startswith(said), got[0].message
