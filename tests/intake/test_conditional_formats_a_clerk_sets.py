@@ -162,3 +162,17 @@ def test_a_conditional_fill_paints_its_background_colour(tmp_path, fill, said):
     """Black text on the fill a rule that always holds sets."""
     path = _rule(tmp_path, _expression("TRUE"), dxf=f"<fill>{fill}</fill>")
     assert _said(path) == said
+
+
+_SCALE = ('<cfRule type="colorScale" priority="9"><colorScale><cfvo type="min"/><cfvo type="max"/>'
+          '<color rgb="FF{low}"/><color rgb="FF{high}"/></colorScale></cfRule>')
+
+
+@pytest.mark.parametrize(("low", "high", "said"), [
+    ("FFFFFF", "FFEB84", None),  # light colours behind black figures: readable whatever the value
+    ("FFFFFF", "000000", APPLIES),  # the dark end paints black behind black figures
+])
+def test_a_colour_scale_is_judged_by_each_of_its_colours(tmp_path, low, high, said):
+    scale = _SCALE.format(low=low, high=high)
+    path = hostile._with_parts(tmp_path, "scale.xlsx", sheet_edit=hostile._cond("D6", scale))
+    assert _said(path) == said
