@@ -27,8 +27,23 @@ def _clear(wanted) -> None:
                 clear()
 
 
+# Memo dicts keyed by a part's content (the same styles part in every template is parsed once): filled by
+# the clean run with what the unmutated code parsed, they would hand a forked mutant the original's looks,
+# and a mutant of look.py's style parsing (fill, font, colours, the theme) would never run.
+_MEMOS = {"nianbao.intake.xlsx_raw": ("_RICH", "_STYLES", "_THEMES", "_PROTECTION", "_MERGE_BOUNDS", "_PLACE",
+                                      "_THIN")}
+
+
+def _clear_memos() -> None:
+    for name, attributes in _MEMOS.items():
+        module = sys.modules.get(name)
+        for attribute in attributes if module is not None else ():
+            getattr(module, attribute).clear()
+
+
 def pytest_sessionstart(session) -> None:
     _clear(lambda name: name == "nianbao" or name.startswith("nianbao."))
+    _clear_memos()
     if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):  # a mutant's run (not the stats or clean run)
         limit_memory(int(os.environ.get("NIANBAO_MUTANT_MEMORY", MEMORY)))
 
@@ -67,6 +82,7 @@ def pytest_runtest_setup(item) -> None:
     mutated = os.environ.get("NIANBAO_MUTATED")
     if mutated:
         _clear(lambda name: name == mutated)
+    _clear_memos()
 
 
 try:  # a mutant is killed once a property test fails: shrinking the failing example serves only a reader

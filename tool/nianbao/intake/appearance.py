@@ -85,7 +85,8 @@ def _read_sheets(fmt) -> frozenset[str]:
 
 
 def _name_difference(name: str, real: str) -> str:
-    extra = [ch for ch in name if ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Cc")]
+    # Spaces and invisible characters the real name does not have (its own plain space is no difference).
+    extra = [ch for ch in name if (ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Cc")) and ch not in real]
     if name.rstrip() != name:
         return "名称末尾有空格"
     if "\u3000" in name:

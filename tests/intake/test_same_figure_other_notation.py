@@ -1,0 +1,48 @@
+"""A number format that writes the same figure another way — thousands separators and a unit, a fraction,
+the accounting dash for zero — only looks different from the template (a warning quoting what is shown);
+one that shows another figure is an error."""
+
+from __future__ import annotations
+
+import hostile
+import pytest
+
+from nianbao.check.run import check_file
+
+
+@pytest.mark.parametrize(("ref", "value", "code", "rule", "shown"), [
+    ("D6", "1234", '#,##0"件"', "CELL_LOOKS_DIFFERENT", "1,234件"),
+    ("D6", "1234", '#,##0" 件"', "CELL_LOOKS_DIFFERENT", "1,234 件"),
+    ("B16", "2.5", "# ?/?", "CELL_LOOKS_DIFFERENT", "2 1/2"),  # 表二's fee amount, money
+    ("B16", "12.75", "# ?/?", "CELL_LOOKS_DIFFERENT", "12 3/4"),
+    ("B16", "2.5", '"2 1/4"', "CELL_SHOWN_DIFFERENT", "2 1/4"),  # a literal: another figure
+    ("B5", "0", '0;-0;"-"', "CELL_LOOKS_DIFFERENT", "-"),  # the accounting dash for zero
+    ("B5", "0", '0;-0;"－"', "CELL_LOOKS_DIFFERENT", "－"),  # full-width, em and en dashes alike
+    ("B5", "0", '0;-0;"—"', "CELL_LOOKS_DIFFERENT", "—"),
+    ("B5", "0", '0;-0;"–"', "CELL_LOOKS_DIFFERENT", "–"),
+    ("D6", "41", '0;-0;"-"', None, None),  # a figure other than zero is shown as itself
+    ("D6", "41", '"-"', "CELL_SHOWN_DIFFERENT", "-"),  # a dash is zero, not 41
+    ("D6", "1234", '#,##0"1"', "CELL_SHOWN_DIFFERENT", "1,2341"),  # a digit glued on: another figure
+    ("D6", "41", '"("0")"', "CELL_SHOWN_DIFFERENT", "(41)"),  # 41 in brackets reads as the accountant's −41
+    ("D6", "41", "0;(0)", None, None),  # a positive figure under it is shown plainly
+    ("D6", "41", '"("0', "CELL_LOOKS_DIFFERENT", "(41"),  # one bracket is no negative
+    ("D6", "41", '0")"', "CELL_LOOKS_DIFFERENT", "41)"),
+    ("D6", "41", '0"X"', "CELL_LOOKS_DIFFERENT", "41X"),
+    ("D6", "41.0", '0"件"', "CELL_LOOKS_DIFFERENT", "41件"),  # stored as 41.0, the figure is 41
+    ("D6", "41", '0"."', None, None),  # a full stop after the figure: the figure itself
+    ("D6", "1234", "#\u00a0##0", None, None),  # a no-break space between thousands: the same figure, plainly
+    ("D6", "1234", "#\u3000##0", None, None),  # an ideographic space alike
+    ("B16", "2.5", '0.0"万元"', "CELL_LOOKS_DIFFERENT", "2.5万元"),
+    ("B16", "2.5", '"3"', "CELL_SHOWN_DIFFERENT", "3"),
+])
+def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, code, rule, shown):
+    path = hostile.restyled(tmp_path, "notation.xlsx", ref=ref, value=value, numfmt=code)
+    got = [f for f in check_file(path).findings if f.rule in ("CELL_LOOKS_DIFFERENT", "CELL_SHOWN_DIFFERENT")]
+    if rule is None:
+        assert got == []
+        return
+    assert [(f.rule, f.sheet, f.cell) for f in got] == [(rule, hostile.T2, ref)]
+    counted = value.rstrip("0").rstrip(".") if "." in value else value  # 2.50 is counted 2.5
+    said = f"显示为 {shown}（数值 {counted}）" if rule == "CELL_LOOKS_DIFFERENT" else \
+        f"显示为 {shown}，实际数值为 {counted}（"
+    assert got[0].message.startswith(said), got[0].message
