@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from factory import valid_document, valid_tables
 
-from nianbao.check.rules import UNCHECKABLE, cross_year_severity, evaluate, json_number
+from nianbao.check.rules import UNCHECKABLE, evaluate, json_number
 from nianbao.check.run import check_document
-from nianbao.format.carried import SOURCES
+from nianbao.format.carried import SOURCES, cross_year_severity
 from nianbao.format.document import compute_derived
 from nianbao.format.layout import layout
 from nianbao.format.spec import all_formats, load_spec

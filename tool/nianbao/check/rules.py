@@ -16,14 +16,6 @@ from nianbao.format.document import as_decimal, cell_states, number_text
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, RuleInstance, Term
 
-
-def cross_year_severity(source: str) -> str | None:
-    """The severity of cross-year findings by where last year's figures come from, decided here once:
-    nianbao's own data (a store, a compiled summary, a workbook) → the spec's; a published report
-    (what `nianbao import` read from a PDF or web page, misprints and all) → a warning."""
-    return "warning" if source == "published" else None
-
-
 _OPS = {
     "==": lambda a, b, tol: abs(a - b) <= tol,
     "<=": lambda a, b, tol: a <= b + tol,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nianbao.findings import Code, Finding, finding
 from nianbao.format import schema
+from nianbao.format.carried import cross_year_severity
 from nianbao.format.document import cell_states, number_text
 from nianbao.format.layout import layout
 from nianbao.format.spec import Format, all_formats
@@ -251,7 +252,7 @@ def _check_file(path: Path, *, expect_year, expect_format, secret, previous, max
     severity = None
     if previous is None and carried and read.carried is not None:
         previous = read.carried.document()
-        severity = rules.cross_year_severity(read.carried.source)
+        severity = cross_year_severity(read.carried.source)
     return check_document(read.document, previous=previous, prior_findings=read.findings, file=name, kind=read.kind,
                           cross_year_severity=severity)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.check import rules
+from nianbao.format.carried import cross_year_severity
 from nianbao.format.figures import Figures
 from nianbao.format.spec import all_formats
 
@@ -24,7 +24,7 @@ class Previous:
 
     @property
     def severity(self) -> str | None:
-        return rules.cross_year_severity(self.kind)
+        return cross_year_severity(self.kind)
 
     @property
     def shown(self) -> str:

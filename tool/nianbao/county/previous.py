@@ -8,7 +8,7 @@ secret only reports the issuer MAC vouches for count (a forged file in last year
 set this year's carried-over figures). Published reports are matched by agency name; a cell
 printed unreadably is kept as unreadable, so the rules that need it say 无法核对.
 `kind` says where the figures come from: "nianbao" (cross-year findings at the spec's severity)
-or "published" (warnings; check/rules.cross_year_severity decides). A summary compiled with the secret
+or "published" (warnings; format/carried.cross_year_severity decides). A summary compiled with the secret
 is signed in a file beside it (summary.json.hmac, summary.xlsx.hmac: HMAC-SHA256 of its bytes);
 with the secret, a summary is used only when that signature verifies. Published reports carry
 no signature: they are what the agencies themselves published.

@@ -30,6 +30,13 @@ SOURCES = ("nianbao", "published")
 _SEP = "|"
 
 
+def cross_year_severity(source: str) -> str | None:
+    """The severity of cross-year findings by where last year's figures come from, decided here once:
+    nianbao's own data (a store, a compiled summary, a workbook) → the spec's; a published report
+    (what `nianbao import` read from a PDF or web page, misprints and all) → a warning."""
+    return "warning" if source == "published" else None
+
+
 @dataclass(frozen=True)
 class Carried:
     """Last year's figures as a template carries them."""

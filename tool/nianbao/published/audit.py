@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from nianbao.check.rules import cross_year_severity
 from nianbao.check.run import CheckResult, _stats, _status, check_document
 from nianbao.findings import Finding
+from nianbao.format.carried import cross_year_severity
 from nianbao.format.spec import all_formats
 
 from .errors import ImportError_

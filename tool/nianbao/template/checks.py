@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from nianbao.format.carried import Carried
+from nianbao.format.carried import Carried, cross_year_severity
 from nianbao.format.document import as_decimal
 from nianbao.format.layout import CHECK_SHEET, CheckRow, Layout, Pos, col_letter
 from nianbao.format.spec import Format, RuleInstance, Term
@@ -171,7 +171,8 @@ def previous_rows(fmt: Format, lay: Layout, carried: Carried | None) -> list[Che
     for inst in fmt.instances:
         if not inst.rule.cross_year or any(k not in carried.tables for k in inst.keys(prev=True)):
             continue
-        rule = replace(inst.rule, severity="warning") if carried.source == "published" else inst.rule
+        severity = cross_year_severity(carried.source)
+        rule = replace(inst.rule, severity=severity) if severity else inst.rule
         bound = replace(inst, rule=rule, left=_constants(inst.left, carried), right=_constants(inst.right, carried))
         rows.append(CheckRow(bound, row))
         row += 1
