@@ -14,7 +14,8 @@ module is run in a staging folder build/mutation/<module>/ where `src` is the re
 PYTHONPATH points at that copy too, so a test that runs `nianbao` in a subprocess runs the mutant.
 
 A full run starts from nothing; --survivors re-runs only the mutants not killed last time (after
-adding tests), keeping the rest of the last results.
+adding tests), keeping the rest of the last results — on a fresh checkout too, when the module is the one
+last measured.
 """
 
 from __future__ import annotations
@@ -224,6 +225,13 @@ def collect(module: Module, seconds: float) -> dict:
     return {"tests": list(module.tests), "round": module.round, "seconds": round(seconds),
             "source": _digest(module.source),
             "when": time.strftime("%Y-%m-%d %H:%M"), "mutants": mutants, "unmutated": blind_spots(module)}
+
+
+def reusable(module: Module, last: dict) -> bool:
+    """Whether the last run's mutant names still name the same mutants: its staging folder is here (a changed
+    function is found there and run again), or the module is byte for byte the one last measured, so mutmut,
+    generating its mutants afresh in the same order, gives every one the same name (a fresh checkout)."""
+    return (module.staging / "mutants").exists() or last.get("source") == _digest(module.source)
 
 
 def _digest(path: Path) -> str:
@@ -481,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         start = time.monotonic()
         redo = None
-        if args.survivors and path in results and (module.staging / "mutants").exists():
+        if args.survivors and path in results and reusable(module, results[path]):
             redo = [f"{module.name}.{m['id']}" for m in results[path]["mutants"] if m["status"] not in DETECTED]
             redo += changed_functions(module)
             if not redo:

@@ -244,3 +244,20 @@ def test_a_mutant_process_that_keeps_growing_is_killed_at_its_memory_limit():
     assert subprocess.run([*run, "100000"], timeout=60).returncode == -9
     assert mutate.STATUS[-9] == "timeout"
     assert subprocess.run([*run, "16"], timeout=60).returncode == 0
+
+
+def test_a_survivors_run_on_a_fresh_checkout_reuses_the_names_only_for_the_module_last_measured(tmp_path, monkeypatch):
+    """Without a staging folder (a fresh checkout) mutmut generates the mutants again: their names are the last
+    run's only if the module is byte for byte the one measured then; otherwise every mutant runs."""
+    monkeypatch.setattr(mutate, "WORK", tmp_path / "work")
+    monkeypatch.setattr(mutate, "ROOT", tmp_path)
+    module = mutate.Module("stage/m.py", ("tests/stage",), 1)
+    module.source.parent.mkdir(parents=True)
+    module.source.write_text("def f(x):\n    return x + 1\n", encoding="utf-8")
+    last = {"source": mutate._digest(module.source)}
+    assert mutate.reusable(module, last)
+    module.source.write_text("def f(x):\n    return x + 2\n", encoding="utf-8")
+    assert not mutate.reusable(module, last)
+    assert not mutate.reusable(module, {})
+    (module.staging / "mutants").mkdir(parents=True)  # a staging folder: changed_functions finds the edits
+    assert mutate.reusable(module, last)
