@@ -210,8 +210,9 @@ def change_of(functions: dict[str, ast.AST], text: str | list[str], key: str) ->
     return f"{_function_of(key)}: {old} → {new}", diff
 
 
-def collect(module: Module, seconds: float) -> dict:
-    """This module's results from its staging folder: every mutant's status and change."""
+def collect(module: Module, seconds: float, source: str | None = None) -> dict:
+    """This module's results from its staging folder: every mutant's status and change. source: the module's
+    digest when mutmut copied it (the file may be edited while a run goes on); by default, as it is now."""
     mutated = module.staging / "mutants" / "src" / PACKAGE / module.path
     meta = json.loads(mutated.with_name(mutated.name + ".meta").read_text(encoding="utf-8"))
     text = mutated.read_text(encoding="utf-8")
@@ -223,7 +224,7 @@ def collect(module: Module, seconds: float) -> dict:
         change, diff = change_of(functions, lines, key)
         mutants.append({"id": key, "status": STATUS.get(code, "suspicious"), "mutation": change, "diff": diff})
     return {"tests": list(module.tests), "round": module.round, "seconds": round(seconds),
-            "source": _digest(module.source),
+            "source": source or _digest(module.source),
             "when": time.strftime("%Y-%m-%d %H:%M"), "mutants": mutants, "unmutated": blind_spots(module)}
 
 
@@ -232,6 +233,10 @@ def reusable(module: Module, last: dict) -> bool:
     function is found there and run again), or the module is byte for byte the one last measured, so mutmut,
     generating its mutants afresh in the same order, gives every one the same name (a fresh checkout)."""
     return (module.staging / "mutants").exists() or last.get("source") == _digest(module.source)
+
+
+def _changed(module: Module, last: dict) -> bool:
+    return module.source.exists() and last.get("source") != _digest(module.source)
 
 
 def _digest(path: Path) -> str:
@@ -413,9 +418,11 @@ def write_report(results: dict, modules: dict[str, Module]) -> str:
         lines.append(f"| `{path}` | {' '.join(results[path]['tests'])} | {module.round} | {s['total']} | "
                      f"{c['killed']} | {c['timeout']} | {c['survived']} | {c['no tests']} | {c['equivalent']} | "
                      f"{s['rate']:.1%}{mark} | {results[path]['when']}, {results[path]['seconds']} s"
-                     + (f" ({results[path]['again']} again)" if results[path].get("again") else "") + " |")
+                     + (f" ({results[path]['again']} again)" if results[path].get("again") else "")
+                     + (" — **changed since**" if _changed(module, results[path]) else "") + " |")
     lines += ["", "Run times are wall-clock on the shared 2-core development machine (loaded), 2 workers; \"again\":",
-              "the time of re-running only the mutants the previous run left alive (SURVIVORS=1)."]
+              "the time of re-running only the mutants the previous run left alive (SURVIVORS=1). \"Changed since\":",
+              "the module differs from the one its mutants were made from; its numbers wait for a run."]
     for path, s in summaries.items():
         lines += ["", f"## `{path}`", ""]
         if s["alive"]:
@@ -499,11 +506,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path}: mutmut against {' '.join(module.tests)}" + (f" ({len(redo)} mutants again)" if redo else ""),
               flush=True)
         stage(module, fresh=redo is None)
+        measured = _digest(module.source)  # mutmut copies the module now: an edit during the run is not measured
         if run_mutmut(module, args.jobs, redo):
             failed.append(path)
             continue
         before = results.get(path, {})
-        results[path] = collect(module, time.monotonic() - start)
+        results[path] = collect(module, time.monotonic() - start, measured)
         if before.get("blind") is not None:
             results[path]["blind"] = before["blind"]
         results[path]["again"] = len(redo) if redo else 0

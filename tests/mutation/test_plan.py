@@ -261,3 +261,20 @@ def test_a_survivors_run_on_a_fresh_checkout_reuses_the_names_only_for_the_modul
     assert not mutate.reusable(module, {})
     (module.staging / "mutants").mkdir(parents=True)  # a staging folder: changed_functions finds the edits
     assert mutate.reusable(module, last)
+
+
+def test_the_report_says_when_a_module_changed_since_its_mutants_were_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(mutate, "ROOT", tmp_path)
+    module = mutate.Module("stage/m.py", ("tests/stage",), 1)
+    module.source.parent.mkdir(parents=True)
+    module.source.write_text("def f(x):\n    return x + 1\n", encoding="utf-8")
+    killed = {"id": "x_f__mutmut_1", "status": "killed", "mutation": "f: x + 1 → x - 1", "diff": []}
+    result = {"tests": ["tests/stage"], "round": 1, "seconds": 3, "when": "2026-12-04 04:00", "again": 0,
+              "source": mutate._digest(module.source), "mutants": [killed], "unmutated": []}
+    row = next(line for line in mutate.write_report({"stage/m.py": result}, {"stage/m.py": module}).splitlines()
+               if line.startswith("| `stage/m.py`"))
+    assert "changed since" not in row
+    module.source.write_text("def f(x):\n    return x + 2\n", encoding="utf-8")
+    row = next(line for line in mutate.write_report({"stage/m.py": result}, {"stage/m.py": module}).splitlines()
+               if line.startswith("| `stage/m.py`"))
+    assert "changed since" in row
