@@ -374,6 +374,19 @@ def test_a_misprint_that_any_of_five_rows_may_hold_names_the_first_four():
                          "；印错的可能是“第1行”或“第2行”或“第3行”或“第4行”一行")
 
 
+def test_the_rows_that_may_hold_the_misprint_are_named_in_the_order_the_report_prints_them():
+    """第1行 and 第8行 may each be the misprinted one (the rows between have one split each, decided by their
+    digits): they are named in the report's order, 第1行 first (a set of row numbers would give 8 before 1)."""
+    rows = [_row((f"a{i}", f"b{i}"), [("1", "1"), ("2", "2")], f"第{i}行") if i in (1, 8) else
+            _row((f"x{i}",), [("5",)], f"第{i}行") for i in range(9)]
+    cons = [Constraint(f"{col}列{n}", tuple((1, f"{col}{i}") for i in (1, 8)), Decimal(-100))
+            for col in "ab" for n in (1, 2)]
+    decisions = decide(rows, cons, {})
+    for i in (1, 8):
+        assert decisions[i].why.endswith("；印错的可能是“第1行”或“第8行”一行")
+    assert all(not d.why for i, d in enumerate(decisions) if i not in (1, 8))
+
+
 def test_the_search_takes_the_rows_with_fewest_splits_first():
     """A row of 40 000 candidate splits beside a row of two that an identity of its own decides: the short
     row is tried first, so the long one is searched once, within MAX_STEPS — not once per split of the other."""
