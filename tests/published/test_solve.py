@@ -420,7 +420,8 @@ def test_up_to_max_solutions_fitting_splits_are_weighed_and_one_more_is_too_many
 
 
 # Rules a new version of the format could add after the others: numbers as terms; last year's figure as
-# the sum of two of its cells; a rule marked cross-year that names no last-year cell.
+# the sum of two of its cells; a rule marked cross-year that names no last-year cell; a rule over the rows of
+# 表四, whose one row has no label.
 CONSTANT_RULES = """
   - id: X8-1
     title: 常数
@@ -442,6 +443,14 @@ CONSTANT_RULES = """
     left: ["requests.carried_over.commercial"]
     right: ["requests.carried_over.research"]
     message: "{left} 应等于 {right}。"
+  - id: X8-4
+    title: 表四的行
+    severity: error
+    for_each: {row: "rows:reviews"}
+    target: "reviews.admin_review.total"
+    parts: ["reviews.admin_review.upheld", "reviews.admin_review.corrected", "reviews.admin_review.other",
+            "reviews.admin_review.pending"]
+    message: "“{row_label}”：总计应为 {expected}。"
 """
 
 
@@ -463,6 +472,15 @@ def test_an_identity_listed_after_other_rules_counts_with_its_numbers(with_const
     assert (found["X8-1"].terms, found["X8-1"].const) == (
         ((1, "requests.received.natural"), (-1, "requests.received.commercial")), Decimal(-3))
     assert "X8-3" not in found and "T3-4" not in found
+
+
+def test_an_identity_is_named_by_its_rule_and_its_row_or_column_label_and_by_its_rule_alone_without_one(
+        with_constants):
+    """The names a decision cites (“依据T3-2”, the notes of each cell): the label in brackets, and no empty
+    brackets for 表四's one row, which has no label."""
+    names = [c.name for c in identities(with_constants)]
+    assert "T3-2（一、本年新收政府信息公开申请数量）" in names and "T4-1（行政复议）" in names
+    assert "X8-4" in names and not any(n.startswith("X8-4（") for n in names)
 
 
 def test_last_years_figures_and_the_rules_numbers_add_up_into_the_cross_year_identity(with_constants):
