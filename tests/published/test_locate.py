@@ -340,3 +340,12 @@ def test_a_table_whose_section_printed_nothing_is_empty_and_the_next_heading_kee
     assert located.tables["requests"] == (five, five)
     assert list(located.table_lines("requests")) == []
     assert located.sections["problems"] == (five, _index(lines, "六、"))
+
+
+def test_a_section_printed_empty_before_blank_lines_is_still_a_section():
+    """“一、总体情况”, three empty lines, “二、…”: only the three lines after a heading tell a list of the parts."""
+    lines = _report()
+    lines[2:4] = [_text(""), _text(""), _text("")]
+    located = locate(lines, FMT)
+    assert located.sections["overview"] == (1, 5)
+    assert located.sections["proactive"][0] == 5
