@@ -17,11 +17,7 @@ from lxml import etree
 from .errors import ImportError_
 from .model import CELL, TEXT, Item, Line, RawDocument
 from .settings import ImportSettings
-from .visible import Visibility, block_tag, cell_text, element_tag
-
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "td", "th", "tr",
-          "table", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center", "body", "html", "main",
-          "header", "footer", "form", "ucapcontent", "br", "hr", "caption", "tbody", "thead", "tfoot"}
+from .visible import MAX_STYLE_RULES, Visibility, block_tag, cell_text, element_tag
 
 
 def _decode_hint(data: bytes) -> str | None:
@@ -46,6 +42,9 @@ def read_html(path, data: bytes, settings: ImportSettings) -> RawDocument:
     seen = Visibility(root)
     title_el = root.find(".//title")
     doc = RawDocument("html", _text(title_el) if title_el is not None else "")
+    if seen.rules_left_out:
+        doc.unread.append(f"网页自带的样式规则超过 {MAX_STYLE_RULES} 条，其余规则未读取：被这些规则隐藏、划掉或"
+                          f"标为上下标的数字可能被当作正常数字读取，请对照网页核对各表数字。")
     walker = _Walker(doc, settings, path, seen)
     body = root.find("body")
     walker.walk(body if body is not None else root)
@@ -95,7 +94,7 @@ class _Walker:
             self.flush()
             self.table(el)
         else:
-            block = tag in _BLOCK or block_tag(tag)
+            block = block_tag(tag)
             if block:
                 self.flush()
             if el.text:

@@ -112,7 +112,7 @@ def import_file(path, settings: ImportSettings | dict | None = None, *, data: by
 
 def build(path: Path, data: bytes, raw: RawDocument, settings: ImportSettings,
           previous: dict | None = None) -> Imported:
-    findings: list[Finding] = []
+    findings = [Finding(rule="IMPORT_UNREAD", severity="warning", message=m) for m in raw.unread]
     title = choose_title(raw)
     year = year_of(title, raw)
     fmt, fmt_findings = _choose_format(raw, year)

@@ -52,6 +52,7 @@ class RawDocument:
     title: str
     lines: list[Line] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # published date and the like, as printed
+    unread: list[str] = field(default_factory=list)  # what the reader could not honour, told the user as a warning
 
     def debug(self) -> list[str]:
         return [f"{i:4d} {'▦' if ln.row else ' '} {ln.source}: " + " | ".join(it.text for it in ln.items)

@@ -26,8 +26,10 @@ _NEVER_SHOWN = {"script", "style", "head", "noscript", "template", "select", "op
                 "title", "meta", "link", "input", "button", "textarea"}
 _STRUCK_TAGS = {"s", "strike", "del"}
 _RAISED_TAGS = {"sup": "上标", "sub": "下标"}
-_BLOCKS = {"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul",
-           "ol", "dl", "dt", "dd", "center", "section", "article", "hr", "header", "footer", "main"}
+# Elements a browser lays out as lines of their own (ucapcontent: the article element of a common CMS).
+_BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "table", "caption", "tbody", "thead", "tfoot", "h1", "h2", "h3",
+           "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center", "section", "article", "hr",
+           "header", "footer", "main", "body", "html", "form", "ucapcontent"}
 _PROPERTIES = ("display", "visibility", "font-size", "opacity", "text-decoration", "text-decoration-line",
                "vertical-align")
 HIDDEN, STRUCK, SUPER, SUB = "hidden", "删除线", "上标", "下标"
@@ -35,10 +37,11 @@ MAX_STYLE_RULES = 2000  # a page's own <style> rules looked at, at most
 
 
 def element_tag(el) -> str | None:
-    """The lower-case local name, or None for comments and processing instructions."""
+    """The lower-case name (libxml2's HTML parser keeps no namespaces), or None for comments and processing
+    instructions."""
     if not isinstance(el.tag, str):
         return None
-    return el.tag.split("}")[-1].lower()
+    return el.tag.lower()
 
 
 def block_tag(tag: str) -> bool:
@@ -76,6 +79,7 @@ class Visibility:
 
     def __init__(self, root):
         self._by_rule: dict[object, set[str]] = {}
+        self.rules_left_out = False  # the page has more style rules than MAX_STYLE_RULES: the rest are not read
         rules = 0
         for style in root.iter("style"):
             for rule in tinycss2.parse_stylesheet(style.text or "", skip_whitespace=True, skip_comments=True):
@@ -83,6 +87,7 @@ class Visibility:
                     continue  # @media, @font-face, …: not applied
                 rules += 1
                 if rules > MAX_STYLE_RULES:
+                    self.rules_left_out = True
                     return
                 effects = style_effects(tinycss2.serialize(rule.content))
                 if not effects:
@@ -119,18 +124,18 @@ def cell_text(el, seen: Visibility) -> tuple[str, tuple[str, ...]]:
     """(the text a browser shows, the marks that make it ambiguous: 删除线, 上标, 下标)."""
     parts: list[str] = []
     marks: list[str] = []
-    _collect(el, seen, parts, marks, top=True)
+    _collect(el, seen, parts, marks)
     return " ".join("".join(parts).split()), tuple(dict.fromkeys(marks))
 
 
-def _collect(el, seen: Visibility, parts: list[str], marks: list[str], top: bool = False) -> None:
+def _collect(el, seen: Visibility, parts: list[str], marks: list[str]) -> None:
     tag = element_tag(el)
     if tag is None:
         return
     effects = seen.effects(el)
     if HIDDEN in effects:
         return
-    block = tag in _BLOCKS and not top
+    block = tag in _BLOCKS  # the line breaks around the element itself vanish with the outer white space
     if block:
         parts.append("\n")
     start = len(parts)
