@@ -216,6 +216,15 @@ def test_a_clerks_own_sheet_named_like_the_list_keeps_its_name(tmp_path, checked
     assert out[ISSUES_SHEET]["A1"].value == "办公室自己的清单"
 
 
+def test_the_list_takes_the_first_free_name_however_many_the_clerk_has_taken():
+    from types import SimpleNamespace
+
+    from nianbao.check.annotate import _free_name
+    taken = [ISSUES_SHEET, *(f"{ISSUES_SHEET}{n}" for n in range(2, 1200))]
+    assert _free_name(SimpleNamespace(sheetnames=taken)) == f"{ISSUES_SHEET}1200"
+    assert _free_name(SimpleNamespace(sheetnames=taken[:2] + taken[3:])) == f"{ISSUES_SHEET}3"
+
+
 def test_annotate_all_writes_a_copy_per_file_with_findings_and_never_the_same_name(tmp_path, checked):
     src, result = checked
     other_dir = tmp_path / "other"

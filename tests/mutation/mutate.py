@@ -166,24 +166,34 @@ def _mangled(key: str) -> str:
     return key
 
 
-def changed_functions(module: Module) -> list[str]:
+def changed_functions(module: Module, measured: str | None = None) -> list[str]:
     """Patterns naming the mutants of every function added or changed since mutmut last generated this
     module's mutants: mutmut forgets their results when it generates them again, so a re-run of the
-    survivors runs them too (a module edited to fix a bug, a merge)."""
-    mutated = module.staging / "mutants" / "src" / PACKAGE / module.path
-    if not mutated.exists():
-        return []
-    before = _functions(ast.parse(mutated.read_text(encoding="utf-8")))
+    survivors runs them too (a module edited to fix a bug, a merge). measured: the module's text as last
+    measured (a fresh checkout, no staging folder); by default the staging folder's mutated copy."""
+    if measured is not None:
+        plain = _functions(ast.parse(measured))
+        before = {_mangled(_key(name) + "__mutmut_orig"): node for name, node in plain.items()}
+    else:
+        mutated = module.staging / "mutants" / "src" / PACKAGE / module.path
+        if not mutated.exists():
+            return []
+        before = _functions(ast.parse(mutated.read_text(encoding="utf-8")))
     out = []
     for name, node in _functions(ast.parse(module.source.read_text(encoding="utf-8"))).items():
         if any(not (isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")) for d in node.decorator_list):
             continue  # mutmut leaves decorated functions alone
-        cls, _, fn = name.rpartition(".")
-        key = f"xǁ{cls}ǁ{fn}" if cls else f"x_{fn}"
+        key = _key(name)
         orig = before.get(_mangled(key + "__mutmut_orig"))
         if orig is None or ast.dump(ast.Module(orig.body, [])) != ast.dump(ast.Module(node.body, [])):
             out.append(f"{module.name}.{key}__mutmut_*")
     return out
+
+
+def _key(name: str) -> str:
+    """mutmut's name for a function: _sum → x__sum, Store.add → xǁStoreǁadd."""
+    cls, _, fn = name.rpartition(".")
+    return f"xǁ{cls}ǁ{fn}" if cls else f"x_{fn}"
 
 
 def _function_of(key: str) -> str:
@@ -210,8 +220,9 @@ def change_of(functions: dict[str, ast.AST], text: str | list[str], key: str) ->
     return f"{_function_of(key)}: {old} → {new}", diff
 
 
-def collect(module: Module, seconds: float) -> dict:
-    """This module's results from its staging folder: every mutant's status and change."""
+def collect(module: Module, seconds: float, source: str | None = None) -> dict:
+    """This module's results from its staging folder: every mutant's status and change. source: the module's
+    digest when mutmut copied it (the file may be edited while a run goes on); by default, as it is now."""
     mutated = module.staging / "mutants" / "src" / PACKAGE / module.path
     meta = json.loads(mutated.with_name(mutated.name + ".meta").read_text(encoding="utf-8"))
     text = mutated.read_text(encoding="utf-8")
@@ -223,15 +234,34 @@ def collect(module: Module, seconds: float) -> dict:
         change, diff = change_of(functions, lines, key)
         mutants.append({"id": key, "status": STATUS.get(code, "suspicious"), "mutation": change, "diff": diff})
     return {"tests": list(module.tests), "round": module.round, "seconds": round(seconds),
-            "source": _digest(module.source),
+            "source": source or _digest(module.source),
             "when": time.strftime("%Y-%m-%d %H:%M"), "mutants": mutants, "unmutated": blind_spots(module)}
 
 
 def reusable(module: Module, last: dict) -> bool:
     """Whether the last run's mutant names still name the same mutants: its staging folder is here (a changed
-    function is found there and run again), or the module is byte for byte the one last measured, so mutmut,
-    generating its mutants afresh in the same order, gives every one the same name (a fresh checkout)."""
-    return (module.staging / "mutants").exists() or last.get("source") == _digest(module.source)
+    function is found there and run again), or the module as last measured is known — the file as it is, or a
+    version in git history (a fresh checkout): mutmut numbers the mutants of each function afresh in the same
+    order, so an unchanged function's mutants keep their names and a changed one's run again."""
+    return (module.staging / "mutants").exists() or measured_text(module, last) is not None
+
+
+def measured_text(module: Module, last: dict, versions: int = 200) -> str | None:
+    """The module's text when it was last measured (its digest in the results), from the file or git history."""
+    if last.get("source") == _digest(module.source):
+        return module.source.read_text(encoding="utf-8")
+    relative = module.source.relative_to(ROOT).as_posix()
+    log = subprocess.run(["git", "log", f"-{versions}", "--format=%H", "--", relative], cwd=ROOT,
+                         capture_output=True, text=True)
+    for commit in log.stdout.split() if log.returncode == 0 else []:
+        shown = subprocess.run(["git", "show", f"{commit}:{relative}"], cwd=ROOT, capture_output=True)
+        if shown.returncode == 0 and hashlib.sha256(shown.stdout).hexdigest() == last.get("source"):
+            return shown.stdout.decode("utf-8")
+    return None
+
+
+def _changed(module: Module, last: dict) -> bool:
+    return module.source.exists() and last.get("source") != _digest(module.source)
 
 
 def _digest(path: Path) -> str:
@@ -413,9 +443,11 @@ def write_report(results: dict, modules: dict[str, Module]) -> str:
         lines.append(f"| `{path}` | {' '.join(results[path]['tests'])} | {module.round} | {s['total']} | "
                      f"{c['killed']} | {c['timeout']} | {c['survived']} | {c['no tests']} | {c['equivalent']} | "
                      f"{s['rate']:.1%}{mark} | {results[path]['when']}, {results[path]['seconds']} s"
-                     + (f" ({results[path]['again']} again)" if results[path].get("again") else "") + " |")
+                     + (f" ({results[path]['again']} again)" if results[path].get("again") else "")
+                     + (" — **changed since**" if _changed(module, results[path]) else "") + " |")
     lines += ["", "Run times are wall-clock on the shared 2-core development machine (loaded), 2 workers; \"again\":",
-              "the time of re-running only the mutants the previous run left alive (SURVIVORS=1)."]
+              "the time of re-running only the mutants the previous run left alive (SURVIVORS=1). \"Changed since\":",
+              "the module differs from the one its mutants were made from; its numbers wait for a run."]
     for path, s in summaries.items():
         lines += ["", f"## `{path}`", ""]
         if s["alive"]:
@@ -491,7 +523,8 @@ def main(argv: list[str] | None = None) -> int:
         redo = None
         if args.survivors and path in results and reusable(module, results[path]):
             redo = [f"{module.name}.{m['id']}" for m in results[path]["mutants"] if m["status"] not in DETECTED]
-            redo += changed_functions(module)
+            staged = (module.staging / "mutants").exists()
+            redo += changed_functions(module, None if staged else measured_text(module, results[path]))
             if not redo:
                 continue
         elif args.survivors:
@@ -499,11 +532,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path}: mutmut against {' '.join(module.tests)}" + (f" ({len(redo)} mutants again)" if redo else ""),
               flush=True)
         stage(module, fresh=redo is None)
+        measured = _digest(module.source)  # mutmut copies the module now: an edit during the run is not measured
         if run_mutmut(module, args.jobs, redo):
             failed.append(path)
             continue
         before = results.get(path, {})
-        results[path] = collect(module, time.monotonic() - start)
+        results[path] = collect(module, time.monotonic() - start, measured)
         if before.get("blind") is not None:
             results[path]["blind"] = before["blind"]
         results[path]["again"] = len(redo) if redo else 0

@@ -261,3 +261,44 @@ def test_a_survivors_run_on_a_fresh_checkout_reuses_the_names_only_for_the_modul
     assert not mutate.reusable(module, {})
     (module.staging / "mutants").mkdir(parents=True)  # a staging folder: changed_functions finds the edits
     assert mutate.reusable(module, last)
+
+
+def test_the_report_says_when_a_module_changed_since_its_mutants_were_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(mutate, "ROOT", tmp_path)
+    module = mutate.Module("stage/m.py", ("tests/stage",), 1)
+    module.source.parent.mkdir(parents=True)
+    module.source.write_text("def f(x):\n    return x + 1\n", encoding="utf-8")
+    killed = {"id": "x_f__mutmut_1", "status": "killed", "mutation": "f: x + 1 → x - 1", "diff": []}
+    result = {"tests": ["tests/stage"], "round": 1, "seconds": 3, "when": "2026-12-04 04:00", "again": 0,
+              "source": mutate._digest(module.source), "mutants": [killed], "unmutated": []}
+    row = next(line for line in mutate.write_report({"stage/m.py": result}, {"stage/m.py": module}).splitlines()
+               if line.startswith("| `stage/m.py`"))
+    assert "changed since" not in row
+    module.source.write_text("def f(x):\n    return x + 2\n", encoding="utf-8")
+    row = next(line for line in mutate.write_report({"stage/m.py": result}, {"stage/m.py": module}).splitlines()
+               if line.startswith("| `stage/m.py`"))
+    assert "changed since" in row
+
+
+def test_a_survivors_run_on_a_fresh_checkout_finds_the_measured_version_in_git_and_reruns_what_changed(
+        tmp_path, monkeypatch):
+    """The module changed since it was measured and no staging folder is here: the measured version is found in
+    git history by its digest, and the mutants of the functions changed since are run again with the survivors."""
+    monkeypatch.setattr(mutate, "WORK", tmp_path / "work")
+    monkeypatch.setattr(mutate, "ROOT", tmp_path)
+    module = mutate.Module("stage/m.py", ("tests/stage",), 1)
+    module.source.parent.mkdir(parents=True)
+    measured = "def same(x):\n    return x + 1\n\n\nclass Store:\n    def put(self, x):\n        return x\n"
+    module.source.write_text(measured, encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "measured"], check=True)
+    last = {"source": mutate._digest(module.source)}
+    module.source.write_text(measured.replace("return x\n", "return -x\n") + "\n\ndef added(x):\n    return x\n",
+                             encoding="utf-8")
+    assert mutate.measured_text(module, last) == measured
+    assert mutate.reusable(module, last)
+    assert mutate.changed_functions(module, measured) == ["nianbao.stage.m.xǁStoreǁput__mutmut_*",
+                                                          "nianbao.stage.m.x_added__mutmut_*"]
+    assert not mutate.reusable(module, {"source": "0" * 64})  # a version git does not hold: everything runs

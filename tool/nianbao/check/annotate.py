@@ -14,6 +14,7 @@ finding on that file while the others go on.
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -138,7 +139,8 @@ _FONT = "宋体"
 def _free_name(book) -> str:
     """问题清单, or 问题清单2 … when the clerk has a sheet of that name of their own (it stays)."""
     names = {n.casefold() for n in book.sheetnames}
-    return next(f"{ISSUES_SHEET}{n or ''}" for n in (0, *range(2, 1000)) if f"{ISSUES_SHEET}{n or ''}" not in names)
+    candidates = itertools.chain([ISSUES_SHEET], (f"{ISSUES_SHEET}{n}" for n in itertools.count(2)))
+    return next(name for name in candidates if name.casefold() not in names)
 
 
 def _issues_sheet(book, result: CheckResult) -> None:

@@ -388,7 +388,7 @@ def _drop_row(pendings, comp, tier1, cell_of, known) -> dict[int, Decision]:
     culprits = {pi for pi, _ in explanations}
     cells = _cells(pendings, [sol for _, sols in explanations for sol in sols])
     out = {}
-    names = [pendings[pi].label for pi in culprits]
+    names = [pendings[pi].label for pi, _ in explanations]  # in the order of the report's rows
     for pi in comp:
         if pi in culprits:  # only what the row itself says (its digits, its own total), never fitted to the others
             keys = set(pendings[pi].keys)
