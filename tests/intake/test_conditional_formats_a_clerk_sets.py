@@ -176,3 +176,89 @@ def test_a_colour_scale_is_judged_by_each_of_its_colours(tmp_path, low, high, sa
     scale = _SCALE.format(low=low, high=high)
     path = hostile._with_parts(tmp_path, "scale.xlsx", sheet_edit=hostile._cond("D6", scale))
     assert _said(path) == said
+
+
+@pytest.mark.parametrize(("operator", "said"), [("greaterThan", APPLIES), ("lessThan", None)])
+def test_a_quoted_text_with_a_doubled_quote_is_compared_as_one_quote(tmp_path, operator, said):
+    """A formula's text constant writes a quote as "": "4""1" is the text 4"1, which the counted text
+    "41" typed into D6 comes after (a quote sorts before a digit)."""
+    assert _said(_text(_rule(tmp_path, _cell_is(operator, '"4""1"')), "D6", "41")) == said
+
+
+def _cells(path) -> list[str]:
+    """The cells of 表二 nianbao says show another figure, in order."""
+    return sorted(f.cell for f in check_file(path).findings
+                  if f.rule == "CELL_SHOWN_DIFFERENT" and f.sheet == hostile.T2)
+
+
+@pytest.mark.parametrize(("sqref", "cells"), [
+    ("C5", ["C5"]),  # one cell: not the one below it, nor the one beside it
+    ("B5:C5", ["B5", "C5"]),
+    ("D6:D1000", ["D6"]),  # a whole column's rule: that column's figures only, not every row's
+    ("D6:D5", ["D5", "D6"]),  # written backwards: LibreOffice (and Excel) read it as D5:D6
+    ("D6:C5", ["C5", "C6", "D5", "D6"]),
+])
+def test_a_conditional_format_hides_only_the_cells_of_its_range(tmp_path, sqref, cells):
+    i = hostile._dxf_id(tmp_path)
+    path = hostile._with_parts(tmp_path, "range.xlsx", styles_edit=hostile._dxf(HIDES),
+                               sheet_edit=hostile._cond(sqref, _expression("TRUE").format(dxf=i)))
+    assert _cells(path) == cells
+
+
+def test_cells_outside_every_rule_are_still_judged_on_a_sheet_with_rules(tmp_path):
+    """The sheet hides zeros and D6 has a rule: B5, C5, D5 (zeros) are named beside D6."""
+    i = hostile._dxf_id(tmp_path)
+    cond = hostile._cond("D6", _expression("TRUE").format(dxf=i))
+    zeros = hostile.show_zeros_off(tmp_path)  # the sheet view's showZeros="0"
+    path = hostile.rezip(zeros, tmp_path / "zeros-and-rule.xlsx", edit=lambda m, d: cond(d.decode()).encode()
+                         if m == hostile.T2_PART else d)
+    path = hostile.rezip(path, tmp_path / "zeros-rule-style.xlsx", edit=lambda m, d: hostile._dxf(HIDES)(
+        d.decode()).encode() if m == "xl/styles.xml" else d)
+    assert _cells(path) == ["B5", "C5", "D5", "D6"]
+
+
+_DATA_BAR = ('<cfRule type="dataBar" priority="9"><dataBar{show}><cfvo type="min"/><cfvo type="max"/>'
+             '<color rgb="FF638EC6"/></dataBar></cfRule>')
+
+
+@pytest.mark.parametrize(("show", "said"), [
+    ("", None),  # a data bar beside the figure (the default): the figure is still shown
+    (' showValue="1"', None), (' showValue="true"', None),
+    (' showValue="0"', APPLIES), (' showValue="false"', APPLIES),  # only the bar
+])
+def test_a_data_bar_hides_the_figure_only_when_it_says_so(tmp_path, show, said):
+    path = hostile._with_parts(tmp_path, "bar.xlsx", sheet_edit=hostile._cond("D6", _DATA_BAR.format(show=show)))
+    assert _said(path) == said
+
+
+def _x14(rule: str) -> str:
+    """An Excel 2010 rule (the sheet's extLst; its formulas are <xm:f>) over D6, its style the fill's colour."""
+    return ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+            'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+            '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+            f'<x14:cfRule priority="1" id="{{00000000-0000-0000-0000-000000000002}}" {rule}'
+            '<x14:dxf><font><color rgb="FFFFF2CC"/></font></x14:dxf></x14:cfRule><xm:sqref>D6</xm:sqref>'
+            "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>")
+
+
+@pytest.mark.parametrize(("rule", "said"), [
+    ('type="expression"><xm:f>TRUE</xm:f>', APPLIES),
+    ('type="expression"><xm:f>FALSE</xm:f>', None),
+    ('type="cellIs" operator="greaterThan"><xm:f>40</xm:f>', APPLIES),
+    ('type="cellIs" operator="lessThan"><xm:f>40</xm:f>', None),
+])
+def test_an_excel_2010_rule_is_judged_by_its_formula(tmp_path, rule, said):
+    path = hostile._with_parts(tmp_path, "x14.xlsx",
+                               sheet_edit=lambda x: x.replace("</worksheet>", _x14(rule) + "</worksheet>"))
+    assert _said(path) == said
+
+
+def test_a_red_number_format_under_a_colour_scale_that_reaches_red_hides_the_figure(tmp_path):
+    """D6's format paints the figure red ([Red]0: readable on the input yellow); a colour scale from white
+    to red paints the cell red behind it."""
+    path = hostile.restyled(tmp_path, "red.xlsx", numfmt="[Red]0")
+    assert _said(path) is None
+    scale = hostile._cond("D6", _SCALE.format(low="FFFFFF", high="FF0000"))
+    path = hostile.rezip(path, tmp_path / "red-scale.xlsx",
+                         edit=lambda m, d: scale(d.decode()).encode() if m == hostile.T2_PART else d)
+    assert _said(path) == APPLIES

@@ -1,7 +1,7 @@
 """Something drawn over an input cell: a text box or filled shape hides the figure (an error naming the
 sheet, the cell, what covers it and the figure counted); an unfilled shape without text, or a line, only
 looks different (a warning). A shape that merely touches the cell's border — one point or less — is
-neither."""
+neither. A comment on an input cell is quoted (a warning): it is not counted."""
 
 from __future__ import annotations
 
@@ -46,3 +46,15 @@ CELL = (10.0, 10.0, 50.0, 30.0)  # left, top, right, bottom in points
 ])
 def test_a_drawing_hides_a_cell_only_beyond_one_point(box, covers):
     assert Overlay("图形", box, True).overlaps(CELL) is covers
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("实际为\n  9   件", "实际为 9 件"),  # the comment's lines and runs of spaces read as one line
+    ("", "（空）"),  # an empty comment, or one of spaces only, is still named: it says so
+    ("   ", "（空）"),
+])
+def test_a_comment_on_a_figure_is_quoted_on_one_line(tmp_path, text, quoted):
+    """A comment (a note shown only under the mouse) on 表二 D6: a warning on that cell quoting it."""
+    (f,) = check_file(hostile._vml(tmp_path, "comment.xlsx", hostile._note(False), comment=text)).findings
+    assert (f.rule, f.sheet, f.cell, f.severity) == ("CELL_COMMENT", hostile.T2, "D6", "warning")
+    assert f.message.startswith(f"此单元格带有批注“{quoted}”。批注不计入汇总"), f.message

@@ -34,6 +34,12 @@ from nianbao.check.run import check_file
     ("D6", "1234", "#\u3000##0", None, None),  # an ideographic space alike
     ("B16", "2.5", '0.0"万元"', "CELL_LOOKS_DIFFERENT", "2.5万元"),
     ("B16", "2.5", '"3"', "CELL_SHOWN_DIFFERENT", "3"),
+    ("B16", "0.5", "#.00", "CELL_LOOKS_DIFFERENT", ".50"),  # no leading zero: the same figure
+    ("B16", "0.5", "#,###.00", "CELL_LOOKS_DIFFERENT", ".50"),
+    ("D6", "41", '"4.1e1"', "CELL_LOOKS_DIFFERENT", "4.1e1"),  # scientific with a small e, written out
+    ("D6", "41", '0" 1/0"', "CELL_LOOKS_DIFFERENT", "41 1/0"),  # over zero: no fraction added (and no failure)
+    ("D6", "41", '"XXXX"', "CELL_SHOWN_DIFFERENT", "XXXX"),  # the figure masked
+    ("D6", "41", "", None, None),  # an empty format code is General: 41 as itself
 ])
 def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, code, rule, shown):
     path = hostile.restyled(tmp_path, "notation.xlsx", ref=ref, value=value, numfmt=code)
@@ -46,3 +52,21 @@ def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, 
     said = f"显示为 {shown}（数值 {counted}）" if rule == "CELL_LOOKS_DIFFERENT" else \
         f"显示为 {shown}，实际数值为 {counted}（"
     assert got[0].message.startswith(said), got[0].message
+
+
+def test_a_fraction_written_with_a_no_break_space_is_the_same_figure(tmp_path):
+    """# ?/? with a no-break space for the space: 2.5 shows 2 1/2, a warning as with a plain space."""
+    path = hostile.restyled(tmp_path, "nbsp-fraction.xlsx", ref="B16", value="2.5", numfmt="#\u00a0?/?")
+    got = [(f.rule, f.cell) for f in check_file(path).findings if f.rule.startswith("CELL_")]
+    assert got == [("CELL_LOOKS_DIFFERENT", "B16")]
+
+
+def test_a_text_format_shows_the_visible_runs_with_its_words(tmp_path):
+    """The text 41 in runs "4" and "1", the "1" in the input yellow, under the format @"件": the clerk
+    reads 4件."""
+    path = hostile.restyled(tmp_path, "text-format.xlsx", numfmt='@"件"',
+                            cell_xml='<c r="{ref}"{s} t="inlineStr"><is><r><t>4</t></r>'
+                                     '<r><rPr><color rgb="FFFFF2CC"/></rPr><t>1</t></r></is></c>')
+    (f,) = [f for f in check_file(path).findings if f.rule == "CELL_SHOWN_DIFFERENT"]
+    assert (f.sheet, f.cell) == (hostile.T2, "D6")
+    assert f.message.startswith("显示为 4件，实际数值为 41（部分文字的颜色或字号使其看不见）"), f.message

@@ -43,3 +43,39 @@ def test_a_look_alike_in_front_of_the_hidden_real_sheet_says_so(tmp_path, state,
     assert (hidden.rule, hidden.sheet) == ("SHEET_HIDDEN", T3)
     assert lookalike.message == f"工作表「{name}」与法定表格「{T3}」" + _lookalike_message(
         "名称末尾有空格", f"，而真正的「{T3}」被{said}")
+
+
+@pytest.mark.parametrize(("state", "how"), [
+    ("hidden", "隐藏"),
+    ("veryHidden", "深度隐藏（veryHidden，在 Excel 的“取消隐藏”中也看不到）"),  # the clerk is told where it is not
+])
+def test_a_hidden_statutory_sheet_says_how_it_is_hidden(tmp_path, state, how):
+    path = hostile._with_parts(tmp_path, "hidden.xlsx", workbook_edit=lambda x: x.replace(
+        f'<sheet name="{T3}" ', f'<sheet name="{T3}" state="{state}" ', 1))
+    (f,) = check_file(path).findings
+    assert (f.rule, f.sheet, f.severity) == ("SHEET_HIDDEN", T3, "error")
+    assert f.message.startswith(f"工作表「{T3}」被{how}，填表人和审核人看不到其中的内容"), f.message
+
+
+def test_a_look_alike_after_another_extra_sheet_is_still_named(tmp_path):
+    """A sheet of the clerk's own (说明) between the statutory sheets and the look-alike copy of 表三."""
+    import re
+    import zipfile
+
+    src = hostile.filled_2021(tmp_path, ".base.xlsx")
+    with zipfile.ZipFile(src) as z:
+        copy = re.sub(r'(<c r="D6"[^>]*>)<v>[^<]*</v>', r"\g<1><v>9</v>", z.read(hostile.T3_PART).decode(), count=1)
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    name = T3 + " "
+    path = hostile._with_parts(
+        tmp_path, "notes-then-lookalike.xlsx",
+        add={"xl/worksheets/sheet77.xml": copy, "xl/worksheets/sheet78.xml": copy},
+        workbook_edit=lambda x: x.replace("</sheets>", '<sheet name="说明" sheetId="78" r:id="rIdNb8"/>'
+                                          f'<sheet name="{name}" sheetId="77" r:id="rIdNb7"/></sheets>', 1),
+        workbook_rels=f'<Relationship Id="rIdNb7" Type="{kind}" Target="worksheets/sheet77.xml"/>'
+                      f'<Relationship Id="rIdNb8" Type="{kind}" Target="worksheets/sheet78.xml"/>',
+        content_types=f'<Override PartName="/xl/worksheets/sheet77.xml" ContentType="{sheet}"/>'
+                      f'<Override PartName="/xl/worksheets/sheet78.xml" ContentType="{sheet}"/>')
+    assert sorted((f.rule, f.sheet) for f in check_file(path).findings) == [
+        ("SHEET_EXTRA", "说明"), ("SHEET_LOOKALIKE", name)]

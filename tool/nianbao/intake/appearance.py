@@ -242,7 +242,8 @@ def _strict_number(text: str) -> Decimal | None:
 def _lenient_number(text: str) -> Decimal | None:
     """The figure a person reads in a decorated text: units and prefixes around it, scientific, fractions."""
     t = text.strip().replace(",", "").replace("\u00a0", " ")
-    m = re.fullmatch(r"[^\d.\-+()]*\(?([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?:\s+(\d+)/(\d+))?\)?[^\d]*", t)
+    # .50: a format such as #.00 writes a figure under 1 without its leading zero.
+    m = re.fullmatch(r"[^\d.\-+()]*\(?([-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)(?:\s+(\d+)/(\d+))?\)?[^\d]*", t)
     if m:
         try:
             number = Decimal(m.group(1))

@@ -474,8 +474,9 @@ def parse_sqref(sqref: str | None) -> tuple[tuple[int, int, int, int], ...]:
             bounds = range_boundaries(part.replace("$", ""))
         except (ValueError, TypeError):
             continue
-        if None not in bounds:
-            out.append(bounds)
+        if None not in bounds:  # D6:D5 is D5:D6 (LibreOffice and Excel read a range in order)
+            c0, r0, c1, r1 = bounds
+            out.append((min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1)))
     return tuple(out)
 
 
