@@ -8,6 +8,10 @@ import hostile
 import pytest
 
 from nianbao.check.run import check_file
+from nianbao.format.layout import layout
+from nianbao.format.spec import all_formats
+from nianbao.intake.appearance import Verdict, cell_finding
+from nianbao.intake.sheet_layout import where
 
 
 @pytest.mark.parametrize(("ref", "value", "code", "rule", "shown"), [
@@ -57,8 +61,19 @@ def test_the_same_figure_in_another_notation_is_a_warning(tmp_path, ref, value, 
 def test_a_fraction_written_with_a_no_break_space_is_the_same_figure(tmp_path):
     """# ?/? with a no-break space for the space: 2.5 shows 2 1/2, a warning as with a plain space."""
     path = hostile.restyled(tmp_path, "nbsp-fraction.xlsx", ref="B16", value="2.5", numfmt="#\u00a0?/?")
-    got = [(f.rule, f.cell) for f in check_file(path).findings if f.rule.startswith("CELL_")]
-    assert got == [("CELL_LOOKS_DIFFERENT", "B16")]
+    got = [f for f in check_file(path).findings if f.rule.startswith("CELL_")]
+    assert [(f.rule, f.cell) for f in got] == [("CELL_LOOKS_DIFFERENT", "B16")]
+    assert got[0].message.startswith("显示为 2 1/2（数值 2.5）"), got[0].message  # the space the clerk sees
+
+
+@pytest.mark.parametrize("severity", ["warning", "error"])
+def test_a_finding_on_what_a_cell_shows_always_gives_a_reason(severity):
+    """A judgement without a reason of its own (a counted text under an empty format code) still reads as a
+    sentence: never "…（数值 41），，与模板不同"."""
+    fmt = all_formats()["gov-info-disclosure-2021"]
+    key = next(iter(fmt.input_keys()))
+    f = cell_finding(Verdict(severity, "41件", ""), where(fmt, key, layout(fmt).cells[key]), "41")
+    assert "，，" not in f.message and "显示方式被改动" in f.message, f.message
 
 
 def test_a_text_format_shows_the_visible_runs_with_its_words(tmp_path):

@@ -396,10 +396,11 @@ def _clip(text: str | None) -> str:
 
 
 def shown_text(text: str) -> str:
-    """A shown text for a message: blank says so, control characters are named."""
+    """A shown text for a message: blank says so, a space of any width is a space, a character that prints
+    nothing else (a control character) is �."""
     if text == "" or not text.strip():
         return "空白"
-    clean = "".join(ch if ch.isprintable() else "�" for ch in text)
+    clean = "".join(" " if unicodedata.category(ch) == "Zs" else ch if ch.isprintable() else "�" for ch in text)
     return _clip(clean)
 
 
@@ -408,7 +409,7 @@ def cell_finding(verdict: Verdict, where: dict, value_text: str) -> Finding:
         return finding(Code.CELL_SHOWN_DIFFERENT, **where, shown=shown_text(verdict.shown), value=value_text,
                        why=verdict.why or "显示方式被改动", actual=shown_text(verdict.shown))
     return finding(Code.CELL_LOOKS_DIFFERENT, **where, shown=shown_text(verdict.shown), value=value_text,
-                   why=verdict.why, actual=shown_text(verdict.shown))
+                   why=verdict.why or "显示方式被改动", actual=shown_text(verdict.shown))
 
 
 # ------------------------------------------------------------------------------- drawings
