@@ -147,6 +147,17 @@ def test_a_figure_wider_than_its_column_is_named(tmp_path, style, value, width):
     assert got == [("CELL_SHOWN_DIFFERENT", "D6", f"显示为 ###，实际数值为 {value}")]
 
 
+@pytest.mark.parametrize(("size", "cols", "width"), [
+    ("72", _width("D", 12), 12),  # a wide column, but not for 41 in 72 points
+    ("48", '<col min="2" max="3" width="26" customWidth="1"/>', 8.43),  # D without a <col>: the default width
+    ("48", COLS, None),  # 26 wide: it fits
+])
+def test_a_large_font_is_measured_against_any_column_width(tmp_path, size, cols, width):
+    path = _columns(hostile.restyled(tmp_path, "large.xlsx", font=hostile._font(size=size)), cols)
+    got = [(rule, cell, message[:message.index("。") + 1]) for rule, cell, message in _appearance(path)]
+    assert got == ([] if width is None else _hashes([("D6", 41)], width))
+
+
 def test_a_blank_input_does_not_stop_the_cells_after_it_being_judged(tmp_path):
     """表二 B5 left empty (before D6 in the table) and D6 formatted to show the literal 9."""
     path = hostile.format_literal(tmp_path)

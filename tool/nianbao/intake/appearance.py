@@ -491,7 +491,8 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where, ca
         rules, overlays, comments, show_zeros = looks.rules, looks.overlays, looks.comments, looks.show_zeros
         plain, geometry = looks.plain, looks.geometry
         at = rules_by_cell(rules, {(lay.cells[k].row + 1, lay.cells[k].col + 1) for k in sheet_keys}) if rules else {}
-        narrow = _narrow_columns(geometry, {lay.cells[k].col + 1 for k in sheet_keys})
+        widths = _column_widths(geometry, {lay.cells[k].col + 1 for k in sheet_keys})
+        narrow = any(w < NARROW for w in widths.values())
         if not (at or overlays or comments or narrow) and show_zeros:  # the usual sheet: odd styles and text only
             sheet_keys = [k for k in sheet_keys if lay.cells[k].ref not in plain or type(values.get(k)) is str]
         for key in sheet_keys:
@@ -502,8 +503,9 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where, ca
                 continue
             cell_rules = at.get((pos.row + 1, pos.col + 1), ()) if at else ()
             runs = book.runs(sheet, ref) if isinstance(value, str) else None
-            width = narrow.get(pos.col + 1) if narrow else None
-            if width is not None and ref in plain and not _too_wide(_widest(value), PLAIN_MAX_POINTS, width):
+            width = widths.get(pos.col + 1)
+            if ref in plain and (width is None or width >= NARROW
+                                 or not _too_wide(_widest(value), PLAIN_MAX_POINTS, width)):
                 width = None  # fits however a plain style writes it
             if cell_rules or runs or not show_zeros or ref not in plain or width is not None:
                 verdict = judge(value, counted.get(key), book.look(sheet, ref), palette, rules=cell_rules, ref=ref,
@@ -522,16 +524,20 @@ def judge_inputs(book, lay: Layout, keys, values: dict, counted: dict, where, ca
     return out
 
 
-NARROW = 12.0  # characters: a column narrower than this may be too narrow for a figure (the template's are 26)
+NARROW = 12.0  # characters: a column narrower than this may be too narrow for a plainly styled figure (the
+# template's are 26); a figure in a style of its own (a larger font) is measured against any width
 
 
-def _narrow_columns(geometry, cols: set[int]) -> dict[int, float]:
-    """Input columns narrower than NARROW characters, with their widths."""
-    out = {}
-    for low, high, width, hidden in geometry.cols:
-        if width is not None and 0.5 <= width < NARROW and not hidden:  # (narrower: hidden, sheet_layout says so)
-            out.update({c: width for c in cols if low <= c <= high})
-    return out
+def _column_widths(geometry, cols: set[int]) -> dict[int, float]:
+    """The width in characters of each input column a clerk sees: its <col> element's, else the sheet's
+    default. Hidden columns and those under half a character are left out (sheet_layout says so)."""
+    out: dict[int, float] = {}
+    for low, high, width, hidden in geometry.cols:  # the first <col> naming a column decides, as col_points
+        for c in cols:
+            if low <= c <= high and c not in out:
+                out[c] = -1.0 if hidden else (width if width is not None else geometry.default_width)
+    out = {c: out.get(c, geometry.default_width) for c in cols}
+    return {c: w for c, w in out.items() if w >= 0.5}
 
 
 def _value_text(value) -> str:
