@@ -1,0 +1,219 @@
+"""How the lines of a published report's tables are placed on the format's rows (published/mapping.py),
+and what the user is told when they cannot be: a table not found, a row not found, a line left over."""
+
+from __future__ import annotations
+
+import pytest
+from factory import valid_document
+from published_kit import text_report
+
+from nianbao.format.spec import all_formats
+from nianbao.published import import_file
+
+FMT = all_formats()["gov-info-disclosure-2021"]
+
+
+@pytest.fixture
+def doc():
+    return valid_document(FMT, seed=7)
+
+
+def _import(tmp_path, text: str, name: str = "r.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return import_file(path)
+
+
+def _pipe(label: str, values) -> str:
+    return "| " + " | ".join([label, *map(str, values)]) + " |"
+
+
+def _row(doc: dict, prefix: str, columns: tuple[str, ...]) -> list:
+    return [doc["tables"][f"{prefix}.{c}"] for c in columns]
+
+
+PEOPLE = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+
+
+def test_a_table_not_found_leaves_every_one_of_its_cells_unreadable_and_says_so(tmp_path, doc):
+    text = text_report(doc)
+    text = text[:text.index("四、政府信息公开行政复议")] + text[text.index("五、存在的主要问题"):]
+    imported = _import(tmp_path, text)
+    reviews = [k for k, c in FMT.cells.items() if c.table == "reviews"]
+    states = imported.document["cell_states"]
+    assert {k: states[k] for k in reviews} == {k: {"state": "unreadable", "printed": ""} for k in reviews}
+    (f,) = [f for f in imported.findings if f.rule == "IMPORT_TABLE_MISSING"]
+    assert (f.severity, f.sheet) == ("error", "表四 复议诉讼")
+    assert f.message == ("没有找到四、政府信息公开行政复议、行政诉讼情况（既没有本表的标题，也没有本表的行列标签），"
+                         "本表 15 个单元格无法读取。")
+    assert not any(k.startswith("reviews.") for k in imported.document["tables"])
+    others = {k: v for k, v in doc["tables"].items() if not k.startswith("reviews.")}
+    assert imported.document["tables"] == others
+
+
+def test_a_row_not_found_and_a_line_left_over_are_named_where_they_are(tmp_path, doc):
+    repeated = _row(doc, "requests.outcome.not_processed.repeated", PEOPLE)
+    text = text_report(doc).replace(_pipe("2.重复申请", repeated) + "\n", "")
+    extra = _pipe("五、本年度网上申请数量", [1, 1, 1, 1, 1, 1, 7])
+    text = text.replace("| 四、结转下年度", extra + "\n| 四、结转下年度")
+    imported = _import(tmp_path, text)
+    line = text.split("\n").index(extra) + 1
+    (left,) = [f for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"]
+    assert (left.severity, left.sheet) == ("warning", "表三 依申请公开")
+    assert left.message == (f"三、收到和处理政府信息公开申请情况中多出一行（第{line}行：“五、本年度网上申请数量 1 1 1 1 1 1 7”），"
+                            "与标准格式的各行都对不上，未读取。")
+    (missing,) = [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
+    assert (missing.severity, missing.sheet, missing.cell, missing.key, missing.row_label) == \
+        ("error", "表三 依申请公开", "D22", "requests.outcome.not_processed.repeated.natural", "2.重复申请")
+    assert missing.message == ("三、收到和处理政府信息公开申请情况中没有找到“2.重复申请”一行（或无法确定哪一行是它），"
+                               "本行 7 个单元格无法读取。")
+    states = imported.document["cell_states"]
+    assert {states[f"requests.outcome.not_processed.repeated.{c}"]["state"] for c in PEOPLE} == {"unreadable"}
+
+
+def test_a_long_line_left_over_is_shown_by_its_first_sixty_characters(tmp_path, doc):
+    words = "其他渠道登记的咨询事项数量合计仅供参考不列入本表统计范围之内如下各项分列网上咨询电话咨询现场咨询合计"
+    assert len(words) == 50  # a label's length (at most 64), its line longer than what is shown
+    extra = _pipe(words, [1, 1, 1, 1, 1, 1, 7])
+    text = text_report(doc).replace("| 四、结转下年度", extra + "\n| 四、结转下年度")
+    imported = _import(tmp_path, text)
+    (left,) = [f for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"]
+    printed = (words + " 1 1 1 1 1 1 7")[:60]
+    assert f"：“{printed}”），" in left.message
+
+
+def test_a_one_column_row_not_found_is_named_at_its_cell(tmp_path, doc):
+    imported = _import(tmp_path, text_report(doc).replace("| 行政许可 | 7 |\n", ""))
+    (f,) = [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
+    assert (f.key, f.cell, f.row_label) == ("proactive.licensing.decisions", "B9", "行政许可")
+    assert f.message == "二、主动公开政府信息情况中没有找到“行政许可”一行（或无法确定哪一行是它），本行 1 个单元格无法读取。"
+    assert imported.document["cell_states"] == {"proactive.licensing.decisions": {"state": "unreadable", "printed": ""}}
+
+
+def test_table_four_printed_without_its_figures_names_its_data_row(tmp_path, doc):
+    """表四's one row prints no label: the finding calls it the data row."""
+    (row,) = _rows(FMT.table("reviews"))
+    figures = "| " + " | ".join(str(doc["tables"][k]) for k in row.keys) + " |\n"
+    text = text_report(doc)
+    assert figures in text
+    imported = _import(tmp_path, text.replace(figures, ""))
+    (f,) = [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
+    assert (f.key, f.cell, f.sheet) == ("reviews.admin_review.upheld", "A6", "表四 复议诉讼")
+    assert f.message == ("四、政府信息公开行政复议、行政诉讼情况中没有找到“数据行”一行（或无法确定哪一行是它），"
+                         "本行 15 个单元格无法读取。")
+    assert imported.document["cell_states"] == {k: {"state": "unreadable", "printed": ""} for k in row.keys}
+
+
+def _cells(doc: dict, label: str, printed: str) -> str:
+    """The report one cell per line, the row `label` printed as `printed` (its label and figures replaced)."""
+    text = text_report(doc, "cells")
+    table, row = next((t, e) for t in FMT.tables for e in _rows(t) if e.node.label == label)
+    figures = "".join(f"{doc['tables'][k]}\n" for k in row.keys)
+    assert f"\n{label}\n{figures}" in text
+    return text.replace(f"\n{label}\n{figures}", f"\n{printed}", 1)
+
+
+def _rows(table):
+    from nianbao.published.mapping import expected_rows
+
+    return expected_rows(FMT, table)
+
+
+@pytest.mark.parametrize(("label", "printed"), [
+    ("规章", "规章\n"),  # a label of two characters
+    ("规章", "规章\n—\n—\n—\n"),  # placeholders only
+    ("行政规范性文件", "行政规范性文件情况\n"),  # a word more on the label's line
+    ("行政事业性收费", "行政事业性收费\n"),  # the last row of its table
+])
+def test_a_row_printed_as_its_label_alone_is_blank_where_its_label_stands(tmp_path, doc, label, printed):
+    text = _cells(doc, label, printed)
+    imported = _import(tmp_path, text, "b.txt")
+    row = next(e for t in FMT.tables for e in _rows(t) if e.node.label == label)
+    states = imported.document["cell_states"]
+    assert {k: states[k] for k in row.keys} == {k: {"state": "blank", "printed": ""} for k in row.keys}
+    line = text.split("\n").index(printed.split("\n")[0]) + 1
+    assert {imported.document["provenance"][k] for k in row.keys} == {f"第{line}行 第1字"}
+    assert not [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
+    assert ("第%d行 第1字" % line, label, "只印了行标签：空白") in imported.stages["mapped"].matches
+    others = {k: v for k, v in doc["tables"].items() if k not in row.keys}
+    assert imported.document["tables"] == others
+
+
+@pytest.mark.parametrize(("label", "printed"), [
+    ("规章", "规章\n见附件\n"),  # words after the label: not printed empty
+    ("行政规范性文件", "行政规范性文件\n见附件\n"),  # the line before it a figure
+    ("行政规范性文件", "行政规范性文件\n见附件\n—\n"),
+])
+def test_a_row_whose_label_is_followed_by_words_is_unreadable_not_blank(tmp_path, doc, label, printed):
+    imported = _import(tmp_path, _cells(doc, label, printed), "u.txt")
+    row = next(e for t in FMT.tables for e in _rows(t) if e.node.label == label)
+    states = imported.document["cell_states"]
+    assert {k: states[k] for k in row.keys} == {k: {"state": "unreadable", "printed": ""} for k in row.keys}
+    assert [f.key for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"] == [row.keys[0]]
+
+
+def test_a_pipe_row_printing_its_label_and_no_cell_is_unreadable(tmp_path, doc):
+    """A converter's table row cut after its label cell: its cells are not printed empty, they are lost."""
+    imported = _import(tmp_path, text_report(doc).replace("| 规章 | 0 | 0 | 0 |\n", "| 规章 |\n"))
+    keys = [f"proactive.rules.{c}" for c in ("issued", "repealed", "in_force")]
+    assert {imported.document["cell_states"][k]["state"] for k in keys} == {"unreadable"}
+    assert [f.key for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"] == [keys[0]]
+
+
+def test_a_row_missing_whole_is_named_when_nothing_is_left_over(tmp_path, doc):
+    text = _cells(doc, "2.重复申请", "")
+    imported = _import(tmp_path, text, "m.txt")
+    keys = [f"requests.outcome.not_processed.repeated.{c}" for c in PEOPLE]
+    assert {k: imported.document["cell_states"][k] for k in keys} == \
+        {k: {"state": "unreadable", "printed": ""} for k in keys}
+    assert [f.key for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"] == [keys[0]]
+
+
+GROUPS = (("行政复议", "admin_review"), ("行政诉讼（未经复议直接起诉）", "litigation_direct"),
+          ("行政诉讼（复议后起诉）", "litigation_after_review"))
+RESULTS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _table_four(doc: dict, parts, style: str = "pipe") -> str:
+    """The report with 表四 printed as one short table per column group, each under a heading naming it:
+    parts are (heading, group key) in the order printed."""
+    text = text_report(doc)
+    head = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|\n" if style == "pipe" else ""
+    four = "四、政府信息公开行政复议、行政诉讼情况\n"
+    for heading, group in parts:
+        figures = [str(doc["tables"][f"reviews.{group}.{c}"]) for c in RESULTS]
+        four += f"{heading}\n{head}" + ("| " + " | ".join(figures) + " |" if style == "pipe" else " ".join(figures)) + "\n"
+    return text[:text.index("四、政府信息公开行政复议")] + four + text[text.index("五、存在的主要问题"):]
+
+
+@pytest.mark.parametrize("style", ["pipe", "text"])
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1)])
+def test_table_four_printed_as_a_table_per_column_group_is_read_by_the_groups_named(tmp_path, doc, style, order):
+    imported = _import(tmp_path, _table_four(doc, [GROUPS[i] for i in order], style), "g.txt")
+    assert imported.document["tables"] == doc["tables"]
+    assert imported.document["cell_states"] == {}
+    hows = [how for _, label, how in imported.stages["mapped"].matches if how.startswith("按位置")]
+    names = ("行政复议", "未经复议直接起诉", "复议后起诉")
+    assert hows == [f"按位置（“{names[i]}”之下的一行）" for i in order]
+
+
+@pytest.mark.parametrize("parts", [
+    GROUPS[:2],  # one group not printed
+    (GROUPS[0], GROUPS[1], GROUPS[1]),  # one group twice: which line is which is not known
+    (GROUPS[0], GROUPS[1], ("行政诉讼", "litigation_after_review")),  # a heading naming no group
+])
+def test_table_four_by_column_group_is_read_only_when_every_group_is_found_once(tmp_path, doc, parts):
+    imported = _import(tmp_path, _table_four(doc, parts), "g.md")
+    (row,) = _rows(FMT.table("reviews"))
+    states = imported.document["cell_states"]
+    assert {states[k]["state"] for k in row.keys} == {"unreadable"}
+    assert not any(k.startswith("reviews.") for k in imported.document["tables"])
+    assert [f.key for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"] == [row.keys[0]]
+
+
+def test_table_four_by_column_group_with_a_figure_short_is_not_read(tmp_path, doc):
+    text = _table_four(doc, GROUPS)
+    short = "| " + " | ".join(str(doc["tables"][f"reviews.admin_review.{c}"]) for c in RESULTS) + " |"
+    assert text.count(short) == 1
+    imported = _import(tmp_path, text.replace(short, short.rsplit(" | ", 1)[0] + " |"), "g.md")
+    assert not any(k.startswith("reviews.") for k in imported.document["tables"])
