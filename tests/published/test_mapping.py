@@ -211,9 +211,58 @@ def test_table_four_by_column_group_is_read_only_when_every_group_is_found_once(
     assert [f.key for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"] == [row.keys[0]]
 
 
-def test_table_four_by_column_group_with_a_figure_short_is_not_read(tmp_path, doc):
+@pytest.mark.parametrize("cut", ["cell", "figure"])
+def test_table_four_by_column_group_is_not_read_from_a_line_a_figure_short(tmp_path, doc, cut):
+    """A group's line must print one figure per column of the group (a cell left empty, or lost)."""
     text = _table_four(doc, GROUPS)
-    short = "| " + " | ".join(str(doc["tables"][f"reviews.admin_review.{c}"]) for c in RESULTS) + " |"
-    assert text.count(short) == 1
-    imported = _import(tmp_path, text.replace(short, short.rsplit(" | ", 1)[0] + " |"), "g.md")
+    figures = [str(doc["tables"][f"reviews.admin_review.{c}"]) for c in RESULTS]
+    line = "| " + " | ".join(figures) + " |"
+    assert text.count(line) == 1
+    short = "| " + " | ".join(figures[:2] + ([" "] if cut == "cell" else []) + figures[3:]) + " |"
+    imported = _import(tmp_path, text.replace(line, short), "g.md")
     assert not any(k.startswith("reviews.") for k in imported.document["tables"])
+    assert [f.rule for f in imported.findings if f.key and f.key.startswith("reviews.")] == ["IMPORT_ROW_MISSING"]
+
+
+def _requests_row(doc: dict, label: str) -> tuple[str, list[str]]:
+    row = next(e for e in _rows(FMT.table("requests")) if e.node.label == label)
+    return _pipe(label, [doc["tables"][k] for k in row.keys]), list(row.keys)
+
+
+@pytest.mark.parametrize(("label", "printed"), [
+    ("2.没有现成信息需要另行制作", "制作"),  # two characters of its label
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "行政机关不再处理其甲"),  # 9 of its 10 in the label
+    ("2.没有现成信息需要另行制作", ""),
+])
+def test_a_line_between_two_rows_printing_a_piece_of_the_one_row_between_is_that_row(tmp_path, doc, label, printed):
+    line, keys = _requests_row(doc, label)
+    imported = _import(tmp_path, text_report(doc).replace(line, line.replace(f"| {label} |", f"| {printed} |")))
+    assert imported.document["tables"] == doc["tables"]
+    assert ("按位置（上下两行之间唯一的一行）" in {how for _, lb, how in imported.stages["mapped"].matches if lb == label})
+
+
+@pytest.mark.parametrize("printed", ["平潭", "另行制作甲乙"])
+def test_a_line_between_two_rows_printing_other_words_is_not_placed(tmp_path, doc, printed):
+    """Words that are not a piece of the one row between (a page header, a label with more in it): the
+    row is unreadable and the line is left over, never read as the row."""
+    label = "2.没有现成信息需要另行制作"
+    line, keys = _requests_row(doc, label)
+    imported = _import(tmp_path, text_report(doc).replace(line, line.replace(f"| {label} |", f"| {printed} |")))
+    assert {imported.document["cell_states"][k]["state"] for k in keys} == {"unreadable"}
+    assert [f.key for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"] == [keys[0]]
+    assert [f.rule for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"] == ["IMPORT_EXTRA_ROW"]
+
+
+@pytest.mark.parametrize(("label", "printed", "how"), [
+    ("（一）予以公开", "予以公开", "按标签（95%）"),  # its numbering is much of it: read without it, a little less sure
+    ("1.属于国家秘密", "属于国家秘密", "按标签（75%）"),
+    ("一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量", "按标签（88%）"),
+    ("3.其他", "其他", "按位置（上下两行之间唯一的一行）"),  # too short to be told by its words
+])
+def test_a_row_label_printed_without_its_numbering_reads_its_row_and_says_how_sure(tmp_path, doc, label, printed, how):
+    line, keys = _requests_row(doc, label)
+    imported = _import(tmp_path, text_report(doc).replace(line, line.replace(f"| {label} |", f"| {printed} |")))
+    assert imported.document["tables"] == doc["tables"]
+    assert [h for _, lb, h in imported.stages["mapped"].matches if lb == label] == [how]
+    (variant,) = [f for f in imported.findings if f.rule == "IMPORT_LABEL_VARIANT"]
+    assert variant.key == keys[0]
