@@ -123,6 +123,7 @@ def _rows(table):
     ("规章", "规章\n"),  # a label of two characters
     ("规章", "规章\n—\n—\n—\n"),  # placeholders only
     ("行政规范性文件", "行政规范性文件情况\n"),  # a word more on the label's line
+    ("规章", "规章情况\n"),  # at most twice the label's length
     ("行政事业性收费", "行政事业性收费\n"),  # the last row of its table
 ])
 def test_a_row_printed_as_its_label_alone_is_blank_where_its_label_stands(tmp_path, doc, label, printed):
@@ -143,6 +144,7 @@ def test_a_row_printed_as_its_label_alone_is_blank_where_its_label_stands(tmp_pa
     ("规章", "规章\n见附件\n"),  # words after the label: not printed empty
     ("行政规范性文件", "行政规范性文件\n见附件\n"),  # the line before it a figure
     ("行政规范性文件", "行政规范性文件\n见附件\n—\n"),
+    ("规章", "规章有关情况\n"),  # more words than label on its line: not the label printed alone
 ])
 def test_a_row_whose_label_is_followed_by_words_is_unreadable_not_blank(tmp_path, doc, label, printed):
     imported = _import(tmp_path, _cells(doc, label, printed), "u.txt")
@@ -266,3 +268,31 @@ def test_a_row_label_printed_without_its_numbering_reads_its_row_and_says_how_su
     assert [h for _, lb, h in imported.stages["mapped"].matches if lb == label] == [how]
     (variant,) = [f for f in imported.findings if f.rule == "IMPORT_LABEL_VARIANT"]
     assert variant.key == keys[0]
+
+
+def _blank(*printed: str) -> dict:
+    return [{"state": "blank", "printed": p} for p in printed]
+
+
+@pytest.mark.parametrize(("row", "printed", "keys", "states"), [
+    ("| 行政许可 | 7 |", "| 行政许可 | — |", ["proactive.licensing.decisions"], _blank("—")),  # one cell
+    ("| 行政许可 | 7 |", "| 行政许可 |\n|  | — |", ["proactive.licensing.decisions"], _blank("—")),  # under its label
+    ("| 规章 | 0 | 0 | 0 |", "| 规章 | 见附件 | — | — |", [f"proactive.rules.{c}" for c in ("issued", "repealed", "in_force")],
+     [{"state": "unreadable", "printed": "见附件", "note": "“见附件”不是数字"}, *_blank("—", "—")]),
+])
+def test_a_table_row_printing_placeholders_and_no_figure_is_read_cell_by_cell(tmp_path, doc, row, printed, keys, states):
+    """A converter's row with no figure at all (“| 行政许可 | — |”) is still the row: its cells are read as
+    printed (blank, or unreadable words), never the whole row lost."""
+    text = text_report(doc)
+    assert row in text
+    imported = _import(tmp_path, text.replace(row, printed))
+    assert [imported.document["cell_states"][k] for k in keys] == states
+    assert not [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
+
+
+def test_table_four_printed_as_a_row_of_placeholders_is_blank(tmp_path, doc):
+    (row,) = _rows(FMT.table("reviews"))
+    figures = "| " + " | ".join(str(doc["tables"][k]) for k in row.keys) + " |\n"
+    imported = _import(tmp_path, text_report(doc).replace(figures, "| " + " | ".join(["—"] * 15) + " |\n"))
+    assert imported.document["cell_states"] == {k: {"state": "blank", "printed": "—"} for k in row.keys}
+    assert ("第55行", "", "按位置（表中唯一的数据行）") in imported.stages["mapped"].matches
