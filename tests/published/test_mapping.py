@@ -260,6 +260,11 @@ def test_a_line_between_two_rows_printing_other_words_is_not_placed(tmp_path, do
     ("1.属于国家秘密", "属于国家秘密", "按标签（75%）"),
     ("一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量", "按标签（88%）"),
     ("3.其他", "其他", "按位置（上下两行之间唯一的一行）"),  # too short to be told by its words
+    # short of its numbering and of a character or more: enough of it without the numbering, each kind of it
+    ("（一）予以公开", "予以公", "按标签（71%）"),
+    ("2.重复申请", "重复申", "按标签（71%）"),
+    ("一、本年新收政府信息公开申请数量", "本年新收政府信息公", "按标签（61%）"),
+    ("四、结转下年度继续办理", "结转下年度继", "按标签（63%）"),
 ])
 def test_a_row_label_printed_without_its_numbering_reads_its_row_and_says_how_sure(tmp_path, doc, label, printed, how):
     line, keys = _requests_row(doc, label)
@@ -296,3 +301,11 @@ def test_table_four_printed_as_a_row_of_placeholders_is_blank(tmp_path, doc):
     imported = _import(tmp_path, text_report(doc).replace(figures, "| " + " | ".join(["—"] * 15) + " |\n"))
     assert imported.document["cell_states"] == {k: {"state": "blank", "printed": "—"} for k in row.keys}
     assert ("第55行", "", "按位置（表中唯一的数据行）") in imported.stages["mapped"].matches
+
+
+def test_a_label_printed_across_two_cells_is_the_row_label_as_printed(tmp_path, doc):
+    """“| （一） | 予以公开 | … |”: a converter split the label cell at its numbering — the same label, no variant."""
+    line, keys = _requests_row(doc, "（一）予以公开")
+    imported = _import(tmp_path, text_report(doc).replace(line, line.replace("| （一）予以公开 |", "| （一） | 予以公开 |")))
+    assert imported.document["tables"] == doc["tables"]
+    assert not [f for f in imported.findings if f.rule == "IMPORT_LABEL_VARIANT"]
