@@ -309,3 +309,36 @@ def test_a_label_printed_across_two_cells_is_the_row_label_as_printed(tmp_path, 
     imported = _import(tmp_path, text_report(doc).replace(line, line.replace("| （一）予以公开 |", "| （一） | 予以公开 |")))
     assert imported.document["tables"] == doc["tables"]
     assert not [f for f in imported.findings if f.rule == "IMPORT_LABEL_VARIANT"]
+
+
+def _plain(text: str) -> str:
+    """A pipe-table report as plain text lines: each row its label and figures separated by spaces (a copy
+    pasted out of a page, the table's lines gone)."""
+    out = []
+    for line in text.split("\n"):
+        if line.startswith("|---"):
+            continue
+        if line.startswith("|"):
+            line = " ".join(c.strip() for c in line.strip("|").split("|") if c.strip())
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_a_report_as_plain_lines_of_labels_and_figures_reads_exactly(tmp_path, doc):
+    imported = _import(tmp_path, _plain(text_report(doc)), "p.txt")
+    assert imported.document["tables"] == doc["tables"]
+    assert imported.document["cell_states"] == {}
+    assert not imported.findings
+
+
+def test_a_label_wrapped_onto_the_line_above_its_figures_is_read_a_little_less_sure(tmp_path, doc):
+    label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    line, keys = _requests_row(doc, label)
+    figures = " ".join(str(doc["tables"][k]) for k in keys)
+    text = _plain(text_report(doc))
+    assert f"{label} {figures}" in text
+    wrapped = "（二）部分公开（区分处理的，\n只计这一情形，不计其他情形） " + figures
+    imported = _import(tmp_path, text.replace(f"{label} {figures}", wrapped), "w.txt")
+    assert imported.document["tables"] == doc["tables"]
+    assert [h for _, lb, h in imported.stages["mapped"].matches if lb == label] == ["按标签（90%）"]
+    assert not imported.findings
