@@ -342,3 +342,17 @@ def test_a_label_wrapped_onto_the_line_above_its_figures_is_read_a_little_less_s
     assert imported.document["tables"] == doc["tables"]
     assert [h for _, lb, h in imported.stages["mapped"].matches if lb == label] == ["按标签（90%）"]
     assert not imported.findings
+
+
+@pytest.mark.parametrize(("sentence", "why"), [("2024年，本机关共收到政府信息公开申请3件。", "有句末标点"),
+                                               ("全年共收到申请", "含“收到”")])
+def test_a_sentence_in_a_table_rows_first_cell_is_no_row(tmp_path, doc, sentence, why):
+    """A converter put a sentence of the report into a table row beside a figure: it is not a row of the table
+    (no line left over, no row shifted), and --debug says why."""
+    line, _ = _requests_row(doc, "2.重复申请")
+    text = text_report(doc).replace(line, _pipe(sentence, [3]) + "\n" + line)
+    imported = _import(tmp_path, text)
+    assert imported.document["tables"] == doc["tables"]
+    assert not imported.findings
+    at = text.split("\n").index(_pipe(sentence, [3])) + 1
+    assert (f"第{at}行", "", f"是句子（{why}），不当作表格行") in imported.stages["mapped"].matches
