@@ -356,3 +356,42 @@ def test_a_sentence_in_a_table_rows_first_cell_is_no_row(tmp_path, doc, sentence
     assert not imported.findings
     at = text.split("\n").index(_pipe(sentence, [3])) + 1
     assert (f"第{at}行", "", f"是句子（{why}），不当作表格行") in imported.stages["mapped"].matches
+
+
+PROACTIVE = {"规章": ("proactive.rules", ("issued", "repealed", "in_force")),
+             "行政规范性文件": ("proactive.normative_docs", ("issued", "repealed", "in_force")),
+             "行政许可": ("proactive.licensing", ("decisions",)), "行政处罚": ("proactive.penalty", ("decisions",)),
+             "行政强制": ("proactive.enforcement", ("decisions",)), "行政事业性收费": ("proactive.fees", ("amount",))}
+
+
+def _proactive_row(doc: dict, label: str) -> str:
+    prefix, columns = PROACTIVE[label]
+    return _pipe(label, [doc["tables"][f"{prefix}.{c}"] for c in columns])
+
+
+def test_a_table_half_in_rows_of_cells_and_half_in_plain_lines_reads_both(tmp_path, doc):
+    """表二 with three of its rows as a converter's table rows and three as plain lines: the plain lines are
+    rows too, not loose figures beside a table (only when most of its lines are table rows are they)."""
+    text = text_report(doc)
+    for label in ("行政许可", "行政处罚", "行政强制"):
+        row = _proactive_row(doc, label)
+        assert row in text
+        text = text.replace(row, row.strip("| ").replace(" | ", " "))
+    imported = _import(tmp_path, text, "h.md")
+    assert imported.document["tables"] == doc["tables"]
+    assert not imported.findings
+
+
+def test_a_loose_figure_beside_a_table_of_three_rows_is_not_a_row(tmp_path, doc):
+    text = text_report(doc)
+    for label in ("行政处罚", "行政强制", "行政事业性收费"):
+        text = text.replace(_proactive_row(doc, label) + "\n", "")
+    text = text.replace(_proactive_row(doc, "规章") + "\n", _proactive_row(doc, "规章") + "\n1\n")
+    imported = _import(tmp_path, text, "l.md")
+    loose = text.split("\n").index("1") + 1
+    assert (f"第{loose}行 第1字", "", "表格以行和单元格印出，这些散落在表格外的数字不当作表格行") in \
+        imported.stages["mapped"].matches
+    assert not [f for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"]
+    assert {k: v for k, v in imported.document["tables"].items() if k.startswith("proactive.")} == \
+        {k: v for k, v in doc["tables"].items() if k.startswith(("proactive.rules", "proactive.normative_docs",
+                                                                  "proactive.licensing"))}
