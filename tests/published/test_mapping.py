@@ -395,3 +395,52 @@ def test_a_loose_figure_beside_a_table_of_three_rows_is_not_a_row(tmp_path, doc)
     assert {k: v for k, v in imported.document["tables"].items() if k.startswith("proactive.")} == \
         {k: v for k, v in doc["tables"].items() if k.startswith(("proactive.rules", "proactive.normative_docs",
                                                                   "proactive.licensing"))}
+
+
+def _pdf(doc: dict, change=lambda text: text):
+    """The report as a PDF's text layer gives it: each line its words, placed left to right (a plain
+    copy of the pipe tables, `change`d first), read from the lines directly (no PDF renderer needed)."""
+    from pathlib import Path
+
+    from nianbao.published.importer import build
+    from nianbao.published.model import WORD, Item, Line, RawDocument
+    from nianbao.published.settings import ImportSettings
+
+    text = change(_plain(text_report(doc)))
+    lines = []
+    for n, printed in enumerate(text.split("\n"), 1):
+        x, items = 60.0, []
+        for word in printed.split():
+            items.append(Item(word, f"第1页 第{n}行", WORD, x, x + 8 * len(word)))
+            x += max(8 * len(word) + 10, 60)
+        if items:
+            lines.append(Line(tuple(items), f"第1页 第{n}行"))
+    return build(Path("r.pdf"), text.encode(), RawDocument("pdf", text.split("\n")[0], lines), ImportSettings())
+
+
+WRAPPED = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+
+
+@pytest.mark.parametrize(("above", "below", "how"), [
+    ("（二）部分公开（区分处理的，", "只计这一情形，不计其他情形）", "按标签（90%）"),  # most of it below: a little less sure
+    ("（二）部分公开（区分处理的，只计这一情形，", "不计其他情形）", "按标签（75%）"),  # what is above is enough
+])
+def test_a_pdf_label_wrapped_around_its_figures_is_read(doc, above, below, how):
+    """A PDF prints a long label's lines above and below the line of its figures: the row is read from
+    what is printed around the figures, the less sure the more of the label it needs from below."""
+    line, keys = _requests_row(doc, WRAPPED)
+    figures = " ".join(str(doc["tables"][k]) for k in keys)
+    imported = _pdf(doc, lambda text: text.replace(f"{WRAPPED} {figures}", f"{above}\n{figures}\n{below}"))
+    assert imported.document["tables"] == doc["tables"]
+    assert [h for _, lb, h in imported.stages["mapped"].matches if lb == WRAPPED] == [how]
+    assert not imported.findings
+
+
+def test_a_pdf_report_reads_exactly_and_a_line_of_figures_without_its_label_is_placed_between_its_neighbours(doc):
+    assert _pdf(doc).document["tables"] == doc["tables"]
+    label = "2.没有现成信息需要另行制作"
+    line, keys = _requests_row(doc, label)
+    figures = " ".join(str(doc["tables"][k]) for k in keys)
+    imported = _pdf(doc, lambda text: text.replace(f"{label} {figures}", figures))
+    assert imported.document["tables"] == doc["tables"]
+    assert [h for _, lb, h in imported.stages["mapped"].matches if lb == label] == ["按位置（上下两行之间唯一的一行）"]
