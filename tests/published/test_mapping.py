@@ -444,3 +444,23 @@ def test_a_pdf_report_reads_exactly_and_a_line_of_figures_without_its_label_is_p
     imported = _pdf(doc, lambda text: text.replace(f"{label} {figures}", figures))
     assert imported.document["tables"] == doc["tables"]
     assert [h for _, lb, h in imported.stages["mapped"].matches if lb == label] == ["按位置（上下两行之间唯一的一行）"]
+
+
+@pytest.mark.parametrize("figure", ["76.02", "—"])
+def test_a_web_page_row_under_a_row_printing_its_label_alone_is_that_row(tmp_path, doc, figure):
+    """A page whose table prints a row's label in a row of its own and the row's cells in the next one,
+    their label cell empty (a label cell spanning two rows): the cells are that row's — the last row of its
+    table too, where no row below could place it."""
+    from published_kit import rendered
+
+    html = rendered(tmp_path, doc, "html").read_text(encoding="utf-8")
+    at = html.index(">行政事业性收费<")
+    a, b = html.rindex("<tr", 0, at), html.index("</tr>", at) + len("</tr>")
+    row = f"<tr><th>行政事业性收费</th></tr><tr><td></td><td colspan='3'>{figure}</td></tr>"
+    (tmp_path / "s.html").write_text(html[:a] + row + html[b:], encoding="utf-8")
+    imported = import_file(tmp_path / "s.html")
+    if figure == "—":
+        assert imported.document["cell_states"] == {"proactive.fees.amount": {"state": "blank", "printed": "—"}}
+    else:
+        assert imported.document["tables"] == doc["tables"]
+    assert not [f for f in imported.findings if f.rule in ("IMPORT_ROW_MISSING", "IMPORT_EXTRA_ROW")]
