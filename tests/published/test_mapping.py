@@ -60,7 +60,8 @@ def test_a_row_not_found_and_a_line_left_over_are_named_where_they_are(tmp_path,
     line = text.split("\n").index(extra) + 1
     (left,) = [f for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"]
     assert (left.severity, left.sheet) == ("warning", "表三 依申请公开")
-    assert left.message == (f"三、收到和处理政府信息公开申请情况中多出一行（第{line}行：“五、本年度网上申请数量 1 1 1 1 1 1 7”），"
+    assert left.message == ("三、收到和处理政府信息公开申请情况中多出一行"
+                            f"（第{line}行：“五、本年度网上申请数量 1 1 1 1 1 1 7”），"
                             "与标准格式的各行都对不上，未读取。")
     (missing,) = [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
     assert (missing.severity, missing.sheet, missing.cell, missing.key, missing.row_label) == \
@@ -86,7 +87,8 @@ def test_a_one_column_row_not_found_is_named_at_its_cell(tmp_path, doc):
     imported = _import(tmp_path, text_report(doc).replace("| 行政许可 | 7 |\n", ""))
     (f,) = [f for f in imported.findings if f.rule == "IMPORT_ROW_MISSING"]
     assert (f.key, f.cell, f.row_label) == ("proactive.licensing.decisions", "B9", "行政许可")
-    assert f.message == "二、主动公开政府信息情况中没有找到“行政许可”一行（或无法确定哪一行是它），本行 1 个单元格无法读取。"
+    assert f.message == ("二、主动公开政府信息情况中没有找到“行政许可”一行（或无法确定哪一行是它），"
+                         "本行 1 个单元格无法读取。")
     assert imported.document["cell_states"] == {"proactive.licensing.decisions": {"state": "unreadable", "printed": ""}}
 
 
@@ -184,7 +186,8 @@ def _table_four(doc: dict, parts, style: str = "pipe") -> str:
     four = "四、政府信息公开行政复议、行政诉讼情况\n"
     for heading, group in parts:
         figures = [str(doc["tables"][f"reviews.{group}.{c}"]) for c in RESULTS]
-        four += f"{heading}\n{head}" + ("| " + " | ".join(figures) + " |" if style == "pipe" else " ".join(figures)) + "\n"
+        printed = "| " + " | ".join(figures) + " |" if style == "pipe" else " ".join(figures)
+        four += f"{heading}\n{head}{printed}\n"
     return text[:text.index("四、政府信息公开行政复议")] + four + text[text.index("五、存在的主要问题"):]
 
 
@@ -233,14 +236,16 @@ def _requests_row(doc: dict, label: str) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize(("label", "printed"), [
     ("2.没有现成信息需要另行制作", "制作"),  # two characters of its label
-    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "行政机关不再处理其甲"),  # 9 of its 10 in the label
+    # 9 of its 10 characters in the label
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "行政机关不再处理其甲"),
     ("2.没有现成信息需要另行制作", ""),
 ])
 def test_a_line_between_two_rows_printing_a_piece_of_the_one_row_between_is_that_row(tmp_path, doc, label, printed):
     line, keys = _requests_row(doc, label)
     imported = _import(tmp_path, text_report(doc).replace(line, line.replace(f"| {label} |", f"| {printed} |")))
     assert imported.document["tables"] == doc["tables"]
-    assert ("按位置（上下两行之间唯一的一行）" in {how for _, lb, how in imported.stages["mapped"].matches if lb == label})
+    hows = [how for _, lb, how in imported.stages["mapped"].matches if lb == label]
+    assert hows == ["按位置（上下两行之间唯一的一行）"]
 
 
 @pytest.mark.parametrize("printed", ["平潭", "另行制作甲乙"])
@@ -284,10 +289,12 @@ def _blank(*printed: str) -> dict:
 @pytest.mark.parametrize(("row", "printed", "keys", "states"), [
     ("| 行政许可 | 7 |", "| 行政许可 | — |", ["proactive.licensing.decisions"], _blank("—")),  # one cell
     ("| 行政许可 | 7 |", "| 行政许可 |\n|  | — |", ["proactive.licensing.decisions"], _blank("—")),  # under its label
-    ("| 规章 | 0 | 0 | 0 |", "| 规章 | 见附件 | — | — |", [f"proactive.rules.{c}" for c in ("issued", "repealed", "in_force")],
+    ("| 规章 | 0 | 0 | 0 |", "| 规章 | 见附件 | — | — |",
+     [f"proactive.rules.{c}" for c in ("issued", "repealed", "in_force")],
      [{"state": "unreadable", "printed": "见附件", "note": "“见附件”不是数字"}, *_blank("—", "—")]),
 ])
-def test_a_table_row_printing_placeholders_and_no_figure_is_read_cell_by_cell(tmp_path, doc, row, printed, keys, states):
+def test_a_table_row_printing_placeholders_and_no_figure_is_read_cell_by_cell(tmp_path, doc, row, printed, keys,
+                                                                               states):
     """A converter's row with no figure at all (“| 行政许可 | — |”) is still the row: its cells are read as
     printed (blank, or unreadable words), never the whole row lost."""
     text = text_report(doc)
@@ -308,7 +315,8 @@ def test_table_four_printed_as_a_row_of_placeholders_is_blank(tmp_path, doc):
 def test_a_label_printed_across_two_cells_is_the_row_label_as_printed(tmp_path, doc):
     """“| （一） | 予以公开 | … |”: a converter split the label cell at its numbering — the same label, no variant."""
     line, keys = _requests_row(doc, "（一）予以公开")
-    imported = _import(tmp_path, text_report(doc).replace(line, line.replace("| （一）予以公开 |", "| （一） | 予以公开 |")))
+    split = line.replace("| （一）予以公开 |", "| （一） | 予以公开 |")
+    imported = _import(tmp_path, text_report(doc).replace(line, split))
     assert imported.document["tables"] == doc["tables"]
     assert not [f for f in imported.findings if f.rule == "IMPORT_LABEL_VARIANT"]
 
@@ -424,7 +432,7 @@ WRAPPED = "（二）部分公开（区分处理的，只计这一情形，不计
 
 
 @pytest.mark.parametrize(("above", "below", "how"), [
-    ("（二）部分公开（区分处理的，", "只计这一情形，不计其他情形）", "按标签（90%）"),  # most of it below: a little less sure
+    ("（二）部分公开（区分处理的，", "只计这一情形，不计其他情形）", "按标签（90%）"),  # most below: a little less sure
     ("（二）部分公开（区分处理的，只计这一情形，", "不计其他情形）", "按标签（75%）"),  # what is above is enough
 ])
 def test_a_pdf_label_wrapped_around_its_figures_is_read(doc, above, below, how):
