@@ -474,3 +474,15 @@ def test_a_web_page_row_under_a_row_printing_its_label_alone_is_that_row(tmp_pat
     else:
         assert imported.document["tables"] == doc["tables"]
     assert not [f for f in imported.findings if f.rule in ("IMPORT_ROW_MISSING", "IMPORT_EXTRA_ROW")]
+
+
+def test_a_row_printed_twice_is_read_from_its_first_line_and_the_second_is_left_over(tmp_path, doc):
+    """Two lines print the same label (a copy pasted twice, a draft line kept): the first is the row — the
+    order the report prints — and the second is named as a line left over, never read in its place."""
+    line, keys = _requests_row(doc, "2.重复申请")
+    again = _pipe("2.重复申请", [1, 2, 3, 4, 5, 6, 21])
+    text = text_report(doc).replace(line, f"{line}\n{again}")
+    imported = _import(tmp_path, text)
+    assert imported.document["tables"] == doc["tables"]
+    (left,) = [f for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"]
+    assert f"第{text.split(chr(10)).index(again) + 1}行" in left.message
