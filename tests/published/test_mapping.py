@@ -486,3 +486,20 @@ def test_a_row_printed_twice_is_read_from_its_first_line_and_the_second_is_left_
     assert imported.document["tables"] == doc["tables"]
     (left,) = [f for f in imported.findings if f.rule == "IMPORT_EXTRA_ROW"]
     assert f"第{text.split(chr(10)).index(again) + 1}行" in left.message
+
+
+def test_one_plain_line_for_a_group_of_rows_printed_all_zero_reads_each_row_zero(tmp_path, doc):
+    """(六)其他处理 printed as one plain line of 0s for its three rows (a text copy): each row reads 0."""
+    from nianbao.format.document import compute_derived
+
+    for key in [k for k in doc["tables"] if k.startswith("requests.outcome.other.")]:
+        doc["tables"][key] = 0
+    doc["tables"] = compute_derived(FMT, {k: doc["tables"][k] for k in FMT.input_keys()})
+    lines = _plain(text_report(doc)).split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("1.申请人无正当理由"))
+    last = next(i for i, line in enumerate(lines) if line.startswith("3.其他"))
+    lines[first:last + 1] = ["（六）其他处理 0 0 0 0 0 0 0"]
+    imported = _import(tmp_path, "\n".join(lines), "g.txt")
+    assert imported.document["tables"] == doc["tables"]
+    assert [(f.rule, f.severity) for f in imported.findings] == [("IMPORT_GROUP_ROW", "info")]
+    assert (f"第{first + 1}行 第1字", "（六）其他处理", "按标签（100%）") in imported.stages["mapped"].matches
