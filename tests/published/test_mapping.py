@@ -434,13 +434,14 @@ WRAPPED = "（二）部分公开（区分处理的，只计这一情形，不计
 @pytest.mark.parametrize(("above", "below", "how"), [
     ("（二）部分公开（区分处理的，", "只计这一情形，不计其他情形）", "按标签（90%）"),  # most below: a little less sure
     ("（二）部分公开（区分处理的，只计这一情形，", "不计其他情形）", "按标签（75%）"),  # what is above is enough
+    ("（二）部分公开\n（区分处理的，\n只计这一情形，不计其他情形）", "", "按标签（100%）"),  # all of it above
 ])
 def test_a_pdf_label_wrapped_around_its_figures_is_read(doc, above, below, how):
     """A PDF prints a long label's lines above and below the line of its figures: the row is read from
     what is printed around the figures, the less sure the more of the label it needs from below."""
     line, keys = _requests_row(doc, WRAPPED)
     figures = " ".join(str(doc["tables"][k]) for k in keys)
-    imported = _pdf(doc, lambda text: text.replace(f"{WRAPPED} {figures}", f"{above}\n{figures}\n{below}"))
+    imported = _pdf(doc, lambda text: text.replace(f"{WRAPPED} {figures}", f"{above}\n{figures}\n{below}".strip()))
     assert imported.document["tables"] == doc["tables"]
     assert [h for _, lb, h in imported.stages["mapped"].matches if lb == WRAPPED] == [how]
     assert not imported.findings
@@ -503,3 +504,4 @@ def test_one_plain_line_for_a_group_of_rows_printed_all_zero_reads_each_row_zero
     assert imported.document["tables"] == doc["tables"]
     assert [(f.rule, f.severity) for f in imported.findings] == [("IMPORT_GROUP_ROW", "info")]
     assert (f"第{first + 1}行 第1字", "（六）其他处理", "按标签（100%）") in imported.stages["mapped"].matches
+
