@@ -421,7 +421,8 @@ def _pdf(doc: dict, change=lambda text: text):
     for n, printed in enumerate(text.split("\n"), 1):
         x, items = 60.0, []
         for word in printed.split():
-            items.append(Item(word, f"第1页 第{n}行", WORD, x, x + 8 * len(word)))
+            if word != "_":  # “_”: nothing printed there, a cell left empty
+                items.append(Item(word, f"第1页 第{n}行", WORD, x, x + 8 * len(word)))
             x += max(8 * len(word) + 10, 60)
         if items:
             lines.append(Line(tuple(items), f"第1页 第{n}行"))
@@ -505,3 +506,14 @@ def test_one_plain_line_for_a_group_of_rows_printed_all_zero_reads_each_row_zero
     assert [(f.rule, f.severity) for f in imported.findings] == [("IMPORT_GROUP_ROW", "info")]
     assert (f"第{first + 1}行 第1字", "（六）其他处理", "按标签（100%）") in imported.stages["mapped"].matches
 
+
+
+def test_a_pdf_row_printing_fewer_figures_than_columns_reads_each_under_its_column(doc):
+    """A PDF row with a cell left empty: each figure is read in the column it stands under (where the other
+    rows of its table print theirs), the empty cell is blank."""
+    doc["tables"].update({"proactive.rules.issued": 3, "proactive.rules.in_force": 5})
+    row = _proactive_row(doc, "规章").strip("| ").replace(" | ", " ")
+    imported = _pdf(doc, lambda text: text.replace(row, "规章 3 _ 5"))
+    tables, states = imported.document["tables"], imported.document["cell_states"]
+    assert (tables["proactive.rules.issued"], tables["proactive.rules.in_force"]) == (3, 5)
+    assert states["proactive.rules.repealed"]["state"] == "blank"
