@@ -517,3 +517,15 @@ def test_a_pdf_row_printing_fewer_figures_than_columns_reads_each_under_its_colu
     tables, states = imported.document["tables"], imported.document["cell_states"]
     assert (tables["proactive.rules.issued"], tables["proactive.rules.in_force"]) == (3, 5)
     assert states["proactive.rules.repealed"]["state"] == "blank"
+
+
+@pytest.mark.parametrize("number", ["3", "- 3 -", "第 3 页"])
+def test_a_page_number_between_a_pdfs_rows_is_no_row(doc, number):
+    """A page break inside a PDF's table leaves the page's number between two rows: it is no row of the table
+    (nothing left over, no finding)."""
+    label = "2.重复申请"
+    line, keys = _requests_row(doc, label)
+    row = f"{label} " + " ".join(str(doc["tables"][k]) for k in keys)
+    imported = _pdf(doc, lambda text: text.replace(row, f"{row}\n{number}"))
+    assert imported.document["tables"] == doc["tables"]
+    assert not imported.findings
