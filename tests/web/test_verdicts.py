@@ -350,6 +350,21 @@ def test_each_agencys_template_and_reminder_file_has_a_name_of_its_own(code, nam
     assert len({code_name(c) for c in hostile}) == len(hostile)
 
 
+@pytest.mark.parametrize("stem", ["萝北县人民政府办公室萝北县人民政府外事办公室县", "A" * 70, "x-" + "9" * 70])
+def test_long_codes_that_begin_alike_have_files_of_their_own(stem):
+    """Codes longer than a file name may spell (a roster listing each office by its full Chinese name) are named
+    by their beginning and a digest of the whole: two that share their first 60 bytes never share a template
+    (the second department would be given the first one's, stamped with its name and code)."""
+    codes = [stem + tail for tail in ("（县外事办公室）", "（县政府研究室）", "1", "2", "")]
+    names = [code_name(c) for c in codes]
+    assert len(set(names)) == len(codes)
+    assert all(len(n) <= 122 and n.startswith("x-") for n in names)
+    assert all(set(n[2:]) <= set("0123456789abcdef-") for n in names)
+    assert names[0].startswith("x-" + codes[0].encode().hex()[:80])  # the beginning still reads back
+    assert code_name("甲" * 20) == "x-" + ("甲" * 20).encode().hex()  # 120 hex characters: spelled out whole
+    assert code_name("甲" * 20 + "乙") != code_name("甲" * 20 + "丙")  # 126: beginning and digest
+
+
 def test_a_roster_code_of_any_characters_gets_its_own_template_and_its_verdict(tmp_path):
     """Codes with characters no file name takes (a slash, Chinese) still get their own template file,
     and a file sent at their link is theirs."""

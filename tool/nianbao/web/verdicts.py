@@ -8,6 +8,7 @@ why, findings with the department's explanation beside each.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from nianbao import clock
@@ -22,8 +23,18 @@ IDENTITY_RULES = ("WRONG_YEAR", "WRONG_FORMAT")
 def code_name(code: str) -> str:
     """A file name for an agency code (its template, its reminder): the code itself when it is plain, else
     "x-" and its hex — a code that itself starts with "x-" too, so that no plain code takes the name of
-    another code's hex (a roster with "A 1" and "x-412031" would share one template file)."""
-    return refused_dir(code) if not code.startswith("x-") else "x-" + code.encode("utf-8").hex()[:120]
+    another code's hex (a roster with "A 1" and "x-412031" would share one template file). A code whose hex
+    is longer than HEX_CHARS keeps its first 40 bytes' hex and a digest of the whole code: two long codes
+    sharing their first 60 bytes (20 Chinese characters) never share a file."""
+    if code and not code.startswith("x-") and refused_dir(code) == code:
+        return code
+    spelled = code.encode("utf-8").hex()
+    if len(spelled) <= HEX_CHARS:
+        return "x-" + spelled
+    return "x-" + spelled[:80] + "-" + hashlib.sha256(code.encode("utf-8")).hexdigest()[:HEX_CHARS - 81]
+
+
+HEX_CHARS = 120  # a file name of at most 122 characters, within every file system's 255 bytes
 
 
 def refused_dir(code: str) -> str:
