@@ -238,6 +238,13 @@ def collect(module: Module, seconds: float, source: str | None = None) -> dict:
             "when": time.strftime("%Y-%m-%d %H:%M"), "mutants": mutants, "unmutated": blind_spots(module)}
 
 
+def survivors(module: Module, last: dict, known: dict[str, str]) -> list[str]:
+    """The mutants a survivors run gives the tests again: those not killed last time, but the ones listed as
+    equivalent (no test can kill them; a changed function's mutants run again anyway, changed_functions)."""
+    return [f"{module.name}.{m['id']}" for m in last["mutants"] if m["status"] not in DETECTED
+            and m["mutation"] not in known]
+
+
 def reusable(module: Module, last: dict) -> bool:
     """Whether the last run's mutant names still name the same mutants: its staging folder is here (a changed
     function is found there and run again), or the module as last measured is known — the file as it is, or a
@@ -522,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.monotonic()
         redo = None
         if args.survivors and path in results and reusable(module, results[path]):
-            redo = [f"{module.name}.{m['id']}" for m in results[path]["mutants"] if m["status"] not in DETECTED]
+            redo = survivors(module, results[path], equivalents().get(path, {}))
             staged = (module.staging / "mutants").exists()
             redo += changed_functions(module, None if staged else measured_text(module, results[path]))
             if not redo:

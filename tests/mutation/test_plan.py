@@ -302,3 +302,14 @@ def test_a_survivors_run_on_a_fresh_checkout_finds_the_measured_version_in_git_a
     assert mutate.changed_functions(module, measured) == ["nianbao.stage.m.xǁStoreǁput__mutmut_*",
                                                           "nianbao.stage.m.x_added__mutmut_*"]
     assert not mutate.reusable(module, {"source": "0" * 64})  # a version git does not hold: everything runs
+
+
+def test_a_survivors_run_leaves_out_the_mutants_listed_as_equivalent():
+    module = mutate.Module("stage/m.py", ("tests/stage",), 1)
+    last = {"mutants": [{"id": "x_f__mutmut_1", "status": "killed", "mutation": "f: a → b"},
+                        {"id": "x_f__mutmut_2", "status": "survived", "mutation": "f: c → d"},
+                        {"id": "x_f__mutmut_3", "status": "survived", "mutation": "f: e → g"},
+                        {"id": "x_f__mutmut_4", "status": "timeout", "mutation": "f: h → i"},
+                        {"id": "x_f__mutmut_5", "status": "not checked", "mutation": "f: j → k"}]}
+    assert mutate.survivors(module, last, {"f: e → g": "why"}) == ["nianbao.stage.m.x_f__mutmut_2",
+                                                                   "nianbao.stage.m.x_f__mutmut_5"]
