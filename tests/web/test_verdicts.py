@@ -358,7 +358,8 @@ def test_long_codes_that_begin_alike_have_files_of_their_own(stem):
     codes = [stem + tail for tail in ("（县外事办公室）", "（县政府研究室）", "1", "2", "")]
     names = [code_name(c) for c in codes]
     assert len(set(names)) == len(codes)
-    assert all(len(n) <= 122 and n.startswith("x-") for n in names)
+    assert all(n.startswith("x-") for n in names)
+    assert {len(n) for n in names} == {122}  # the whole budget: 39 hex characters (156 bits) of digest
     assert all(set(n[2:]) <= set("0123456789abcdef-") for n in names)
     assert names[0].startswith("x-" + codes[0].encode().hex()[:80])  # the beginning still reads back
     assert code_name("甲" * 20) == "x-" + ("甲" * 20).encode().hex()  # 120 hex characters: spelled out whole
