@@ -73,7 +73,8 @@ def test_a_finding_on_what_a_cell_shows_always_gives_a_reason(severity):
     fmt = all_formats()["gov-info-disclosure-2021"]
     key = next(iter(fmt.input_keys()))
     f = cell_finding(Verdict(severity, "41件", ""), where(fmt, key, layout(fmt).cells[key]), "41")
-    assert "，，" not in f.message and "显示方式被改动" in f.message, f.message
+    assert "，，" not in f.message, f.message
+    assert ("（数值 41），显示方式被改动，" if severity == "warning" else "（显示方式被改动）") in f.message, f.message
 
 
 def test_a_text_format_shows_the_visible_runs_with_its_words(tmp_path):
